@@ -1,0 +1,94 @@
+// owsip: SIP daemon for the FXS ports of OpenWrt routers.
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "app/daemon.h"
+#include "app/environment.h"
+#include "app/options.h"
+#include "config/schema.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/version.h"
+
+using namespace owsip;
+
+namespace {
+
+int check_config(const app::Options& opts, const config::Environment& env) {
+  config::LoadResult r = config::load_telephony_file(opts.config_path, env);
+  std::fputs(app::format_diagnostics(r.diagnostics).c_str(), stderr);
+  if (!r.ok()) return 1;
+  std::fputs(config::format_effective(*r.config).c_str(), stdout);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto opts = app::parse_options(std::vector<std::string>(argv + 1, argv + argc));
+  if (!opts) {
+    std::fprintf(stderr, "owsip: %s\n%s", opts.message().c_str(), app::usage().c_str());
+    return 2;
+  }
+  if (opts->show_help) {
+    std::fputs(app::usage().c_str(), stdout);
+    return 0;
+  }
+  if (opts->show_version) {
+    std::printf("owsip %s\n", kVersion);
+    return 0;
+  }
+  config::Environment env = app::make_environment();
+  if (opts->show_schema) {
+    std::fputs(config::format_schema_markdown(env).c_str(), stdout);
+    return 0;
+  }
+  if (opts->check_config) return check_config(*opts, env);
+
+  if (opts->log_level >= 0) log::set_level(opts->log_level);
+  if (!opts->foreground) {
+    // Refuse a bad config while stderr still reaches the user, before detaching.
+    config::LoadResult pre = config::load_telephony_file(opts->config_path, env);
+    if (!pre.ok()) {
+      std::fputs(app::format_diagnostics(pre.diagnostics).c_str(), stderr);
+      return 1;
+    }
+    log::set_sink(log::Sink::kSyslog);
+    if (daemon(0, 0) != 0) {
+      std::perror("owsip: daemon");
+      return 1;
+    }
+  }
+
+  Loop loop;
+  if (Status s = loop.init(); !s) {
+    log::err("app", "%s", s.message().c_str());
+    return 1;
+  }
+  app::Daemon daemon(loop, env, opts->config_path, opts->log_level);
+  if (Status s = daemon.start(); !s) {
+    // Every error on its own line, as file:line: message.
+    std::string msg = s.message();
+    size_t start = 0;
+    for (size_t nl; (nl = msg.find('\n', start)) != std::string::npos; start = nl + 1)
+      log::err("config", "%s", msg.substr(start, nl - start).c_str());
+    return 1;
+  }
+  if (Status s = loop.handle_signals([&] { daemon.stop(); }, [&] { daemon.reload(); }); !s) {
+    log::err("app", "%s", s.message().c_str());
+    return 1;
+  }
+  log::notice("app", "owsip %s running (backend %s)", kVersion,
+              daemon.config().general.backend.c_str());
+  Status s = loop.run();
+  if (!s) {
+    log::err("app", "%s", s.message().c_str());
+    return 1;
+  }
+  log::notice("app", "stopped");
+  return 0;
+}

@@ -1,0 +1,71 @@
+#include "config/diff.h"
+
+#include "config/schema.h"
+
+namespace owsip::config {
+namespace {
+
+template <class S>
+const S* find_key(const std::vector<S>& v, const std::string& key) {
+  for (const auto& s : v)
+    if (s.key == key) return &s;
+  return nullptr;
+}
+
+template <class S>
+SectionDiff diff_sections(const std::vector<S>& running, const std::vector<S>& loaded) {
+  SectionDiff d;
+  for (const auto& s : loaded) {
+    const S* old = find_key(running, s.key);
+    if (!old) d.added.push_back(s.key);
+    else if (!(*old == s)) d.changed.push_back(s.key);
+  }
+  for (const auto& s : running)
+    if (!find_key(loaded, s.key)) d.removed.push_back(s.key);
+  return d;
+}
+
+void append(std::string& out, const char* name, const SectionDiff& d) {
+  if (d.empty()) return;
+  if (!out.empty()) out += "; ";
+  out += name;
+  out += ":";
+  for (const auto& k : d.added) out += " +" + k;
+  for (const auto& k : d.changed) out += " ~" + k;
+  for (const auto& k : d.removed) out += " -" + k;
+}
+
+}  // namespace
+
+bool ConfigDiff::empty() const {
+  return general.empty() && !stun && accounts.empty() && ports.empty() && contacts.empty() &&
+         relays.empty();
+}
+
+std::string ConfigDiff::summary() const {
+  if (empty()) return "no changes";
+  std::string out;
+  if (!general.empty()) {
+    out = "general:";
+    for (const auto& g : general) out += " " + g;
+  }
+  if (stun) out += std::string(out.empty() ? "" : "; ") + "stun changed";
+  append(out, "accounts", accounts);
+  append(out, "ports", ports);
+  append(out, "contacts", contacts);
+  append(out, "relays", relays);
+  return out;
+}
+
+ConfigDiff diff(const Telephony& running, const Telephony& loaded) {
+  ConfigDiff d;
+  d.general = changed_general_options(running.general, loaded.general);
+  d.stun = running.stun != loaded.stun;
+  d.accounts = diff_sections(running.accounts, loaded.accounts);
+  d.ports = diff_sections(running.ports, loaded.ports);
+  d.contacts = diff_sections(running.contacts, loaded.contacts);
+  d.relays = diff_sections(running.relays, loaded.relays);
+  return d;
+}
+
+}  // namespace owsip::config

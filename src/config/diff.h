@@ -1,0 +1,35 @@
+#pragma once
+// The difference between the running and a newly loaded configuration, section by section,
+// so that a reload touches only what changed: an unchanged account keeps its registration, an
+// unchanged port keeps its call. Sections are matched by key (telephony.h).
+
+#include <string>
+#include <vector>
+
+#include "config/telephony.h"
+
+namespace owsip::config {
+
+struct SectionDiff {
+  std::vector<std::string> added;
+  std::vector<std::string> changed;
+  std::vector<std::string> removed;
+  bool empty() const { return added.empty() && changed.empty() && removed.empty(); }
+};
+
+struct ConfigDiff {
+  std::vector<std::string> general;  // names of changed general options
+  bool stun = false;
+  SectionDiff accounts;
+  SectionDiff ports;
+  SectionDiff contacts;
+  SectionDiff relays;
+
+  bool empty() const;
+  // One line for the log, e.g. "general: log_level; accounts: +fxs3 ~fxs1 -fxs2".
+  std::string summary() const;
+};
+
+ConfigDiff diff(const Telephony& running, const Telephony& loaded);
+
+}  // namespace owsip::config

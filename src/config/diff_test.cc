@@ -1,0 +1,73 @@
+#include "config/diff.h"
+
+#include <gtest/gtest.h>
+
+#include "config/schema.h"
+
+namespace owsip::config {
+namespace {
+
+Telephony load(const std::string& text) {
+  auto r = load_telephony_text(text, "t", {{"ltq_tapi", "sim"}, {"germany", "croatia"}});
+  EXPECT_TRUE(r.ok());
+  return r.config.value_or(Telephony{});
+}
+
+const std::string kBase =
+    "config general\n option log_level 3\n"
+    "config account 'keep'\n option realm r\n option username u\n option password p\n"
+    "config account 'edit'\n option realm r\n option username u\n option password p\n"
+    "config account 'drop'\n option realm r\n option username u\n option password p\n"
+    "config port\n option id 0\n"
+    "config port\n option id 1\n"
+    "config contact\n option desc d\n option code one\n option dial 1\n option type realm\n"
+    "config relay\n option gpio 31\n option value 1\n";
+
+TEST(Diff, IdenticalConfigsHaveNoChanges) {
+  ConfigDiff d = diff(load(kBase), load(kBase));
+  EXPECT_TRUE(d.empty());
+  EXPECT_EQ(d.summary(), "no changes");
+}
+
+TEST(Diff, AddedChangedRemovedPerSection) {
+  std::string next =
+      "config general\n option log_level 6\n option locale croatia\n"
+      "config stun\n option host s\n"
+      "config account 'keep'\n option realm r\n option username u\n option password p\n"
+      "config account 'edit'\n option realm r\n option username u\n option password NEW\n"
+      "config account 'new'\n option realm r\n option username u\n option password p\n"
+      "config port\n option id 0\n option noring 1\n"
+      "config port\n option id 1\n"
+      "config contact\n option desc d\n option code two\n option dial 1\n option type realm\n"
+      "config relay\n option gpio 31\n option value 1\n";
+  ConfigDiff d = diff(load(kBase), load(next));
+  EXPECT_EQ(d.general, (std::vector<std::string>{"log_level", "locale"}));
+  EXPECT_TRUE(d.stun);
+  EXPECT_EQ(d.accounts.added, std::vector<std::string>{"new"});
+  EXPECT_EQ(d.accounts.changed, std::vector<std::string>{"edit"});
+  EXPECT_EQ(d.accounts.removed, std::vector<std::string>{"drop"});
+  EXPECT_EQ(d.ports.changed, std::vector<std::string>{"port0"});
+  EXPECT_TRUE(d.ports.added.empty());
+  EXPECT_EQ(d.contacts.added, std::vector<std::string>{"two"});
+  EXPECT_EQ(d.contacts.removed, std::vector<std::string>{"one"});
+  EXPECT_TRUE(d.relays.empty());
+  EXPECT_EQ(d.summary(),
+            "general: log_level locale; stun changed; accounts: +new ~edit -drop; ports: ~port0; "
+            "contacts: +two -one");
+}
+
+TEST(Diff, ReorderingSectionsIsNotAChange) {
+  std::string reordered =
+      "config relay\n option gpio 31\n option value 1\n"
+      "config port\n option id 1\n"
+      "config account 'drop'\n option realm r\n option username u\n option password p\n"
+      "config contact\n option desc d\n option code one\n option dial 1\n option type realm\n"
+      "config account 'edit'\n option realm r\n option username u\n option password p\n"
+      "config port\n option id 0\n"
+      "config account 'keep'\n option realm r\n option username u\n option password p\n"
+      "config general\n option log_level 3\n";
+  EXPECT_TRUE(diff(load(kBase), load(reordered)).empty());
+}
+
+}  // namespace
+}  // namespace owsip::config

@@ -1,0 +1,538 @@
+#include "config/schema.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "config/uci.h"
+#include "core/log.h"
+
+namespace owsip::config {
+namespace {
+
+enum class Kind { kString, kInt, kBool, kEnum };
+
+using ChoicesFn = std::vector<std::string> (*)(const Environment&);
+// Extra check of a string value; returns an error message or "".
+using CheckFn = std::string (*)(const std::string&);
+
+template <class S>
+struct Field {
+  std::string_view name;
+  Kind kind = Kind::kString;
+  std::string S::*str = nullptr;
+  int S::*num = nullptr;
+  bool S::*flag = nullptr;
+  bool required = false;
+  int min = 0;
+  int max = 0;
+  ChoicesFn choices = nullptr;
+  CheckFn check = nullptr;
+  bool secret = false;
+  std::string_view help;
+};
+
+enum Req : bool { kOptional = false, kRequired = true };
+
+template <class S>
+constexpr Field<S> text(std::string_view name, std::string S::*m, Req req, std::string_view help,
+                        CheckFn check = nullptr) {
+  Field<S> f;
+  f.name = name;
+  f.kind = Kind::kString;
+  f.str = m;
+  f.required = req;
+  f.check = check;
+  f.help = help;
+  return f;
+}
+template <class S>
+constexpr Field<S> secret(std::string_view name, std::string S::*m, Req req,
+                          std::string_view help) {
+  Field<S> f = text(name, m, req, help);
+  f.secret = true;
+  return f;
+}
+template <class S>
+constexpr Field<S> integer(std::string_view name, int S::*m, Req req, int min, int max,
+                           std::string_view help) {
+  Field<S> f;
+  f.name = name;
+  f.kind = Kind::kInt;
+  f.num = m;
+  f.required = req;
+  f.min = min;
+  f.max = max;
+  f.help = help;
+  return f;
+}
+template <class S>
+constexpr Field<S> boolean(std::string_view name, bool S::*m, std::string_view help) {
+  Field<S> f;
+  f.name = name;
+  f.kind = Kind::kBool;
+  f.flag = m;
+  f.help = help;
+  return f;
+}
+template <class S>
+constexpr Field<S> choice(std::string_view name, std::string S::*m, Req req, ChoicesFn choices,
+                          std::string_view help) {
+  Field<S> f;
+  f.name = name;
+  f.kind = Kind::kEnum;
+  f.str = m;
+  f.required = req;
+  f.choices = choices;
+  f.help = help;
+  return f;
+}
+
+std::vector<std::string> backends(const Environment& env) { return env.backends; }
+std::vector<std::string> locales(const Environment& env) { return env.locales; }
+std::vector<std::string> cids(const Environment&) { return cid_standards(); }
+std::vector<std::string> contact_types(const Environment&) { return {"sip", "realm"}; }
+
+std::string check_outbound(const std::string& v) {
+  std::string_view s = v;
+  if (!s.empty() && s.front() == '<') {
+    if (s.back() != '>') return "outbound proxy '" + v + "' opens '<' without closing '>'";
+    s = s.substr(1, s.size() - 2);
+  }
+  if (s.rfind("sip:", 0) != 0 && s.rfind("sips:", 0) != 0)
+    return "outbound proxy '" + v + "' is not a sip: or sips: URI";
+  if (s.find_first_of(" \t") != std::string_view::npos)
+    return "outbound proxy '" + v + "' contains a blank";
+  return "";
+}
+
+std::string check_code(const std::string& v) {
+  for (char c : v) {
+    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!ok) return "contact code '" + v + "' may hold only 0-9, a-z and A-Z";
+  }
+  return "";
+}
+
+std::string check_host(const std::string& v) {
+  if (v.find_first_of(" \t/") != std::string::npos) return "host '" + v + "' is not a host name";
+  return "";
+}
+
+// Every field of every section type. The help strings feed the README's option table.
+const Field<General> kGeneralFields[] = {
+    text("name", &General::name, kOptional, "name the daemon announces (User-Agent)"),
+    choice("backend", &General::backend, kOptional, backends, "line backend driving the FXS ports"),
+    integer("ossdev", &General::ossdev, kOptional, 0, 255, "sound device index for a sound-card backend"),
+    integer("log_level", &General::log_level, kOptional, 0, 7, "verbosity, syslog levels 0 (emerg) to 7 (debug)"),
+    text("interface", &General::interface, kOptional, "bind SIP and RTP to this network interface; `any` binds all"),
+    integer("local_port", &General::local_port, kOptional, 1, 65535, "SIP port (UDP and TCP)"),
+    integer("rtp_port", &General::rtp_port, kOptional, 1, 65535, "first RTP port; RTP/RTCP pairs are allocated upward from it"),
+    text("outbound", &General::outbound, kOptional, "outbound proxy, e.g. `<sip:192.168.1.1:9060;lr;transport=udp>`", check_outbound),
+    choice("cid", &General::cid, kOptional, cids, "caller-ID standard; unset sends no caller ID"),
+    choice("locale", &General::locale, kOptional, locales, "country whose call-progress tones and ring cadence are used"),
+    boolean("revert", &General::revert, "swap FXS port 0 and port 1"),
+};
+
+const Field<Stun> kStunFields[] = {
+    text("host", &Stun::host, kRequired, "STUN server host name or address", check_host),
+    integer("port", &Stun::port, kOptional, 1, 65535, "STUN server port"),
+};
+
+const Field<Account> kAccountFields[] = {
+    text("realm", &Account::realm, kRequired, "SIP domain (realm) of the account", check_host),
+    text("username", &Account::username, kRequired, "SIP user name"),
+    secret("password", &Account::password, kRequired, "SIP password (never logged or printed)"),
+    boolean("disabled", &Account::disabled, "1 disables the account"),
+    integer("port", &Account::port, kOptional, -1, 127, "FXS port id this account belongs to; -1 for none"),
+    boolean("default", &Account::is_default, "1 makes this the account for calls that name no other"),
+};
+
+const Field<Port> kPortFields[] = {
+    integer("id", &Port::id, kOptional, 0, 127, "the physical FXS port this section describes"),
+    boolean("noring", &Port::noring, "1: the phone on this port never rings"),
+    boolean("nodial", &Port::nodial, "1: this port may not dial out"),
+    text("led", &Port::led, kOptional, "sysfs LED of the port (name under /sys/class/leds)"),
+};
+
+const Field<Contact> kContactFields[] = {
+    text("desc", &Contact::desc, kRequired, "name of the contact"),
+    text("code", &Contact::code, kRequired, "short-dial code after `*` (0-9, a-z, A-Z; letters dial as keypad digits)", check_code),
+    text("dial", &Contact::dial, kRequired, "number or SIP address to call"),
+    choice("type", &Contact::type, kRequired, contact_types, "`sip`: dial is a SIP address; `realm`: dial is a number through an account"),
+    text("account", &Contact::account, kOptional, "account section to call through; default account when unset"),
+};
+
+const Field<Relay> kRelayFields[] = {
+    integer("gpio", &Relay::gpio, kRequired, 0, 1023, "GPIO that switches the relay powering the FXS ports"),
+    integer("value", &Relay::value, kRequired, 0, 1, "value the GPIO is set to while owsip runs"),
+};
+
+std::optional<int> parse_int(const std::string& s) {
+  if (s.empty() || s.size() > 11) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  long v = std::strtol(s.c_str(), &end, 10);
+  if (errno != 0 || *end != '\0' || v < INT_MIN || v > INT_MAX) return std::nullopt;
+  return static_cast<int>(v);
+}
+
+std::optional<bool> parse_bool(const std::string& s) {
+  static const char* const kTrue[] = {"1", "yes", "on", "true", "enabled"};
+  static const char* const kFalse[] = {"0", "no", "off", "false", "disabled"};
+  for (const char* t : kTrue)
+    if (s == t) return true;
+  for (const char* f : kFalse)
+    if (s == f) return false;
+  return std::nullopt;
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+class Validator {
+ public:
+  Validator(const std::string& file, const Environment& env, Diagnostics& diags)
+      : file_(file), env_(env), diags_(diags) {}
+
+  void error(int line, std::string msg) {
+    diags_.push_back({Diagnostic::Severity::kError, file_, line, std::move(msg)});
+  }
+  void warn(int line, std::string msg) {
+    diags_.push_back({Diagnostic::Severity::kWarning, file_, line, std::move(msg)});
+  }
+
+  // Fills `out` from `sec` through `fields`; reports unknown options, bad values and missing
+  // required options.
+  template <class S, size_t N>
+  void apply(const UciSection& sec, const Field<S> (&fields)[N], S& out) {
+    std::set<std::string_view> seen;
+    for (const auto& opt : sec.options) {
+      const Field<S>* f = nullptr;
+      for (const auto& cand : fields)
+        if (cand.name == opt.name) f = &cand;
+      if (!f) {
+        warn(opt.line, "unknown option '" + opt.name + "' in " + sec.type + " section '" +
+                           sec.name + "' (ignored)");
+        continue;
+      }
+      seen.insert(f->name);
+      if (opt.is_list) {
+        error(opt.line, "option '" + opt.name + "' takes one value, not a list");
+        continue;
+      }
+      set_value(*f, opt, out);
+    }
+    for (const auto& f : fields)
+      if (f.required && !seen.count(f.name))
+        error(sec.line, sec.type + " section '" + sec.name + "' lacks required option '" +
+                            std::string(f.name) + "'");
+  }
+
+  template <class S>
+  void set_value(const Field<S>& f, const UciOption& opt, S& out) {
+    const std::string& v = opt.value();
+    const std::string where = "option '" + opt.name + "'";
+    switch (f.kind) {
+      case Kind::kString:
+        if (f.check) {
+          std::string msg = f.check(v);
+          if (!msg.empty()) return error(opt.line, msg);
+        }
+        out.*f.str = v;
+        return;
+      case Kind::kEnum: {
+        auto choices = f.choices(env_);
+        if (std::find(choices.begin(), choices.end(), v) == choices.end())
+          return error(opt.line, where + ": '" + v + "' is not one of " + join(choices, ", "));
+        out.*f.str = v;
+        return;
+      }
+      case Kind::kInt: {
+        auto n = parse_int(v);
+        if (!n) return error(opt.line, where + ": '" + v + "' is not a whole number");
+        if (*n < f.min || *n > f.max)
+          return error(opt.line, where + ": " + v + " is out of range " + std::to_string(f.min) +
+                                     ".." + std::to_string(f.max));
+        out.*f.num = *n;
+        return;
+      }
+      case Kind::kBool: {
+        auto b = parse_bool(v);
+        if (!b) return error(opt.line, where + ": '" + v + "' is not a boolean (0/1, yes/no, on/off, true/false)");
+        out.*f.flag = *b;
+        return;
+      }
+    }
+  }
+
+ private:
+  const std::string& file_;
+  const Environment& env_;
+  Diagnostics& diags_;
+};
+
+template <class S, size_t N>
+void format_section(std::ostringstream& os, const char* type, const std::string& name,
+                    const Field<S> (&fields)[N], const S& s) {
+  os << "\nconfig " << type;
+  if (!name.empty() && name[0] != '@') os << " " << uci_quote(name);
+  os << "\n";
+  for (const auto& f : fields) {
+    std::string v;
+    switch (f.kind) {
+      case Kind::kString:
+      case Kind::kEnum:
+        v = s.*f.str;
+        if (v.empty()) continue;  // unset: uci has no way to write an empty option
+        if (f.secret) v = "****";
+        break;
+      case Kind::kInt:
+        v = std::to_string(s.*f.num);
+        break;
+      case Kind::kBool:
+        v = s.*f.flag ? "1" : "0";
+        break;
+    }
+    os << "\toption " << f.name << " " << uci_quote(v) << "\n";
+  }
+}
+
+template <class S, size_t N>
+void add_docs(std::vector<OptionDoc>& out, const char* section, const Field<S> (&fields)[N],
+              const Environment& env) {
+  const S defaults{};
+  for (const auto& f : fields) {
+    OptionDoc d;
+    d.section = section;
+    d.option = std::string(f.name);
+    d.required = f.required;
+    d.description = std::string(f.help);
+    switch (f.kind) {
+      case Kind::kString:
+        d.type = "string";
+        d.default_text = defaults.*f.str;
+        break;
+      case Kind::kEnum:
+        d.type = "enum";
+        d.default_text = defaults.*f.str;
+        if (f.choices == locales)
+          d.description += " (" + std::to_string(env.locales.size()) + " countries, see docs/TONES.md)";
+        else
+          d.description += " (one of " + join(f.choices(env), ", ") + ")";
+        break;
+      case Kind::kInt:
+        d.type = "int " + std::to_string(f.min) + ".." + std::to_string(f.max);
+        d.default_text = f.required ? "" : std::to_string(defaults.*f.num);
+        break;
+      case Kind::kBool:
+        d.type = "bool";
+        d.default_text = defaults.*f.flag ? "1" : "0";
+        break;
+    }
+    out.push_back(std::move(d));
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& cid_standards() {
+  static const std::vector<std::string> kCids = {"telecordia", "etsi_fsk", "etsi_dtmf", "sin",
+                                                 "ntt",        "kpn_dtmf", "kpn_dtmf_fsk"};
+  return kCids;
+}
+
+const Account* Telephony::find_account(const std::string& key) const {
+  for (const auto& a : accounts)
+    if (a.key == key) return &a;
+  return nullptr;
+}
+
+LoadResult load_telephony_text(std::string_view text, const std::string& file,
+                               const Environment& env) {
+  LoadResult result;
+  Diagnostics& diags = result.diagnostics;
+  UciPackage pkg = parse_uci(text, file, diags);
+  Validator v(file, env, diags);
+  Telephony cfg;
+  cfg.file = file;
+
+  const UciSection* general = nullptr;
+  const UciSection* stun = nullptr;
+  std::map<int, const UciSection*> port_sections;
+  std::map<std::string, const UciSection*> contact_codes;
+  std::map<int, const UciSection*> relay_gpios;
+  const UciSection* default_account = nullptr;
+
+  for (const auto& sec : pkg.sections) {
+    const size_t errors_before = diags.size();
+    if (sec.type == "general") {
+      if (general) {
+        v.error(sec.line, "second 'general' section (the first is at line " +
+                              std::to_string(general->line) + ")");
+        continue;
+      }
+      general = &sec;
+      v.apply(sec, kGeneralFields, cfg.general);
+    } else if (sec.type == "stun") {
+      if (stun) {
+        v.error(sec.line, "second 'stun' section (the first is at line " +
+                              std::to_string(stun->line) + ")");
+        continue;
+      }
+      stun = &sec;
+      Stun s;
+      v.apply(sec, kStunFields, s);
+      cfg.stun = s;
+    } else if (sec.type == "account") {
+      Account a;
+      a.key = sec.name;
+      v.apply(sec, kAccountFields, a);
+      if (a.is_default) {
+        if (default_account)
+          v.error(sec.line, "account '" + sec.name + "' and account '" + default_account->name +
+                                "' are both marked default");
+        default_account = &sec;
+      }
+      cfg.accounts.push_back(std::move(a));
+    } else if (sec.type == "port") {
+      Port p;
+      v.apply(sec, kPortFields, p);
+      p.key = "port" + std::to_string(p.id);
+      p.section = sec.anonymous ? "" : sec.name;
+      auto [it, fresh] = port_sections.emplace(p.id, &sec);
+      if (!fresh && diags.size() == errors_before)
+        v.error(sec.line, "port id " + std::to_string(p.id) + " is already described at line " +
+                              std::to_string(it->second->line));
+      cfg.ports.push_back(std::move(p));
+    } else if (sec.type == "contact") {
+      Contact c;
+      v.apply(sec, kContactFields, c);
+      c.key = c.code;
+      if (!c.code.empty()) {
+        auto [it, fresh] = contact_codes.emplace(c.code, &sec);
+        if (!fresh)
+          v.error(sec.line, "contact code '" + c.code + "' is already used at line " +
+                                std::to_string(it->second->line));
+      }
+      cfg.contacts.push_back(std::move(c));
+    } else if (sec.type == "relay") {
+      Relay r;
+      v.apply(sec, kRelayFields, r);
+      r.key = "gpio" + std::to_string(r.gpio);
+      r.section = sec.anonymous ? "" : sec.name;
+      if (r.gpio >= 0) {
+        auto [it, fresh] = relay_gpios.emplace(r.gpio, &sec);
+        if (!fresh)
+          v.error(sec.line, "gpio " + std::to_string(r.gpio) + " is already a relay at line " +
+                                std::to_string(it->second->line));
+      }
+      cfg.relays.push_back(std::move(r));
+    } else {
+      v.warn(sec.line, "unknown section type '" + sec.type + "' (ignored)");
+    }
+  }
+
+  // References between sections, once every section is known.
+  for (size_t i = 0, ci = 0; i < pkg.sections.size(); ++i) {
+    const auto& sec = pkg.sections[i];
+    if (sec.type != "contact") continue;
+    const Contact& c = cfg.contacts[ci++];
+    if (!c.account.empty() && !cfg.find_account(c.account)) {
+      const UciOption* o = sec.find("account");
+      v.error(o ? o->line : sec.line,
+              "contact '" + c.code + "' names account '" + c.account + "', which does not exist");
+    }
+  }
+  if (!general) v.warn(0, "no 'general' section: using the defaults");
+  if (cfg.accounts.empty()) v.warn(0, "no account section: owsip will register nowhere");
+
+  std::stable_sort(diags.begin(), diags.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+  if (!has_errors(diags)) result.config = std::move(cfg);
+  return result;
+}
+
+LoadResult load_telephony_file(const std::string& path, const Environment& env) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    LoadResult r;
+    r.diagnostics.push_back({Diagnostic::Severity::kError, path, 0,
+                             std::string("cannot read: ") + std::strerror(errno)});
+    return r;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return load_telephony_text(ss.str(), path, env);
+}
+
+std::string format_effective(const Telephony& c) {
+  std::ostringstream os;
+  os << "# effective configuration of " << c.file << " (defaults filled in, secrets masked)\n";
+  format_section(os, "general", "", kGeneralFields, c.general);
+  if (c.stun) format_section(os, "stun", "", kStunFields, *c.stun);
+  for (const auto& a : c.accounts) format_section(os, "account", a.key, kAccountFields, a);
+  for (const auto& p : c.ports) format_section(os, "port", p.section, kPortFields, p);
+  for (const auto& ct : c.contacts) format_section(os, "contact", "", kContactFields, ct);
+  for (const auto& r : c.relays) format_section(os, "relay", r.section, kRelayFields, r);
+  return os.str();
+}
+
+void register_secrets(const Telephony& c) {
+  for (const auto& a : c.accounts) log::add_secret(a.password);
+}
+
+std::vector<OptionDoc> schema_docs(const Environment& env) {
+  std::vector<OptionDoc> out;
+  add_docs(out, "general", kGeneralFields, env);
+  add_docs(out, "stun", kStunFields, env);
+  add_docs(out, "account", kAccountFields, env);
+  add_docs(out, "port", kPortFields, env);
+  add_docs(out, "contact", kContactFields, env);
+  add_docs(out, "relay", kRelayFields, env);
+  return out;
+}
+
+std::string format_schema_markdown(const Environment& env) {
+  std::ostringstream os;
+  os << "| section | option | type | default | description |\n";
+  os << "|---|---|---|---|---|\n";
+  for (const auto& d : schema_docs(env)) {
+    std::string def = d.required ? "*required*" : (d.default_text.empty() ? "*(none)*" : "`" + d.default_text + "`");
+    os << "| " << d.section << " | `" << d.option << "` | " << d.type << " | " << def << " | "
+       << d.description << " |\n";
+  }
+  return os.str();
+}
+
+std::vector<std::string> changed_general_options(const General& a, const General& b) {
+  std::vector<std::string> out;
+  for (const auto& f : kGeneralFields) {
+    bool same = true;
+    switch (f.kind) {
+      case Kind::kString:
+      case Kind::kEnum:
+        same = a.*f.str == b.*f.str;
+        break;
+      case Kind::kInt:
+        same = a.*f.num == b.*f.num;
+        break;
+      case Kind::kBool:
+        same = a.*f.flag == b.*f.flag;
+        break;
+    }
+    if (!same) out.emplace_back(f.name);
+  }
+  return out;
+}
+
+}  // namespace owsip::config

@@ -1,0 +1,84 @@
+#pragma once
+// The typed telephony configuration (/etc/config/telephony). Member initialisers are the
+// defaults; config/schema.cc maps UCI options onto these members, validates them and documents
+// them. Section keys identify a section across reloads (see config/diff.h).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace owsip::config {
+
+struct General {
+  std::string name = "owsip";        // announced name (User-Agent, SDP o= user)
+  std::string backend = "ltq_tapi";  // line backend: ltq_tapi | sim
+  int ossdev = 0;                    // sound device index for a sound-card backend
+  int log_level = 3;                 // 0 (emerg) .. 7 (debug)
+  std::string interface = "nas0";    // bind SIP/RTP to this interface; "any" or "" = all
+  int local_port = 5060;
+  int rtp_port = 4000;
+  std::string outbound;  // outbound proxy, e.g. <sip:192.168.1.1:9060;lr;transport=udp>
+  std::string cid;       // caller-ID standard; empty = none
+  std::string locale = "germany";
+  bool revert = false;  // swap FXS port 0 and port 1
+  bool operator==(const General&) const = default;
+};
+
+struct Stun {
+  std::string host;
+  int port = 3478;
+  bool operator==(const Stun&) const = default;
+};
+
+struct Account {
+  std::string key;  // section name, or "@account[N]" when anonymous
+  std::string realm;
+  std::string username;
+  std::string password;
+  bool disabled = false;
+  int port = -1;  // bound FXS port id, -1 = none
+  bool is_default = false;
+  bool operator==(const Account&) const = default;
+};
+
+struct Port {
+  std::string key;  // "port<id>": a port is identified by its physical id
+  std::string section;
+  int id = 0;
+  bool noring = false;
+  bool nodial = false;
+  std::string led;  // sysfs LED name, e.g. soc:green:fxs1
+  bool operator==(const Port&) const = default;
+};
+
+struct Contact {
+  std::string key;  // the dial code: a contact is identified by what is dialled to reach it
+  std::string desc;
+  std::string code;
+  std::string dial;
+  std::string type;     // sip | realm
+  std::string account;  // account section name; empty = the default account
+  bool operator==(const Contact&) const = default;
+};
+
+struct Relay {
+  std::string key;  // "gpio<N>"
+  std::string section;
+  int gpio = -1;
+  int value = 0;
+  bool operator==(const Relay&) const = default;
+};
+
+struct Telephony {
+  std::string file;  // where it was loaded from
+  General general;
+  std::optional<Stun> stun;
+  std::vector<Account> accounts;
+  std::vector<Port> ports;
+  std::vector<Contact> contacts;
+  std::vector<Relay> relays;
+
+  const Account* find_account(const std::string& key) const;
+};
+
+}  // namespace owsip::config

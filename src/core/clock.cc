@@ -1,0 +1,13 @@
+#include "core/clock.h"
+
+#include <chrono>
+
+namespace owsip {
+
+uint64_t SystemClock::now_ms() const {
+  using namespace std::chrono;
+  return static_cast<uint64_t>(
+      duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count());
+}
+
+}  // namespace owsip
