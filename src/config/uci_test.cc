@@ -201,7 +201,8 @@ TEST(Uci, ReportsEveryErrorNotJustTheFirst) {
 }
 
 TEST(Uci, BinaryGarbageIsRefusedWithoutCrashing) {
-  std::string junk("config s\n\x01\x02\xff\xfe option\0 a b\n'\n", 30);
+  static const char kJunk[] = "config s\n\x01\x02\xff\xfe option\0 a b\n'\n";
+  std::string junk(kJunk, sizeof kJunk - 1);
   auto p = parse(junk);
   EXPECT_FALSE(p.diags.empty());
 }
