@@ -20,6 +20,7 @@ struct SectionDiff {
 struct ConfigDiff {
   std::vector<std::string> general;  // names of changed general options
   bool stun = false;
+  bool timers = false;
   SectionDiff accounts;
   SectionDiff ports;
   SectionDiff contacts;

@@ -138,6 +138,7 @@ const Field<General> kGeneralFields[] = {
     choice("cid", &General::cid, kOptional, cids, "caller-ID standard; unset sends no caller ID"),
     choice("locale", &General::locale, kOptional, locales, "country whose call-progress tones and ring cadence are used"),
     boolean("revert", &General::revert, "swap FXS port 0 and port 1"),
+    text("sim_socket", &General::sim_socket, kOptional, "sim backend: Unix socket where virtual phones (owsip-phone) connect"),
 };
 
 const Field<Stun> kStunFields[] = {
@@ -236,6 +237,32 @@ class Validator {
       if (f.required && !seen.count(f.name))
         error(sec.line, sec.type + " section '" + sec.name + "' lacks required option '" +
                             std::string(f.name) + "'");
+  }
+
+  // The `timers` section: each option names a timer of the named timer table.
+  void apply_timers(const UciSection& sec, TimerValues& out) {
+    for (const auto& opt : sec.options) {
+      const TimerDef* def = find_timer_def(opt.name);
+      if (!def) {
+        warn(opt.line, "unknown timer '" + opt.name + "' (ignored)");
+        continue;
+      }
+      if (opt.is_list) {
+        error(opt.line, "timer '" + opt.name + "' takes one value, not a list");
+        continue;
+      }
+      auto n = parse_int(opt.value());
+      if (!n) {
+        error(opt.line, "timer '" + opt.name + "': '" + opt.value() + "' is not a whole number of milliseconds");
+        continue;
+      }
+      if (*n < static_cast<int>(def->min_ms) || *n > static_cast<int>(def->max_ms)) {
+        error(opt.line, "timer '" + opt.name + "': " + opt.value() + " ms is out of range " +
+                            std::to_string(def->min_ms) + ".." + std::to_string(def->max_ms));
+        continue;
+      }
+      out.set(def->name, static_cast<uint32_t>(*n));
+    }
   }
 
   template <class S>
@@ -368,6 +395,7 @@ LoadResult load_telephony_text(std::string_view text, const std::string& file,
 
   const UciSection* general = nullptr;
   const UciSection* stun = nullptr;
+  const UciSection* timers = nullptr;
   std::map<int, const UciSection*> port_sections;
   std::map<std::string, const UciSection*> contact_codes;
   std::map<int, const UciSection*> relay_gpios;
@@ -437,6 +465,14 @@ LoadResult load_telephony_text(std::string_view text, const std::string& file,
                                 std::to_string(it->second->line));
       }
       cfg.relays.push_back(std::move(r));
+    } else if (sec.type == "timers") {
+      if (timers) {
+        v.error(sec.line, "second 'timers' section (the first is at line " +
+                              std::to_string(timers->line) + ")");
+        continue;
+      }
+      timers = &sec;
+      v.apply_timers(sec, cfg.timers);
     } else {
       v.warn(sec.line, "unknown section type '" + sec.type + "' (ignored)");
     }
@@ -484,6 +520,9 @@ std::string format_effective(const Telephony& c) {
   for (const auto& p : c.ports) format_section(os, "port", p.section, kPortFields, p);
   for (const auto& ct : c.contacts) format_section(os, "contact", "", kContactFields, ct);
   for (const auto& r : c.relays) format_section(os, "relay", r.section, kRelayFields, r);
+  os << "\nconfig timers\n";
+  for (const auto& d : timer_defs())
+    os << "\toption " << d.name << " '" << c.timers.ms(d.name) << "'\n";
   return os.str();
 }
 
@@ -499,6 +538,11 @@ std::vector<OptionDoc> schema_docs(const Environment& env) {
   add_docs(out, "port", kPortFields, env);
   add_docs(out, "contact", kContactFields, env);
   add_docs(out, "relay", kRelayFields, env);
+  for (const auto& d : timer_defs()) {
+    out.push_back({"timers", std::string(d.name),
+                   "ms " + std::to_string(d.min_ms) + ".." + std::to_string(d.max_ms),
+                   std::to_string(d.default_ms), false, std::string(d.help)});
+  }
   return out;
 }
 

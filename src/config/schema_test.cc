@@ -219,10 +219,36 @@ TEST(Schema, DocsCoverEverySectionWithHelp) {
     EXPECT_FALSE(d.description.empty()) << d.section << "." << d.option;
   }
   EXPECT_EQ(sections, (std::set<std::string>{"general", "stun", "account", "port", "contact",
-                                             "relay"}));
+                                             "relay", "timers"}));
   std::string md = format_schema_markdown(test_env());
   EXPECT_NE(md.find("| account | `password` | string | *required* |"), std::string::npos) << md;
   EXPECT_NE(md.find("| general | `local_port` | int 1..65535 | `5060` |"), std::string::npos) << md;
+}
+
+}  // namespace
+}  // namespace owsip::config
+
+namespace owsip::config {
+namespace {
+
+TEST(Schema, TimersSectionOverridesNamedTimers) {
+  auto r = load_telephony_text(
+      std::string(kMinimal) + "config timers\n option flash_max 500\n option nonsense 3\n", "t",
+      test_env());
+  ASSERT_TRUE(r.ok()) << all(r);
+  EXPECT_EQ(r.config->timers.ms("flash_max"), 500u);
+  EXPECT_EQ(r.config->timers.ms("pulse_break_max"), 90u);  // default
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].to_string(), "t:8: warning: unknown timer 'nonsense' (ignored)");
+  EXPECT_NE(format_effective(*r.config).find("\toption flash_max '500'\n"), std::string::npos);
+
+  auto bad = load_telephony_text(
+      std::string(kMinimal) + "config timers\n option flash_max 5\n option hook_debounce x\n",
+      "t", test_env());
+  ASSERT_FALSE(bad.ok());
+  ASSERT_EQ(bad.diagnostics.size(), 2u);
+  EXPECT_EQ(bad.diagnostics[0].to_string(), "t:7: timer 'flash_max': 5 ms is out of range 150..2000");
+  EXPECT_EQ(bad.diagnostics[1].line, 8);
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/timer_table.h"
+
 namespace owsip::config {
 
 struct General {
@@ -21,6 +23,7 @@ struct General {
   std::string cid;       // caller-ID standard; empty = none
   std::string locale = "germany";
   bool revert = false;  // swap FXS port 0 and port 1
+  std::string sim_socket = "/tmp/owsip-sim.sock";  // sim backend: where virtual phones connect
   bool operator==(const General&) const = default;
 };
 
@@ -77,6 +80,7 @@ struct Telephony {
   std::vector<Port> ports;
   std::vector<Contact> contacts;
   std::vector<Relay> relays;
+  TimerValues timers;  // named timer overrides (section `timers`)
 
   const Account* find_account(const std::string& key) const;
 };
