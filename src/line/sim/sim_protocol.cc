@@ -91,6 +91,9 @@ Status decode(std::span<const uint8_t> p, int rate, Message& out) {
       out.samples[i] = static_cast<int16_t>(p[1 + 2 * i] | (p[2 + 2 * i] << 8));
     return Status::ok();
   }
+  if (std::string_view("KRFEHW").find(static_cast<char>(p[0])) == std::string_view::npos)
+    return bad("unknown message type 0x" + std::string(1, "0123456789abcdef"[p[0] >> 4]) +
+               std::string(1, "0123456789abcdef"[p[0] & 15]));
   if (p.size() > kMaxTextMessage) return bad("message of " + std::to_string(p.size()) + " bytes");
   std::string_view t = as_text(p);
   if (!printable(t)) return bad("non-printable byte in a text message");
@@ -129,10 +132,8 @@ Status decode(std::span<const uint8_t> p, int rate, Message& out) {
       }
       return Status::ok();
     }
-    default:
-      return bad("unknown message type 0x" + std::string(1, "0123456789abcdef"[p[0] >> 4]) +
-                 std::string(1, "0123456789abcdef"[p[0] & 15]));
   }
+  return bad("unreachable");
 }
 
 }  // namespace owsip::line::sim
