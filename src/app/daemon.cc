@@ -1,12 +1,23 @@
 #include "app/daemon.h"
 
+#include <algorithm>
+
 #include "core/log.h"
 
 namespace owsip::app {
 
 namespace {
 constexpr const char* kTag = "app";
+
+// General options that the line backend is built from.
+bool touches_lines(const config::ConfigDiff& d) {
+  static const char* const kLineOptions[] = {"backend", "sim_socket", "locale", "cid", "revert"};
+  for (const auto& g : d.general)
+    for (const char* o : kLineOptions)
+      if (g == o) return true;
+  return !d.ports.empty() || d.timers;
 }
+}  // namespace
 
 std::string format_diagnostics(const config::Diagnostics& diags) {
   std::string out;
@@ -14,51 +25,143 @@ std::string format_diagnostics(const config::Diagnostics& diags) {
   return out;
 }
 
-Daemon::Daemon(Loop& loop, config::Environment env, std::string config_path,
-               int log_level_override)
+Daemon::Daemon(Loop& loop, config::Environment env, DaemonOptions options)
     : loop_(loop),
       env_(std::move(env)),
-      config_path_(std::move(config_path)),
-      log_level_override_(log_level_override) {}
+      options_(std::move(options)),
+      sysfs_(options_.sysfs_root),
+      rebuild_timer_(loop) {}
+
+Daemon::~Daemon() {
+  teardown_lines();
+  relays_.clear();
+}
 
 Status Daemon::start() {
-  config::LoadResult r = config::load_telephony_file(config_path_, env_);
+  config::LoadResult r = config::load_telephony_file(options_.config_path, env_);
   if (!r.ok()) return Status::error(format_diagnostics(r.diagnostics));
   for (const auto& d : r.diagnostics) log::warn(kTag, "%s", d.to_string().c_str());
   config::Telephony empty;
   config::ConfigDiff initial = config::diff(empty, *r.config);
-  apply(*r.config, initial);
-  log::notice(kTag, "started with %s: %zu account(s), %zu port section(s), %zu contact(s)",
-              config_path_.c_str(), config_->accounts.size(), config_->ports.size(),
+  config::register_secrets(*r.config);
+  config_ = *r.config;
+  log::set_level(options_.log_level_override >= 0 ? options_.log_level_override
+                                                  : config_->general.log_level);
+  if (Status s = build_lines(); !s) return s;
+  apply_relays(initial);
+  log::notice(kTag, "started with %s: %zu account(s), %zu port(s), %zu contact(s)",
+              options_.config_path.c_str(), config_->accounts.size(), ports_.size(),
               config_->contacts.size());
+  if (on_applied_) on_applied_(initial);
   return Status::ok();
 }
 
 bool Daemon::reload() {
-  config::LoadResult r = config::load_telephony_file(config_path_, env_);
+  config::LoadResult r = config::load_telephony_file(options_.config_path, env_);
   if (!r.ok()) {
     for (const auto& d : r.diagnostics)
       log::write(d.is_error() ? log::kErr : log::kWarning, kTag, "%s", d.to_string().c_str());
     log::err(kTag, "reload of %s refused: keeping the running configuration",
-             config_path_.c_str());
+             options_.config_path.c_str());
     return false;
   }
   for (const auto& d : r.diagnostics) log::warn(kTag, "%s", d.to_string().c_str());
   config::ConfigDiff d = config::diff(*config_, *r.config);
-  log::notice(kTag, "reload of %s: %s", config_path_.c_str(), d.summary().c_str());
+  log::notice(kTag, "reload of %s: %s", options_.config_path.c_str(), d.summary().c_str());
   apply(*r.config, d);
   return true;
 }
 
 void Daemon::apply(const config::Telephony& next, const config::ConfigDiff& diff) {
   config::register_secrets(next);
-  log::set_level(log_level_override_ >= 0 ? log_level_override_ : next.general.log_level);
+  log::set_level(options_.log_level_override >= 0 ? options_.log_level_override
+                                                  : next.general.log_level);
   config_ = next;
+  apply_relays(diff);
+  if (touches_lines(diff)) {
+    rebuild_pending_ = true;
+    if (!all_ports_idle())
+      log::notice(kTag, "line settings changed: applied once every port is idle");
+    maybe_rebuild();
+  }
   if (on_applied_) on_applied_(diff);
+}
+
+bool Daemon::all_ports_idle() const {
+  return std::all_of(ports_.begin(), ports_.end(), [](const auto& p) {
+    return p->state() == phone::PortState::idle && !p->line().off_hook();
+  });
+}
+
+void Daemon::maybe_rebuild() {
+  if (!rebuild_pending_ || !all_ports_idle()) return;
+  // Never from inside a line's callback: the line is about to be destroyed.
+  rebuild_timer_.start(0, [this] {
+    if (!rebuild_pending_ || !all_ports_idle()) return;
+    rebuild_pending_ = false;
+    log::notice(kTag, "rebuilding lines (backend %s)", config_->general.backend.c_str());
+    teardown_lines();
+    if (Status s = build_lines(); !s) log::err(kTag, "%s", s.message().c_str());
+  });
+}
+
+Status Daemon::build_lines() {
+  line::BackendContext ctx{loop_, *config_, sysfs_};
+  auto b = line::create_backend(config_->general.backend, ctx);
+  if (!b) return Status::error("backend " + config_->general.backend + ": " + b.message());
+  backend_ = std::move(*b);
+  for (line::Line* l : backend_->lines()) {
+    phone::PortOptions opts;
+    if (const config::Port* p = line::port_section(*config_, l->port())) opts.nodial = p->nodial;
+    auto port = std::make_unique<phone::Port>(*l, opts, loop_, config_->timers);
+    phone::Port* raw = port.get();
+    l->set_event_handler([this, raw](const line::LineEvent& e) {
+      raw->on_line_event(e);
+      if (rebuild_pending_) maybe_rebuild();
+    });
+    ports_.push_back(std::move(port));
+  }
+  return Status::ok();
+}
+
+void Daemon::teardown_lines() {
+  if (backend_)
+    for (line::Line* l : backend_->lines()) l->set_event_handler(nullptr);
+  ports_.clear();
+  backend_.reset();
+}
+
+void Daemon::apply_relays(const config::ConfigDiff& diff) {
+  auto drop = [this](const std::string& key) {
+    relays_.erase(std::remove_if(relays_.begin(), relays_.end(),
+                                 [&](const auto& r) { return "gpio" + std::to_string(r->gpio()) == key; }),
+                  relays_.end());
+  };
+  for (const auto& k : diff.relays.removed) drop(k);
+  for (const auto& k : diff.relays.changed) drop(k);
+  std::vector<std::string> start = diff.relays.added;
+  start.insert(start.end(), diff.relays.changed.begin(), diff.relays.changed.end());
+  for (const auto& r : config_->relays) {
+    if (std::find(start.begin(), start.end(), r.key) == start.end()) continue;
+    auto relay = std::make_unique<line::GpioRelay>(sysfs_, r.gpio, r.value);
+    if (Status s = relay->engage(); !s) {
+      log::err(kTag, "%s", s.message().c_str());
+      continue;
+    }
+    relays_.push_back(std::move(relay));
+  }
+}
+
+phone::Port* Daemon::port(int id) {
+  for (auto& p : ports_)
+    if (p->id() == id) return p.get();
+  return nullptr;
 }
 
 void Daemon::stop() {
   log::notice(kTag, "stopping");
+  teardown_lines();
+  relays_.clear();
   loop_.stop();
 }
 

@@ -1,41 +1,67 @@
 #pragma once
-// The daemon: owns the running configuration and (as later layers land) the objects built from
-// it. Reload parses and validates the new file first; a bad file changes nothing.
+// The daemon: owns the running configuration and the objects built from it (line backend,
+// ports, relays). Reload parses and validates the new file first; a bad file changes nothing.
+// A good one is applied as a difference: relays are switched individually; the line backend is
+// rebuilt only when its settings change, and never under a port that is busy (the rebuild
+// waits until every port is idle).
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/diff.h"
 #include "config/schema.h"
 #include "core/loop.h"
+#include "line/backend.h"
+#include "line/sysfs.h"
+#include "phone/port.h"
 
 namespace owsip::app {
 
+struct DaemonOptions {
+  std::string config_path;
+  int log_level_override = -1;  // >= 0 wins over general.log_level
+  std::string sysfs_root = "/sys";
+};
+
 class Daemon {
  public:
-  // `log_level_override` >= 0 wins over general.log_level.
-  Daemon(Loop& loop, config::Environment env, std::string config_path, int log_level_override);
+  Daemon(Loop& loop, config::Environment env, DaemonOptions options);
+  ~Daemon();
 
-  // Loads the config; on errors returns them all (one per line) and starts nothing.
+  // Loads the config and builds everything; on config errors returns them all (one per line).
   Status start();
   // Re-reads the config file. Returns false (and keeps the running config) when it is bad.
   bool reload();
-  // Stops cleanly (later: un-REGISTER, hang up calls) and ends the loop.
+  // Stops cleanly and ends the loop.
   void stop();
 
   const config::Telephony& config() const { return *config_; }
+  line::LineBackend* backend() { return backend_.get(); }
+  phone::Port* port(int id);
   // Tests: observe each applied change.
   void set_on_applied(std::function<void(const config::ConfigDiff&)> cb) { on_applied_ = std::move(cb); }
 
  private:
   void apply(const config::Telephony& next, const config::ConfigDiff& diff);
+  Status build_lines();
+  void teardown_lines();
+  void apply_relays(const config::ConfigDiff& diff);
+  bool all_ports_idle() const;
+  void maybe_rebuild();
 
   Loop& loop_;
   config::Environment env_;
-  std::string config_path_;
-  int log_level_override_;
+  DaemonOptions options_;
+  line::Sysfs sysfs_;
   std::optional<config::Telephony> config_;
+  std::unique_ptr<line::LineBackend> backend_;
+  std::vector<std::unique_ptr<phone::Port>> ports_;
+  std::vector<std::unique_ptr<line::GpioRelay>> relays_;
+  bool rebuild_pending_ = false;
+  Timer rebuild_timer_;
   std::function<void(const config::ConfigDiff&)> on_applied_;
 };
 

@@ -3,10 +3,12 @@
 namespace owsip::app {
 
 std::string usage() {
-  return "usage: owsip [-c FILE] [-f] [-v LEVEL] [--check-config] [--schema] [--version] [--help]\n"
+  return "usage: owsip [-c FILE] [-f] [-v LEVEL] [--sysfs-root DIR] [--check-config] [--schema]\n"
+         "             [--version] [--help]\n"
          "  -c, --config FILE  telephony config (default /etc/config/telephony)\n"
          "  -f, --foreground   stay in the foreground and log to stderr (default: daemon, syslog)\n"
          "  -v, --verbose N    log level 0..7, overriding general.log_level\n"
+         "  --sysfs-root DIR   where LEDs and relay GPIOs are found (default /sys)\n"
          "  --check-config     validate the config, print the effective values and exit\n"
          "                     (exit 0 if valid, 1 with every error as FILE:LINE: message)\n"
          "  --schema           print the table of config options (Markdown) and exit\n"
@@ -38,6 +40,10 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
       if (!v || v->size() != 1 || (*v)[0] < '0' || (*v)[0] > '7')
         return Status::error(a + " needs a log level 0..7");
       o.log_level = (*v)[0] - '0';
+    } else if (a == "--sysfs-root") {
+      const std::string* v = value("DIR");
+      if (!v || v->empty()) return Status::error(a + " needs a directory");
+      o.sysfs_root = *v;
     } else if (a == "--check-config") {
       o.check_config = true;
     } else if (a == "--schema") {

@@ -16,6 +16,7 @@ struct Options {
   bool show_help = false;
   bool show_schema = false;   // --schema: print the option table (Markdown) and exit
   int log_level = -1;         // -v N overrides general.log_level; -1 = from the config
+  std::string sysfs_root = "/sys";  // --sysfs-root: where LEDs and GPIOs are (tests: a temp dir)
 };
 
 Result<Options> parse_options(const std::vector<std::string>& args);

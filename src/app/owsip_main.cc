@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
     log::err("app", "%s", s.message().c_str());
     return 1;
   }
-  app::Daemon daemon(loop, env, opts->config_path, opts->log_level);
+  app::Daemon daemon(loop, env, {opts->config_path, opts->log_level, opts->sysfs_root});
   if (Status s = daemon.start(); !s) {
     // Every error on its own line, as file:line: message.
     std::string msg = s.message();

@@ -14,6 +14,9 @@ constexpr TimerDef kTimers[] = {
     {"flash_max", 700, 150, 2000,
      "longest on-hook that counts as a hook flash; longer hangs up (on-hook is reported after it)"},
     {"pulse_interdigit", 300, 150, 1000, "off-hook pause after the last pulse that ends a pulse digit"},
+    {"dial_tone_timeout", 15000, 3000, 120000, "dial tone without a first digit before the port gives up (congestion)"},
+    {"interdigit", 4000, 1000, 30000, "pause after a digit that ends the number"},
+    {"off_hook_warning", 30000, 5000, 300000, "congestion or busy tone before the port falls silent and waits for on-hook"},
 };
 
 }  // namespace

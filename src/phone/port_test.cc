@@ -1,0 +1,131 @@
+// The port state machine, driven by scripted line events on a fake clock; the expected
+// behaviour is the transcript of what the line was told and of the FSM's log.
+
+#include "phone/port.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/log.h"
+#include "fakes/fake_line.h"
+#include "fakes/fake_timer_queue.h"
+
+namespace owsip::phone {
+namespace {
+
+using line::LineEvent;
+using Lines = std::vector<std::string>;
+
+class PortTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log::set_level(log::kInfo);
+    log::set_capture([this](int, const std::string& l) { log_.push_back(l); });
+    line_.set_event_handler([this](const LineEvent& e) { port_.on_line_event(e); });
+  }
+  void TearDown() override {
+    log::set_capture(nullptr);
+    log::set_level(log::kErr);
+  }
+  void dial(const std::string& digits) {
+    for (char d : digits) line_.inject(LineEvent::digit_event(d, false));
+  }
+  Lines take_commands() {
+    Lines c = std::move(line_.commands);
+    line_.commands.clear();
+    return c;
+  }
+
+  testing::FakeTimerQueue queue_;
+  TimerValues timers_;
+  testing::FakeLine line_{1};
+  Port port_{line_, {}, queue_, timers_};
+  Lines log_;
+};
+
+TEST_F(PortTest, OffHookDialToneFirstDigitStopsIt) {
+  line_.inject(LineEvent::hook(true));
+  EXPECT_EQ(port_.state(), PortState::dial_tone);
+  EXPECT_EQ(take_commands(), Lines{"tone dial"});
+  dial("5");
+  EXPECT_EQ(port_.state(), PortState::dialing);
+  EXPECT_EQ(take_commands(), Lines{"stop_tone"});
+  EXPECT_EQ(log_, (Lines{"port1{IDLE}: event OFF_HOOK", "port1{IDLE}: -> DIAL_TONE",
+                         "port1{DIAL_TONE}: event DIGIT '5'", "port1{DIAL_TONE}: -> DIALING"}));
+}
+
+TEST_F(PortTest, HashEndsTheNumberAndTheRouterPlacesIt) {
+  std::string placed;
+  port_.set_router([&](const std::string& n) {
+    placed = n;
+    return true;
+  });
+  line_.inject(LineEvent::hook(true));
+  dial("0301234#");
+  EXPECT_EQ(placed, "0301234");
+}
+
+TEST_F(PortTest, InterDigitTimeoutEndsTheNumberNoRouteGivesCongestion) {
+  line_.inject(LineEvent::hook(true));
+  dial("12");
+  queue_.advance(3999);
+  EXPECT_EQ(port_.state(), PortState::dialing);
+  queue_.advance(1);
+  EXPECT_EQ(port_.state(), PortState::congestion);
+  EXPECT_EQ(port_.number(), "12");
+  EXPECT_EQ(take_commands(), (Lines{"tone dial", "stop_tone", "tone congestion"}));
+  queue_.advance(30000);  // off-hook warning: the tone ends, the port waits for on-hook
+  EXPECT_EQ(port_.state(), PortState::parked);
+  line_.inject(LineEvent::hook(false));
+  EXPECT_EQ(port_.state(), PortState::idle);
+}
+
+TEST_F(PortTest, NoDigitAfterDialToneTimeout) {
+  line_.inject(LineEvent::hook(true));
+  queue_.advance(15000);
+  EXPECT_EQ(port_.state(), PortState::congestion);
+}
+
+TEST_F(PortTest, HashFirstIsADigitNotTheEnd) {
+  line_.inject(LineEvent::hook(true));
+  dial("#1");
+  EXPECT_EQ(port_.number(), "#1");
+  EXPECT_EQ(port_.state(), PortState::dialing);
+}
+
+TEST_F(PortTest, NodialPortHearsCongestion) {
+  port_.set_options({.nodial = true});
+  line_.inject(LineEvent::hook(true));
+  EXPECT_EQ(port_.state(), PortState::congestion);
+  EXPECT_EQ(take_commands(), Lines{"tone congestion"});
+}
+
+TEST_F(PortTest, EventsAStateDoesNotAcceptAreRefusedAndLogged) {
+  dial("5");  // digits while on hook
+  EXPECT_EQ(port_.state(), PortState::idle);
+  EXPECT_EQ(log_, Lines{"port1{IDLE}: event DIGIT not permitted, ignored"});
+}
+
+TEST_F(PortTest, HangingUpAnywhereReturnsToIdleAndSilence) {
+  line_.inject(LineEvent::hook(true));
+  dial("12");
+  line_.inject(LineEvent::hook(false));
+  EXPECT_EQ(port_.state(), PortState::idle);
+  EXPECT_EQ(take_commands().back(), "stop_tone");
+  EXPECT_EQ(port_.number(), "");
+}
+
+TEST_F(PortTest, ConfiguredTimersApply) {
+  TimerValues t;
+  t.set("interdigit", 1000);
+  port_.set_timer_values(t);
+  line_.inject(LineEvent::hook(true));
+  dial("7");
+  queue_.advance(1000);
+  EXPECT_EQ(port_.state(), PortState::congestion);
+}
+
+}  // namespace
+}  // namespace owsip::phone
