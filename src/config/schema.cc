@@ -98,6 +98,50 @@ std::vector<std::string> backends(const Environment& env) { return env.backends;
 std::vector<std::string> locales(const Environment& env) { return env.locales; }
 std::vector<std::string> cids(const Environment&) { return cid_standards(); }
 std::vector<std::string> contact_types(const Environment&) { return {"sip", "realm"}; }
+std::vector<std::string> sip_transports(const Environment&) { return {"udp", "tcp", "tls"}; }
+
+// "host", "host:port", "[v6]" or "[v6]:port"; "" when well-formed, else why not.
+std::string check_host_port(const char* what, const std::string& v) {
+  const std::string bad = std::string(what) + " '" + v + "'";
+  std::string_view s = v, host = s, port;
+  bool has_port = false;
+  if (!s.empty() && s.front() == '[') {
+    size_t close = s.find(']');
+    if (close == std::string_view::npos) return bad + " opens '[' without ']'";
+    host = s.substr(1, close - 1);
+    std::string_view rest = s.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return bad + ": expected ':port' after ']'";
+      port = rest.substr(1);
+      has_port = true;
+    }
+    if (host.empty() || host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos)
+      return bad + " is not an IPv6 address in brackets";
+  } else {
+    size_t colon = s.find(':');
+    if (colon != s.rfind(':')) return bad + " is not host[:port] (an IPv6 address needs [brackets])";
+    if (colon != std::string_view::npos) {
+      host = s.substr(0, colon);
+      port = s.substr(colon + 1);
+      has_port = true;
+    }
+    if (host.empty() || host.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") !=
+                            std::string_view::npos)
+      return bad + " is not host[:port] (an IPv6 address needs [brackets])";
+  }
+  if (has_port) {
+    long n = 0;
+    for (char c : port) {
+      if (c < '0' || c > '9' || n > 65535) return bad + ": the port is not a number 1..65535";
+      n = n * 10 + (c - '0');
+    }
+    if (port.empty() || n < 1 || n > 65535) return bad + ": the port is not a number 1..65535";
+  }
+  return "";
+}
+
+std::string check_registrar(const std::string& v) { return check_host_port("registrar", v); }
 
 std::string check_outbound(const std::string& v) {
   std::string_view s = v;
@@ -109,6 +153,12 @@ std::string check_outbound(const std::string& v) {
     return "outbound proxy '" + v + "' is not a sip: or sips: URI";
   if (s.find_first_of(" \t") != std::string_view::npos)
     return "outbound proxy '" + v + "' contains a blank";
+  if (size_t t = s.find(";transport="); t != std::string_view::npos) {
+    std::string_view tp = s.substr(t + 11);
+    tp = tp.substr(0, tp.find(';'));
+    if (tp != "udp" && tp != "tcp" && tp != "tls" && tp != "UDP" && tp != "TCP" && tp != "TLS")
+      return "outbound proxy '" + v + "': transport must be udp, tcp or tls";
+  }
   return "";
 }
 
@@ -139,6 +189,8 @@ const Field<General> kGeneralFields[] = {
     choice("locale", &General::locale, kOptional, locales, "country whose call-progress tones and ring cadence are used"),
     boolean("revert", &General::revert, "swap FXS port 0 and port 1"),
     text("sim_socket", &General::sim_socket, kOptional, "sim backend: Unix socket where virtual phones (owsip-phone) connect"),
+    integer("tls_port", &General::tls_port, kOptional, 1, 65535, "SIP over TLS port (used when an account has `transport tls`); must differ from local_port"),
+    text("tls_ca_file", &General::tls_ca_file, kOptional, "PEM file of the certificate authorities trusted for SIP over TLS"),
 };
 
 const Field<Stun> kStunFields[] = {
@@ -153,6 +205,13 @@ const Field<Account> kAccountFields[] = {
     boolean("disabled", &Account::disabled, "1 disables the account"),
     integer("port", &Account::port, kOptional, -1, 127, "FXS port id this account belongs to; -1 for none"),
     boolean("default", &Account::is_default, "1 makes this the account for calls that name no other"),
+    text("registrar", &Account::registrar, kOptional, "where REGISTER goes, host[:port] (IPv6 in brackets); unset: the realm (DNS SRV when no port)", check_registrar),
+    choice("transport", &Account::transport, kOptional, sip_transports, "SIP transport to the registrar"),
+    text("auth_user", &Account::auth_user, kOptional, "user name for digest authentication; unset: username"),
+    text("display_name", &Account::display_name, kOptional, "name shown to the called party (From header)"),
+    integer("expires", &Account::expires, kOptional, 60, 86400, "registration lifetime asked of the registrar, seconds; refreshed before it ends"),
+    boolean("tls_verify", &Account::tls_verify, "0 accepts any server certificate (insecure); 1 checks the chain against tls_ca_file and the registrar's host name"),
+    integer("keepalive", &Account::keepalive, kOptional, 0, 3600, "seconds between keep-alives while registered (UDP: CRLF packet for the NAT binding; TCP/TLS: CRLF ping, a lost pong re-registers); 0 = none"),
 };
 
 const Field<Port> kPortFields[] = {
@@ -488,6 +547,13 @@ LoadResult load_telephony_text(std::string_view text, const std::string& file,
       v.error(o ? o->line : sec.line,
               "contact '" + c.code + "' names account '" + c.account + "', which does not exist");
     }
+  }
+  if (cfg.general.tls_port == cfg.general.local_port) {
+    const UciOption* o = general ? general->find("tls_port") : nullptr;
+    if (!o && general) o = general->find("local_port");
+    v.error(o ? o->line : (general ? general->line : 0),
+            "tls_port " + std::to_string(cfg.general.tls_port) +
+                " is also local_port: SIP over TCP and over TLS need different ports");
   }
   if (!general) v.warn(0, "no 'general' section: using the defaults");
   if (cfg.accounts.empty()) v.warn(0, "no account section: owsip will register nowhere");

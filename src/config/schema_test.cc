@@ -43,6 +43,39 @@ TEST(Schema, DefaultsFillEverythingUnset) {
   EXPECT_FALSE(c.accounts[0].disabled);
   EXPECT_FALSE(c.accounts[0].is_default);
   EXPECT_FALSE(c.stun.has_value());
+  // SIP options: the registrar and auth user default to realm and username at use (empty here).
+  EXPECT_EQ(c.accounts[0].registrar, "");
+  EXPECT_EQ(c.accounts[0].transport, "udp");
+  EXPECT_EQ(c.accounts[0].auth_user, "");
+  EXPECT_EQ(c.accounts[0].expires, 3600);
+  EXPECT_TRUE(c.accounts[0].tls_verify);
+  EXPECT_EQ(c.accounts[0].keepalive, 25);
+  EXPECT_EQ(c.general.tls_port, 5061);
+  EXPECT_EQ(c.general.tls_ca_file, "/etc/ssl/certs/ca-certificates.crt");
+}
+
+TEST(Schema, SipAccountOptionsAreRead) {
+  auto r = load(
+      "config general\n option tls_port 5071\n option tls_ca_file /etc/owsip/ca.pem\n"
+      "config account 'a1'\n option realm example.com\n option username alice\n"
+      " option password pw\n option registrar 'sip.example.com:5080'\n option transport tls\n"
+      " option auth_user 'alice-auth'\n option display_name 'Alice A.'\n option expires 600\n"
+      " option tls_verify 0\n option keepalive 0\n"
+      "config account 'a2'\n option realm example.com\n option username bob\n"
+      " option password pw\n option registrar '[2001:db8::1]:5060'\n");
+  ASSERT_TRUE(r.ok()) << all(r);
+  const Telephony& c = *r.config;
+  EXPECT_EQ(c.general.tls_port, 5071);
+  EXPECT_EQ(c.general.tls_ca_file, "/etc/owsip/ca.pem");
+  const Account& a = c.accounts[0];
+  EXPECT_EQ(a.registrar, "sip.example.com:5080");
+  EXPECT_EQ(a.transport, "tls");
+  EXPECT_EQ(a.auth_user, "alice-auth");
+  EXPECT_EQ(a.display_name, "Alice A.");
+  EXPECT_EQ(a.expires, 600);
+  EXPECT_FALSE(a.tls_verify);
+  EXPECT_EQ(a.keepalive, 0);
+  EXPECT_EQ(c.accounts[1].registrar, "[2001:db8::1]:5060");
 }
 
 TEST(Schema, TypedValuesAreRead) {
@@ -155,7 +188,37 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{"config relay\n option gpio 31\n", 1, "lacks required option 'value'"},
         Bad{"config relay\n option gpio 31\n option value 2\n", 3, "out of range 0..1"},
         Bad{"config stun\n option port 3478\n", 1, "lacks required option 'host'"},
-        Bad{"config general\n bogus line\n", 2, "invalid command"}));
+        Bad{"config general\n bogus line\n", 2, "invalid command"},
+        Bad{"config general\n option outbound '<sip:p;lr;transport=sctp>'\n", 2,
+            "transport must be udp, tcp or tls"},
+        Bad{"config general\n option tls_port 5060\n", 2, "tls_port 5060 is also local_port"},
+        Bad{"config account 'a'\n option realm r\n option username u\n option password p\n"
+            " option transport sctp\n",
+            5, "'sctp' is not one of udp, tcp, tls"},
+        Bad{"config account 'a'\n option realm r\n option username u\n option password p\n"
+            " option expires 59\n",
+            5, "out of range 60..86400"},
+        Bad{"config account 'a'\n option realm r\n option username u\n option password p\n"
+            " option expires 86401\n",
+            5, "out of range 60..86400"},
+        Bad{"config account 'a'\n option realm r\n option username u\n option password p\n"
+            " option registrar 'sip.example.com:0'\n",
+            5, "the port is not a number 1..65535"},
+        Bad{"config account 'a'\n option realm r\n option username u\n option password p\n"
+            " option registrar 'sip.example.com:99999'\n",
+            5, "the port is not a number 1..65535"},
+        Bad{"config account 'a'\n option realm r\n option username u\n option password p\n"
+            " option registrar '2001:db8::1'\n",
+            5, "an IPv6 address needs [brackets]"},
+        Bad{"config account 'a'\n option realm r\n option username u\n option password p\n"
+            " option registrar 'sip:host'\n",
+            5, "the port is not a number"},
+        Bad{"config account 'a'\n option realm r\n option username u\n option password p\n"
+            " option tls_verify perhaps\n",
+            5, "not a boolean"},
+        Bad{"config account 'a'\n option realm r\n option username u\n option password p\n"
+            " option keepalive 3601\n",
+            5, "out of range 0..3600"}));
 
 TEST(Schema, EveryErrorIsReportedInLineOrder) {
   auto r = load(

@@ -24,6 +24,8 @@ struct General {
   std::string locale = "germany";
   bool revert = false;  // swap FXS port 0 and port 1
   std::string sim_socket = "/tmp/owsip-sim.sock";  // sim backend: where virtual phones connect
+  int tls_port = 5061;                                   // SIP over TLS listens here
+  std::string tls_ca_file = "/etc/ssl/certs/ca-certificates.crt";  // CAs trusted for TLS
   bool operator==(const General&) const = default;
 };
 
@@ -41,6 +43,13 @@ struct Account {
   bool disabled = false;
   int port = -1;  // bound FXS port id, -1 = none
   bool is_default = false;
+  std::string registrar;     // host[:port] REGISTER goes to; empty = the realm
+  std::string transport = "udp";  // udp | tcp | tls
+  std::string auth_user;     // digest user name; empty = username
+  std::string display_name;  // shown in From/To
+  int expires = 3600;        // requested registration lifetime, seconds
+  bool tls_verify = true;    // check the registrar's certificate chain and host name
+  int keepalive = 25;        // seconds between keep-alives while registered; 0 = none
   bool operator==(const Account&) const = default;
 };
 
