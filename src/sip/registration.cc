@@ -1,0 +1,332 @@
+#include "sip/registration.h"
+
+#include <algorithm>
+#include <memory>
+#include <random>
+
+#include "core/log.h"
+
+namespace owsip::sip {
+namespace {
+
+constexpr uint32_t kMaxExpires = 86400;
+constexpr uint32_t kBackoffFirstS = 4;
+constexpr uint32_t kBackoffMaxS = 300;
+constexpr double kJitter = 0.2;  // a retry comes up to 20 % early, so accounts drift apart
+
+constexpr uint64_t bit(RegState s) { return uint64_t{1} << static_cast<unsigned>(s); }
+
+struct StateDef {
+  RegState id;
+  std::string_view name;
+  uint64_t next;  // states it may enter
+};
+
+// The declared machine: which state may follow which. enter() refuses anything else.
+constexpr StateDef kStates[] = {
+    {RegState::kIdle, "IDLE",
+     bit(RegState::kRegistering) | bit(RegState::kDisabled) | bit(RegState::kFailed) |
+         bit(RegState::kStopped)},
+    {RegState::kDisabled, "DISABLED", bit(RegState::kStopped)},
+    {RegState::kRegistering, "REGISTERING",
+     bit(RegState::kRegistering) | bit(RegState::kRegistered) | bit(RegState::kFailed) |
+         bit(RegState::kUnregistering) | bit(RegState::kStopped)},
+    {RegState::kRegistered, "REGISTERED",
+     bit(RegState::kRegistered) | bit(RegState::kRegistering) | bit(RegState::kFailed) |
+         bit(RegState::kUnregistering) | bit(RegState::kStopped)},
+    {RegState::kFailed, "FAILED",
+     bit(RegState::kRegistering) | bit(RegState::kFailed) | bit(RegState::kUnregistering) |
+         bit(RegState::kStopped)},
+    {RegState::kUnregistering, "UNREGISTERING", bit(RegState::kStopped)},
+    {RegState::kStopped, "STOPPED", 0},
+};
+static_assert(std::size(kStates) == static_cast<size_t>(RegState::kStopped) + 1);
+
+const StateDef& def(RegState s) { return kStates[static_cast<size_t>(s)]; }
+
+std::string seconds_from(uint64_t at_ms, uint64_t now_ms) {
+  uint64_t s = at_ms > now_ms ? (at_ms - now_ms + 999) / 1000 : 0;
+  return std::to_string(s) + " s";
+}
+
+Registration::Random default_random() {
+  auto engine = std::make_shared<std::minstd_rand>(std::random_device{}());
+  return [engine] { return std::uniform_real_distribution<double>(0.0, 1.0)(*engine); };
+}
+
+}  // namespace
+
+std::string_view reg_state_name(RegState s) { return def(s).name; }
+
+std::string AccountStatus::describe(uint64_t now_ms) const {
+  switch (state) {
+    case RegState::kIdle: return "not started";
+    case RegState::kDisabled: return "disabled";
+    case RegState::kRegistering: return "registering";
+    case RegState::kRegistered:
+      return "registered as " + contact + " for " + seconds_from(registered_until_ms, now_ms) +
+             " more";
+    case RegState::kFailed: {
+      std::string out = "failed: ";
+      out += code ? std::to_string(code) + " " + reason : reason;
+      out += retry_at_ms ? "; retry in " + seconds_from(retry_at_ms, now_ms)
+                         : "; waiting for the network";
+      return out;
+    }
+    case RegState::kUnregistering: return "unregistering";
+    case RegState::kStopped: return "stopped";
+  }
+  return "?";
+}
+
+Registration::Registration(TimerQueue& timers, RegisterSender& sender,
+                           RegistrationSettings settings, Random random)
+    : timers_(timers),
+      sender_(sender),
+      settings_(std::move(settings)),
+      random_(random ? std::move(random) : default_random()),
+      timer_(timers),
+      keepalive_timer_(timers),
+      done_timer_(timers),
+      expires_(std::clamp<uint32_t>(settings_.expires, 1, kMaxExpires)) {}
+
+Registration::~Registration() {
+  if (in_flight_) sender_.cancel();
+}
+
+uint32_t Registration::refresh_delay_s(uint32_t granted_s) {
+  if (granted_s >= 120) return granted_s - 60;
+  return std::max<uint32_t>(granted_s / 2, 1);
+}
+
+uint32_t Registration::backoff_s(int consecutive_failures) {
+  uint32_t s = kBackoffFirstS;
+  for (int i = 1; i < consecutive_failures && s < kBackoffMaxS; ++i) s *= 2;
+  return std::min(s, kBackoffMaxS);
+}
+
+std::string Registration::tag() const { return "sip.acct{" + settings_.name + "}"; }
+
+void Registration::enter(RegState next) {
+  const RegState from = status_.state;
+  if (!(def(from).next & bit(next))) {
+    log::err(tag(), "transition %s -> %s not permitted (bug): ignored",
+             std::string(def(from).name).c_str(), std::string(def(next).name).c_str());
+    return;
+  }
+  status_.state = next;
+  const uint64_t now = timers_.clock().now_ms();
+  const std::string line = status_.describe(now);
+  if (from == next && next == RegState::kRegistered) {
+    log::info(tag(), "refreshed: %s", line.c_str());
+  } else if (next == RegState::kFailed) {
+    log::write(status_.code >= 300 ? log::kErr : log::kWarning, tag(), "%s", line.c_str());
+  } else {
+    log::notice(tag(), "%s", line.c_str());
+  }
+  if (on_change_) on_change_(status_);
+}
+
+void Registration::start() {
+  if (status_.state != RegState::kIdle) return;
+  if (settings_.disabled) {
+    enter(RegState::kDisabled);
+    return;
+  }
+  send_register();
+  enter(RegState::kRegistering);
+}
+
+void Registration::send_register() {
+  RegisterRequest req;
+  req.expires = expires_;
+  req.contact = learned_;
+  req.remove = remove_;
+  in_flight_ = true;
+  sender_.send(req, [this](const RegisterResult& r) {
+    in_flight_ = false;
+    on_result(r);
+  });
+}
+
+void Registration::on_result(const RegisterResult& r) {
+  if (!r.contact.host.empty()) last_contact_ = r.contact;
+  if (status_.state == RegState::kUnregistering) return on_unregistered(r);
+  if (r.code >= 200 && r.code < 300) return on_registered(r);
+  if (r.code == 423 && r.min_expires > expires_ && r.min_expires <= kMaxExpires) {
+    log::notice(tag(), "registrar wants at least %u s (asked %u s): asking again", r.min_expires,
+                expires_);
+    expires_ = r.min_expires;
+    send_register();
+    return;
+  }
+  on_failure(r.code, r.reason, r.retry_after);
+}
+
+void Registration::on_registered(const RegisterResult& r) {
+  const uint64_t now = timers_.clock().now_ms();
+  const uint32_t granted = r.expires ? r.expires : expires_;
+  failures_ = 0;
+  remove_.clear();
+  may_hold_binding_ = true;
+  binding_until_ms_ = now + uint64_t{granted} * 1000;
+  status_.registered_until_ms = binding_until_ms_;
+  status_.contact = r.contact_uri;
+  status_.code = 0;
+  status_.reason.clear();
+  status_.retry_at_ms = 0;
+
+  if (settings_.learn_contact && r.seen_as && *r.seen_as != r.contact && !learned_this_round_) {
+    enter(RegState::kRegistered);
+    log::notice(tag(), "registrar sees us at %s, our Contact said %s: registering that address",
+                r.seen_as->to_string().c_str(), r.contact.to_string().c_str());
+    remove_.push_back(r.contact);
+    learned_ = r.seen_as;
+    learned_this_round_ = true;
+    send_register();
+    return;
+  }
+  learned_this_round_ = false;
+  timer_.start(uint64_t{refresh_delay_s(granted)} * 1000, [this] { send_register(); });
+  enter(RegState::kRegistered);
+  schedule_keepalive();
+}
+
+void Registration::on_failure(int code, std::string reason, uint32_t retry_after_s) {
+  ++failures_;
+  keepalive_timer_.cancel();
+  uint64_t delay_ms;
+  if (retry_after_s > 0) {
+    delay_ms = uint64_t{std::min(retry_after_s, kMaxExpires)} * 1000;
+  } else {
+    const double jitter = 1.0 - kJitter * std::clamp(random_(), 0.0, 1.0);
+    delay_ms = static_cast<uint64_t>(backoff_s(failures_) * 1000.0 * jitter);
+  }
+  status_.code = code;
+  status_.reason = reason.empty() ? "no reason given" : std::move(reason);
+  status_.retry_at_ms = timers_.clock().now_ms() + delay_ms;
+  timer_.start(delay_ms, [this] {
+    send_register();
+    enter(RegState::kRegistering);
+  });
+  enter(RegState::kFailed);
+}
+
+void Registration::on_unregistered(const RegisterResult& r) {
+  if (r.code >= 200 && r.code < 300)
+    log::info(tag(), "binding removed (%d %s)", r.code, r.reason.c_str());
+  else
+    log::warn(tag(), "removing the binding failed: %s%s; it ends by itself when it expires",
+              r.code ? (std::to_string(r.code) + " ").c_str() : "", r.reason.c_str());
+  finish_stop();
+}
+
+void Registration::schedule_keepalive() {
+  if (settings_.keepalive_s == 0) return;
+  keepalive_timer_.start(uint64_t{settings_.keepalive_s} * 1000, [this] {
+    if (status_.state != RegState::kRegistered) return;
+    sender_.keepalive();
+    schedule_keepalive();
+  });
+}
+
+void Registration::suspend(std::string reason) {
+  switch (status_.state) {
+    case RegState::kDisabled:
+    case RegState::kUnregistering:
+    case RegState::kStopped:
+      return;
+    default:
+      break;
+  }
+  if (in_flight_) sender_.cancel();
+  in_flight_ = false;
+  timer_.cancel();
+  keepalive_timer_.cancel();
+  status_.code = 0;
+  status_.reason = std::move(reason);
+  status_.retry_at_ms = 0;
+  enter(RegState::kFailed);
+}
+
+void Registration::restart(std::string_view why) {
+  switch (status_.state) {
+    case RegState::kIdle:
+    case RegState::kDisabled:
+    case RegState::kUnregistering:
+    case RegState::kStopped:
+      return;
+    default:
+      break;
+  }
+  if (in_flight_) sender_.cancel();
+  in_flight_ = false;
+  timer_.cancel();
+  keepalive_timer_.cancel();
+  const uint64_t now = timers_.clock().now_ms();
+  if (may_hold_binding_ && now < binding_until_ms_ && !last_contact_.host.empty() &&
+      std::find(remove_.begin(), remove_.end(), last_contact_) == remove_.end())
+    remove_.push_back(last_contact_);
+  learned_.reset();
+  learned_this_round_ = false;
+  failures_ = 0;
+  log::notice(tag(), "registering anew: %s", std::string(why).c_str());
+  send_register();
+  enter(RegState::kRegistering);
+}
+
+void Registration::on_flow_failed(std::string_view why) {
+  if (status_.state != RegState::kRegistered || in_flight_) return;
+  log::warn(tag(), "connection to the registrar lost (%s): registering again",
+            std::string(why).c_str());
+  timer_.cancel();
+  keepalive_timer_.cancel();
+  send_register();
+  enter(RegState::kRegistering);
+}
+
+void Registration::stop(std::function<void()> done) {
+  if (status_.state == RegState::kStopped || status_.state == RegState::kUnregistering) {
+    if (status_.state == RegState::kStopped) {
+      on_stopped_ = std::move(done);
+      finish_stop();
+    }
+    return;
+  }
+  on_stopped_ = std::move(done);
+  timer_.cancel();
+  keepalive_timer_.cancel();
+  const uint64_t now = timers_.clock().now_ms();
+  const bool may_hold = in_flight_ || (may_hold_binding_ && now < binding_until_ms_);
+  if (in_flight_) sender_.cancel();
+  in_flight_ = false;
+  if (!may_hold) {
+    finish_stop();
+    return;
+  }
+  RegisterRequest req;
+  req.expires = 0;
+  req.contact = learned_;
+  req.remove = remove_;
+  if (!last_contact_.host.empty() && learned_ != last_contact_ &&
+      std::find(req.remove.begin(), req.remove.end(), last_contact_) == req.remove.end())
+    req.remove.push_back(last_contact_);
+  in_flight_ = true;
+  sender_.send(req, [this](const RegisterResult& r) {
+    in_flight_ = false;
+    on_result(r);
+  });
+  enter(RegState::kUnregistering);
+}
+
+void Registration::finish_stop() {
+  if (status_.state != RegState::kStopped) enter(RegState::kStopped);
+  // From the loop: the owner may destroy this object in `done`.
+  done_timer_.start(0, [this] {
+    auto cb = std::move(on_stopped_);
+    on_stopped_ = nullptr;
+    if (cb) cb();
+  });
+}
+
+}  // namespace owsip::sip
