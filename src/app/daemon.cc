@@ -33,6 +33,7 @@ Daemon::Daemon(Loop& loop, config::Environment env, DaemonOptions options)
       rebuild_timer_(loop) {}
 
 Daemon::~Daemon() {
+  sip_.reset();
   teardown_lines();
   relays_.clear();
 }
@@ -49,6 +50,10 @@ Status Daemon::start() {
                                                   : config_->general.log_level);
   if (Status s = build_lines(); !s) return s;
   apply_relays(initial);
+  sip_ = std::make_unique<sip::SipService>(loop_);
+  // A SIP port that cannot be bound is not fatal: the lines work, the accounts say why they
+  // cannot register, and binding is retried.
+  if (Status s = sip_->start(*config_); !s) log::err(kTag, "%s", s.message().c_str());
   log::notice(kTag, "started with %s: %zu account(s), %zu port(s), %zu contact(s)",
               options_.config_path.c_str(), config_->accounts.size(), ports_.size(),
               config_->contacts.size());
@@ -78,6 +83,7 @@ void Daemon::apply(const config::Telephony& next, const config::ConfigDiff& diff
                                                   : next.general.log_level);
   config_ = next;
   apply_relays(diff);
+  if (sip_) sip_->apply(next, diff);
   if (touches_lines(diff)) {
     rebuild_pending_ = true;
     if (!all_ports_idle())
@@ -159,10 +165,20 @@ phone::Port* Daemon::port(int id) {
 }
 
 void Daemon::stop() {
+  if (stopping_) {
+    log::notice(kTag, "stopping now");
+    loop_.stop();
+    return;
+  }
+  stopping_ = true;
   log::notice(kTag, "stopping");
   teardown_lines();
   relays_.clear();
-  loop_.stop();
+  if (!sip_) {
+    loop_.stop();
+    return;
+  }
+  sip_->stop([this] { loop_.stop(); });
 }
 
 }  // namespace owsip::app

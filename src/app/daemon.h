@@ -17,6 +17,7 @@
 #include "line/backend.h"
 #include "line/sysfs.h"
 #include "phone/port.h"
+#include "sip/sip_service.h"
 
 namespace owsip::app {
 
@@ -35,12 +36,15 @@ class Daemon {
   Status start();
   // Re-reads the config file. Returns false (and keeps the running config) when it is bad.
   bool reload();
-  // Stops cleanly and ends the loop.
+  // Stops cleanly and ends the loop: lines first, then the SIP accounts un-register (the
+  // loop keeps running until their answers are in, at most a few seconds). A second stop()
+  // ends the loop at once.
   void stop();
 
   const config::Telephony& config() const { return *config_; }
   line::LineBackend* backend() { return backend_.get(); }
   phone::Port* port(int id);
+  sip::SipService* sip() { return sip_.get(); }
   // Tests: observe each applied change.
   void set_on_applied(std::function<void(const config::ConfigDiff&)> cb) { on_applied_ = std::move(cb); }
 
@@ -60,6 +64,8 @@ class Daemon {
   std::unique_ptr<line::LineBackend> backend_;
   std::vector<std::unique_ptr<phone::Port>> ports_;
   std::vector<std::unique_ptr<line::GpioRelay>> relays_;
+  std::unique_ptr<sip::SipService> sip_;
+  bool stopping_ = false;
   bool rebuild_pending_ = false;
   Timer rebuild_timer_;
   std::function<void(const config::ConfigDiff&)> on_applied_;

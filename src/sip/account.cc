@@ -1,0 +1,97 @@
+#include "sip/account.h"
+
+#include "core/log.h"
+#include "sip/user_agent.h"
+
+namespace owsip::sip {
+
+Result<RegisterTarget> make_register_target(const config::Account& a,
+                                            const config::General& general) {
+  RegisterTarget t;
+  t.name = a.key;
+  t.user = a.username;
+  t.realm = a.realm;
+  t.auth_user = a.auth_user.empty() ? a.username : a.auth_user;
+  t.password = a.password;
+  t.display_name = a.display_name;
+  t.tls_verify = a.tls_verify;
+  auto transport = parse_transport(a.transport);
+  if (!transport) return Status::error("transport '" + a.transport + "' is not udp, tcp or tls");
+  t.transport = *transport;
+  t.flow_keepalive_s = t.transport == Transport::kUdp ? 0 : static_cast<uint32_t>(a.keepalive);
+  auto registrar = parse_host_port(a.registrar.empty() ? a.realm : a.registrar);
+  if (!registrar)
+    return Status::error(std::string(a.registrar.empty() ? "realm " : "registrar ") +
+                         registrar.message());
+  t.registrar = *registrar;
+  if (!general.outbound.empty()) {
+    auto proxy = parse_proxy(general.outbound);
+    if (!proxy) return proxy.status();
+    t.outbound = *proxy;
+  }
+  return t;
+}
+
+Account::Account(TimerQueue& timers, UserAgent& ua, const config::Account& account,
+                 const config::General& general)
+    : ua_(ua), config_(account) {
+  auto target = make_register_target(account, general);
+  RegisterTarget t;
+  if (target) {
+    t = *target;
+  } else {
+    t.name = account.key;
+    t.user = account.username;
+  }
+  client_ = std::make_unique<RegisterClient>(ua, timers, t);
+  if (!target) {
+    log::err("sip.acct{" + account.key + "}", "%s", target.message().c_str());
+    client_->set_unusable(target.message());
+  } else if (Status s = client_->init(); !s) {
+    log::err("sip.acct{" + account.key + "}", "%s", s.message().c_str());
+  }
+
+  RegistrationSettings rs;
+  rs.name = account.key;
+  rs.expires = static_cast<uint32_t>(account.expires);
+  rs.disabled = account.disabled;
+  const bool udp = t.transport == Transport::kUdp &&
+                   (!t.outbound || t.outbound->transport == Transport::kUdp);
+  rs.keepalive_s = udp ? static_cast<uint32_t>(account.keepalive) : 0;
+  rs.learn_contact = udp;
+  registration_ = std::make_unique<Registration>(timers, *client_, rs);
+  client_->set_flow_failed_handler(
+      [this](const std::string& why) { registration_->on_flow_failed(why); });
+
+  observer_ = ua_.add_observer([this](UserAgent::NetEvent e) {
+    switch (e) {
+      case UserAgent::NetEvent::kUp:
+        registration_->restart("bound to " + ua_.bound_address());
+        break;
+      case UserAgent::NetEvent::kMoved:
+        registration_->restart("local address is now " + ua_.bound_address());
+        break;
+      case UserAgent::NetEvent::kDown:
+        registration_->suspend(ua_.down_reason());
+        break;
+    }
+  });
+}
+
+Account::~Account() {
+  ua_.remove_observer(observer_);
+  registration_.reset();  // before the client it sends through
+  client_.reset();
+}
+
+void Account::start() {
+  if (!config_.disabled && !ua_.bound()) {
+    registration_->suspend(ua_.down_reason());
+    return;
+  }
+  registration_->start();
+}
+
+void Account::stop(std::function<void()> done) { registration_->stop(std::move(done)); }
+
+}  // namespace owsip::sip

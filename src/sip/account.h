@@ -1,0 +1,51 @@
+#pragma once
+// One SIP account of the config (`config account`): its registration with the registrar,
+// following the user agent's network (registers anew when the local address moves, waits while
+// the interface has none). The state is readable for the control interface (status()).
+//
+// REQUIRES: the UserAgent outlives the Account.
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "config/telephony.h"
+#include "core/timer.h"
+#include "sip/register_client.h"
+#include "sip/registration.h"
+
+namespace owsip::sip {
+
+class UserAgent;
+
+// The RegisterTarget of an account: defaults applied (registrar = realm, auth_user =
+// username), the outbound proxy parsed. Errors name the option.
+Result<RegisterTarget> make_register_target(const config::Account& account,
+                                            const config::General& general);
+
+class Account {
+ public:
+  Account(TimerQueue& timers, UserAgent& ua, const config::Account& account,
+          const config::General& general);
+  ~Account();
+  Account(const Account&) = delete;
+  Account& operator=(const Account&) = delete;
+
+  // Starts registering (or shows the account disabled, or waits for the network).
+  void start();
+  // Removes the binding (un-REGISTER) and runs `done` from the loop.
+  void stop(std::function<void()> done);
+
+  const std::string& key() const { return config_.key; }
+  const config::Account& config() const { return config_; }
+  const AccountStatus& status() const { return registration_->status(); }
+
+ private:
+  UserAgent& ua_;
+  config::Account config_;
+  std::unique_ptr<RegisterClient> client_;
+  std::unique_ptr<Registration> registration_;
+  int observer_ = 0;
+};
+
+}  // namespace owsip::sip

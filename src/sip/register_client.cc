@@ -1,0 +1,277 @@
+#include "sip/register_client.h"
+
+#include <re.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/log.h"
+#include "sip/tls_context.h"
+#include "sip/user_agent.h"
+
+namespace owsip::sip {
+
+namespace {
+
+std::string text(const struct pl& pl) { return pl.p ? std::string(pl.p, pl.l) : std::string(); }
+
+Transport from_libre(enum sip_transp tp) {
+  switch (tp) {
+    case SIP_TRANSP_TCP: return Transport::kTcp;
+    case SIP_TRANSP_TLS: return Transport::kTls;
+    default: return Transport::kUdp;
+  }
+}
+
+uint32_t leading_number(const struct pl& pl) {
+  uint32_t v = 0;
+  for (size_t i = 0; i < pl.l && pl.p[i] >= '0' && pl.p[i] <= '9'; ++i)
+    v = v * 10 + static_cast<uint32_t>(pl.p[i] - '0');
+  return v;
+}
+
+std::string transport_error(int err) {
+  switch (err) {
+    case ETIMEDOUT: return "no answer (timeout)";
+    case ECONNREFUSED: return "connection refused";
+    case ECONNRESET: return "connection closed by the registrar";
+    case EPROTO: return "TLS handshake failed";
+    default: return std::strerror(err);
+  }
+}
+
+// Finds our binding among the Contacts of a 2xx and reads the lifetime granted to it.
+struct ContactMatch {
+  const std::string* user;
+  const HostPort* contact;
+  uint16_t default_port;
+  std::optional<uint32_t> expires;
+};
+
+bool match_contact(const struct sip_hdr* hdr, const struct sip_msg*, void* arg) {
+  auto* m = static_cast<ContactMatch*>(arg);
+  struct sip_addr addr;
+  if (sip_addr_decode(&addr, &hdr->val)) return false;
+  const uint16_t port = addr.uri.port ? addr.uri.port : m->default_port;
+  if (text(addr.uri.user) != *m->user) return false;
+  if (pl_strcasecmp(&addr.uri.host, m->contact->host.c_str()) != 0) return false;
+  if (port != m->contact->port) return false;
+  struct pl value;
+  if (!msg_param_decode(&addr.params, "expires", &value)) m->expires = pl_u32(&value);
+  return true;
+}
+
+}  // namespace
+
+// libre calls these with the RegisterClient as argument.
+struct RegisterCallbacks {
+  static int on_auth(char** user, char** pass, const char* realm, void* arg) {
+    auto* self = static_cast<RegisterClient*>(arg);
+    log::debug("sip.acct{" + self->target_.name + "}", "digest challenge for realm '%s'", realm);
+    int err = str_dup(user, self->target_.auth_user.c_str());
+    err |= str_dup(pass, self->target_.password.c_str());
+    return err;
+  }
+
+  // Runs right before libre sends a request (per destination it tries): the transport and local
+  // address are known now, so the Contact is written here.
+  static int on_send(enum sip_transp tp, const struct sa* src, const struct sa* dst,
+                     struct mbuf* mb, void* arg) {
+    auto* self = static_cast<RegisterClient*>(arg);
+    const Transport t = from_libre(tp);
+    const HostPort local = self->ua_.contact_address(src, dst);
+    const HostPort contact = self->current_.contact ? *self->current_.contact : local;
+    if (t == Transport::kTls && self->ua_.tls())
+      self->ua_.tls()->expect(self->tls_host(), self->target_.tls_verify);
+    self->sent_contact_ = contact;
+    self->sent_contact_uri_ = contact_uri(self->target_.user, contact, t);
+    self->sent_udp_ = t == Transport::kUdp;
+    char dst_text[64] = "";
+    sa_ntop(dst, dst_text, sizeof dst_text);
+    self->keepalive_dst_ = HostPort{dst_text, sa_port(dst)};
+    self->last_dst_ = std::string(transport_name(t)) + ":" + self->keepalive_dst_.to_string();
+    int err = mbuf_printf(mb, "Contact: <%s>;expires=%u\r\n", self->sent_contact_uri_.c_str(),
+                          self->current_.expires);
+    for (const HostPort& old : self->current_.remove) {
+      if (old == contact) continue;
+      err |= mbuf_printf(mb, "Contact: <%s>;expires=0\r\n",
+                         contact_uri(self->target_.user, old, t).c_str());
+    }
+    return err;
+  }
+
+  static void on_response(int err, const struct sip_msg* msg, void* arg) {
+    auto* self = static_cast<RegisterClient*>(arg);
+    if (!err && msg && msg->scode < 200) return;  // provisional
+    self->request_ = nullptr;                     // libre has let go of it
+    RegisterResult r;
+    r.contact = self->sent_contact_;
+    r.contact_uri = self->sent_contact_uri_;
+    if (err || !msg) {
+      r.code = 0;
+      r.reason = transport_error(err) + " (" + self->last_dst_ + ")";
+      if (self->target_.transport == Transport::kTls && self->ua_.tls()) {
+        std::string refused = self->ua_.tls()->refusal(self->tls_host());
+        if (!refused.empty()) r.reason = "TLS: " + refused;
+      }
+      self->finish(std::move(r));
+      return;
+    }
+    r.code = msg->scode;
+    r.reason = text(msg->reason);
+    if ((msg->scode == 401 || msg->scode == 407) && self->challenges_ < 3) {
+      // The first challenge of an attempt may be for a nonce the registrar forgot (restart,
+      // expiry): start authentication afresh. A second one that is not "stale" means the
+      // credentials themselves were refused.
+      if (self->challenges_++ == 0) sip_auth_reset(self->auth_);
+      int aerr = sip_auth_authenticate(self->auth_, msg);
+      if (aerr == 0) {
+        self->transmit();
+        return;
+      }
+      r.reason += aerr == EAUTH ? " (credentials of auth user '" + self->target_.auth_user +
+                                      "' refused)"
+                                : std::string(" (") + std::strerror(aerr) + ")";
+      self->finish(std::move(r));
+      return;
+    }
+    if (const struct sip_hdr* h = sip_msg_hdr(msg, SIP_HDR_RETRY_AFTER))
+      r.retry_after = leading_number(h->val);
+    if (const struct sip_hdr* h = sip_msg_hdr(msg, SIP_HDR_MIN_EXPIRES))
+      r.min_expires = leading_number(h->val);
+    if (msg->scode >= 200 && msg->scode < 300) {
+      ContactMatch m{&self->target_.user, &self->sent_contact_,
+                     default_port(from_libre(msg->tp)), std::nullopt};
+      sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT, match_contact, &m);
+      if (m.expires)
+        r.expires = *m.expires;
+      else if (pl_isset(&msg->expires))
+        r.expires = pl_u32(&msg->expires);
+      char host[64] = "";
+      sa_ntop(&msg->via.addr, host, sizeof host);
+      HostPort sent_by{host, sa_port(&msg->via.addr)};
+      if (sent_by.port == 0) sent_by.port = default_port(from_libre(msg->tp));
+      r.seen_as = seen_as_from_via(text(msg->via.params), sent_by);
+      const bool reliable = msg->tp == SIP_TRANSP_TCP || msg->tp == SIP_TRANSP_TLS;
+      if (reliable && self->target_.flow_keepalive_s && self->current_.expires > 0) {
+        self->flow_keepalive_ =
+            static_cast<struct sip_keepalive*>(mem_deref(self->flow_keepalive_));
+        if (int kerr = sip_keepalive_start(&self->flow_keepalive_, self->ua_.stack(), msg,
+                                           self->target_.flow_keepalive_s, on_flow_lost, self))
+          log::warn("sip.acct{" + self->target_.name + "}", "no connection keep-alive: %s",
+                    std::strerror(kerr));
+      }
+    }
+    self->finish(std::move(r));
+  }
+
+  static void on_flow_lost(int err, void* arg) {
+    auto* self = static_cast<RegisterClient*>(arg);
+    self->flow_keepalive_ = nullptr;  // libre freed it
+    if (self->on_flow_failed_) self->on_flow_failed_(transport_error(err ? err : ECONNRESET));
+  }
+};
+
+RegisterClient::RegisterClient(UserAgent& ua, TimerQueue& timers, RegisterTarget target)
+    : ua_(ua), target_(std::move(target)), fail_timer_(timers) {}
+
+RegisterClient::~RegisterClient() {
+  // Dereferencing a request in flight detaches our handlers (libre lets it finish alone).
+  request_ = static_cast<struct sip_request*>(mem_deref(request_));
+  flow_keepalive_ = static_cast<struct sip_keepalive*>(mem_deref(flow_keepalive_));
+  auth_ = static_cast<struct sip_auth*>(mem_deref(auth_));
+  dialog_ = static_cast<struct sip_dialog*>(mem_deref(dialog_));
+}
+
+Status RegisterClient::init() {
+  const std::string aor = "sip:" + target_.user + "@" + target_.realm;
+  std::string ruri = "sip:" + target_.registrar.to_string() + ";transport=" +
+                     std::string(transport_name(target_.transport));
+  const char* routes[1];
+  uint32_t route_count = 0;
+  if (target_.outbound) routes[route_count++] = target_.outbound->route_uri.c_str();
+  int err = sip_dialog_alloc(&dialog_, ruri.c_str(), aor.c_str(),
+                             target_.display_name.empty() ? nullptr : target_.display_name.c_str(),
+                             aor.c_str(), routes, route_count);
+  if (err) {
+    unusable_ = "cannot make a dialog for " + aor + " via " + ruri + ": " + std::strerror(err);
+    return Status::error(unusable_);
+  }
+  err = sip_auth_alloc(&auth_, RegisterCallbacks::on_auth, this, false);
+  if (err) {
+    unusable_ = std::string("sip_auth_alloc: ") + std::strerror(err);
+    return Status::error(unusable_);
+  }
+  return Status::ok();
+}
+
+std::string RegisterClient::tls_host() const {
+  return target_.outbound ? target_.outbound->address.host : target_.registrar.host;
+}
+
+void RegisterClient::send(const RegisterRequest& request, Done done) {
+  cancel();
+  current_ = request;
+  done_ = std::move(done);
+  challenges_ = 0;
+  if (!unusable_.empty()) return fail_soon(unusable_);
+  if (!ua_.bound()) return fail_soon(ua_.down_reason());
+  const bool tls = (target_.outbound ? target_.outbound->transport : target_.transport) ==
+                   Transport::kTls;
+  if (tls) {
+    if (!ua_.tls()) return fail_soon("TLS transport is not open");
+    if (target_.tls_verify && !ua_.tls()->ca_error().empty())
+      return fail_soon("TLS: " + ua_.tls()->ca_error());
+    ua_.tls()->clear_refusal(tls_host());
+  }
+  transmit();
+}
+
+void RegisterClient::transmit() {
+  int err = sip_drequestf(&request_, ua_.stack(), true, "REGISTER", dialog_, 0, auth_,
+                          RegisterCallbacks::on_send, RegisterCallbacks::on_response, this,
+                          "Content-Length: 0\r\n\r\n");
+  if (err) {
+    request_ = nullptr;
+    fail_soon("cannot send to " + target_.registrar.to_string() + ": " + std::strerror(err));
+  }
+}
+
+void RegisterClient::fail_soon(std::string reason) {
+  RegisterResult r;
+  r.code = 0;
+  r.reason = std::move(reason);
+  r.contact = sent_contact_;
+  r.contact_uri = sent_contact_uri_;
+  // The contract: `done` never runs from inside send().
+  fail_timer_.start(0, [this, r = std::move(r)]() mutable { finish(std::move(r)); });
+}
+
+void RegisterClient::finish(RegisterResult result) {
+  Done done = std::move(done_);
+  done_ = nullptr;
+  if (done) done(result);
+}
+
+void RegisterClient::cancel() {
+  fail_timer_.cancel();
+  done_ = nullptr;
+  request_ = static_cast<struct sip_request*>(mem_deref(request_));
+}
+
+void RegisterClient::keepalive() {
+  if (!sent_udp_ || keepalive_dst_.host.empty() || !ua_.bound()) return;
+  struct sa dst;
+  if (sa_set_str(&dst, keepalive_dst_.host.c_str(), keepalive_dst_.port)) return;
+  static const char kCrlf[] = "\r\n\r\n";
+  struct mbuf* mb = mbuf_alloc(sizeof kCrlf);
+  if (!mb) return;
+  mbuf_write_str(mb, kCrlf);
+  mb->pos = 0;
+  if (int err = sip_send(ua_.stack(), nullptr, SIP_TRANSP_UDP, &dst, mb); err)
+    log::debug("sip.acct{" + target_.name + "}", "keep-alive to %s: %s",
+               keepalive_dst_.to_string().c_str(), std::strerror(err));
+  mem_deref(mb);
+}
+
+}  // namespace owsip::sip

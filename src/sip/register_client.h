@@ -1,0 +1,94 @@
+#pragma once
+// Puts one account's REGISTER requests on the wire through libre (the RegisterSender of
+// registration.h). Written on libre's dialog and request layer rather than its sipreg, which
+// forgets credentials on every refresh, ignores Retry-After and cannot learn rport/received.
+//
+// One dialog per account: Call-ID and From tag stay, CSeq grows. The Contact is written when
+// libre has chosen the transport and local address (its send handler); for TLS the same
+// moment tells the TLS context which host the new connection must prove to be. Digest
+// challenges (401/407, MD5) are answered here, reusing the nonce across refreshes; a second
+// challenge for the same credentials (not stale) ends the attempt as a failure.
+// TCP/TLS registrations keep their connection checked with libre's CRLF keep-alive; a lost
+// connection is reported through the flow-failed handler.
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/timer.h"
+#include "sip/registration.h"
+#include "sip/sip_address.h"
+
+struct sip_dialog;     // libre
+struct sip_auth;       // libre
+struct sip_request;    // libre
+struct sip_keepalive;  // libre
+
+namespace owsip::sip {
+
+class UserAgent;
+
+// Everything about an account the client needs, defaults already applied.
+struct RegisterTarget {
+  std::string name;          // account section name, for logs
+  std::string user;          // SIP user name (From/To and Contact user part)
+  std::string realm;         // SIP domain of the address of record
+  std::string auth_user;     // digest user name
+  std::string password;
+  std::string display_name;  // may be empty
+  HostPort registrar;        // where REGISTER goes; port 0: DNS SRV / the default port
+  Transport transport = Transport::kUdp;
+  bool tls_verify = true;
+  uint32_t flow_keepalive_s = 0;    // TCP/TLS CRLF keep-alive period; 0 = none
+  std::optional<ProxyUri> outbound;  // first hop, when set
+};
+
+class RegisterClient final : public RegisterSender {
+ public:
+  RegisterClient(UserAgent& ua, TimerQueue& timers, RegisterTarget target);
+  ~RegisterClient() override;
+  RegisterClient(const RegisterClient&) = delete;
+  RegisterClient& operator=(const RegisterClient&) = delete;
+
+  // Allocates the dialog and the authentication state. On failure every send() fails with
+  // the reason (the account shows it and keeps retrying), as after set_unusable().
+  Status init();
+  void set_unusable(std::string reason) { unusable_ = std::move(reason); }
+
+  void send(const RegisterRequest& request, Done done) override;
+  void cancel() override;
+  void keepalive() override;
+
+  void set_flow_failed_handler(std::function<void(const std::string&)> h) {
+    on_flow_failed_ = std::move(h);
+  }
+  const RegisterTarget& target() const { return target_; }
+
+ private:
+  friend struct RegisterCallbacks;  // libre's C callbacks
+  void transmit();
+  void finish(RegisterResult result);
+  void fail_soon(std::string reason);
+  std::string tls_host() const;
+
+  UserAgent& ua_;
+  RegisterTarget target_;
+  struct ::sip_dialog* dialog_ = nullptr;
+  struct ::sip_auth* auth_ = nullptr;
+  struct ::sip_request* request_ = nullptr;
+  struct ::sip_keepalive* flow_keepalive_ = nullptr;
+  Timer fail_timer_;
+  RegisterRequest current_;
+  Done done_;
+  int challenges_ = 0;       // 401/407 answered in the current attempt
+  HostPort sent_contact_;    // what the last request's Contact carried
+  std::string sent_contact_uri_;
+  bool sent_udp_ = false;
+  std::string last_dst_;     // where the last request went: "udp:1.2.3.4:5060"
+  // The destination of the last UDP request, kept as text and parsed for keep-alives.
+  HostPort keepalive_dst_;
+  std::function<void(const std::string&)> on_flow_failed_;
+  std::string unusable_;
+};
+
+}  // namespace owsip::sip

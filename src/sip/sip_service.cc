@@ -1,0 +1,174 @@
+#include "sip/sip_service.h"
+
+#include <algorithm>
+
+#include "core/log.h"
+
+namespace owsip::sip {
+
+namespace {
+constexpr const char* kTag = "sip";
+constexpr uint64_t kRebuildWaitMs = 3000;
+}  // namespace
+
+UserAgentSettings user_agent_settings(const config::Telephony& c) {
+  UserAgentSettings s;
+  s.software = c.general.name;
+  s.interface = c.general.interface;
+  s.local_port = static_cast<uint16_t>(c.general.local_port);
+  s.tls_port = static_cast<uint16_t>(c.general.tls_port);
+  s.tls_ca_file = c.general.tls_ca_file;
+  for (const auto& a : c.accounts)
+    if (!a.disabled && a.transport == "tls") s.tls = true;
+  if (!c.general.outbound.empty())
+    if (auto p = parse_proxy(c.general.outbound); p && p->transport == Transport::kTls) s.tls = true;
+  return s;
+}
+
+SipService::SipService(Loop& loop, std::unique_ptr<NetworkMonitor> net)
+    : loop_(loop), net_(std::move(net)), retire_deadline_(loop), defer_(loop) {
+  if (!net_) {
+    auto monitor = std::make_unique<LinuxNetworkMonitor>(loop);
+    if (Status s = monitor->start(); !s)
+      log::warn("sip.net", "%s: address changes will go unnoticed", s.message().c_str());
+    net_ = std::move(monitor);
+  }
+  net_->set_change_handler([this] {
+    if (ua_) ua_->check_network();
+  });
+}
+
+SipService::~SipService() {
+  accounts_.clear();
+  retiring_.clear();
+  ua_.reset();
+}
+
+Status SipService::start(const config::Telephony& config) {
+  config_ = config;
+  return build();
+}
+
+Status SipService::build() {
+  ua_ = std::make_unique<UserAgent>(loop_, *net_, user_agent_settings(config_));
+  Status s = ua_->start();
+  for (const auto& a : config_.accounts) reconcile(a.key);
+  return s;
+}
+
+Account* SipService::active(const std::string& key) {
+  for (auto& a : accounts_)
+    if (a->key() == key) return a.get();
+  return nullptr;
+}
+
+bool SipService::retiring(const std::string& key) const {
+  return std::any_of(retiring_.begin(), retiring_.end(),
+                     [&](const auto& a) { return a->key() == key; });
+}
+
+void SipService::reconcile(const std::string& key) {
+  if (rebuilding_ || stopping_ || !ua_) return;
+  if (active(key) || retiring(key)) return;
+  const config::Account* cfg = config_.find_account(key);
+  if (!cfg) return;
+  accounts_.push_back(std::make_unique<Account>(loop_, *ua_, *cfg, config_.general));
+  accounts_.back()->start();
+}
+
+void SipService::retire(const std::string& key) {
+  auto it = std::find_if(accounts_.begin(), accounts_.end(),
+                         [&](const auto& a) { return a->key() == key; });
+  if (it == accounts_.end()) return;
+  Account* raw = it->get();
+  retiring_.push_back(std::move(*it));
+  accounts_.erase(it);
+  raw->stop([this, raw, key] {
+    // From the loop (a timer of the account's registration), never from inside libre.
+    retiring_.erase(std::remove_if(retiring_.begin(), retiring_.end(),
+                                   [&](const auto& a) { return a.get() == raw; }),
+                    retiring_.end());
+    if (retiring_.empty() && after_retire_) {
+      retire_deadline_.cancel();
+      auto then = std::move(after_retire_);
+      after_retire_ = nullptr;
+      then();
+      return;
+    }
+    reconcile(key);  // a changed account comes back as configured now
+  });
+}
+
+void SipService::retire_all(std::function<void()> then, uint64_t max_wait_ms) {
+  std::vector<std::string> keys;
+  for (const auto& a : accounts_) keys.push_back(a->key());
+  for (const auto& k : keys) retire(k);
+  if (retiring_.empty()) {
+    defer_.start(0, std::move(then));
+    return;
+  }
+  after_retire_ = std::move(then);
+  retire_deadline_.start(max_wait_ms, [this] {
+    log::warn(kTag, "%zu account(s) still un-registering: giving up on them", retiring_.size());
+    retiring_.clear();
+    auto then = std::move(after_retire_);
+    after_retire_ = nullptr;
+    if (then) then();
+  });
+}
+
+void SipService::rebuild() {
+  rebuilding_ = true;
+  log::notice(kTag, "user agent settings changed: re-registering every account");
+  retire_all(
+      [this] {
+        ua_.reset();
+        rebuilding_ = false;
+        if (stopping_) return;
+        if (Status s = build(); !s) log::err(kTag, "%s", s.message().c_str());
+      },
+      kRebuildWaitMs);
+}
+
+void SipService::apply(const config::Telephony& next, const config::ConfigDiff& diff) {
+  if (stopping_) return;
+  config_ = next;
+  if (rebuilding_) return;  // the rebuild builds from config_ once the old accounts are gone
+  const bool outbound_changed =
+      std::find(diff.general.begin(), diff.general.end(), "outbound") != diff.general.end();
+  if (!ua_ || outbound_changed || user_agent_settings(next) != ua_->settings()) {
+    rebuild();
+    return;
+  }
+  for (const auto& k : diff.accounts.removed) retire(k);
+  for (const auto& k : diff.accounts.changed) retire(k);  // comes back when un-registered
+  for (const auto& k : diff.accounts.added) reconcile(k);
+}
+
+void SipService::stop(std::function<void()> done, uint64_t max_wait_ms) {
+  if (stopping_) return;
+  stopping_ = true;
+  log::notice(kTag, "un-registering %zu account(s)", accounts_.size());
+  retire_all(
+      [this, done = std::move(done)] {
+        ua_.reset();
+        if (done) done();
+      },
+      max_wait_ms);
+}
+
+std::vector<std::pair<std::string, AccountStatus>> SipService::accounts() const {
+  std::vector<std::pair<std::string, AccountStatus>> out;
+  for (const auto& c : config_.accounts)
+    for (const auto& a : accounts_)
+      if (a->key() == c.key) out.emplace_back(c.key, a->status());
+  return out;
+}
+
+const Account* SipService::account(const std::string& key) const {
+  for (const auto& a : accounts_)
+    if (a->key() == key) return a.get();
+  return nullptr;
+}
+
+}  // namespace owsip::sip

@@ -1,0 +1,224 @@
+#include "sip/user_agent.h"
+
+#include <re.h>
+// libre's debug output is routed to our log (re.h does not carry re_dbg.h).
+#define DEBUG_MODULE "owsip"
+#define DEBUG_LEVEL 0
+#include <re_dbg.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/log.h"
+#include "sip/net_monitor.h"
+#include "sip/tls_context.h"
+
+namespace owsip::sip {
+
+namespace {
+constexpr const char* kTag = "sip";
+constexpr uint64_t kRebindRetryMs = 30000;  // after a failed bind (port in use)
+
+bool is_any(const std::string& interface) { return interface.empty() || interface == "any"; }
+
+bool on_request(const struct sip_msg* msg, void* arg) {
+  auto* ua = static_cast<UserAgent*>(arg);
+  if (pl_strcmp(&msg->met, "OPTIONS") != 0) return false;  // INVITE etc.: later listeners
+  int err = sip_treplyf(nullptr, nullptr, ua->stack(), msg, false, 200, "OK",
+                        "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\n"
+                        "Accept: application/sdp\r\n"
+                        "Content-Length: 0\r\n\r\n");
+  if (err) log::warn(kTag, "cannot answer OPTIONS: %s", std::strerror(err));
+  return true;
+}
+
+// libre's own diagnostics (DEBUG_WARNING ...) go to our log instead of raw stderr.
+void on_libre_debug(int level, const char* p, size_t len, void*) {
+  while (len > 0 && (p[len - 1] == '\n' || p[len - 1] == '\r')) --len;
+  log::write(level <= DBG_WARNING ? log::kWarning : log::kDebug, "re", "%.*s",
+             static_cast<int>(len), p);
+}
+
+std::string sa_text(const struct sa* a) {
+  char buf[64] = "";
+  sa_ntop(a, buf, sizeof buf);
+  return buf;
+}
+}  // namespace
+
+UserAgent::UserAgent(Loop& loop, NetworkMonitor& net, UserAgentSettings settings)
+    : loop_(loop), net_(net), settings_(std::move(settings)), retry_bind_(loop) {}
+
+UserAgent::~UserAgent() {
+  observers_.clear();
+  lsnr_ = static_cast<struct sip_lsnr*>(mem_deref(lsnr_));
+  if (sip_) {
+    sip_close(sip_, true);  // ends every request; their owners (accounts) are gone already
+    sip_ = static_cast<struct ::sip*>(mem_deref(sip_));
+  }
+  tls_.reset();
+  dnsc_ = static_cast<struct dnsc*>(mem_deref(dnsc_));
+  dbg_handler_set(nullptr, nullptr);
+}
+
+void UserAgent::reload_dns_servers() {
+  struct sa servers[8];
+  uint32_t n = std::size(servers);
+  char domain[64] = "";
+  if (int err = dns_srv_get(domain, sizeof domain, servers, &n); err) {
+    log::info(kTag, "no DNS servers (%s): registrars must be IP addresses", std::strerror(err));
+    n = 0;
+  }
+  // Bound to loopback, nothing beyond this host is reachable: keep only loopback resolvers
+  // (OpenWrt's dnsmasq), so that no query leaves the host.
+  struct sa local;
+  if (bound() && sa_set_str(&local, bound_address_.c_str(), 0) == 0 && sa_is_loopback(&local)) {
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < n; ++i)
+      if (sa_is_loopback(&servers[i])) servers[kept++] = servers[i];
+    n = kept;
+  }
+  if (!dnsc_) {
+    if (int err = dnsc_alloc(&dnsc_, nullptr, servers, n); err)
+      log::err(kTag, "DNS client: %s", std::strerror(err));
+  } else {
+    dnsc_srv_set(dnsc_, servers, n);
+  }
+}
+
+Status UserAgent::start() {
+  dbg_init(DBG_INFO, DBG_NONE);
+  dbg_handler_set(on_libre_debug, nullptr);
+  if (int err = sip_alloc(&sip_, dnsc_, 32, 32, 32, settings_.software.c_str(), nullptr, nullptr);
+      err)
+    return Status::error(std::string("sip: cannot create the SIP stack: ") + std::strerror(err));
+  if (int err = sip_listen(&lsnr_, sip_, true, on_request, this); err)
+    return Status::error(std::string("sip: cannot listen for requests: ") + std::strerror(err));
+  if (settings_.tls) {
+    auto tls = TlsContext::create(settings_.tls_ca_file);
+    if (!tls) return tls.status();
+    tls_ = std::move(*tls);
+  }
+  std::optional<std::string> address =
+      is_any(settings_.interface) ? std::optional<std::string>("0.0.0.0")
+                                  : net_.address_of(settings_.interface);
+  if (!address) {
+    down_reason_ = "interface " + settings_.interface + " has no address";
+    log::warn(kTag, "%s: waiting for it", down_reason_.c_str());
+    return Status::ok();
+  }
+  Status s = bind(*address);
+  if (!s) {
+    down_reason_ = s.message();
+    retry_bind_.start(kRebindRetryMs, [this] { check_network(); });
+  }
+  reload_dns_servers();
+  return s;
+}
+
+Status UserAgent::bind(const std::string& address) {
+  struct sa laddr;
+  if (int err = sa_set_str(&laddr, address.c_str(), settings_.local_port); err)
+    return Status::error("sip: '" + address + "' is not an address to bind");
+  auto fail = [&](const char* what, uint16_t port, int err) {
+    sip_transp_flush(sip_);
+    return Status::error(std::string("sip: cannot bind ") + what + " " +
+                         HostPort{address, port}.to_string() + ": " + std::strerror(err) +
+                         " (general.local_port / tls_port)");
+  };
+  if (int err = sip_transp_add(sip_, SIP_TRANSP_UDP, &laddr); err)
+    return fail("UDP", settings_.local_port, err);
+  if (int err = sip_transp_add(sip_, SIP_TRANSP_TCP, &laddr); err)
+    return fail("TCP", settings_.local_port, err);
+  if (tls_) {
+    sa_set_port(&laddr, settings_.tls_port);
+    if (int err = sip_transp_add(sip_, SIP_TRANSP_TLS, &laddr, tls_->tls()); err)
+      return fail("TLS", settings_.tls_port, err);
+  }
+  bound_address_ = address;
+  addresses_ = net_.all_addresses();
+  down_reason_.clear();
+  std::string where = "udp+tcp " + HostPort{address, settings_.local_port}.to_string();
+  if (tls_) where += ", tls " + HostPort{address, settings_.tls_port}.to_string();
+  log::notice(kTag, "listening on %s%s", where.c_str(),
+              is_any(settings_.interface) ? ""
+                                          : (" (interface " + settings_.interface + ")").c_str());
+  return Status::ok();
+}
+
+void UserAgent::unbind() {
+  if (!sip_) return;
+  sip_transp_flush(sip_);
+  bound_address_.clear();
+}
+
+void UserAgent::check_network() {
+  if (!sip_) return;
+  if (is_any(settings_.interface) && bound()) {
+    // The wildcard binding stays, but contacts name the source address: register anew when
+    // the host's addresses changed.
+    std::string now = net_.all_addresses();
+    if (now == addresses_) return;
+    addresses_ = now;
+    reload_dns_servers();
+    notify(NetEvent::kMoved);
+    return;
+  }
+  std::optional<std::string> address = is_any(settings_.interface)
+                                           ? std::optional<std::string>("0.0.0.0")
+                                           : net_.address_of(settings_.interface);
+  if (address && *address == bound_address_) return;
+  retry_bind_.cancel();
+  const bool was_bound = bound();
+  unbind();
+  if (!address) {
+    down_reason_ = "interface " + settings_.interface + " has no address";
+    log::warn(kTag, "%s: transports closed until it has one", down_reason_.c_str());
+    notify(NetEvent::kDown);
+    return;
+  }
+  if (Status s = bind(*address); !s) {
+    down_reason_ = s.message();
+    log::err(kTag, "%s; trying again in %llu s", s.message().c_str(),
+             static_cast<unsigned long long>(kRebindRetryMs / 1000));
+    retry_bind_.start(kRebindRetryMs, [this] { check_network(); });
+    notify(NetEvent::kDown);
+    return;
+  }
+  reload_dns_servers();
+  notify(was_bound ? NetEvent::kMoved : NetEvent::kUp);
+}
+
+int UserAgent::add_observer(Observer o) {
+  int id = next_observer_++;
+  observers_.emplace(id, std::move(o));
+  return id;
+}
+
+void UserAgent::remove_observer(int id) { observers_.erase(id); }
+
+void UserAgent::notify(NetEvent e) {
+  // Copy: an observer may add or remove observers.
+  auto observers = observers_;
+  for (auto& [id, o] : observers)
+    if (observers_.count(id)) o(e);
+}
+
+HostPort UserAgent::contact_address(const struct sa* laddr, const struct sa* dst) const {
+  HostPort hp{sa_text(laddr), sa_port(laddr)};
+  if (!sa_is_any(laddr) || !dst) return hp;
+  // Bound to the wildcard address: ask the kernel which source it would use towards dst
+  // (connect() on a datagram socket sends nothing).
+  int fd = ::socket(sa_af(dst), SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return hp;
+  struct sa src;
+  sa_init(&src, sa_af(dst));
+  if (::connect(fd, &dst->u.sa, dst->len) == 0 && ::getsockname(fd, &src.u.sa, &src.len) == 0)
+    hp.host = sa_text(&src);
+  ::close(fd);
+  return hp;
+}
+
+}  // namespace owsip::sip

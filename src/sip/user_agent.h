@@ -1,0 +1,103 @@
+#pragma once
+// The user agent: libre's SIP stack with its transports (UDP and TCP on local_port, TLS on
+// tls_port) bound to the address of one network interface, following that address as it
+// changes. Accounts (account.h) register through it; it answers OPTIONS itself.
+//
+// Binding: general.interface names the interface ("any" or "" binds the wildcard address,
+// IPv4). When the interface has no address the stack stays unbound and says why; when the
+// address appears, changes or goes, the transports are rebound and every observer hears about
+// it (accounts register anew with the new address).
+//
+// Owns libre objects; single-threaded; must be destroyed before the Loop.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/loop.h"
+#include "core/status.h"
+#include "sip/sip_address.h"
+
+struct sip;   // libre
+struct sa;    // libre
+struct dnsc;  // libre
+struct sip_lsnr;  // libre
+
+namespace owsip::sip {
+
+class NetworkMonitor;
+class TlsContext;
+
+struct UserAgentSettings {
+  std::string software = "owsip";  // User-Agent header
+  std::string interface;           // "any" or "": the wildcard address
+  uint16_t local_port = 5060;      // UDP and TCP
+  uint16_t tls_port = 5061;
+  bool tls = false;                // open the TLS transport (some account or the proxy uses it)
+  std::string tls_ca_file;
+  bool operator==(const UserAgentSettings&) const = default;
+};
+
+class UserAgent {
+ public:
+  enum class NetEvent {
+    kUp,     // transports bound (first time, or after the interface came back)
+    kMoved,  // bound to a new address; what the registrar knows about us is stale
+    kDown,   // the interface lost its address: transports closed
+  };
+  using Observer = std::function<void(NetEvent)>;
+
+  UserAgent(Loop& loop, NetworkMonitor& net, UserAgentSettings settings);
+  ~UserAgent();
+  UserAgent(const UserAgent&) = delete;
+  UserAgent& operator=(const UserAgent&) = delete;
+
+  // Allocates the stack and binds if the interface has an address. Errors: the stack could not
+  // be made, or a transport could not be bound (port in use...); binding is then retried
+  // every 30 s, and accounts show the reason meanwhile.
+  Status start();
+
+  bool bound() const { return !bound_address_.empty(); }
+  // Why the stack is unbound, e.g. "interface nas0 has no address".
+  const std::string& down_reason() const { return down_reason_; }
+  const std::string& bound_address() const { return bound_address_; }
+  const UserAgentSettings& settings() const { return settings_; }
+
+  int add_observer(Observer o);
+  void remove_observer(int id);
+
+  // For the REGISTER client (libre types, used only in .cc files of sip/).
+  struct ::sip* stack() { return sip_; }
+  TlsContext* tls() { return tls_.get(); }
+  // The address a Contact names for a request leaving from `laddr` (the transport's local
+  // address) towards `dst`: `laddr`, or when it is the wildcard address the source address
+  // the kernel picks towards `dst`.
+  HostPort contact_address(const struct ::sa* laddr, const struct ::sa* dst) const;
+
+  // Re-reads the interface address now (the monitor calls this when the network changed).
+  void check_network();
+
+ private:
+  Status bind(const std::string& address);
+  void unbind();
+  void notify(NetEvent e);
+  void reload_dns_servers();
+
+  Loop& loop_;
+  NetworkMonitor& net_;
+  UserAgentSettings settings_;
+  struct ::sip* sip_ = nullptr;
+  struct ::dnsc* dnsc_ = nullptr;
+  struct ::sip_lsnr* lsnr_ = nullptr;
+  std::unique_ptr<TlsContext> tls_;
+  std::string bound_address_;
+  std::string addresses_;  // every address of the host when bound (wildcard binding)
+  std::string down_reason_;
+  Timer retry_bind_;  // after a bind failed (port in use), try again
+  std::map<int, Observer> observers_;
+  int next_observer_ = 1;
+};
+
+}  // namespace owsip::sip
