@@ -149,16 +149,33 @@ std::string check_outbound(const std::string& v) {
     if (s.back() != '>') return "outbound proxy '" + v + "' opens '<' without closing '>'";
     s = s.substr(1, s.size() - 2);
   }
-  if (s.rfind("sip:", 0) != 0 && s.rfind("sips:", 0) != 0)
+  if (s.rfind("sip:", 0) == 0) {
+    s.remove_prefix(4);
+  } else if (s.rfind("sips:", 0) == 0) {
+    s.remove_prefix(5);
+  } else {
     return "outbound proxy '" + v + "' is not a sip: or sips: URI";
+  }
   if (s.find_first_of(" \t") != std::string_view::npos)
     return "outbound proxy '" + v + "' contains a blank";
+  if (s.find('@') != std::string_view::npos)
+    return "outbound proxy '" + v + "' names a user; write sip:host[:port][;params]";
+  const std::string host_port(s.substr(0, s.find(';')));
+  if (std::string msg = check_host_port("outbound proxy host", host_port); !msg.empty()) return msg;
   if (size_t t = s.find(";transport="); t != std::string_view::npos) {
     std::string_view tp = s.substr(t + 11);
     tp = tp.substr(0, tp.find(';'));
     if (tp != "udp" && tp != "tcp" && tp != "tls" && tp != "UDP" && tp != "TCP" && tp != "TLS")
       return "outbound proxy '" + v + "': transport must be udp, tcp or tls";
   }
+  return "";
+}
+
+// Goes into a quoted From display name: no quotes, backslashes or control characters.
+std::string check_display_name(const std::string& v) {
+  for (char c : v)
+    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20)
+      return "display_name '" + v + "' may not hold quotes, backslashes or control characters";
   return "";
 }
 
@@ -208,7 +225,7 @@ const Field<Account> kAccountFields[] = {
     text("registrar", &Account::registrar, kOptional, "where REGISTER goes, host[:port] (IPv6 in brackets); unset: the realm (DNS SRV when no port)", check_registrar),
     choice("transport", &Account::transport, kOptional, sip_transports, "SIP transport to the registrar"),
     text("auth_user", &Account::auth_user, kOptional, "user name for digest authentication; unset: username"),
-    text("display_name", &Account::display_name, kOptional, "name shown to the called party (From header)"),
+    text("display_name", &Account::display_name, kOptional, "name shown to the called party (From header)", check_display_name),
     integer("expires", &Account::expires, kOptional, 60, 86400, "registration lifetime asked of the registrar, seconds; refreshed before it ends"),
     boolean("tls_verify", &Account::tls_verify, "0 accepts any server certificate (insecure); 1 checks the chain against tls_ca_file and the registrar's host name"),
     integer("keepalive", &Account::keepalive, kOptional, 0, 3600, "seconds between keep-alives while registered (UDP: CRLF packet for the NAT binding; TCP/TLS: CRLF ping, a lost pong re-registers); 0 = none"),

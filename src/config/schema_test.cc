@@ -192,6 +192,12 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{"config general\n option outbound '<sip:p;lr;transport=sctp>'\n", 2,
             "transport must be udp, tcp or tls"},
         Bad{"config general\n option tls_port 5060\n", 2, "tls_port 5060 is also local_port"},
+        Bad{"config general\n option outbound '<sip:bob@proxy;lr>'\n", 2, "names a user"},
+        Bad{"config general\n option outbound '<sip:proxy:99999;lr>'\n", 2,
+            "the port is not a number 1..65535"},
+        Bad{"config account 'a'\n option realm r\n option username u\n option password p\n"
+            " option display_name 'Bob \"B\"'\n",
+            5, "may not hold quotes"},
         Bad{"config account 'a'\n option realm r\n option username u\n option password p\n"
             " option transport sctp\n",
             5, "'sctp' is not one of udp, tcp, tls"},

@@ -32,6 +32,13 @@ Result<RegisterTarget> make_register_target(const config::Account& a,
   return t;
 }
 
+bool same_registration(const config::Account& a, const config::Account& b) {
+  config::Account x = a;
+  x.port = b.port;
+  x.is_default = b.is_default;
+  return x == b;
+}
+
 Account::Account(TimerQueue& timers, UserAgent& ua, const config::Account& account,
                  const config::General& general)
     : ua_(ua), config_(account) {

@@ -23,6 +23,10 @@ class UserAgent;
 Result<RegisterTarget> make_register_target(const config::Account& account,
                                             const config::General& general);
 
+// True when `a` and `b` register the same way: they differ at most in what the SIP layer does
+// not use (the FXS port, the default flag), so a reload need not re-register.
+bool same_registration(const config::Account& a, const config::Account& b);
+
 class Account {
  public:
   Account(TimerQueue& timers, UserAgent& ua, const config::Account& account,
@@ -35,6 +39,9 @@ class Account {
   void start();
   // Removes the binding (un-REGISTER) and runs `done` from the loop.
   void stop(std::function<void()> done);
+
+  // Takes a config that is the same_registration() as the current one.
+  void update_config(const config::Account& account) { config_ = account; }
 
   const std::string& key() const { return config_.key; }
   const config::Account& config() const { return config_; }

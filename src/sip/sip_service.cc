@@ -141,7 +141,15 @@ void SipService::apply(const config::Telephony& next, const config::ConfigDiff& 
     return;
   }
   for (const auto& k : diff.accounts.removed) retire(k);
-  for (const auto& k : diff.accounts.changed) retire(k);  // comes back when un-registered
+  for (const auto& k : diff.accounts.changed) {
+    Account* a = active(k);
+    const config::Account* cfg = next.find_account(k);
+    if (a && cfg && same_registration(a->config(), *cfg)) {
+      a->update_config(*cfg);  // only the FXS port or the default flag: keep the registration
+      continue;
+    }
+    retire(k);  // comes back as configured now once un-registered
+  }
   for (const auto& k : diff.accounts.added) reconcile(k);
 }
 

@@ -34,10 +34,12 @@ print(p)')  || continue
 }
 
 # kam_setup DIR PORT [TLS_PORT]: a Kamailio directory with its config and an empty user table.
+# It listens on $KAM_ADDR (default 127.0.0.1).
 kam_setup() {
   local dir=$1 port=$2 tls_port=${3:-0}
   mkdir -p "$dir"
   sed -e "s|@PORT@|$port|g" -e "s|@TLS_PORT@|$tls_port|g" -e "s|@DIR@|$dir|g" \
+      -e "s|@ADDR@|${KAM_ADDR:-127.0.0.1}|g" \
       -e "s|@MPATH@|$KAM_MPATH|g" "$SRC/tests/kamailio/kamailio.cfg" >"$dir/kamailio.cfg"
   sqlite3 "$dir/kamailio.db" <"/usr/share/kamailio/db_sqlite/standard-create.sql"
   sqlite3 "$dir/kamailio.db" <"/usr/share/kamailio/db_sqlite/auth_db-create.sql"
@@ -134,14 +136,14 @@ make_cert() {
 }
 
 # owsip_general FILE SIP_PORT TLS_PORT [EXTRA OPTION LINES]: a config with the general section
-# (sim backend, loopback); the caller appends accounts.
+# (sim backend, interface $OWSIP_INTERFACE, default lo); the caller appends accounts.
 owsip_general() {
   local file=$1 port=$2 tls_port=$3; shift 3
   {
     echo "config general"
     echo "	option backend 'sim'"
     echo "	option sim_socket '$WORK/sim.sock'"
-    echo "	option interface 'lo'"
+    echo "	option interface '${OWSIP_INTERFACE:-lo}'"
     echo "	option local_port '$port'"
     echo "	option tls_port '$tls_port'"
     echo "	option log_level '7'"

@@ -61,7 +61,8 @@ PY
 [ "$reply" = "SIP/2.0 200 OK" ] || fail "OPTIONS answered with '$reply'"
 pass "OPTIONS answered 200 OK"
 
-# --- reload: bob changes (display name), alice/carol/dave stay, a new account appears ---
+# --- reload: bob changes (display name), alice only gets an FXS port (nothing SIP), carol and
+# dave stay, a new account appears ---
 kam_user "$KAM" erin pw-erin
 registers() { grep -c "owsip-it: REGISTER .* to sip:$1@" "$KAM/kamailio.log" || true; }
 alice_before=$(registers alice)
@@ -69,16 +70,17 @@ carol_before=$(registers carol)
 dave_before=$(registers dave)
 bob_before=$(registers bob)
 sed -i "s/option display_name 'Bob B.'/option display_name 'Bob C.'/" "$conf"
+sed -i "s/option password 'pw-alice'/option password 'pw-alice'\n\toption port '0'/" "$conf"
 owsip_account "$conf" udp3 erin pw-erin "127.0.0.1:$KPORT"
 kill -HUP "$OWSIP_PID"
-wait_for_line "$log" "reload of .*: accounts: \+udp3 ~udp2"
+wait_for_line "$log" "reload of .*: accounts: \+udp3 ~udp1 ~udp2"
 wait_for_contact "$KAM" erin "sip:erin@127.0.0.1:$OPORT\$"
 wait_for_line "$log" "sip.acct\{udp2\}: binding removed \(200 OK\)"
 wait_for_line "$log" "sip.acct\{udp2\}: registered as .* for 3600 s more" 10
 # The changed account was removed, then registered again; the others sent nothing.
 [ "$(registers bob)" -gt "$bob_before" ] || fail "changed account udp2 did not re-register"
 wait_for_contact "$KAM" bob "sip:bob@127.0.0.1:$OPORT\$"
-[ "$(registers alice)" -eq "$alice_before" ] || fail "unchanged account udp1 re-registered"
+[ "$(registers alice)" -eq "$alice_before" ] || fail "udp1 (only its FXS port changed) re-registered"
 [ "$(registers carol)" -eq "$carol_before" ] || fail "unchanged account tcp1 re-registered"
 [ "$(registers dave)" -eq "$dave_before" ] || fail "unchanged account tls1 re-registered"
 pass "reload: changed account re-registered, new one registered, unchanged ones untouched"

@@ -1,0 +1,75 @@
+#include "sip/account.h"
+
+#include <gtest/gtest.h>
+
+namespace owsip::sip {
+namespace {
+
+config::Account account() {
+  config::Account a;
+  a.key = "fxs1";
+  a.realm = "example.com";
+  a.username = "alice";
+  a.password = "pw";
+  return a;
+}
+
+TEST(AccountTarget, DefaultsComeFromRealmAndUsername) {
+  auto t = make_register_target(account(), config::General{});
+  ASSERT_TRUE(t) << t.message();
+  EXPECT_EQ(t->registrar, (HostPort{"example.com", 0}));
+  EXPECT_EQ(t->auth_user, "alice");
+  EXPECT_EQ(t->user, "alice");
+  EXPECT_EQ(t->realm, "example.com");
+  EXPECT_EQ(t->transport, Transport::kUdp);
+  EXPECT_EQ(t->flow_keepalive_s, 0u) << "UDP keep-alives are the registration's, not the flow's";
+  EXPECT_TRUE(t->tls_verify);
+  EXPECT_FALSE(t->outbound);
+}
+
+TEST(AccountTarget, ExplicitOptionsWin) {
+  config::Account a = account();
+  a.registrar = "sip.example.net:5080";
+  a.auth_user = "alice-auth";
+  a.transport = "tcp";
+  a.keepalive = 30;
+  config::General g;
+  g.outbound = "<sip:192.168.1.1:9060;lr;transport=udp>";
+  auto t = make_register_target(a, g);
+  ASSERT_TRUE(t) << t.message();
+  EXPECT_EQ(t->registrar, (HostPort{"sip.example.net", 5080}));
+  EXPECT_EQ(t->auth_user, "alice-auth");
+  EXPECT_EQ(t->transport, Transport::kTcp);
+  EXPECT_EQ(t->flow_keepalive_s, 30u);
+  ASSERT_TRUE(t->outbound);
+  EXPECT_EQ(t->outbound->route_uri, "sip:192.168.1.1:9060;transport=udp");
+}
+
+TEST(AccountTarget, ErrorsNameTheOption) {
+  config::Account a = account();
+  a.registrar = "2001:db8::1";
+  EXPECT_NE(make_register_target(a, {}).message().find("registrar"), std::string::npos);
+  config::General g;
+  g.outbound = "http://proxy";
+  EXPECT_NE(make_register_target(account(), g).message().find("outbound proxy"),
+            std::string::npos);
+}
+
+TEST(AccountTarget, OnlyPortAndDefaultDoNotNeedANewRegistration) {
+  config::Account a = account();
+  config::Account b = a;
+  b.port = 1;
+  b.is_default = true;
+  EXPECT_TRUE(same_registration(a, b));
+  b.expires = 600;
+  EXPECT_FALSE(same_registration(a, b));
+  config::Account c = a;
+  c.password = "other";
+  EXPECT_FALSE(same_registration(a, c));
+  c = a;
+  c.disabled = true;
+  EXPECT_FALSE(same_registration(a, c));
+}
+
+}  // namespace
+}  // namespace owsip::sip
