@@ -11,7 +11,7 @@ cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
+  [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -27,6 +27,17 @@ wait_for_line() {
   done
   echo "--- $file ---" >&2; cat "$file" >&2 || true
   fail "timed out after ${timeout}s waiting for /$re/ in $file"
+}
+
+# wait_for_count FILE REGEX N [TIMEOUT_S]: waits until FILE has at least N lines matching REGEX.
+wait_for_count() {
+  local file=$1 re=$2 n=$3 timeout=${4:-10} i
+  for ((i = 0; i < timeout * 20; i++)); do
+    [ "$(grep -Ec -- "$re" "$file" 2>/dev/null)" -ge "$n" ] && return 0
+    sleep 0.05
+  done
+  echo "--- $file ---" >&2; cat "$file" >&2 || true
+  fail "timed out after ${timeout}s waiting for $n lines /$re/ in $file"
 }
 
 # count_lines FILE REGEX

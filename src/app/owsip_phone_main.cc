@@ -1,0 +1,315 @@
+// owsip-phone: a virtual analog phone on owsip's sim socket, for people and scripts.
+//
+//   owsip-phone -s SOCKET -p JACK [-r 8000|16000] [-c CIDSTANDARD] [-n] [-v]
+//
+// Reads commands from stdin, one per line, and runs them in order (docs/OWSIP_PHONE.md):
+// offhook, onhook, flash [MS], dial DIGITS, pulse DIGITS, tone HZ [DBM0], play FILE.wav,
+// record [FILE.wav], silence, wait MS, quit. Writes what the phone notices to stdout as JSON
+// lines, flushed one by one. End of input means quit once the commands before it are done.
+// Exit status: 0 after quit, 1 when the connection fails or ends (refused, owsip gone),
+// 2 for bad options.
+
+#include <getopt.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/log.h"
+#include "core/loop.h"
+#include "line/dsp/caller_id.h"
+#include "line/sim/virtual_phone.h"
+
+using namespace owsip;
+using line::sim::PhoneEvent;
+using line::sim::VirtualPhone;
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: owsip-phone -s SOCKET -p JACK [-r 8000|16000] [-c CIDSTANDARD] [-n] [-v]\n"
+    "  -s SOCKET       owsip's sim socket (general.sim_socket)\n"
+    "  -p JACK         the FXS jack the phone is plugged into\n"
+    "  -r RATE         8000 (default) or 16000\n"
+    "  -c CIDSTANDARD  decode this caller-ID standard instead of the line's\n"
+    "  -n              no tone analysis (no tone/audio events)\n"
+    "  -v              debug log on stderr\n"
+    "commands on stdin, one per line:\n"
+    "  offhook | onhook | flash [MS] | dial DIGITS | pulse DIGITS | tone HZ [DBM0]\n"
+    "  play FILE.wav | record [FILE.wav] | silence | wait MS | quit\n"
+    "events on stdout as JSON lines; see docs/OWSIP_PHONE.md\n";
+
+void print_line(const std::string& json) {
+  std::fwrite(json.data(), 1, json.size(), stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+}
+
+void print_error(const std::string& message) {
+  PhoneEvent e;
+  e.kind = PhoneEvent::Kind::error;
+  e.text = message;
+  print_line(e.json());
+}
+
+bool parse_uint(std::string_view s, uint32_t& out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+bool parse_double(const std::string& s, double& out) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtod(s.c_str(), &end);
+  return errno == 0 && end == s.c_str() + s.size();
+}
+
+std::vector<std::string> words(std::string_view line) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    size_t j = i;
+    while (j < line.size() && line[j] != ' ' && line[j] != '\t') ++j;
+    if (j > i) out.emplace_back(line.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+// Everything after the command word, trimmed: a path may contain spaces.
+std::string rest_of(std::string_view line, const std::string& cmd) {
+  size_t at = line.find(cmd);
+  std::string_view r = line.substr(at + cmd.size());
+  while (!r.empty() && (r.front() == ' ' || r.front() == '\t')) r.remove_prefix(1);
+  while (!r.empty() && (r.back() == ' ' || r.back() == '\t' || r.back() == '\r'))
+    r.remove_suffix(1);
+  return std::string(r);
+}
+
+class Session {
+ public:
+  Session(Loop& loop, VirtualPhone& phone) : loop_(loop), phone_(phone) {}
+
+  // Queues one command line on the phone; a malformed one is reported and skipped.
+  void command(std::string_view line) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    auto w = words(line);
+    if (w.empty() || w[0][0] == '#') return;
+    const std::string& cmd = w[0];
+    auto args = [&](size_t min, size_t max) {
+      if (w.size() - 1 < min || w.size() - 1 > max) {
+        print_error(cmd + ": " +
+                    (min == max && min == 0 ? "takes no argument" : "wrong number of arguments"));
+        return false;
+      }
+      return true;
+    };
+    Status st = Status::ok();
+    if (cmd == "offhook") {
+      if (args(0, 0)) phone_.offhook();
+    } else if (cmd == "onhook") {
+      if (args(0, 0)) phone_.onhook();
+    } else if (cmd == "flash") {
+      uint32_t ms = 250;
+      if (!args(0, 1)) return;
+      if (w.size() == 2 && (!parse_uint(w[1], ms) || ms == 0 || ms > 5000))
+        return print_error("flash: MS must be 1..5000");
+      phone_.flash(ms);
+    } else if (cmd == "dial") {
+      if (args(1, 1)) st = phone_.dtmf(w[1]);
+    } else if (cmd == "pulse") {
+      if (args(1, 1)) st = phone_.pulse(w[1]);
+    } else if (cmd == "tone") {
+      if (!args(1, 2)) return;
+      double hz = 0, level = -10;
+      if (!parse_double(w[1], hz)) return print_error("tone: HZ must be a number");
+      if (w.size() == 3 && !parse_double(w[2], level))
+        return print_error("tone: DBM0 must be a number");
+      st = phone_.tone(hz, level);
+    } else if (cmd == "play") {
+      std::string path = rest_of(line, cmd);
+      if (path.empty()) return print_error("play: FILE.wav missing");
+      st = phone_.play(path);
+    } else if (cmd == "record") {
+      st = phone_.record(rest_of(line, cmd));  // no file: stop recording
+    } else if (cmd == "silence") {
+      if (args(0, 0)) phone_.silence();
+    } else if (cmd == "wait") {
+      uint32_t ms = 0;
+      if (!args(1, 1)) return;
+      if (!parse_uint(w[1], ms) || ms > 3600000) return print_error("wait: MS must be 0..3600000");
+      phone_.wait(ms);
+    } else if (cmd == "quit") {
+      if (args(0, 0)) quit_after_pending();
+    } else {
+      print_error("unknown command '" + cmd +
+                  "' (offhook, onhook, flash, dial, pulse, tone, play, record, silence, wait, "
+                  "quit)");
+    }
+    if (!st) print_error(st.message());
+  }
+
+  // Splits input into lines; the last partial line waits for more.
+  void input(std::string_view data) {
+    buffer_.append(data);
+    size_t nl;
+    while ((nl = buffer_.find('\n')) != std::string::npos) {
+      std::string line = buffer_.substr(0, nl);
+      buffer_.erase(0, nl + 1);
+      command(line);
+    }
+  }
+  void end_of_input() {
+    if (!buffer_.empty()) command(std::exchange(buffer_, {}));
+    quit_after_pending();
+  }
+
+  // Quit once the commands queued so far have run.
+  void quit_after_pending() {
+    if (quit_queued_) return;
+    quit_queued_ = true;
+    phone_.then([this] { quit_now(); });
+  }
+  void quit_now() {
+    quitting_ = true;
+    phone_.disconnect();
+    loop_.stop();
+  }
+  bool quitting() const { return quitting_; }
+
+ private:
+  Loop& loop_;
+  VirtualPhone& phone_;
+  std::string buffer_;
+  bool quit_queued_ = false;
+  bool quitting_ = false;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string socket_path;
+  int jack = -1;
+  int rate = 8000;
+  VirtualPhone::Options options;
+  int opt;
+  while ((opt = getopt(argc, argv, "s:p:r:c:nvh")) != -1) {
+    switch (opt) {
+      case 's':
+        socket_path = optarg;
+        break;
+      case 'p': {
+        uint32_t v = 0;
+        if (!parse_uint(optarg, v) || v > 127) {
+          std::fprintf(stderr, "owsip-phone: -p %s: a jack number 0..127\n%s", optarg, kUsage);
+          return 2;
+        }
+        jack = static_cast<int>(v);
+        break;
+      }
+      case 'r': {
+        uint32_t v = 0;
+        if (!parse_uint(optarg, v) || (v != 8000 && v != 16000)) {
+          std::fprintf(stderr, "owsip-phone: -r %s: 8000 or 16000\n%s", optarg, kUsage);
+          return 2;
+        }
+        rate = static_cast<int>(v);
+        break;
+      }
+      case 'c':
+        options.cid = line::dsp::parse_cid_standard(optarg);
+        if (!options.cid) {
+          std::fprintf(stderr,
+                       "owsip-phone: -c %s: one of telecordia, etsi_fsk, etsi_dtmf, sin, ntt, "
+                       "kpn_dtmf, kpn_dtmf_fsk\n",
+                       optarg);
+          return 2;
+        }
+        break;
+      case 'n':
+        options.analyze_tones = false;
+        break;
+      case 'v':
+        log::set_level(log::kDebug);
+        break;
+      case 'h':
+        std::fputs(kUsage, stdout);
+        return 0;
+      default:
+        std::fputs(kUsage, stderr);
+        return 2;
+    }
+  }
+  if (socket_path.empty() || jack < 0 || optind != argc) {
+    std::fprintf(stderr, "owsip-phone: -s SOCKET and -p JACK are required\n%s", kUsage);
+    return 2;
+  }
+
+  Loop loop;
+  if (Status s = loop.init(); !s) {
+    std::fprintf(stderr, "owsip-phone: %s\n", s.message().c_str());
+    return 1;
+  }
+  VirtualPhone phone(loop, options);
+  Session session(loop, phone);
+  int status = 0;
+  phone.set_event_handler([&](const PhoneEvent& e) {
+    print_line(e.json());
+    if (e.kind == PhoneEvent::Kind::closed) {
+      if (!session.quitting()) status = 1;
+      loop.stop();
+    }
+  });
+  (void)loop.handle_signals([&] { session.quit_now(); }, [] {});
+
+  if (Status s = phone.connect(socket_path, jack, rate); !s) {
+    PhoneEvent e;
+    e.kind = PhoneEvent::Kind::closed;
+    e.text = s.message();
+    print_line(e.json());
+    return 1;
+  }
+
+  // stdin: watched by the loop when it is a pipe, socket or terminal. epoll refuses regular
+  // files (a script redirected from a file) and /dev/null; those never block, so they are read
+  // at once.
+  struct stat st {};
+  const bool pollable = fstat(STDIN_FILENO, &st) == 0 &&
+                        (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || isatty(STDIN_FILENO));
+  FdWatch stdin_watch;
+  Status w = pollable ? Status::ok() : Status::error("stdin is not pollable");
+  if (pollable)
+    w = stdin_watch.watch(STDIN_FILENO, FdWatch::kRead, [&](int) {
+      char buf[4096];
+      ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);  // readable: does not block
+      if (n > 0) {
+        session.input(std::string_view(buf, static_cast<size_t>(n)));
+      } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+        stdin_watch.close();
+        session.end_of_input();
+      }
+    });
+  if (!w) {
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(STDIN_FILENO, buf, sizeof buf)) > 0)
+      session.input(std::string_view(buf, static_cast<size_t>(n)));
+    session.end_of_input();
+  }
+
+  if (Status s = loop.run(); !s) {
+    std::fprintf(stderr, "owsip-phone: %s\n", s.message().c_str());
+    return 1;
+  }
+  return status;
+}
