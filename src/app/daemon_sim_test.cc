@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -59,14 +60,14 @@ class DaemonSimTest : public ::testing::Test {
   }
   std::string sock() const { return (dir_ / "sim.sock").string(); }
 
-  VirtualPhone& phone(int jack, VirtualPhone::Options opts = {}) {
+  VirtualPhone& phone(int jack, VirtualPhone::Options opts = {}, int rate = 8000) {
     phones_.push_back(std::make_unique<VirtualPhone>(loop_, opts));
     VirtualPhone& p = *phones_.back();
     p.set_event_handler([this, jack](const PhoneEvent& e) {
       events_.push_back({jack, e});
       if (until_ && until_()) loop_.stop();
     });
-    Status s = p.connect(sock(), jack, 8000);
+    Status s = p.connect(sock(), jack, rate);
     EXPECT_TRUE(s) << s.message();
     return p;
   }
@@ -296,6 +297,77 @@ TEST_F(DaemonSimTest, GarbageFromOnePhoneLeavesTheOtherAlone) {
   ::close(fd);
   EXPECT_TRUE(good.connected());
 }
+
+TEST_F(DaemonSimTest, WidebandPhoneHearsDialTone) {
+  start("");
+  VirtualPhone& p = phone(0, {}, 16000);
+  ASSERT_TRUE(run_until([&] { return p.connected(); }, 2000));
+  EXPECT_EQ(p.rate(), 16000);
+  p.offhook();
+  const line::Tone& dial = line::find_tone_set("germany")->dial;
+  EXPECT_TRUE(run_until([&] { return p.tone_analyzer()->matches(dial); }, 4000));
+}
+
+TEST_F(DaemonSimTest, FaxCallingToneFromThePhoneIsReported) {
+  start("");
+  VirtualPhone& p = phone(0);
+  ASSERT_TRUE(run_until([&] { return p.connected(); }, 2000));
+  p.offhook();
+  ASSERT_TRUE(p.tone(1100, -10));  // CNG: 1100 Hz
+  p.wait(700);
+  p.silence();
+  EXPECT_TRUE(run_until([&] { return logged("line.sim0: fax_tone cng"); }, 3000));
+}
+
+// A far end that records what the phone said and plays a sine back.
+class SineEndpoint : public line::AudioEndpoint {
+ public:
+  explicit SineEndpoint(double hz) : hz_(hz) {}
+  void on_line_audio(std::span<const int16_t> mic, int rate) override {
+    ++frames_in;
+    rate_in = rate;
+    for (int16_t v : mic) peak_in = std::max<int>(peak_in, std::abs(v));
+  }
+  void fill_line_audio(std::span<int16_t> ear, int rate) override {
+    for (auto& v : ear) {
+      v = static_cast<int16_t>(6000 * std::sin(phase_));
+      phase_ += 2 * M_PI * hz_ / rate;
+    }
+  }
+  int frames_in = 0, rate_in = 0, peak_in = 0;
+
+ private:
+  double hz_, phase_ = 0;
+};
+
+class AudioPath : public DaemonSimTest, public ::testing::WithParamInterface<int> {};
+
+TEST_P(AudioPath, FarEndAudioFlowsBothWaysOnThePhonesClock) {
+  const int rate = GetParam();
+  start("");
+  VirtualPhone& p = phone(0, {}, rate);
+  ASSERT_TRUE(run_until([&] { return p.connected(); }, 2000));
+  p.offhook();
+  ASSERT_TRUE(p.dtmf("5"));  // leave dial tone
+  run_for(600);
+  SineEndpoint far(rate == 16000 ? 5000 : 1000);  // 5 kHz exists only in wideband
+  line::Line* l = daemon_->backend()->line(0);
+  ASSERT_TRUE(l->attach_audio(&far));
+  EXPECT_EQ(l->audio_rate(), rate);
+  ASSERT_TRUE(p.tone(700, -10));
+  const int before = far.frames_in;
+  run_for(1500);
+  l->attach_audio(nullptr);
+  // About 50 frames a second from the phone reached the far end, at the phone's rate.
+  EXPECT_NEAR(far.frames_in - before, 75, 10);
+  EXPECT_EQ(far.rate_in, rate);
+  EXPECT_GT(far.peak_in, 3000);
+  const PhoneEvent* heard = last(PhoneEvent::Kind::audio);
+  ASSERT_NE(heard, nullptr);
+  EXPECT_NEAR(heard->freq_hz, rate == 16000 ? 5000 : 1000, 15);
+}
+
+INSTANTIATE_TEST_SUITE_P(Rates, AudioPath, ::testing::Values(8000, 16000));
 
 }  // namespace
 }  // namespace owsip::app

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,19 @@ struct LineEvent {
   static LineEvent flash_event() { return {Kind::flash}; }
   static LineEvent digit_event(char d, bool pulse) { return {Kind::digit, d, pulse}; }
   static LineEvent fax_event(FaxTone t) { return {Kind::fax_tone, 0, false, t}; }
+};
+
+// The software media path of a line without a DSP (sim, sound card): the line's own clock
+// (the phone's 20 ms frames on the sim) drives both directions. For every 20 ms the line hands
+// over what the microphone picked up and asks for what the earpiece should play, so a jitter
+// buffer behind it is played out on the line's clock. Calls come from the event loop.
+class AudioEndpoint {
+ public:
+  virtual ~AudioEndpoint() = default;
+  // 20 ms from the phone at `rate` (8000 or 16000).
+  virtual void on_line_audio(std::span<const int16_t> mic, int rate) = 0;
+  // Fill 20 ms for the earpiece at `rate`.
+  virtual void fill_line_audio(std::span<int16_t> ear, int rate) = 0;
 };
 
 // What a port is configured with; fixed for the Line's life (a change recreates the Line).
@@ -78,6 +92,13 @@ class Line {
   virtual void send_offhook_cid(const dsp::CallerId& cid) = 0;
   virtual void set_feed(LineFeed feed) = 0;
   virtual void set_led(LedMode mode) = 0;
+
+  // Software media path: connect (or with nullptr disconnect) the far end's audio. Lines with
+  // a DSP that does the media itself return false. While a tone or caller ID plays, the
+  // earpiece gets that instead (call waiting: the tone is mixed over the far end).
+  virtual bool attach_audio(AudioEndpoint* endpoint) = 0;
+  // The line's audio rate (8000 or 16000), 0 while unknown (no phone attached).
+  virtual int audio_rate() const = 0;
 
  protected:
   void emit(const LineEvent& e) {

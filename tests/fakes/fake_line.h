@@ -42,6 +42,14 @@ class FakeLine final : public line::Line {
     commands.push_back("feed " + std::string(line::line_feed_name(f)));
   }
   void set_led(line::LedMode m) override { commands.push_back("led " + std::to_string(int(m))); }
+  bool attach_audio(line::AudioEndpoint* e) override {
+    audio = e;
+    commands.push_back(e ? "attach_audio" : "detach_audio");
+    return true;
+  }
+  int audio_rate() const override { return 8000; }
+
+  line::AudioEndpoint* audio = nullptr;
 
   std::vector<std::string> commands;
 

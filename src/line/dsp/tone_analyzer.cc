@@ -34,7 +34,9 @@ constexpr double kSidebandRelDb = 5;
 constexpr double kMinApartHz = 15;  // the closest pair in the tables is 400+425 Hz
 constexpr double kTonalFraction = 0.85;
 constexpr double kBandLoHz = 300, kBandHiHz = 3400;      // where tones are looked for
-constexpr double kCoarseLoHz = 100, kCoarseHiHz = 3900;  // spectra for change and audio
+// Spectra for change and audio reports: 100 Hz up to 100 Hz below Nyquist (3.9 kHz at
+// 8 kHz; 7.9 kHz on a wideband line, where a 5 kHz tone must be reported too).
+constexpr double kCoarseLoHz = 100, kCoarseHiMarginHz = 100;
 constexpr uint32_t kObservedTolMs = 30;  // one observation of a step against another
 constexpr double kObservedTolFraction = 0.10;
 constexpr int kObservedTolHz = 12;
@@ -385,7 +387,7 @@ uint64_t ToneAnalyzer::find_offset(uint64_t from, uint64_t to) const {
   return from;
 }
 
-// Hann-windowed magnitude spectrum of the 64 ms ending at `end`, 100 Hz..3.9 kHz, normalised
+// Hann-windowed magnitude spectrum of the 64 ms ending at `end`, 100 Hz..Nyquist-100, normalised
 // to unit length (for similarity); coarse_power_ gets the raw power (for audio reports).
 void ToneAnalyzer::coarse_spectrum(uint64_t end, std::vector<float>& out) {
   Fft& f = fft(coarse_n_);
@@ -403,7 +405,8 @@ void ToneAnalyzer::coarse_spectrum(uint64_t end, std::vector<float>& out) {
   f.power(scratch_, power_);
   const double bin = static_cast<double>(rate_) / coarse_n_;
   const auto lo = static_cast<size_t>(kCoarseLoHz / bin);
-  const auto hi = std::min(coarse_n_ / 2 - 1, static_cast<size_t>(kCoarseHiHz / bin));
+  const auto hi = std::min(coarse_n_ / 2 - 1,
+                           static_cast<size_t>((rate_ / 2.0 - kCoarseHiMarginHz) / bin));
   out.assign(hi - lo + 1, 0.0f);
   coarse_power_.assign(hi - lo + 1, 0.0f);
   double norm = 0;

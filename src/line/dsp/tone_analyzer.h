@@ -87,7 +87,7 @@ struct ToneEvent {
   };
   Kind kind = Kind::audio;
   HeardTone tone;
-  double freq_hz = 0;     // audio: the strongest frequency of that second (100 Hz..3.9 kHz)
+  double freq_hz = 0;     // audio: the strongest frequency of that second (100 Hz..rate/2-100)
   double level_dbm0 = 0;  // audio: the level of its sound blocks
   uint64_t at_ms = 0;     // stream time: ms of audio fed when the event arose
 };

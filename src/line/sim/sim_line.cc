@@ -1,5 +1,7 @@
 #include "line/sim/sim_line.h"
 
+#include <algorithm>
+
 #include "core/log.h"
 #include "line/dsp/resample.h"
 #include "line/sim/sim_protocol.h"
@@ -27,8 +29,11 @@ void SimLine::attach(int rate, Sender sender) {
   player_ = std::make_unique<dsp::TonePlayer>(rate);
   if (tone_) player_->start(settings().tones->tone(*tone_));
   dtmf_ = std::make_unique<dsp::DtmfDetector>(rate, [this](char d) { on_digit(d); });
-  fax_ = std::make_unique<dsp::FaxToneDetector>(
-      rate, [this](FaxTone t) { emit(LineEvent::fax_event(t)); });
+  fax_ = std::make_unique<dsp::FaxToneDetector>(rate, [this](FaxTone t) {
+    LineEvent e = LineEvent::fax_event(t);
+    log::info(tag_, "%s", e.describe().c_str());
+    emit(e);
+  });
   ear_.assign(frame_samples(rate), 0);
   cid_audio_.clear();
   send(encode_feed(feed_));
@@ -87,6 +92,7 @@ void SimLine::on_audio(std::span<const int16_t> mic) {
   if (hook_.off_hook()) {
     dtmf_->feed(mic);
     fax_->feed(mic);
+    if (audio_) audio_->on_line_audio(mic, rate_);
   }
   fill_earpiece(ear_);
   send(encode_audio(ear_));
@@ -104,7 +110,19 @@ void SimLine::fill_earpiece(std::span<int16_t> out) {
     else dsp::upsample2(cid8k_, out, upsample_last_);
     return;
   }
-  player_->generate(out);
+  if (!audio_) return player_->generate(out);
+  audio_->fill_line_audio(out, rate_);
+  if (!player_->active()) return;
+  // A tone in the talk path (call waiting) is mixed over the far end.
+  mix_.resize(out.size());
+  player_->generate(mix_);
+  for (size_t i = 0; i < out.size(); ++i)
+    out[i] = static_cast<int16_t>(std::clamp(out[i] + mix_[i], -32768, 32767));
+}
+
+bool SimLine::attach_audio(AudioEndpoint* endpoint) {
+  audio_ = endpoint;
+  return true;
 }
 
 void SimLine::ring(const std::optional<dsp::CallerId>& cid) {

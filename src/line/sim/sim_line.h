@@ -51,6 +51,8 @@ class SimLine final : public Line, private SoftRinger::Output {
   void send_offhook_cid(const dsp::CallerId& cid) override;
   void set_feed(LineFeed feed) override;
   void set_led(LedMode mode) override;
+  bool attach_audio(AudioEndpoint* endpoint) override;
+  int audio_rate() const override { return rate_; }
   LineFeed feed() const { return feed_; }
 
  private:
@@ -80,6 +82,8 @@ class SimLine final : public Line, private SoftRinger::Output {
   int16_t upsample_last_ = 0;
   std::vector<int16_t> ear_;
   std::vector<int16_t> cid8k_;
+  std::vector<int16_t> mix_;
+  AudioEndpoint* audio_ = nullptr;
   std::string tag_;
 };
 
