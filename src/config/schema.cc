@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "config/digit_map.h"
 #include "config/uci.h"
 #include "core/log.h"
 
@@ -187,6 +188,11 @@ std::string check_code(const std::string& v) {
   return "";
 }
 
+std::string check_digit_map(const std::string& v) {
+  auto m = DigitMap::parse(v);
+  return m ? "" : m.message();
+}
+
 std::string check_host(const std::string& v) {
   if (v.find_first_of(" \t/") != std::string::npos) return "host '" + v + "' is not a host name";
   return "";
@@ -198,7 +204,7 @@ const Field<General> kGeneralFields[] = {
     choice("backend", &General::backend, kOptional, backends, "line backend driving the FXS ports"),
     integer("ossdev", &General::ossdev, kOptional, 0, 255, "sound device index for a sound-card backend"),
     integer("log_level", &General::log_level, kOptional, 0, 7, "verbosity, syslog levels 0 (emerg) to 7 (debug)"),
-    text("interface", &General::interface, kOptional, "bind SIP and RTP to this network interface; `any` binds all"),
+    text("interface", &General::interface, kOptional, "network interface whose address SIP and RTP bind to, followed as it changes; `any` or empty: the address of the default route"),
     integer("local_port", &General::local_port, kOptional, 1, 65535, "SIP port (UDP and TCP)"),
     integer("rtp_port", &General::rtp_port, kOptional, 1, 65535, "first RTP port; RTP/RTCP pairs are allocated upward from it"),
     text("outbound", &General::outbound, kOptional, "outbound proxy, e.g. `<sip:192.168.1.1:9060;lr;transport=udp>`", check_outbound),
@@ -206,6 +212,7 @@ const Field<General> kGeneralFields[] = {
     choice("locale", &General::locale, kOptional, locales, "country whose call-progress tones and ring cadence are used"),
     boolean("revert", &General::revert, "swap FXS port 0 and port 1"),
     text("sim_socket", &General::sim_socket, kOptional, "sim backend: Unix socket where virtual phones (owsip-phone) connect"),
+    text("dialplan", &General::dialplan, kOptional, "digit map: a number that completes an alternative is dialled at once, e.g. `[2-9]xxxxxx|0xx.|11[02]`; unset: `#` or the inter-digit pause ends a number", check_digit_map),
     integer("tls_port", &General::tls_port, kOptional, 1, 65535, "SIP over TLS port (used when an account has `transport tls`); must differ from local_port"),
     text("tls_ca_file", &General::tls_ca_file, kOptional, "PEM file of the certificate authorities trusted for SIP over TLS"),
 };
@@ -635,8 +642,10 @@ std::string format_schema_markdown(const Environment& env) {
   os << "|---|---|---|---|---|\n";
   for (const auto& d : schema_docs(env)) {
     std::string def = d.required ? "*required*" : (d.default_text.empty() ? "*(none)*" : "`" + d.default_text + "`");
+    std::string desc;  // a '|' would end the table cell, even inside `code`
+    for (char c : d.description) desc += c == '|' ? std::string("\\|") : std::string(1, c);
     os << "| " << d.section << " | `" << d.option << "` | " << d.type << " | " << def << " | "
-       << d.description << " |\n";
+       << desc << " |\n";
   }
   return os.str();
 }

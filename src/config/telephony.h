@@ -24,6 +24,7 @@ struct General {
   std::string locale = "germany";
   bool revert = false;  // swap FXS port 0 and port 1
   std::string sim_socket = "/tmp/owsip-sim.sock";  // sim backend: where virtual phones connect
+  std::string dialplan;  // digit map (config/digit_map.h); empty: '#' or the pause ends a number
   int tls_port = 5061;                                   // SIP over TLS listens here
   std::string tls_ca_file = "/etc/ssl/certs/ca-certificates.crt";  // CAs trusted for TLS
   bool operator==(const General&) const = default;
