@@ -82,6 +82,8 @@ void Daemon::apply(const config::Telephony& next, const config::ConfigDiff& diff
   log::set_level(options_.log_level_override >= 0 ? options_.log_level_override
                                                   : next.general.log_level);
   config_ = next;
+  plan_ = std::make_unique<phone::DialPlan>(*config_);
+  for (auto& p : ports_) p->set_dial_plan(plan_.get());
   apply_relays(diff);
   if (sip_) sip_->apply(next, diff);
   if (touches_lines(diff)) {
@@ -120,6 +122,8 @@ Status Daemon::build_lines() {
     phone::PortOptions opts;
     if (const config::Port* p = line::port_section(*config_, l->port())) opts.nodial = p->nodial;
     auto port = std::make_unique<phone::Port>(*l, opts, loop_, config_->timers);
+    if (!plan_) plan_ = std::make_unique<phone::DialPlan>(*config_);
+    port->set_dial_plan(plan_.get());
     phone::Port* raw = port.get();
     l->set_event_handler([this, raw](const line::LineEvent& e) {
       raw->on_line_event(e);

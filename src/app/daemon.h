@@ -62,6 +62,7 @@ class Daemon {
   line::Sysfs sysfs_;
   std::optional<config::Telephony> config_;
   std::unique_ptr<line::LineBackend> backend_;
+  std::unique_ptr<phone::DialPlan> plan_;  // before ports_: they point to it
   std::vector<std::unique_ptr<phone::Port>> ports_;
   std::vector<std::unique_ptr<line::GpioRelay>> relays_;
   std::unique_ptr<sip::SipService> sip_;

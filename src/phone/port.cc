@@ -82,6 +82,7 @@ void Port::dial_tone_event(E e, char arg) {
     case E::digit:
       number_ += arg;
       fsm_.transition(S::dialing);
+      evaluate(false);
       return;
     case E::on_hook: fsm_.transition(S::idle); return;
     case E::timeout: fsm_.transition(S::congestion); return;
@@ -92,11 +93,11 @@ void Port::dial_tone_event(E e, char arg) {
 void Port::dialing_event(E e, char arg) {
   switch (e) {
     case E::digit:
-      if (arg == '#' && !number_.empty()) return number_complete();
+      if (arg == '#' && !number_.empty()) return evaluate(true);
       number_ += arg;
       fsm_.restart_timer();
-      return;
-    case E::timeout: return number_complete();
+      return evaluate(false);
+    case E::timeout: return evaluate(true);
     case E::on_hook: fsm_.transition(S::idle); return;
     default: return;
   }
@@ -107,11 +108,29 @@ void Port::waiting_for_on_hook_event(E e, char) {
   else if (e == E::timeout) fsm_.transition(S::parked);
 }
 
-void Port::number_complete() {
-  log::notice(fsm_.name(), "dialled %s", number_.c_str());
-  if (router_ && router_(number_)) return;
-  log::notice(fsm_.name(), "no route for %s", number_.c_str());
-  fsm_.transition(S::congestion);
+void Port::evaluate(bool finished) {
+  DialDecision d;
+  if (plan_) {
+    d = plan_->decide(number_, finished, id());
+  } else if (finished) {
+    d.status = DialDecision::Status::invalid;
+    d.reason = "no dial plan";
+  }
+  switch (d.status) {
+    case DialDecision::Status::need_more:
+      return;
+    case DialDecision::Status::invalid:
+      log::notice(fsm_.name(), "%s: %s", number_.c_str(), d.reason.c_str());
+      fsm_.transition(S::congestion);
+      return;
+    case DialDecision::Status::dial:
+      log::notice(fsm_.name(), "dialled %s%s%s", number_.c_str(),
+                  d.target.contact.empty() ? "" : " = ", d.target.contact.c_str());
+      if (router_ && router_(d.target)) return;
+      log::notice(fsm_.name(), "no route for %s", number_.c_str());
+      fsm_.transition(S::congestion);
+      return;
+  }
 }
 
 }  // namespace owsip::phone

@@ -1,7 +1,8 @@
 #pragma once
 // One FXS port's telephony behaviour, as a declared state machine (fsm.h) over a Line:
-// off-hook gives dial tone, the first digit stops it, digits are collected until '#' or the
-// inter-digit timeout, and the number is routed. Tones end in silence after the off-hook
+// off-hook gives dial tone, the first digit stops it, digits are collected until the dial plan
+// says the number is complete ('#', the inter-digit timeout, a unique contact code, a digit-map
+// match), and the number is routed. Tones end in silence after the off-hook
 // warning time. A `nodial` port hears congestion instead of dial tone.
 //
 // SIP calls (routing a dialled number, ringing for an incoming call, call waiting) join this
@@ -14,6 +15,7 @@
 #include "core/timer.h"
 #include "core/timer_table.h"
 #include "line/line.h"
+#include "phone/dial_plan.h"
 #include "phone/fsm.h"
 
 namespace owsip::phone {
@@ -29,14 +31,17 @@ struct PortOptions {
 
 class Port {
  public:
-  // Called when a number is complete; returns false when it cannot be placed (congestion).
-  using Router = std::function<bool(const std::string& number)>;
+  // Called when the dial plan says dial; returns false when it cannot be placed (congestion).
+  using Router = std::function<bool(const DialTarget& target)>;
 
   Port(line::Line& line, PortOptions options, TimerQueue& timers, const TimerValues& timer_values);
   ~Port();
 
   void on_line_event(const line::LineEvent& e);
   void set_router(Router r) { router_ = std::move(r); }
+  // The plan that decides when a number is complete and where it goes; nullptr: '#' or the
+  // inter-digit pause ends a number, which then has no route. Not owned; must outlive the port.
+  void set_dial_plan(const DialPlan* plan) { plan_ = plan; }
   void set_options(PortOptions o) { options_ = o; }
   void set_timer_values(const TimerValues& v) { fsm_.set_timer_values(v); }
 
@@ -60,11 +65,13 @@ class Port {
   void dialing_event(PortEvent e, char arg);
   void waiting_for_on_hook_event(PortEvent e, char arg);
 
-  void number_complete();
+  // Asks the plan about the keys so far; dials, refuses or waits for more.
+  void evaluate(bool finished);
 
   line::Line& line_;
   PortOptions options_;
   Router router_;
+  const DialPlan* plan_ = nullptr;
   std::string number_;
   Fsm<Port, PortState, PortEvent> fsm_;
 };

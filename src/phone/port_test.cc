@@ -16,6 +16,15 @@ namespace owsip::phone {
 namespace {
 
 using line::LineEvent;
+
+config::Account account(const char* key) {
+  config::Account a;
+  a.key = key;
+  a.realm = "r";
+  a.username = "u";
+  a.password = "p";
+  return a;
+}
 using Lines = std::vector<std::string>;
 
 class PortTest : public ::testing::Test {
@@ -57,14 +66,51 @@ TEST_F(PortTest, OffHookDialToneFirstDigitStopsIt) {
 }
 
 TEST_F(PortTest, HashEndsTheNumberAndTheRouterPlacesIt) {
+  config::Telephony cfg;
+  cfg.accounts.push_back(account("a"));
+  DialPlan plan(cfg);
+  port_.set_dial_plan(&plan);
   std::string placed;
-  port_.set_router([&](const std::string& n) {
-    placed = n;
+  port_.set_router([&](const DialTarget& t) {
+    placed = t.target + "@" + t.account;
     return true;
   });
   line_.inject(LineEvent::hook(true));
   dial("0301234#");
-  EXPECT_EQ(placed, "0301234");
+  EXPECT_EQ(placed, "0301234@a");
+}
+
+TEST_F(PortTest, AUniqueContactCodeDialsWithoutWaiting) {
+  config::Telephony cfg;
+  cfg.accounts.push_back(account("a"));
+  config::Contact c;
+  c.key = c.code = "example";
+  c.desc = "Ex";
+  c.dial = "0123";
+  c.type = "realm";
+  cfg.contacts.push_back(c);
+  DialPlan plan(cfg);
+  port_.set_dial_plan(&plan);
+  std::string placed;
+  port_.set_router([&](const DialTarget& t) {
+    placed = t.target;
+    return true;
+  });
+  line_.inject(LineEvent::hook(true));
+  dial("*3926753");
+  EXPECT_EQ(placed, "0123");
+}
+
+TEST_F(PortTest, ANumberTheDialPlanRefusesGivesCongestionAtOnce) {
+  config::Telephony cfg;
+  cfg.general.dialplan = "[2-9]xx";
+  cfg.accounts.push_back(account("a"));
+  DialPlan plan(cfg);
+  port_.set_dial_plan(&plan);
+  line_.inject(LineEvent::hook(true));
+  dial("1");
+  EXPECT_EQ(port_.state(), PortState::congestion);
+  EXPECT_EQ(log_.back(), "port1{DIALING}: -> CONGESTION");
 }
 
 TEST_F(PortTest, InterDigitTimeoutEndsTheNumberNoRouteGivesCongestion) {
