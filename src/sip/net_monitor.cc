@@ -9,10 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <vector>
 
 #include "core/log.h"
 
@@ -35,7 +33,8 @@ Status LinuxNetworkMonitor::start() {
   if (fd_ < 0) return Status::error(std::string("rtnetlink socket: ") + std::strerror(errno));
   sockaddr_nl sa{};
   sa.nl_family = AF_NETLINK;
-  sa.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+  sa.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE |
+                 RTMGRP_IPV6_ROUTE;
   if (::bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
     Status s = Status::error(std::string("rtnetlink bind: ") + std::strerror(errno));
     ::close(fd_);
@@ -63,6 +62,8 @@ void LinuxNetworkMonitor::on_readable() {
         case RTM_DELADDR:
         case RTM_NEWLINK:
         case RTM_DELLINK:
+        case RTM_NEWROUTE:
+        case RTM_DELROUTE:
           ++messages;
           break;
         default:
@@ -99,26 +100,24 @@ std::optional<std::string> LinuxNetworkMonitor::address_of(const std::string& if
   return v4 ? v4 : v6;
 }
 
-std::string LinuxNetworkMonitor::all_addresses() const {
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) return "";
-  std::vector<std::string> all;
-  for (ifaddrs* a = list; a; a = a->ifa_next) {
-    if (!a->ifa_addr || !(a->ifa_flags & IFF_UP)) continue;
-    char text[INET6_ADDRSTRLEN] = "";
-    if (a->ifa_addr->sa_family == AF_INET)
-      inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr, text, sizeof text);
-    else if (a->ifa_addr->sa_family == AF_INET6)
-      inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(a->ifa_addr)->sin6_addr, text,
-                sizeof text);
-    else
-      continue;
-    all.push_back(std::string(a->ifa_name) + "=" + text);
-  }
-  freeifaddrs(list);
-  std::sort(all.begin(), all.end());
-  std::string out;
-  for (const auto& s : all) out += s + " ";
+std::optional<std::string> LinuxNetworkMonitor::default_source_address() const {
+  // connect() on a datagram socket only picks the route and source address; nothing is sent.
+  // 192.0.2.1 (TEST-NET-1) stands for "somewhere on the Internet".
+  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return std::nullopt;
+  sockaddr_in dst{};
+  dst.sin_family = AF_INET;
+  dst.sin_port = htons(9);
+  inet_pton(AF_INET, "192.0.2.1", &dst.sin_addr);
+  std::optional<std::string> out;
+  sockaddr_in src{};
+  socklen_t len = sizeof src;
+  char text[INET_ADDRSTRLEN] = "";
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&dst), sizeof dst) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&src), &len) == 0 &&
+      inet_ntop(AF_INET, &src.sin_addr, text, sizeof text))
+    out = text;
+  ::close(fd);
   return out;
 }
 

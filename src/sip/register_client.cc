@@ -79,7 +79,7 @@ struct RegisterCallbacks {
                      struct mbuf* mb, void* arg) {
     auto* self = static_cast<RegisterClient*>(arg);
     const Transport t = from_libre(tp);
-    const HostPort local = self->ua_.contact_address(src, dst);
+    const HostPort local = self->ua_.contact_address(src);
     const HostPort contact = self->current_.contact ? *self->current_.contact : local;
     if (t == Transport::kTls && self->ua_.tls())
       self->ua_.tls()->expect(self->tls_host(), self->target_.tls_verify);

@@ -5,8 +5,6 @@
 #define DEBUG_MODULE "owsip"
 #define DEBUG_LEVEL 0
 #include <re_dbg.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -101,12 +99,10 @@ Status UserAgent::start() {
     if (!tls) return tls.status();
     tls_ = std::move(*tls);
   }
-  std::optional<std::string> address =
-      is_any(settings_.interface) ? std::optional<std::string>("0.0.0.0")
-                                  : net_.address_of(settings_.interface);
+  std::optional<std::string> address = wanted_address();
   if (!address) {
-    down_reason_ = "interface " + settings_.interface + " has no address";
-    log::warn(kTag, "%s: waiting for it", down_reason_.c_str());
+    down_reason_ = no_address_reason();
+    log::warn(kTag, "%s: waiting for an address to bind", down_reason_.c_str());
     return Status::ok();
   }
   Status s = bind(*address);
@@ -138,13 +134,12 @@ Status UserAgent::bind(const std::string& address) {
       return fail("TLS", settings_.tls_port, err);
   }
   bound_address_ = address;
-  addresses_ = net_.all_addresses();
   down_reason_.clear();
   std::string where = "udp+tcp " + HostPort{address, settings_.local_port}.to_string();
   if (tls_) where += ", tls " + HostPort{address, settings_.tls_port}.to_string();
-  log::notice(kTag, "listening on %s%s", where.c_str(),
-              is_any(settings_.interface) ? ""
-                                          : (" (interface " + settings_.interface + ")").c_str());
+  log::notice(kTag, "listening on %s (%s)", where.c_str(),
+              is_any(settings_.interface) ? "default route"
+                                          : ("interface " + settings_.interface).c_str());
   return Status::ok();
 }
 
@@ -154,28 +149,26 @@ void UserAgent::unbind() {
   bound_address_.clear();
 }
 
+std::optional<std::string> UserAgent::wanted_address() const {
+  return is_any(settings_.interface) ? net_.default_source_address()
+                                     : net_.address_of(settings_.interface);
+}
+
+std::string UserAgent::no_address_reason() const {
+  return is_any(settings_.interface) ? "no default route"
+                                     : "interface " + settings_.interface + " has no address";
+}
+
 void UserAgent::check_network() {
   if (!sip_) return;
-  if (is_any(settings_.interface) && bound()) {
-    // The wildcard binding stays, but contacts name the source address: register anew when
-    // the host's addresses changed.
-    std::string now = net_.all_addresses();
-    if (now == addresses_) return;
-    addresses_ = now;
-    reload_dns_servers();
-    notify(NetEvent::kMoved);
-    return;
-  }
-  std::optional<std::string> address = is_any(settings_.interface)
-                                           ? std::optional<std::string>("0.0.0.0")
-                                           : net_.address_of(settings_.interface);
+  std::optional<std::string> address = wanted_address();
   if (address && *address == bound_address_) return;
   retry_bind_.cancel();
   const bool was_bound = bound();
   unbind();
   if (!address) {
-    down_reason_ = "interface " + settings_.interface + " has no address";
-    log::warn(kTag, "%s: transports closed until it has one", down_reason_.c_str());
+    down_reason_ = no_address_reason();
+    log::warn(kTag, "%s: transports closed until there is one", down_reason_.c_str());
     notify(NetEvent::kDown);
     return;
   }
@@ -206,19 +199,8 @@ void UserAgent::notify(NetEvent e) {
     if (observers_.count(id)) o(e);
 }
 
-HostPort UserAgent::contact_address(const struct sa* laddr, const struct sa* dst) const {
-  HostPort hp{sa_text(laddr), sa_port(laddr)};
-  if (!sa_is_any(laddr) || !dst) return hp;
-  // Bound to the wildcard address: ask the kernel which source it would use towards dst
-  // (connect() on a datagram socket sends nothing).
-  int fd = ::socket(sa_af(dst), SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return hp;
-  struct sa src;
-  sa_init(&src, sa_af(dst));
-  if (::connect(fd, &dst->u.sa, dst->len) == 0 && ::getsockname(fd, &src.u.sa, &src.len) == 0)
-    hp.host = sa_text(&src);
-  ::close(fd);
-  return hp;
+HostPort UserAgent::contact_address(const struct sa* laddr) const {
+  return HostPort{sa_text(laddr), sa_port(laddr)};
 }
 
 }  // namespace owsip::sip

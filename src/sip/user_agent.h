@@ -3,10 +3,11 @@
 // tls_port) bound to the address of one network interface, following that address as it
 // changes. Accounts (account.h) register through it; it answers OPTIONS itself.
 //
-// Binding: general.interface names the interface ("any" or "" binds the wildcard address,
-// IPv4). When the interface has no address the stack stays unbound and says why; when the
-// address appears, changes or goes, the transports are rebound and every observer hears about
-// it (accounts register anew with the new address).
+// Binding: general.interface names the interface; "any" or "" means the address of the
+// default route (libre 1.1.0 refuses to add a transport on the wildcard address, and it would
+// send every request from its first transport anyway). When there is no address the stack
+// stays unbound and says why; when the address appears, changes or goes, the transports are
+// rebound and every observer hears about it (accounts register anew with the new address).
 //
 // Owns libre objects; single-threaded; must be destroyed before the Loop.
 
@@ -72,14 +73,15 @@ class UserAgent {
   struct ::sip* stack() { return sip_; }
   TlsContext* tls() { return tls_.get(); }
   // The address a Contact names for a request leaving from `laddr` (the transport's local
-  // address) towards `dst`: `laddr`, or when it is the wildcard address the source address
-  // the kernel picks towards `dst`.
-  HostPort contact_address(const struct ::sa* laddr, const struct ::sa* dst) const;
+  // address).
+  HostPort contact_address(const struct ::sa* laddr) const;
 
   // Re-reads the interface address now (the monitor calls this when the network changed).
   void check_network();
 
  private:
+  std::optional<std::string> wanted_address() const;
+  std::string no_address_reason() const;
   Status bind(const std::string& address);
   void unbind();
   void notify(NetEvent e);
@@ -93,7 +95,6 @@ class UserAgent {
   struct ::sip_lsnr* lsnr_ = nullptr;
   std::unique_ptr<TlsContext> tls_;
   std::string bound_address_;
-  std::string addresses_;  // every address of the host when bound (wildcard binding)
   std::string down_reason_;
   Timer retry_bind_;  // after a bind failed (port in use), try again
   std::map<int, Observer> observers_;

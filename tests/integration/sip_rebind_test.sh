@@ -4,7 +4,8 @@
 #   - moves its address (10.77.0.2 -> 10.77.0.3): owsip rebinds and registers the new address,
 #     removing the old contact in the same REGISTER;
 #   - takes every address away: owsip closes its transports and the account waits;
-#   - gives it an address again: owsip binds and registers again.
+#   - gives it an address again: owsip binds and registers again;
+# and with interface 'any', follows the source address of the default route.
 # No restart of owsip in between. Skips (exit 0, "SKIP:") when no namespace can be made.
 set -euo pipefail
 if [ -z "${OWSIP_IN_NETNS:-}" ]; then
@@ -58,7 +59,7 @@ pass "address moved: rebound and registered 10.77.0.3, old contact removed"
 
 # --- the interface loses its address (a PPPoE link going down) ---
 ip addr flush dev owsip0
-wait_for_line "$log" "sip: interface owsip0 has no address: transports closed until it has one" 5
+wait_for_line "$log" "sip: interface owsip0 has no address: transports closed until there is one" 5
 wait_for_line "$log" "sip.acct\{moving\}: failed: interface owsip0 has no address; waiting for the network" 5
 pass "address gone: transports closed, the account waits"
 
@@ -72,3 +73,22 @@ pass "address back: bound and registered again, same owsip process"
 stop_owsip
 wait_no_contact "$KAM" alice 3
 pass "stopped: contact removed"
+
+# --- interface 'any': the address of the default route, followed as the route moves ---
+conf2=$WORK/telephony-any
+OPORT2=$(free_port)
+OWSIP_INTERFACE=any owsip_general "$conf2" "$OPORT2" "$(free_port)"
+owsip_account "$conf2" anywhere alice pw-alice "10.77.0.1:$KPORT"
+start_owsip "$conf2" "$WORK/owsip-any.log"
+wait_for_line "$WORK/owsip-any.log" "sip: no default route: waiting for an address to bind"
+ip route add default via 10.77.0.1 dev owsip0
+wait_for_line "$WORK/owsip-any.log" "sip: listening on udp\+tcp 10.77.0.4:$OPORT2 \(default route\)" 5
+wait_for_contact "$KAM" alice "sip:alice@10.77.0.4:$OPORT2\$"
+pass "interface any: no default route, then bound to its source address and registered"
+ip addr add 10.77.0.5/24 dev owsip0
+ip route replace default via 10.77.0.1 dev owsip0 src 10.77.0.5
+wait_for_line "$WORK/owsip-any.log" "sip: listening on udp\+tcp 10.77.0.5:$OPORT2 \(default route\)" 5
+wait_for_contact "$KAM" alice "sip:alice@10.77.0.5:$OPORT2\$"
+kam_contacts "$KAM" | grep -q "10.77.0.4" && fail "old contact left: $(kam_contacts "$KAM")"
+pass "interface any: the default route's source changed, owsip followed"
+stop_owsip
