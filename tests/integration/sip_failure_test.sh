@@ -57,9 +57,10 @@ wait_for_line "$log" "sip.acct\{busy\}: failed: 503 Service Unavailable; retry i
 pass "503 with Retry-After: 5 retried after 5 s"
 
 # --- Kamailio restarts and forgets every contact ---
-kam_stop "$KAM_PID"
+kam_stop "$KAM_PID" "$KAM"
 wait_for_line "$log" "sip.acct\{tcp\}: connection to the registrar lost" 10
-wait_for_line "$log" "sip.acct\{tcp\}: failed: connection refused" 10
+# Refused, or reset when Kamailio's last child closes a socket that had accepted the retry.
+wait_for_line "$log" "sip.acct\{tcp\}: failed: (connection refused|connection closed by the registrar)" 10
 pass "tcp account noticed the registrar going away"
 cp "$KAM/kamailio.log" "$WORK/kamailio-first.log"
 kam_start "$KAM"

@@ -41,6 +41,7 @@ kam_setup() {
   sed -e "s|@PORT@|$port|g" -e "s|@TLS_PORT@|$tls_port|g" -e "s|@DIR@|$dir|g" \
       -e "s|@ADDR@|${KAM_ADDR:-127.0.0.1}|g" \
       -e "s|@MPATH@|$KAM_MPATH|g" "$SRC/tests/kamailio/kamailio.cfg" >"$dir/kamailio.cfg"
+  echo "${KAM_ADDR:-127.0.0.1} $port" >"$dir/listen"
   sqlite3 "$dir/kamailio.db" <"/usr/share/kamailio/db_sqlite/standard-create.sql"
   sqlite3 "$dir/kamailio.db" <"/usr/share/kamailio/db_sqlite/auth_db-create.sql"
 }
@@ -80,10 +81,19 @@ kam_start() {
   fail "kamailio did not answer on its control socket within 10 s"
 }
 
-# kam_stop PID
+# kam_stop PID DIR: ends Kamailio and waits until its children have closed its TCP port too
+# (the main process exits first; a listening socket left open would accept connections that
+# nobody answers).
 kam_stop() {
-  kill -TERM "$1" 2>/dev/null || true
-  wait_exit "$1" 10
+  local pid=$1 dir=$2 i
+  kill -TERM "$pid" 2>/dev/null || true
+  wait_exit "$pid" 10
+  read -r addr port <"$dir/listen"
+  for ((i = 0; i < 100; i++)); do
+    python3 -c "import socket,sys; socket.create_connection(('$addr', $port), 1)" 2>/dev/null || return 0
+    sleep 0.05
+  done
+  fail "kamailio's children still listen on $addr:$port after 5 s"
 }
 
 # kam_contacts DIR: the location table, one "AOR CONTACT" per line.
@@ -143,6 +153,8 @@ owsip_general() {
     echo "config general"
     echo "	option backend 'sim'"
     echo "	option sim_socket '$WORK/sim.sock'"
+    echo "	option ctl_socket '$WORK/ctl.sock'"
+    echo "	option call_log '$WORK/calls.jsonl'"
     echo "	option interface '${OWSIP_INTERFACE:-lo}'"
     echo "	option local_port '$port'"
     echo "	option tls_port '$tls_port'"

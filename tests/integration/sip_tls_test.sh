@@ -69,7 +69,7 @@ stop_owsip
 pass "a missing tls_ca_file is reported as such"
 
 # --- the right CA, but the certificate names another address ---
-kam_stop "$KAM_PID"
+kam_stop "$KAM_PID" "$KAM"
 kam_tls "$KAM" "$WORK/wrongip.crt" "$WORK/wrongip.key"
 kam_start "$KAM" -A WITH_TLS
 run_owsip wrongname "$WORK/testca.crt"
@@ -78,7 +78,7 @@ stop_owsip
 pass "a certificate for another IP address is refused for the name"
 
 # --- a host name: verified against the certificate's DNS name and sent as SNI ---
-kam_stop "$KAM_PID"
+kam_stop "$KAM_PID" "$KAM"
 kam_tls "$KAM" "$WORK/registrar.crt" "$WORK/registrar.key"
 kam_start "$KAM" -A WITH_TLS
 owsip_general "$conf" "$OPORT" "$OTLS" "option tls_ca_file '$WORK/testca.crt'" \
