@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/daemon_control.h"
 #include "core/log.h"
 
 namespace owsip::app {
@@ -33,6 +34,7 @@ Daemon::Daemon(Loop& loop, config::Environment env, DaemonOptions options)
       rebuild_timer_(loop) {}
 
 Daemon::~Daemon() {
+  control_.reset();
   sip_.reset();
   teardown_lines();
   relays_.clear();
@@ -54,6 +56,8 @@ Status Daemon::start() {
   // A SIP port that cannot be bound is not fatal: the lines work, the accounts say why they
   // cannot register, and binding is retried.
   if (Status s = sip_->start(*config_); !s) log::err(kTag, "%s", s.message().c_str());
+  control_ = std::make_unique<DaemonControl>(loop_, *this);
+  control_->listen(config_->general.ctl_socket, config_->general.ctl_group);
   log::notice(kTag, "started with %s: %zu account(s), %zu port(s), %zu contact(s)",
               options_.config_path.c_str(), config_->accounts.size(), ports_.size(),
               config_->contacts.size());
@@ -61,20 +65,20 @@ Status Daemon::start() {
   return Status::ok();
 }
 
-bool Daemon::reload() {
+Status Daemon::reload() {
   config::LoadResult r = config::load_telephony_file(options_.config_path, env_);
   if (!r.ok()) {
     for (const auto& d : r.diagnostics)
       log::write(d.is_error() ? log::kErr : log::kWarning, kTag, "%s", d.to_string().c_str());
     log::err(kTag, "reload of %s refused: keeping the running configuration",
              options_.config_path.c_str());
-    return false;
+    return Status::error(format_diagnostics(r.diagnostics));
   }
   for (const auto& d : r.diagnostics) log::warn(kTag, "%s", d.to_string().c_str());
   config::ConfigDiff d = config::diff(*config_, *r.config);
   log::notice(kTag, "reload of %s: %s", options_.config_path.c_str(), d.summary().c_str());
   apply(*r.config, d);
-  return true;
+  return Status::ok();
 }
 
 void Daemon::apply(const config::Telephony& next, const config::ConfigDiff& diff) {
@@ -86,6 +90,7 @@ void Daemon::apply(const config::Telephony& next, const config::ConfigDiff& diff
   for (auto& p : ports_) p->set_dial_plan(plan_.get());
   apply_relays(diff);
   if (sip_) sip_->apply(next, diff);
+  if (control_) control_->listen(config_->general.ctl_socket, config_->general.ctl_group);
   if (touches_lines(diff)) {
     rebuild_pending_ = true;
     if (!all_ports_idle())
@@ -125,6 +130,9 @@ Status Daemon::build_lines() {
     if (!plan_) plan_ = std::make_unique<phone::DialPlan>(*config_);
     port->set_dial_plan(plan_.get());
     phone::Port* raw = port.get();
+    raw->set_state_observer([this, raw](phone::PortState from, phone::PortState to) {
+      if (control_) control_->publish_port(*raw, from, to);
+    });
     l->set_event_handler([this, raw](const line::LineEvent& e) {
       raw->on_line_event(e);
       if (rebuild_pending_) maybe_rebuild();
@@ -162,6 +170,12 @@ void Daemon::apply_relays(const config::ConfigDiff& diff) {
   }
 }
 
+std::vector<phone::Port*> Daemon::ports() {
+  std::vector<phone::Port*> out;
+  for (auto& p : ports_) out.push_back(p.get());
+  return out;
+}
+
 phone::Port* Daemon::port(int id) {
   for (auto& p : ports_)
     if (p->id() == id) return p.get();
@@ -176,6 +190,7 @@ void Daemon::stop() {
   }
   stopping_ = true;
   log::notice(kTag, "stopping");
+  control_.reset();
   teardown_lines();
   relays_.clear();
   if (!sip_) {

@@ -27,6 +27,8 @@ struct DaemonOptions {
   std::string sysfs_root = "/sys";
 };
 
+class DaemonControl;
+
 class Daemon {
  public:
   Daemon(Loop& loop, config::Environment env, DaemonOptions options);
@@ -34,8 +36,9 @@ class Daemon {
 
   // Loads the config and builds everything; on config errors returns them all (one per line).
   Status start();
-  // Re-reads the config file. Returns false (and keeps the running config) when it is bad.
-  bool reload();
+  // Re-reads the config file. When it is bad, keeps the running config and returns every
+  // error (one "file:line: message" per line).
+  Status reload();
   // Stops cleanly and ends the loop: lines first, then the SIP accounts un-register (the
   // loop keeps running until their answers are in, at most a few seconds). A second stop()
   // ends the loop at once.
@@ -44,6 +47,7 @@ class Daemon {
   const config::Telephony& config() const { return *config_; }
   line::LineBackend* backend() { return backend_.get(); }
   phone::Port* port(int id);
+  std::vector<phone::Port*> ports();
   sip::SipService* sip() { return sip_.get(); }
   // Tests: observe each applied change.
   void set_on_applied(std::function<void(const config::ConfigDiff&)> cb) { on_applied_ = std::move(cb); }
@@ -66,6 +70,7 @@ class Daemon {
   std::vector<std::unique_ptr<phone::Port>> ports_;
   std::vector<std::unique_ptr<line::GpioRelay>> relays_;
   std::unique_ptr<sip::SipService> sip_;
+  std::unique_ptr<DaemonControl> control_;
   bool stopping_ = false;
   bool rebuild_pending_ = false;
   Timer rebuild_timer_;

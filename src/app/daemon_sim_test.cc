@@ -50,6 +50,8 @@ class DaemonSimTest : public ::testing::Test {
   void start(const std::string& general_extra, const std::string& sections = "") {
     std::ofstream(dir_ / "telephony")
         << "config general\n option backend sim\n option sim_socket '" << sock() << "'\n"
+        << " option ctl_socket '" << (dir_ / "ctl.sock").string() << "'\n"
+        << " option call_log '" << (dir_ / "calls.jsonl").string() << "'\n"
         << general_extra << "config port\n option id 0\n option led fxs1\n"
         << "config relay\n option gpio 31\n option value 1\n" << sections;
     daemon_ = std::make_unique<Daemon>(

@@ -24,6 +24,10 @@ struct General {
   std::string locale = "germany";
   bool revert = false;  // swap FXS port 0 and port 1
   std::string sim_socket = "/tmp/owsip-sim.sock";  // sim backend: where virtual phones connect
+  std::string ctl_socket = "/var/run/owsip.sock";  // control socket (owsipctl)
+  std::string ctl_group;                           // group given access to it; empty: none
+  std::string call_log = "/tmp/owsip-calls.jsonl";  // call records; empty: none
+  int call_log_size = 256;                         // KiB before rotation
   std::string dialplan;  // digit map (config/digit_map.h); empty: '#' or the pause ends a number
   int tls_port = 5061;                                   // SIP over TLS listens here
   std::string tls_ca_file = "/etc/ssl/certs/ca-certificates.crt";  // CAs trusted for TLS

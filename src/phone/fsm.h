@@ -8,6 +8,7 @@
 // are the actions. Single-threaded; actions may dispatch further events or transition.
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -81,6 +82,9 @@ class Fsm {
     return true;
   }
 
+  // Called after every transition (from, to), e.g. to publish port states.
+  void set_observer(std::function<void(S, S)> observer) { observer_ = std::move(observer); }
+
   // Restarts the current state's timer without leaving the state.
   void restart_timer() { arm_timer(def(state_)); }
 
@@ -94,10 +98,12 @@ class Fsm {
     }
     timer_.cancel();
     log::info(tag(), "-> %s", std::string(def(next).name).c_str());
+    const S prev = state_;
     state_ = next;
     const State& to = def(next);
     arm_timer(to);
     if (to.on_enter) (ctx_.*to.on_enter)();
+    if (observer_) observer_(prev, next);
     return true;
   }
 
@@ -118,6 +124,7 @@ class Fsm {
   Timer timer_;
   std::string name_;
   S state_;
+  std::function<void(S, S)> observer_;
 };
 
 }  // namespace owsip::phone

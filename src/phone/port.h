@@ -44,6 +44,10 @@ class Port {
   void set_dial_plan(const DialPlan* plan) { plan_ = plan; }
   void set_options(PortOptions o) { options_ = o; }
   void set_timer_values(const TimerValues& v) { fsm_.set_timer_values(v); }
+  // Told of every state change (for the control interface's watch).
+  void set_state_observer(std::function<void(PortState, PortState)> o) {
+    fsm_.set_observer(std::move(o));
+  }
 
   PortState state() const { return fsm_.state(); }
   std::string_view state_name() const { return fsm_.state_name(); }

@@ -59,7 +59,8 @@ pass "missing file, --version, --help, bad argument"
 
 # --- the daemon: start, reload good and bad files, stop ---
 conf=$WORK/telephony
-sed "s|'/tmp/owsip-sim.sock'|'$WORK/sim.sock'|" "$SRC/examples/telephony.sim" >"$conf"
+sed -e "s|'/tmp/owsip-sim.sock'|'$WORK/sim.sock'|" -e "s|'/tmp/owsip.sock'|'$WORK/ctl.sock'|" \
+    -e "s|'/tmp/owsip-calls.jsonl'|'$WORK/calls.jsonl'|" "$SRC/examples/telephony.sim" >"$conf"
 grep -q "$WORK/sim.sock" "$conf" || fail "sim_socket not redirected"
 start_bg "$WORK/daemon.log" "$OWSIP" -f -v 6 -c "$conf"
 pid=$LAST_PID

@@ -17,6 +17,8 @@ config general
 	option backend 'sim'
 	option locale '$2'
 	option sim_socket '$d/sim.sock'
+	option ctl_socket '$d/ctl.sock'
+	option call_log '$d/calls.jsonl'
 	option log_level 6
 config port 'port0'
 	option id 0

@@ -1,0 +1,49 @@
+#pragma once
+// The daemon's side of the control interface: answers owsipctl's commands from the running
+// objects and publishes events (port states, registration changes) to `watch` clients.
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/timer.h"
+#include "ctl/commands.h"
+#include "ctl/ctl_server.h"
+#include "phone/port.h"
+
+namespace owsip::app {
+
+class Daemon;
+
+class DaemonControl final : public ctl::Control {
+ public:
+  DaemonControl(Loop& loop, Daemon& daemon);
+  ~DaemonControl() override;
+
+  // (Re)opens the control socket per the config; failures are logged, not fatal.
+  void listen(const std::string& path, const std::string& group);
+  void publish_port(const phone::Port& port, phone::PortState from, phone::PortState to);
+
+  ctl::Json status() override;
+  ctl::Json accounts() override;
+  ctl::Json ports() override;
+  ctl::Json calls() override;
+  ctl::Json call_log(size_t max_records) override;
+  ctl::Json timers() override;
+  Result<ctl::Json> reload() override;
+  Result<ctl::Json> set_log_level(int level) override;
+  Result<ctl::Json> hangup(int port) override;
+
+ private:
+  void poll_accounts();
+
+  Loop& loop_;
+  Daemon& daemon_;
+  ctl::CtlServer server_;
+  std::string path_, group_;
+  uint64_t started_ms_;
+  std::map<std::string, std::string> account_states_;  // last published, by account
+  Timer poll_timer_;
+};
+
+}  // namespace owsip::app
