@@ -3,10 +3,11 @@
 namespace owsip::app {
 
 std::string usage() {
-  return "usage: owsip [-c FILE] [-f] [-v LEVEL] [--sysfs-root DIR] [--check-config] [--schema]\n"
+  return "usage: owsip [-c FILE] [-f] [--syslog] [-v LEVEL] [--sysfs-root DIR] [--check-config] [--schema]\n"
          "             [--version] [--help]\n"
          "  -c, --config FILE  telephony config (default /etc/config/telephony)\n"
          "  -f, --foreground   stay in the foreground and log to stderr (default: daemon, syslog)\n"
+         "  --syslog           log to syslog (ident owsip) also in the foreground (procd)\n"
          "  -v, --verbose N    log level 0..7, overriding general.log_level\n"
          "  --sysfs-root DIR   where LEDs and relay GPIOs are found (default /sys)\n"
          "  --check-config     validate the config, print the effective values and exit\n"
@@ -35,6 +36,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
       o.config_path = a.substr(9);
     } else if (a == "-f" || a == "--foreground") {
       o.foreground = true;
+    } else if (a == "--syslog") {
+      o.syslog = true;
     } else if (a == "-v" || a == "--verbose") {
       const std::string* v = value("LEVEL");
       if (!v || v->size() != 1 || (*v)[0] < '0' || (*v)[0] > '7')

@@ -11,6 +11,7 @@ namespace owsip::app {
 struct Options {
   std::string config_path = "/etc/config/telephony";
   bool foreground = false;    // -f: stay in the foreground, log to stderr
+  bool syslog = false;        // --syslog: log to syslog even in the foreground (procd)
   bool check_config = false;  // --check-config: validate, print the effective config, exit
   bool show_version = false;
   bool show_help = false;

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   if (opts->check_config) return check_config(*opts, env);
 
   if (opts->log_level >= 0) log::set_level(opts->log_level);
+  if (opts->syslog) log::set_sink(log::Sink::kSyslog);
   if (!opts->foreground) {
     // Refuse a bad config while stderr still reaches the user, before detaching.
     config::LoadResult pre = config::load_telephony_file(opts->config_path, env);

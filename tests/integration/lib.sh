@@ -40,6 +40,16 @@ wait_for_count() {
   fail "timed out after ${timeout}s waiting for $n lines /$re/ in $file"
 }
 
+# wait_for_socket PATH [TIMEOUT_S]: waits until PATH is a socket.
+wait_for_socket() {
+  local path=$1 timeout=${2:-10} i
+  for ((i = 0; i < timeout * 20; i++)); do
+    [ -S "$path" ] && return 0
+    sleep 0.05
+  done
+  fail "timed out after ${timeout}s waiting for the socket $path"
+}
+
 # count_lines FILE REGEX
 count_lines() { grep -Ec -- "$2" "$1" 2>/dev/null || true; }
 
