@@ -39,6 +39,21 @@ void on_libre_debug(int level, const char* p, size_t len, void*) {
              static_cast<int>(len), p);
 }
 
+// At debug level, one line per SIP message in or out: direction, transport, addresses, size
+// and the start line (never headers: they would be noise at this level).
+void on_trace(bool tx, enum sip_transp tp, const struct sa* src, const struct sa* dst,
+              const uint8_t* pkt, size_t len, void*) {
+  if (!log::enabled(log::kDebug)) return;
+  size_t line = 0;
+  while (line < len && line < 200 && pkt[line] != '\r' && pkt[line] != '\n') ++line;
+  char from[64] = "", to[64] = "";
+  re_snprintf(from, sizeof from, "%J", src);
+  re_snprintf(to, sizeof to, "%J", dst);
+  log::debug("sip.trace", "%s %s %s -> %s (%zu bytes) %.*s", tx ? "send" : "recv",
+             sip_transp_name(tp), from, to, len, static_cast<int>(line),
+             reinterpret_cast<const char*>(pkt));
+}
+
 std::string sa_text(const struct sa* a) {
   char buf[64] = "";
   sa_ntop(a, buf, sizeof buf);
@@ -92,6 +107,7 @@ Status UserAgent::start() {
   if (int err = sip_alloc(&sip_, dnsc_, 32, 32, 32, settings_.software.c_str(), nullptr, nullptr);
       err)
     return Status::error(std::string("sip: cannot create the SIP stack: ") + std::strerror(err));
+  sip_set_trace_handler(sip_, on_trace);
   if (int err = sip_listen(&lsnr_, sip_, true, on_request, this); err)
     return Status::error(std::string("sip: cannot listen for requests: ") + std::strerror(err));
   if (settings_.tls) {

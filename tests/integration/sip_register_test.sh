@@ -99,6 +99,17 @@ wait_no_contact "$KAM" carol
 wait_for_line "$log" "sip.acct\{tcp1\}: stopped"
 pass "reload: removed account un-registered"
 
+# --- reload: a new SIP port rebuilds the user agent; every account moves to it ---
+OPORT_NEW=$(free_port)
+sed -i "s/option local_port '$OPORT'/option local_port '$OPORT_NEW'/" "$conf"
+kill -HUP "$OWSIP_PID"
+wait_for_line "$log" "sip: user agent settings changed: re-registering every account"
+wait_for_line "$log" "sip: listening on udp\+tcp 127.0.0.1:$OPORT_NEW"
+for u in alice bob erin; do wait_for_contact "$KAM" "$u" "sip:$u@127.0.0.1:$OPORT_NEW\$"; done
+wait_for_contact "$KAM" dave "sip:dave@127.0.0.1:$OTLS;transport=tls\$"
+kam_contacts "$KAM" | grep -q ":$OPORT\b" && fail "contacts on the old port remain: $(kam_contacts "$KAM")"
+pass "reload with a new local_port: every account re-registered on the new port, old contacts gone"
+
 # --- SIGTERM: every binding removed before owsip exits ---
 stop_owsip
 for u in alice bob dave erin; do wait_no_contact "$KAM" "$u" 2; done
