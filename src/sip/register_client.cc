@@ -233,7 +233,12 @@ void RegisterClient::transmit() {
                           "Content-Length: 0\r\n\r\n");
   if (err) {
     request_ = nullptr;
-    fail_soon("cannot send to " + target_.registrar.to_string() + ": " + std::strerror(err));
+    const HostPort& hop = target_.outbound ? target_.outbound->address : target_.registrar;
+    if (!is_ip_literal(hop.host) && ua_.dns_servers() == 0)
+      return fail_soon("cannot resolve " + hop.host +
+                       ": no usable DNS server (none in resolv.conf, or SIP is bound to "
+                       "loopback and the servers are not)");
+    fail_soon("cannot send to " + hop.to_string() + ": " + std::strerror(err));
   }
 }
 

@@ -93,6 +93,7 @@ void UserAgent::reload_dns_servers() {
       if (sa_is_loopback(&servers[i])) servers[kept++] = servers[i];
     n = kept;
   }
+  dns_servers_ = n;
   if (!dnsc_) {
     if (int err = dnsc_alloc(&dnsc_, nullptr, servers, n); err)
       log::err(kTag, "DNS client: %s", std::strerror(err));

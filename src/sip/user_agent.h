@@ -65,6 +65,8 @@ class UserAgent {
   const std::string& down_reason() const { return down_reason_; }
   const std::string& bound_address() const { return bound_address_; }
   const UserAgentSettings& settings() const { return settings_; }
+  // How many DNS servers requests may use (none: registrars must be IP addresses).
+  uint32_t dns_servers() const { return dns_servers_; }
 
   int add_observer(Observer o);
   void remove_observer(int id);
@@ -94,6 +96,7 @@ class UserAgent {
   struct ::dnsc* dnsc_ = nullptr;
   struct ::sip_lsnr* lsnr_ = nullptr;
   std::unique_ptr<TlsContext> tls_;
+  uint32_t dns_servers_ = 0;
   std::string bound_address_;
   std::string down_reason_;
   Timer retry_bind_;  // after a bind failed (port in use), try again
