@@ -110,7 +110,7 @@ struct RegisterCallbacks {
     if (err || !msg) {
       r.code = 0;
       r.reason = transport_error(err) + " (" + self->last_dst_ + ")";
-      if (self->target_.transport == Transport::kTls && self->ua_.tls()) {
+      if (self->first_hop_tls() && self->ua_.tls()) {
         std::string refused = self->ua_.tls()->refusal(self->tls_host());
         if (!refused.empty()) r.reason = "TLS: " + refused;
       }
@@ -205,6 +205,10 @@ Status RegisterClient::init() {
   return Status::ok();
 }
 
+bool RegisterClient::first_hop_tls() const {
+  return (target_.outbound ? target_.outbound->transport : target_.transport) == Transport::kTls;
+}
+
 std::string RegisterClient::tls_host() const {
   return target_.outbound ? target_.outbound->address.host : target_.registrar.host;
 }
@@ -216,9 +220,7 @@ void RegisterClient::send(const RegisterRequest& request, Done done) {
   challenges_ = 0;
   if (!unusable_.empty()) return fail_soon(unusable_);
   if (!ua_.bound()) return fail_soon(ua_.down_reason());
-  const bool tls = (target_.outbound ? target_.outbound->transport : target_.transport) ==
-                   Transport::kTls;
-  if (tls) {
+  if (first_hop_tls()) {
     if (!ua_.tls()) return fail_soon("TLS transport is not open");
     if (target_.tls_verify && !ua_.tls()->ca_error().empty())
       return fail_soon("TLS: " + ua_.tls()->ca_error());

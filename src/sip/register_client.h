@@ -69,7 +69,8 @@ class RegisterClient final : public RegisterSender {
   void transmit();
   void finish(RegisterResult result);
   void fail_soon(std::string reason);
-  std::string tls_host() const;
+  bool first_hop_tls() const;
+  std::string tls_host() const;  // the name the first hop's certificate must carry
 
   UserAgent& ua_;
   RegisterTarget target_;

@@ -62,7 +62,7 @@ std::string sa_text(const struct sa* a) {
 }  // namespace
 
 UserAgent::UserAgent(Loop& loop, NetworkMonitor& net, UserAgentSettings settings)
-    : loop_(loop), net_(net), settings_(std::move(settings)), retry_bind_(loop) {}
+    : net_(net), settings_(std::move(settings)), retry_bind_(loop) {}
 
 UserAgent::~UserAgent() {
   observers_.clear();

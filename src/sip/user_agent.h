@@ -89,7 +89,6 @@ class UserAgent {
   void notify(NetEvent e);
   void reload_dns_servers();
 
-  Loop& loop_;
   NetworkMonitor& net_;
   UserAgentSettings settings_;
   struct ::sip* sip_ = nullptr;
