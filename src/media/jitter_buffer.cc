@@ -25,9 +25,32 @@ constexpr int kQuietLevel = 100;       // mean |sample| below this: quiet (about
 constexpr uint64_t kStartupPackets = 10;  // the initial delay holds until this many arrived
 }  // namespace
 
+// spandsp's packet loss concealment, with a workaround: on the first fill-in after real audio,
+// 0.0.6's normalise_history() copies its history onto itself with memcpy (overlapping ranges:
+// undefined, and wrong with a libc that copies backwards). Handing it the last
+// PLC_HISTORY_LEN samples again just before makes its write position 0, where that copy is
+// skipped; the history it then holds is the same.
 struct JitterBuffer::Plc {
   plc_state_t* state = plc_init(nullptr);
+  std::deque<int16_t> tail;  // the last PLC_HISTORY_LEN samples of real audio
+  bool fresh = false;        // real audio since the last fill-in
   ~Plc() { plc_free(state); }
+
+  void real(std::span<int16_t> pcm) {
+    plc_rx(state, pcm.data(), static_cast<int>(pcm.size()));
+    tail.insert(tail.end(), pcm.begin(), pcm.end());
+    while (tail.size() > PLC_HISTORY_LEN) tail.pop_front();
+    fresh = true;
+  }
+  void fill(std::span<int16_t> out) {
+    if (fresh) {
+      int16_t history[PLC_HISTORY_LEN] = {};
+      std::copy(tail.begin(), tail.end(), history + (PLC_HISTORY_LEN - tail.size()));
+      plc_rx(state, history, PLC_HISTORY_LEN);
+      fresh = false;
+    }
+    plc_fillin(state, out.data(), static_cast<int>(out.size()));
+  }
 };
 
 JitterBuffer::JitterBuffer(const JitterSettings& settings, std::unique_ptr<Decoder> decoder)
@@ -224,7 +247,7 @@ int64_t JitterBuffer::adapt(int64_t need, uint64_t now_ms) {
 }
 
 void JitterBuffer::conceal(std::span<int16_t> out) {
-  if (had_audio_) plc_fillin(plc_->state, out.data(), static_cast<int>(out.size()));
+  if (had_audio_) plc_->fill(out);
   else std::fill(out.begin(), out.end(), 0);
 }
 
@@ -251,7 +274,7 @@ void JitterBuffer::render(std::span<int16_t> out, int64_t need) {
       const auto len = static_cast<size_t>(n * spt_);
       auto dst = out.subspan(static_cast<size_t>(pos * spt_), len);
       if (src + len <= decoded_.size()) std::copy_n(decoded_.begin() + static_cast<ptrdiff_t>(src), len, dst.begin());
-      plc_rx(plc_->state, dst.data(), static_cast<int>(dst.size()));
+      plc_->real(dst);
       had_audio_ = true;
       play_ts_ += n;
       pos += n;

@@ -1,0 +1,89 @@
+#pragma once
+// SDP offer/answer (RFC 3264) for one call leg's audio stream, on libre's sdp module.
+//
+// Offers list the codecs of the capabilities in the account's preference order (static payload
+// types 0, 8, 9) and telephone-event/8000 (all three codecs have an 8 kHz RTP clock), a=ptime,
+// and with SRTP a=crypto lines for both suites (RTP/AVP when SRTP is optional, RTP/SAVP when
+// mandatory). Answers take the first codec of our preference the offer contains (one codec
+// and telephone-event in the answer: a subset of the offer, with its payload types), accept
+// telephone-event at 8000 or 16000 Hz, honour the offer's ptime within 10-60 ms, and answer
+// sendonly/recvonly/inactive for hold. Re-offers (re-INVITE) in either direction may change
+// codec, address, direction or keys; the same payload types stay in use.
+//
+// Errors from answer_offer() mean "reply 488 Not Acceptable Here" (with the message as the
+// Warning text); errors from accept_answer() mean the call cannot have media.
+// Keys appear only in the SDP text itself; log SDP through redact_sdp().
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "media/stream.h"
+
+struct sdp_session;  // libre
+struct sdp_media;    // libre
+
+namespace owsip::media {
+
+struct SdpSettings {
+  std::vector<CodecId> codecs;  // preference; empty = the capabilities' order
+  SrtpPolicy srtp = SrtpPolicy::off;
+  int ptime_ms = 20;            // what we ask to receive (a=ptime); 10-60
+  bool telephone_events = true;  // offer/accept RFC 4733 events
+  std::string user = "owsip";   // o= user name (general.name)
+};
+
+class SdpNegotiator {
+ public:
+  // `local`: the address and RTP port written into the SDP (the public one behind NAT); RTCP
+  // is the next port. Fails when no codec of `settings.codecs` is in `caps`.
+  static Result<std::unique_ptr<SdpNegotiator>> create(Capabilities caps, SdpSettings settings,
+                                                       NetAddress local);
+  ~SdpNegotiator();
+  SdpNegotiator(const SdpNegotiator&) = delete;
+  SdpNegotiator& operator=(const SdpNegotiator&) = delete;
+
+  // A new public address (STUN) for the next offer or answer.
+  Status set_local(const NetAddress& local);
+  // Holding: the next offer (or answer) says sendonly (inactive if the peer holds too).
+  void set_hold(bool hold) { hold_ = hold; }
+  bool hold() const { return hold_; }
+
+  Result<std::string> create_offer();
+  // The answer to our last offer.
+  Result<NegotiatedMedia> accept_answer(std::string_view sdp);
+  struct Answer {
+    std::string sdp;
+    NegotiatedMedia media;
+  };
+  // Our answer to the peer's offer (initial or re-offer).
+  Result<Answer> answer_offer(std::string_view sdp);
+
+  // What the codecs option and the capabilities leave, in preference order.
+  const std::vector<CodecId>& codecs() const { return codecs_; }
+
+ private:
+  SdpNegotiator(Capabilities caps, SdpSettings settings, std::vector<CodecId> codecs);
+  Status init(const NetAddress& local);
+  Status offer_formats();
+  Result<std::string> encode(bool offer);
+  Status decode(std::string_view sdp, bool offer);
+  // Fills `media` from the remote side of the decoded SDP: address, ptime, direction.
+  Status read_remote(NegotiatedMedia& media) const;
+  void set_crypto_attrs(const std::vector<CryptoAttribute>& lines);
+  std::vector<CryptoAttribute> remote_crypto() const;
+
+  Capabilities caps_;
+  SdpSettings settings_;
+  std::vector<CodecId> codecs_;
+  struct ::sdp_session* sess_ = nullptr;
+  struct ::sdp_media* audio_ = nullptr;
+  bool hold_ = false;
+  int event_pt_ = 101;  // kept across re-offers once negotiated
+  SrtpKey keys_[2];     // our keys for the two suites (tags 1 and 2), stable for the call
+  std::optional<SrtpSuite> srtp_;  // what the last exchange agreed
+};
+
+}  // namespace owsip::media
