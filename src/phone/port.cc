@@ -14,26 +14,48 @@ std::string_view port_event_name(PortEvent e) {
     case E::flash: return "FLASH";
     case E::digit: return "DIGIT";
     case E::timeout: return "TIMEOUT";
+    case E::ringing: return "RINGING";
+    case E::early_media: return "EARLY_MEDIA";
+    case E::answered: return "ANSWERED";
+    case E::busy: return "BUSY";
+    case E::failed: return "FAILED";
+    case E::remote_hangup: return "REMOTE_HANGUP";
   }
   return "?";
 }
 
 struct PortTable {
   using State = FsmState<Port, S, E>;
-  static constexpr std::array<State, 5> kStates = {{
+  static constexpr uint64_t kCallSetupEvents =
+      bits(E::on_hook, E::flash, E::digit, E::ringing, E::early_media, E::answered, E::busy,
+           E::failed, E::remote_hangup);
+  static constexpr uint64_t kCallSetupNext =
+      bits(S::idle, S::ringback, S::early_media, S::connected, S::busy, S::congestion);
+  static constexpr std::array<State, 10> kStates = {{
       {S::idle, "IDLE", bits(E::off_hook), bits(S::dial_tone, S::congestion), "",
        &Port::enter_idle, &Port::idle_event},
       {S::dial_tone, "DIAL_TONE", bits(E::digit, E::on_hook, E::flash, E::timeout),
        bits(S::dialing, S::idle, S::congestion), "dial_tone_timeout", &Port::enter_dial_tone,
        &Port::dial_tone_event},
       {S::dialing, "DIALING", bits(E::digit, E::on_hook, E::flash, E::timeout),
-       bits(S::idle, S::congestion), "interdigit", &Port::enter_dialing,
+       bits(S::idle, S::congestion, S::calling), "interdigit", &Port::enter_dialing,
        &Port::dialing_event},
       {S::congestion, "CONGESTION", bits(E::on_hook, E::timeout, E::digit, E::flash),
        bits(S::idle, S::parked), "off_hook_warning", &Port::enter_congestion,
        &Port::waiting_for_on_hook_event},
       {S::parked, "PARKED", bits(E::on_hook, E::digit, E::flash), bits(S::idle), "",
        &Port::enter_parked, &Port::waiting_for_on_hook_event},
+      {S::calling, "CALLING", kCallSetupEvents, kCallSetupNext, "", &Port::enter_calling,
+       &Port::call_setup_event},
+      {S::ringback, "RINGBACK", kCallSetupEvents, kCallSetupNext, "", &Port::enter_ringback,
+       &Port::call_setup_event},
+      {S::early_media, "EARLY_MEDIA", kCallSetupEvents, kCallSetupNext, "", &Port::enter_talking,
+       &Port::call_setup_event},
+      {S::connected, "CONNECTED", bits(E::on_hook, E::flash, E::digit, E::remote_hangup),
+       bits(S::idle, S::busy), "", &Port::enter_talking, &Port::connected_event},
+      {S::busy, "BUSY", bits(E::on_hook, E::timeout, E::digit, E::flash),
+       bits(S::idle, S::parked), "off_hook_warning", &Port::enter_busy,
+       &Port::waiting_for_on_hook_event},
   }};
 };
 
@@ -58,6 +80,7 @@ void Port::on_line_event(const line::LineEvent& e) {
 }
 
 void Port::enter_idle() {
+  call_.reset();  // CANCEL or BYE if a call is still up
   line_.stop_tone();
   number_.clear();
 }
@@ -69,7 +92,76 @@ void Port::enter_dial_tone() {
 
 void Port::enter_dialing() { line_.stop_tone(); }
 
-void Port::enter_congestion() { line_.play_tone(line::ToneKind::congestion); }
+void Port::enter_congestion() {
+  call_.reset();
+  line_.play_tone(line::ToneKind::congestion);
+}
+
+void Port::enter_busy() {
+  call_.reset();
+  line_.play_tone(line::ToneKind::busy);
+}
+
+void Port::enter_calling() { line_.stop_tone(); }
+
+void Port::enter_ringback() { line_.play_tone(line::ToneKind::ringback); }
+
+// Early media and a connected call: the far end's audio, no local tone.
+void Port::enter_talking() { line_.stop_tone(); }
+
+void Port::call_setup_event(E e, char) {
+  switch (e) {
+    case E::on_hook: fsm_.transition(S::idle); return;
+    case E::ringing:
+      if (fsm_.state() == S::calling) fsm_.transition(S::ringback);
+      return;
+    case E::early_media:
+      if (fsm_.state() != S::early_media) fsm_.transition(S::early_media);
+      return;
+    case E::answered: fsm_.transition(S::connected); return;
+    case E::busy: fsm_.transition(S::busy); return;
+    case E::failed:
+    case E::remote_hangup: fsm_.transition(S::congestion); return;
+    default: return;  // digits and flash before the answer go nowhere
+  }
+}
+
+void Port::connected_event(E e, char arg) {
+  switch (e) {
+    case E::on_hook: fsm_.transition(S::idle); return;
+    case E::digit:
+      if (call_) call_->send_dtmf(arg);
+      return;
+    case E::remote_hangup: fsm_.transition(S::busy); return;
+    default: return;  // flash: call waiting and hold come with incoming calls
+  }
+}
+
+void Port::on_call_progress(int code, bool early_media) {
+  log::info(fsm_.name(), "call progress %d%s", code, early_media ? " with media" : "");
+  fsm_.dispatch(early_media ? E::early_media : E::ringing);
+}
+
+void Port::on_call_answered() { fsm_.dispatch(E::answered); }
+
+void Port::on_call_ended(const CallEnd& end) {
+  log::notice(fsm_.name(), "call ended: %d %s", end.code, end.reason.c_str());
+  if (end.remote_hangup) fsm_.dispatch(E::remote_hangup);
+  else if (end.code == 486 || end.code == 600) fsm_.dispatch(E::busy);
+  else fsm_.dispatch(E::failed);
+}
+
+void Port::place(const DialTarget& target) {
+  auto call = calls_->place(id(), target, line_, *this);
+  if (!call) {
+    log::notice(fsm_.name(), "cannot call %s: %s", target.target.c_str(), call.message().c_str());
+    fsm_.transition(S::congestion);
+    return;
+  }
+  call_ = std::move(*call);
+  log::info(fsm_.name(), "calling %s", call_->describe().c_str());
+  fsm_.transition(S::calling);
+}
 
 void Port::enter_parked() { line_.stop_tone(); }
 
@@ -126,6 +218,7 @@ void Port::evaluate(bool finished) {
     case DialDecision::Status::dial:
       log::notice(fsm_.name(), "dialled %s%s%s", number_.c_str(),
                   d.target.contact.empty() ? "" : " = ", d.target.contact.c_str());
+      if (calls_) return place(d.target);
       if (router_ && router_(d.target)) return;
       log::notice(fsm_.name(), "no route for %s", number_.c_str());
       fsm_.transition(S::congestion);

@@ -32,9 +32,13 @@ class FakeLine final : public line::Line {
   }
   bool ringing() const override { return ringing_; }
   void play_tone(line::ToneKind k) override {
-    commands.push_back("tone " + std::string(line::tone_kind_name(k)));
+    tone = std::string(line::tone_kind_name(k));
+    commands.push_back("tone " + tone);
   }
-  void stop_tone() override { commands.push_back("stop_tone"); }
+  void stop_tone() override {
+    tone.clear();
+    commands.push_back("stop_tone");
+  }
   void send_offhook_cid(const line::dsp::CallerId& cid) override {
     commands.push_back("offhook_cid " + cid.number);
   }
@@ -52,6 +56,7 @@ class FakeLine final : public line::Line {
   line::AudioEndpoint* audio = nullptr;
 
   std::vector<std::string> commands;
+  std::string tone;  // the tone playing now; empty: silence
 
  private:
   static line::LineSettings make_settings(int port, const line::ToneSet* tones) {
