@@ -46,6 +46,10 @@ class Account {
   const std::string& key() const { return config_.key; }
   const config::Account& config() const { return config_; }
   const AccountStatus& status() const { return registration_->status(); }
+  // Runs after every state change (from the loop).
+  void set_change_handler(Registration::ChangeHandler h) {
+    registration_->set_change_handler(std::move(h));
+  }
 
  private:
   UserAgent& ua_;

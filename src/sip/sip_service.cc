@@ -73,6 +73,9 @@ void SipService::reconcile(const std::string& key) {
   const config::Account* cfg = config_.find_account(key);
   if (!cfg) return;
   accounts_.push_back(std::make_unique<Account>(loop_, *ua_, *cfg, config_.general));
+  accounts_.back()->set_change_handler([this, key](const AccountStatus& st) {
+    if (on_change_) on_change_(key, st);
+  });
   accounts_.back()->start();
 }
 

@@ -49,6 +49,9 @@ class SipService {
 
   // For the control interface: every account (section name, status), in config order.
   std::vector<std::pair<std::string, AccountStatus>> accounts() const;
+  // Runs after every state change of any account (also of one being removed), from the loop.
+  using ChangeHandler = std::function<void(const std::string& key, const AccountStatus&)>;
+  void set_change_handler(ChangeHandler h) { on_change_ = std::move(h); }
   const Account* account(const std::string& key) const;
   UserAgent* user_agent() { return ua_.get(); }
 
@@ -70,6 +73,7 @@ class SipService {
   bool rebuilding_ = false;
   bool stopping_ = false;
   std::function<void()> after_retire_;
+  ChangeHandler on_change_;
   Timer retire_deadline_;
   Timer defer_;
 };
