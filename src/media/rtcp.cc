@@ -155,6 +155,7 @@ void RtcpSession::start_source(const RtpHeader& h) {
     received_before_ += static_cast<int64_t>(src_.received);
   }
   src_ = Source{};
+  src_.seen.fill(-1);
   src_.valid = true;
   src_.ssrc = h.ssrc;
   src_.base_seq = h.seq;
@@ -187,7 +188,17 @@ void RtcpSession::on_received(const RtpHeader& h, size_t payload_bytes, uint64_t
   ++stats_.packets_received;
   stats_.octets_received += payload_bytes;
   if (!src_.valid || h.ssrc != src_.ssrc) start_source(h);
+  // RFC 3550 counts duplicates as received, which can hide loss (even make it negative);
+  // here a packet seen before does not count again.
+  const int64_t ext = static_cast<int64_t>(src_.cycles) + src_.max_seq +
+                      static_cast<int16_t>(static_cast<uint16_t>(h.seq - src_.max_seq));
+  int64_t& seen = src_.seen[static_cast<size_t>(ext & 0xff)];
+  if (seen == ext && src_.received > 0) {
+    ++stats_.duplicates;
+    return;
+  }
   if (!update_seq(h.seq)) return;
+  seen = ext;
   stats_.packets_expected = expected_before_ + src_.expected();
   stats_.packets_lost = stats_.packets_expected - received_before_ - static_cast<int64_t>(src_.received);
   if (!audio) return;

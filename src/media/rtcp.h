@@ -8,6 +8,7 @@
 // No I/O and no clock: the transport passes the wall clock as a 64-bit NTP timestamp (RFC 3550
 // section 4) and arrival times in microseconds of a monotonic clock. Single-threaded.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -59,7 +60,8 @@ struct RtcpStats {
   uint64_t packets_received = 0;
   uint64_t octets_received = 0;
   int64_t packets_expected = 0;  // by sequence numbers, across source changes
-  int64_t packets_lost = 0;      // expected - received (duplicates can make it negative)
+  int64_t packets_lost = 0;      // expected - received (duplicates not counted as received)
+  uint64_t duplicates = 0;
   double jitter_ms = 0;          // interarrival jitter of what we receive
   bool remote_valid = false;     // the peer reported on our stream
   double remote_fraction_lost = 0;  // 0..1, its last report
@@ -106,6 +108,7 @@ class RtcpSession {
     uint32_t lsr = 0;
     uint64_t lsr_at_us = 0;
     bool has_lsr = false;
+    std::array<int64_t, 256> seen;  // extended sequence numbers, to spot duplicates
     int64_t expected() const { return static_cast<int64_t>(cycles) + max_seq - base_seq + 1; }
   };
   void start_source(const RtpHeader& h);

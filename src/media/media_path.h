@@ -1,0 +1,61 @@
+#pragma once
+// The seam between a call's RTP and the line's audio (DESIGN.md "two media paths").
+// A MediaSession owns one MediaPath; the SDP side and the transport are the same for both:
+// - SoftwarePath (software_path.h): PCM frames from the line (AudioEndpoint), codecs,
+//   jitter buffer, DTMF in software — sim lines, sound cards, TAPI in linear mode;
+// - DevicePath (device_path.h): a DSP that encodes and decodes itself and reads and writes
+//   whole RTP packets on a device fd (Lantiq VMMC); the path only relays packets.
+// All calls come from the event loop.
+
+#include <cstdint>
+#include <functional>
+#include <span>
+
+#include "core/status.h"
+#include "line/line.h"
+#include "media/jitter_buffer.h"
+#include "media/rtp_packet.h"
+#include "media/stream.h"
+#include "media/telephone_event.h"
+
+namespace owsip::media {
+
+// Where a path sends RTP (the session's transport: SSRC, sequence numbers, SRTP, address).
+class RtpOutput {
+ public:
+  virtual ~RtpOutput() = default;
+  virtual void send_rtp(uint8_t pt, bool marker, uint32_t ts, std::span<const uint8_t> payload) = 0;
+  // A whole packet made elsewhere (a DSP): SSRC and sequence number are replaced.
+  virtual void send_rtp_packet(std::span<const uint8_t> packet) = 0;
+};
+
+struct PathStats {
+  JitterStats jitter;          // software path: the playout buffer
+  uint64_t unknown_pt = 0;     // packets of a payload type not negotiated
+  uint64_t dtmf_sent = 0;      // digits sent (events or in-band)
+  uint64_t dtmf_received = 0;  // telephone-event digits received
+};
+
+class MediaPath {
+ public:
+  using DtmfHandler = std::function<void(const DtmfDigit&)>;
+  virtual ~MediaPath() = default;
+
+  // What this path can encode and decode (the SDP offers and accepts only these).
+  virtual Capabilities capabilities() const = 0;
+  // Starts, or reconfigures after a re-INVITE, for `media`. `out` outlives the path's use of it
+  // (until stop() or destruction).
+  virtual Status start(const NegotiatedMedia& media, RtpOutput& out) = 0;
+  virtual void stop() = 0;
+  // A packet from the peer: SRTP removed, header valid, payload non-empty.
+  virtual void on_rtp(const RtpPacket& packet, uint64_t now_ms) = 0;
+  // A digit from the phone (or INFO): RFC 4733 events when negotiated, else in-band.
+  virtual void send_dtmf(char digit, int duration_ms) = 0;
+  // Digits received as telephone-events: called when one starts and when it ends.
+  virtual void set_dtmf_handler(DtmfHandler handler) = 0;
+  virtual PathStats stats() const = 0;
+  // The line side of the software path; nullptr for a DSP path.
+  virtual line::AudioEndpoint* audio_endpoint() { return nullptr; }
+};
+
+}  // namespace owsip::media

@@ -1,0 +1,77 @@
+#pragma once
+// The software media path: the line's PCM frames (AudioEndpoint, 20 ms at 8 or 16 kHz, paced
+// by the line's clock) on one side, RTP on the other.
+//
+// Sending (on_line_audio): resample to the codec's rate if the line's differs (half-band FIR),
+// collect ptime's worth, encode, send; the RTP timestamp advances with every frame the line
+// delivers, also while nothing is sent (hold), so it stays true to time. A digit goes out as
+// RFC 4733 events (audio paused meanwhile) when negotiated, otherwise as a DTMF tone replacing
+// the microphone for its duration.
+// Receiving (on_rtp): audio goes into the adaptive jitter buffer of its codec; the line pulls
+// it in fill_line_audio, on its own clock. Telephone-events are reported to the DTMF handler
+// and, unless switched off, played to the phone as DTMF tones.
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/clock.h"
+#include "media/codec.h"
+#include "media/dtmf_tone.h"
+#include "media/jitter_buffer.h"
+#include "media/media_path.h"
+#include "media/resampler.h"
+
+namespace owsip::media {
+
+struct SoftwarePathSettings {
+  JitterSettings jitter;
+  bool play_received_dtmf = true;  // received telephone-events become tones in the earpiece
+};
+
+class SoftwarePath final : public MediaPath, public line::AudioEndpoint {
+ public:
+  explicit SoftwarePath(const Clock& clock, SoftwarePathSettings settings = {});
+  ~SoftwarePath() override;
+
+  Capabilities capabilities() const override { return Capabilities::software(); }
+  Status start(const NegotiatedMedia& media, RtpOutput& out) override;
+  void stop() override;
+  void on_rtp(const RtpPacket& packet, uint64_t now_ms) override;
+  void send_dtmf(char digit, int duration_ms) override;
+  void set_dtmf_handler(DtmfHandler handler) override { dtmf_handler_ = std::move(handler); }
+  PathStats stats() const override;
+  line::AudioEndpoint* audio_endpoint() override { return this; }
+
+  void on_line_audio(std::span<const int16_t> mic, int rate) override;
+  void fill_line_audio(std::span<int16_t> ear, int rate) override;
+
+ private:
+  void on_received_digit(const DtmfDigit& d);
+  void send_events(uint32_t ticks);
+  // `in` at `from` Hz into `out` at `to` Hz (each 8000 or 16000), through `filter`.
+  static void convert(std::span<const int16_t> in, int from, std::vector<int16_t>& out, int to,
+                      HalfBandFilter& filter);
+
+  const Clock& clock_;
+  SoftwarePathSettings settings_;
+  RtpOutput* out_ = nullptr;
+  bool started_ = false;
+  NegotiatedMedia media_;
+  std::unique_ptr<Encoder> encoder_;
+  std::unique_ptr<JitterBuffer> jb_;
+  std::unique_ptr<DtmfSender> dtmf_tx_;
+  std::unique_ptr<DtmfReceiver> dtmf_rx_;
+  DtmfHandler dtmf_handler_;
+  DtmfTone inband_;      // digits sent in-band
+  DtmfTone earpiece_;    // received digits played to the phone
+  HalfBandFilter mic_filter_, ear_filter_, inband_filter_, tone_filter_;
+  std::vector<int16_t> pending_;  // microphone at the codec's rate, not yet sent
+  std::vector<int16_t> scratch_, scratch2_;
+  std::vector<uint8_t> payload_;
+  uint32_t ts_;
+  bool marker_next_ = true;
+  PathStats stats_;
+};
+
+}  // namespace owsip::media
