@@ -35,12 +35,15 @@ DaemonControl::DaemonControl(Loop& loop, Daemon& daemon)
     : loop_(loop),
       daemon_(daemon),
       server_(loop, *this),
-      started_ms_(loop.clock().now_ms()),
-      poll_timer_(loop) {
-  poll_timer_.start(1000, [this] { poll_accounts(); });
+      started_ms_(loop.clock().now_ms()) {
+  if (daemon_.sip())
+    daemon_.sip()->set_change_handler(
+        [this](const std::string& key, const sip::AccountStatus& st) { publish_account(key, st); });
 }
 
-DaemonControl::~DaemonControl() = default;
+DaemonControl::~DaemonControl() {
+  if (daemon_.sip()) daemon_.sip()->set_change_handler(nullptr);
+}
 
 void DaemonControl::listen(const std::string& path, const std::string& group) {
   if (path == path_ && group == group_) return;
@@ -58,22 +61,13 @@ void DaemonControl::publish_port(const phone::Port& port, phone::PortState, phon
   server_.publish(e);
 }
 
-void DaemonControl::poll_accounts() {
-  poll_timer_.start(1000, [this] { poll_accounts(); });
-  if (!daemon_.sip()) return;
-  for (const auto& [key, st] : daemon_.sip()->accounts()) {
-    std::string state(sip::reg_state_name(st.state));
-    if (st.code) state += " " + std::to_string(st.code);
-    auto& last = account_states_[key];
-    if (last == state) continue;
-    last = state;
-    Json e = Json::object();
-    e.set("event", Json::str("account"))
-        .set("account", Json::str(key))
-        .set("state", Json::str(sip::reg_state_name(st.state)))
-        .set("detail", Json::str(st.describe(loop_.clock().now_ms())));
-    server_.publish(e);
-  }
+void DaemonControl::publish_account(const std::string& key, const sip::AccountStatus& st) {
+  Json e = Json::object();
+  e.set("event", Json::str("account"))
+      .set("account", Json::str(key))
+      .set("state", Json::str(sip::reg_state_name(st.state)))
+      .set("detail", Json::str(st.describe(loop_.clock().now_ms())));
+  server_.publish(e);
 }
 
 Json DaemonControl::status() {

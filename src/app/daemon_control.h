@@ -2,7 +2,6 @@
 // The daemon's side of the control interface: answers owsipctl's commands from the running
 // objects and publishes events (port states, registration changes) to `watch` clients.
 
-#include <map>
 #include <memory>
 #include <string>
 
@@ -10,6 +9,7 @@
 #include "ctl/commands.h"
 #include "ctl/ctl_server.h"
 #include "phone/port.h"
+#include "sip/registration.h"
 
 namespace owsip::app {
 
@@ -35,15 +35,13 @@ class DaemonControl final : public ctl::Control {
   Result<ctl::Json> hangup(int port) override;
 
  private:
-  void poll_accounts();
+  void publish_account(const std::string& key, const sip::AccountStatus& status);
 
   Loop& loop_;
   Daemon& daemon_;
   ctl::CtlServer server_;
   std::string path_, group_;
   uint64_t started_ms_;
-  std::map<std::string, std::string> account_states_;  // last published, by account
-  Timer poll_timer_;
 };
 
 }  // namespace owsip::app

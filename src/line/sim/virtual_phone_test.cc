@@ -326,23 +326,24 @@ TEST_F(VirtualPhoneTest, FramesArriveEveryTwentyMilliseconds) {
     const uint64_t start = daemon_->frame_us.empty() ? now_us() : daemon_->frame_us[0];
     run_for(1000);
     const auto& t = daemon_->frame_us;
-    // Frames counted over the second after the first: 50 of them, give or take one for
-    // where the window edges fall (the clock runs on absolute time, so no drift).
+    // Frames counted over the second after the first: 50 of them, give or take where the
+    // window edges fall and a loaded machine (CI runs the sanitizer build beside this); a
+    // clock that drifted or double-sent would be far outside.
     size_t in_window = 0;
     for (uint64_t us : t)
       if (us > start + 10000 && us <= start + 1010000) ++in_window;
-    EXPECT_GE(in_window, 49u);
-    EXPECT_LE(in_window, 51u);
+    EXPECT_GE(in_window, 46u);
+    EXPECT_LE(in_window, 52u);
     // Each 20 ms apart on average, none far off.
     ASSERT_GE(t.size(), 40u);
     const double mean = double(t.back() - t.front()) / double(t.size() - 1) / 1000.0;
-    EXPECT_NEAR(mean, 20.0, 0.5);
-    for (size_t i = 1; i < t.size(); ++i) EXPECT_LT(t[i] - t[i - 1], 45000u) << "frame " << i;
+    EXPECT_NEAR(mean, 20.0, 1.0);
+    for (size_t i = 1; i < t.size(); ++i) EXPECT_LT(t[i] - t[i - 1], 100000u) << "frame " << i;
     for (size_t n : daemon_->frame_sizes) ASSERT_EQ(n, frame_samples(rate));
     // On hook: silence.
     for (int16_t s : daemon_->mic) ASSERT_EQ(s, 0);
     EXPECT_EQ(p->frames_received(), p->frames_sent());
-    EXPECT_EQ(p->frames_skipped(), 0u);
+    EXPECT_LE(p->frames_skipped(), 2u);  // only a scheduling hiccup of > 60 ms skips one
   }
 }
 
@@ -370,16 +371,18 @@ TEST_F(VirtualPhoneTest, FrameClockKeepsAbsoluteTimeWhenTheLoopStalls) {
   size_t by_1s = 0;
   for (uint64_t us : daemon_->frame_us)
     if (us <= t0 + 1000000 + 2000) ++by_1s;
-  EXPECT_GE(by_1s, 50u);  // frames 0..50 are due by t0 + 1 s
+  // Frames 0..50 are due by t0 + 1 s; relative scheduling would have sent about 41. The margin
+  // is for a loaded machine.
+  EXPECT_GE(by_1s, 48u);
   EXPECT_LE(by_1s, 52u);
-  EXPECT_EQ(p->frames_skipped(), 0u);
+  EXPECT_LE(p->frames_skipped(), 2u);
 
   // A long stall: at most 3 late frames are caught up, the rest skipped (no burst).
   const size_t before = daemon_->frame_us.size();
   stall(200);
   run_for(60);
   EXPECT_GE(p->frames_skipped(), 5u);
-  EXPECT_LE(p->frames_skipped(), 8u);
+  EXPECT_LE(p->frames_skipped(), 10u);
   EXPECT_LE(daemon_->frame_us.size() - before, 4u + 3u);
 }
 
