@@ -1,6 +1,7 @@
 #include "config/schema.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -100,6 +101,7 @@ std::vector<std::string> locales(const Environment& env) { return env.locales; }
 std::vector<std::string> cids(const Environment&) { return cid_standards(); }
 std::vector<std::string> contact_types(const Environment&) { return {"sip", "realm"}; }
 std::vector<std::string> sip_transports(const Environment&) { return {"udp", "tcp", "tls"}; }
+std::vector<std::string> srtp_policies(const Environment&) { return {"off", "optional", "mandatory"}; }
 
 // "host", "host:port", "[v6]" or "[v6]:port"; "" when well-formed, else why not.
 std::string check_host_port(const char* what, const std::string& v) {
@@ -180,6 +182,23 @@ std::string check_display_name(const std::string& v) {
   return "";
 }
 
+// Codec names of the media layer (media/codec.h), separated by spaces or commas.
+std::string check_codecs(const std::string& v) {
+  static const char* const kKnown[] = {"PCMU", "PCMA", "G722"};
+  std::string name;
+  for (size_t i = 0; i <= v.size(); ++i) {
+    if (i < v.size() && v[i] != ' ' && v[i] != ',' && v[i] != '\t') {
+      name += static_cast<char>(std::toupper(static_cast<unsigned char>(v[i])));
+      continue;
+    }
+    if (name.empty()) continue;
+    if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown))
+      return "codecs: unknown codec '" + name + "' (known: PCMU PCMA G722)";
+    name.clear();
+  }
+  return "";
+}
+
 std::string check_code(const std::string& v) {
   for (char c : v) {
     bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -240,6 +259,8 @@ const Field<Account> kAccountFields[] = {
     integer("expires", &Account::expires, kOptional, 60, 86400, "registration lifetime asked of the registrar, seconds; refreshed before it ends"),
     boolean("tls_verify", &Account::tls_verify, "0 accepts any server certificate (insecure); 1 checks the chain against tls_ca_file and the registrar's host name"),
     integer("keepalive", &Account::keepalive, kOptional, 0, 3600, "seconds between keep-alives while registered (UDP: CRLF packet for the NAT binding; TCP/TLS: CRLF ping, a lost pong re-registers); 0 = none"),
+    text("codecs", &Account::codecs, kOptional, "codecs in order of preference, e.g. `G722 PCMA PCMU`; unset: all the line can do (PCMU PCMA G722; G722 first on a wideband line)", check_codecs),
+    choice("srtp", &Account::srtp, kOptional, srtp_policies, "SRTP (SDES keys): `off`; `optional` encrypts when the peer agrees; `mandatory` refuses calls without it (488)"),
 };
 
 const Field<Port> kPortFields[] = {

@@ -55,6 +55,8 @@ struct Account {
   int expires = 3600;        // requested registration lifetime, seconds
   bool tls_verify = true;    // check the registrar's certificate chain and host name
   int keepalive = 25;        // seconds between keep-alives while registered; 0 = none
+  std::string codecs;        // preference, e.g. "G722 PCMA PCMU"; empty = the line's own order
+  std::string srtp = "off";  // off | optional | mandatory
   bool operator==(const Account&) const = default;
 };
 

@@ -25,6 +25,7 @@
 namespace owsip::media {
 
 struct SoftwarePathSettings {
+  int line_rate = 8000;  // Line::audio_rate(): 16000 puts G.722 first in what the path offers
   JitterSettings jitter;
   bool play_received_dtmf = true;  // received telephone-events become tones in the earpiece
 };
@@ -34,7 +35,7 @@ class SoftwarePath final : public MediaPath, public line::AudioEndpoint {
   explicit SoftwarePath(const Clock& clock, SoftwarePathSettings settings = {});
   ~SoftwarePath() override;
 
-  Capabilities capabilities() const override { return Capabilities::software(); }
+  Capabilities capabilities() const override { return Capabilities::software(settings_.line_rate); }
   Status start(const NegotiatedMedia& media, RtpOutput& out) override;
   void stop() override;
   void on_rtp(const RtpPacket& packet, uint64_t now_ms) override;

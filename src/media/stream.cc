@@ -19,7 +19,8 @@ std::string_view direction_name(Direction d) {
   return "?";
 }
 
-Capabilities Capabilities::software() {
+Capabilities Capabilities::software(int line_rate) {
+  if (line_rate == 16000) return {{CodecId::g722, CodecId::pcmu, CodecId::pcma}, {8000, 16000}};
   return {{CodecId::pcmu, CodecId::pcma, CodecId::g722}, {8000, 16000}};
 }
 

@@ -35,8 +35,9 @@ std::string_view direction_name(Direction d);
 struct Capabilities {
   std::vector<CodecId> codecs;
   std::vector<int> event_rates;
-  // The software path: PCMU, PCMA, G.722; telephone-event at 8000 and 16000 Hz.
-  static Capabilities software();
+  // The software path: PCMU, PCMA, G.722 (G.722 first for a 16 kHz line); telephone-event
+  // at 8000 and 16000 Hz.
+  static Capabilities software(int line_rate = 8000);
 };
 
 // Codec names of a `codecs` option ("PCMU", "pcma", "G722", also "G.722", "ulaw", "alaw") in
