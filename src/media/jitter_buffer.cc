@@ -121,8 +121,8 @@ void JitterBuffer::update_target() {
   double target = settings_.initial_delay_ms;
   if (!window_.empty()) {
     const double base = min_transit();
-    std::vector<double> excess;
-    excess.reserve(window_.size());
+    std::vector<double>& excess = excess_;
+    excess.clear();
     for (const auto& t : window_) excess.push_back(t.transit_ms - base);
     const size_t k = static_cast<size_t>(0.98 * static_cast<double>(excess.size() - 1));
     std::nth_element(excess.begin(), excess.begin() + static_cast<ptrdiff_t>(k), excess.end());

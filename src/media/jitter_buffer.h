@@ -130,6 +130,7 @@ class JitterBuffer {
   std::vector<int16_t> decoded_;
 
   std::deque<Transit> window_;
+  std::vector<double> excess_;  // scratch for the percentile
   double target_ms_;
   double pull_ms_ = 20;     // size of the last pull
   uint64_t measured_ = 0;   // transits measured since the stream started

@@ -52,11 +52,22 @@ Status MediaSession::set_public_address(const NetAddress& addr) {
   return sdp_->set_local(sdp_address());
 }
 
-Result<std::string> MediaSession::create_offer() { return sdp_->create_offer(); }
+void MediaSession::log_sdp(const char* what, std::string_view sdp) const {
+  if (log::enabled(log::kDebug))
+    log::debug(settings_.tag.c_str(), "%s:\n%s", what, redact_sdp(sdp).c_str());
+}
+
+Result<std::string> MediaSession::create_offer() {
+  auto offer = sdp_->create_offer();
+  if (offer) log_sdp("SDP offer sent", *offer);
+  return offer;
+}
 
 Status MediaSession::accept_answer(std::string_view sdp) {
+  log_sdp("SDP answer received", sdp);
   auto m = sdp_->accept_answer(sdp);
   if (!m) {
+    ++sdp_refused_;
     log::notice(settings_.tag.c_str(), "SDP answer refused: %s", m.message().c_str());
     return m.status();
   }
@@ -64,12 +75,15 @@ Status MediaSession::accept_answer(std::string_view sdp) {
 }
 
 Result<std::string> MediaSession::answer_offer(std::string_view sdp) {
+  log_sdp("SDP offer received", sdp);
   auto a = sdp_->answer_offer(sdp);
   if (!a) {
+    ++sdp_refused_;
     log::notice(settings_.tag.c_str(), "SDP offer refused: %s", a.message().c_str());
     return a.status();
   }
   if (Status s = apply(a->media); !s) return s;
+  log_sdp("SDP answer sent", a->sdp);
   return std::move(a->sdp);
 }
 
@@ -138,6 +152,7 @@ MediaStats MediaSession::stats() const {
   s.srtp_failures = t.srtp_failures;
   s.foreign_packets = t.foreign;
   s.unknown_pt = p.unknown_pt;
+  s.sdp_refused = sdp_refused_;
   s.dtmf_sent = p.dtmf_sent;
   s.dtmf_received = p.dtmf_received;
   if (negotiated_) {

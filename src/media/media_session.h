@@ -14,7 +14,8 @@
 //   BYE:         destroy the session (sends RTCP BYE)
 //
 // Media flows once a negotiation completed (answer accepted or given) and stops with the
-// session. Keys never reach the log (log SDP through redact_sdp()). Single-threaded.
+// session. At log level debug every SDP in and out is logged, keys replaced by ****; keys never
+// reach the log otherwise either. Single-threaded.
 
 #include <memory>
 #include <optional>
@@ -65,6 +66,7 @@ struct MediaStats {
   uint64_t srtp_failures = 0;
   uint64_t foreign_packets = 0;
   uint64_t unknown_pt = 0;
+  uint64_t sdp_refused = 0;  // offers and answers refused (malformed or not acceptable)
   uint64_t dtmf_sent = 0;
   uint64_t dtmf_received = 0;
   double mos = 0;  // E-model estimate, 1 .. 4.41
@@ -102,6 +104,7 @@ class MediaSession final : private RtpOutput {
   MediaSession(MediaSettings settings, std::unique_ptr<MediaPath> path);
   Status apply(const NegotiatedMedia& m);
   NetAddress sdp_address() const;
+  void log_sdp(const char* what, std::string_view sdp) const;
   void send_rtp(uint8_t pt, bool marker, uint32_t ts, std::span<const uint8_t> payload) override;
   void send_rtp_packet(std::span<const uint8_t> packet) override;
 
@@ -111,6 +114,7 @@ class MediaSession final : private RtpOutput {
   std::unique_ptr<SdpNegotiator> sdp_;
   std::optional<NegotiatedMedia> negotiated_;
   bool rtcp_started_ = false;
+  uint64_t sdp_refused_ = 0;
 };
 
 }  // namespace owsip::media

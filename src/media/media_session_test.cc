@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/log.h"
 #include "line/dsp/detectors.h"
 #include "media/software_path.h"
 #include "media/test_harness.h"
@@ -201,6 +202,66 @@ TEST_F(MediaCall, SrtpCallIsEncryptedAndRefusesTamperedPackets) {
   EXPECT_GT(s.srtp_failures, 0u);
   EXPECT_EQ(s.malformed_rtp, 0u);
   EXPECT_GE(s.rtt_ms, 0);  // SRTCP works both ways
+}
+
+TEST_F(MediaCall, MosFollowsLoss) {
+  auto a = session(), b = session();
+  ImpairmentRelay relay(loop_, 3);
+  connect(*a, *b, &relay);
+  LinePump pa(loop_, 8000, 1000), pb(loop_, 8000, 700);
+  pa.start(a->audio_endpoint());
+  pb.start(b->audio_endpoint());
+  run_for(1000);
+  const MediaStats clean = b->stats();
+  relay.to_b().impair.loss = 0.2;
+  auto c = session(), d = session();  // a second call, lossy from its start
+  ImpairmentRelay lossy(loop_, 4);
+  lossy.to_b().impair.loss = 0.2;
+  connect(*c, *d, &lossy);
+  LinePump pc(loop_, 8000, 1000), pd(loop_, 8000, 700);
+  pc.start(c->audio_endpoint());
+  pd.start(d->audio_endpoint());
+  run_for(3000);
+  const MediaStats bad = d->stats();
+  std::printf("MOS: clean call %.2f (loss %.1f %%), 20 %% loss %.2f (loss %.1f %%, concealed %llu ms)\n", clean.mos,
+              clean.loss_percent, bad.mos, bad.loss_percent, static_cast<unsigned long long>(bad.concealed_ms));
+  EXPECT_GT(clean.mos, 4.2);
+  EXPECT_EQ(clean.loss_percent, 0);
+  EXPECT_NEAR(bad.loss_percent, 20, 6);
+  EXPECT_GT(bad.mos, 2.0);
+  EXPECT_LT(bad.mos, 3.2);
+  // What d lost, c hears about through RTCP.
+  EXPECT_NEAR(c->stats().remote_loss_percent, 20, 12);
+}
+
+TEST_F(MediaCall, KeysNeverReachTheLog) {
+  std::vector<std::string> lines;
+  log::set_level(log::kDebug);
+  log::set_capture([&](int, const std::string& line) { lines.push_back(line); });
+  auto a = session({.codecs = {}, .srtp = SrtpPolicy::optional}), b = session({.codecs = {}, .srtp = SrtpPolicy::optional});
+  connect(*a, *b);
+  auto off = session({.codecs = {}, .srtp = SrtpPolicy::off});
+  auto refused = a->create_offer();
+  ASSERT_TRUE(refused);
+  std::string savp = *refused;
+  savp.replace(savp.find("RTP/AVP"), 7, "RTP/SAVP");
+  EXPECT_FALSE(off->answer_offer(savp));  // refused: its crypto lines are logged redacted too
+  log::set_capture(nullptr);
+  log::set_level(log::kErr);
+  ASSERT_TRUE(a->negotiated() && a->negotiated()->srtp);
+  const auto b64 = [](const SrtpKey& k) {
+    const std::string line = format_crypto({1, SrtpSuite::aes_cm_128_hmac_sha1_80, k});
+    return line.substr(line.find("inline:") + 7);
+  };
+  const std::string keys[] = {b64(a->negotiated()->tx_key), b64(a->negotiated()->rx_key)};
+  bool saw_redacted = false;
+  for (const auto& l : lines) {
+    for (const auto& k : keys) EXPECT_EQ(l.find(k), std::string::npos) << l;
+    if (l.find("inline:****") != std::string::npos) saw_redacted = true;
+    EXPECT_EQ(l.find("inline:") == std::string::npos || l.find("inline:****") != std::string::npos, true) << l;
+  }
+  EXPECT_TRUE(saw_redacted);  // the SDP was logged, without keys
+  EXPECT_EQ(off->stats().sdp_refused, 1u);
 }
 
 TEST_F(MediaCall, DtmfGoesAsTelephoneEventsAndIsPlayedToThePhone) {

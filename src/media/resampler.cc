@@ -7,8 +7,12 @@ namespace owsip::media {
 
 namespace {
 
+// A half-band filter's taps are zero at even distances from the centre: only the centre and
+// the odd ones are kept (24 of 47).
 struct Coefficients {
   std::array<float, HalfBandFilter::kTaps> h{};
+  std::array<int, HalfBandFilter::kTaps> nonzero{};
+  int count = 0;
   Coefficients() {
     constexpr int n = HalfBandFilter::kTaps;
     constexpr int mid = n / 2;
@@ -18,6 +22,7 @@ struct Coefficients {
       const double w =
           0.42 - 0.5 * std::cos(2 * M_PI * i / (n - 1)) + 0.08 * std::cos(4 * M_PI * i / (n - 1));
       h[static_cast<size_t>(i)] = static_cast<float>(sinc * w);
+      if (k == 0 || k % 2 != 0) nonzero[static_cast<size_t>(count++)] = i;
     }
   }
 };
@@ -40,28 +45,37 @@ void HalfBandFilter::reset() {
   pos_ = 0;
 }
 
-float HalfBandFilter::push_and_filter(float x) {
+void HalfBandFilter::push(float x) {
   history_[static_cast<size_t>(pos_)] = x;
-  pos_ = (pos_ + 1) % kTaps;
-  const auto& h = coefficients().h;
-  float acc = 0;
+  pos_ = pos_ + 1 == kTaps ? 0 : pos_ + 1;
+}
+
+float HalfBandFilter::filter() const {
   // history_[pos_] is the oldest sample; h is symmetric, so direction does not matter.
-  for (int i = 0, j = pos_; i < kTaps; ++i, j = (j + 1 == kTaps ? 0 : j + 1))
-    if (h[static_cast<size_t>(i)] != 0) acc += h[static_cast<size_t>(i)] * history_[static_cast<size_t>(j)];
+  const Coefficients& c = coefficients();
+  float acc = 0;
+  for (int n = 0; n < c.count; ++n) {
+    const int i = c.nonzero[static_cast<size_t>(n)];
+    const int j = pos_ + i < kTaps ? pos_ + i : pos_ + i - kTaps;
+    acc += c.h[static_cast<size_t>(i)] * history_[static_cast<size_t>(j)];
+  }
   return acc;
 }
 
 void HalfBandFilter::downsample(std::span<const int16_t> in, std::span<int16_t> out) {
   for (size_t i = 0; i < out.size(); ++i) {
-    push_and_filter(in[2 * i]);
-    out[i] = saturate(push_and_filter(in[2 * i + 1]));
+    push(in[2 * i]);
+    push(in[2 * i + 1]);
+    out[i] = saturate(filter());
   }
 }
 
 void HalfBandFilter::upsample(std::span<const int16_t> in, std::span<int16_t> out) {
   for (size_t i = 0; i < in.size(); ++i) {
-    out[2 * i] = saturate(2 * push_and_filter(in[i]));
-    out[2 * i + 1] = saturate(2 * push_and_filter(0));
+    push(in[i]);
+    out[2 * i] = saturate(2 * filter());
+    push(0);
+    out[2 * i + 1] = saturate(2 * filter());
   }
 }
 

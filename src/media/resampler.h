@@ -21,9 +21,10 @@ class HalfBandFilter {
   void reset();
 
  private:
-  float push_and_filter(float x);
+  void push(float x);
+  float filter() const;  // output for the newest sample pushed
   std::array<float, kTaps> history_{};
-  int pos_ = 0;
+  int pos_ = 0;  // where the next sample goes (history_[pos_] is the oldest)
 };
 
 }  // namespace owsip::media
