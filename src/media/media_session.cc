@@ -144,6 +144,7 @@ MediaStats MediaSession::stats() const {
   s.rtt_ms = r.rtt_ms;
   s.remote_loss_percent = r.remote_valid ? 100.0 * r.remote_fraction_lost : 0;
   s.remote_jitter_ms = r.remote_jitter_ms;
+  s.remote_packets_lost = r.remote_packets_lost;
   s.playout_delay_ms = p.jitter.delay_ms;
   s.playout_target_ms = p.jitter.target_ms;
   s.concealed_ms = p.jitter.concealed_ms;

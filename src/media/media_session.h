@@ -56,7 +56,8 @@ struct MediaStats {
   double loss_percent = 0;    // lost or too late to play, of those expected
   double jitter_ms = 0;       // interarrival jitter of what we receive (RFC 3550)
   double rtt_ms = -1;         // from RTCP; -1 until known
-  double remote_loss_percent = 0;  // what the peer reports of our stream
+  double remote_loss_percent = 0;  // what the peer reports of our stream: its last interval
+  int64_t remote_packets_lost = 0;  // ... and in all
   double remote_jitter_ms = 0;
   int playout_delay_ms = 0;   // jitter buffer delay in force (software path)
   int playout_target_ms = 0;

@@ -40,10 +40,13 @@ class ImpairmentRelay {
     NetAddress to;
     Impairments impair;
     uint64_t forwarded = 0, dropped = 0, duplicated = 0;
+    std::mt19937 rng;  // per leg: its decisions do not depend on the other direction's traffic
     std::vector<std::vector<uint8_t>> captured;  // every datagram that arrived
   };
 
-  explicit ImpairmentRelay(Loop& loop, uint32_t seed = 1) : loop_(loop), tick_(loop), rng_(seed) {
+  explicit ImpairmentRelay(Loop& loop, uint32_t seed = 1) : loop_(loop), tick_(loop) {
+    legs_[0].rng.seed(2 * seed);
+    legs_[1].rng.seed(2 * seed + 1);
     for (auto& leg : legs_) {
       auto s = UdpSocket::open("127.0.0.1", 0);
       EXPECT_TRUE(s) << s.message();
@@ -74,15 +77,15 @@ class ImpairmentRelay {
       Leg& leg = legs_[i];
       leg.captured.push_back(d);
       std::uniform_real_distribution<double> u(0, 1);
-      if (u(rng_) < leg.impair.loss) {
+      if (u(leg.rng) < leg.impair.loss) {
         ++leg.dropped;
         continue;
       }
-      if (u(rng_) < leg.impair.corrupt && d.size() > 20) d[12 + rng_() % (d.size() - 12)] ^= 0x5a;
-      const int copies = u(rng_) < leg.impair.duplicate ? 2 : 1;
+      if (u(leg.rng) < leg.impair.corrupt && d.size() > 20) d[12 + leg.rng() % (d.size() - 12)] ^= 0x5a;
+      const int copies = u(leg.rng) < leg.impair.duplicate ? 2 : 1;
       if (copies == 2) ++leg.duplicated;
       for (int c = 0; c < copies; ++c) {
-        const uint64_t delay = leg.impair.jitter_ms ? rng_() % static_cast<unsigned>(leg.impair.jitter_ms + 1) : 0;
+        const uint64_t delay = leg.impair.jitter_ms ? leg.rng() % static_cast<unsigned>(leg.impair.jitter_ms + 1) : 0;
         queue_.emplace(loop_.clock().now_ms() + delay, Pending{i, d});
       }
       flush();
@@ -110,7 +113,6 @@ class ImpairmentRelay {
   Leg legs_[2];
   FdWatch watch_[2];
   Timer tick_;
-  std::mt19937 rng_;
   std::multimap<uint64_t, Pending> queue_;
 };
 
