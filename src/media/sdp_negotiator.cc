@@ -101,8 +101,10 @@ Status SdpNegotiator::init(const NetAddress& local) {
     const char* proto = settings_.srtp == SrtpPolicy::mandatory ? sdp_proto_rtpsavp : sdp_proto_rtpavp;
     err = sdp_media_add(&audio_, sess_, sdp_media_audio, local.port, proto);
   }
-  // Either profile of an offer matches our audio stream; the policy decides afterwards.
-  if (!err) err = sdp_media_set_alt_protos(audio_, 2, sdp_proto_rtpavp, sdp_proto_rtpsavp);
+  // Any of these profiles in an offer matches our audio stream; the SRTP policy decides
+  // afterwards. The feedback profiles (RFC 4585) are answered as offered: owsip sends regular
+  // RTCP only, which an AVPF peer accepts.
+  if (!err) err = sdp_media_set_alt_protos(audio_, 4, sdp_proto_rtpavp, sdp_proto_rtpsavp, "RTP/AVPF", "RTP/SAVPF");
   if (err) return Status::error("sdp: " + errno_text(err));
   return Status::ok();
 }
@@ -247,11 +249,14 @@ Result<SdpNegotiator::Answer> SdpNegotiator::answer_offer(std::string_view sdp) 
   if (Status s = read_remote(m); !s) return Status::error("the offer has no audio stream over RTP/AVP or RTP/SAVP");
 
   // SRTP per policy.
-  const bool savp = str_casecmp(sdp_media_proto(audio_), sdp_proto_rtpsavp) == 0;
+  const std::string_view proto = sdp_media_proto(audio_) ? sdp_media_proto(audio_) : "";
+  const bool savp = proto == "RTP/SAVP" || proto == "RTP/SAVPF";
   std::optional<CryptoAttribute> crypto;
   if (settings_.srtp != SrtpPolicy::off) {
-    const auto offered = remote_crypto();
-    if (!offered.empty()) crypto = offered.front();
+    // The 80-bit tag when offered: stronger, and for _32 libre-based peers use a 32-bit SRTCP
+    // tag where RFC 4568 (and owsip) use 80 bits, so only _80 agrees on RTCP with everyone.
+    for (const auto& c : remote_crypto())
+      if (!crypto || (c.suite == SrtpSuite::aes_cm_128_hmac_sha1_80 && crypto->suite != c.suite)) crypto = c;
   }
   if (savp && settings_.srtp == SrtpPolicy::off) return Status::error("SRTP offered but srtp is off for this account");
   if (!crypto && savp) return Status::error("RTP/SAVP offered without a usable crypto line");

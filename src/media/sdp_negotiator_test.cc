@@ -275,6 +275,12 @@ TEST(MediaSdp, CryptoSuitesAndUnusableLines) {
   EXPECT_EQ(*a->media.srtp, SrtpSuite::aes_cm_128_hmac_sha1_32);
   EXPECT_TRUE(has(a->sdp, "m=audio 4000 RTP/SAVP 0"));
   EXPECT_NE(a->sdp.find("a=crypto:7 AES_CM_128_HMAC_SHA1_32 inline:"), std::string::npos);
+  // Both suites offered, _32 first: the answer takes _80.
+  a = n->answer_offer(peer_offer("0", "a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:" + k + "\r\n" +
+                                          "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" + k + "\r\n", "RTP/SAVP"));
+  ASSERT_TRUE(a) << a.message();
+  EXPECT_EQ(*a->media.srtp, SrtpSuite::aes_cm_128_hmac_sha1_80);
+  EXPECT_NE(a->sdp.find("a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:"), std::string::npos);
   // Unusable crypto (unknown suite, MKI) on RTP/AVP: optional answers plain ...
   const std::string unusable = "a=crypto:1 AES_256_CM_HMAC_SHA1_80 inline:" + k + "\r\n" +
                                "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" + k + "|2^20|1:4\r\n";
@@ -310,6 +316,10 @@ TEST(MediaSdp, OffersWithoutUsableAudioAreRefused) {
   auto n = make();
   EXPECT_FALSE(n->answer_offer(peer_offer("0", "", "RTP/AVP", "127.0.0.2", 0)));  // disabled
   EXPECT_FALSE(n->answer_offer(peer_offer("0", "", "UDP/TLS/RTP/SAVPF")));       // WebRTC
+  // The feedback profile is answered as offered.
+  auto f = n->answer_offer(peer_offer("0", "", "RTP/AVPF"));
+  ASSERT_TRUE(f) << f.message();
+  EXPECT_TRUE(has(f->sdp, "m=audio 4000 RTP/AVPF 0"));
   EXPECT_FALSE(n->answer_offer(
       "v=0\r\no=p 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=video 5000 RTP/AVP 96\r\n"));
   // A video stream beside the audio one is declined (port 0), the audio answered.
