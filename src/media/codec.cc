@@ -89,7 +89,9 @@ class G722Decoder final : public Decoder {
 
 }  // namespace
 
-std::span<const CodecInfo> all_codecs() { return kCodecs; }
+std::span<const CodecInfo> all_codecs() {
+  return kCodecs;
+}
 
 const CodecInfo& codec_info(CodecId id) {
   for (const auto& c : kCodecs)
@@ -99,8 +101,8 @@ const CodecInfo& codec_info(CodecId id) {
 
 std::optional<CodecId> find_codec(std::string_view name, int rtp_clock) {
   for (const auto& c : kCodecs) {
-    if (name.size() == c.name.size() &&
-        strncasecmp(name.data(), c.name.data(), name.size()) == 0 && c.rtp_clock == rtp_clock)
+    if (name.size() == c.name.size() && strncasecmp(name.data(), c.name.data(), name.size()) == 0 &&
+        c.rtp_clock == rtp_clock)
       return c.id;
   }
   return std::nullopt;

@@ -37,7 +37,9 @@ std::optional<CodecId> find_codec(std::string_view name, int rtp_clock);
 std::optional<CodecId> codec_for_static_pt(int pt);
 
 // PCM samples per RTP tick (1 for G.711, 2 for G.722).
-inline int samples_per_tick(const CodecInfo& c) { return c.sample_rate / c.rtp_clock; }
+inline int samples_per_tick(const CodecInfo& c) {
+  return c.sample_rate / c.rtp_clock;
+}
 
 class Encoder {
  public:

@@ -19,7 +19,8 @@ std::vector<int16_t> round_trip(CodecId id, const std::vector<int16_t>& pcm, siz
   for (size_t at = 0; at + frame <= pcm.size(); at += frame) {
     std::vector<uint8_t> payload;
     enc->encode(std::span(pcm).subspan(at, frame), payload);
-    EXPECT_EQ(dec->ticks(payload.size()) * static_cast<size_t>(samples_per_tick(dec->info())), frame);
+    EXPECT_EQ(dec->ticks(payload.size()) * static_cast<size_t>(samples_per_tick(dec->info())),
+              frame);
     dec->decode(payload, block);
     out.insert(out.end(), block.begin(), block.end());
   }

@@ -6,7 +6,9 @@
 
 namespace owsip::media {
 
-DevicePath::~DevicePath() { stop(); }
+DevicePath::~DevicePath() {
+  stop();
+}
 
 Status DevicePath::start(const NegotiatedMedia& media, RtpOutput& out) {
   media_ = media;
@@ -48,7 +50,8 @@ void DevicePath::on_rtp(const RtpPacket& p, uint64_t now_ms) {
   if (event && dtmf_rx_) dtmf_rx_->on_packet(p.header.ssrc, p.header.ts, p.payload, now_ms);
   packet_.clear();
   write_rtp(p.header, p.payload, packet_);
-  if (Status s = device_->write_packet(packet_); !s) log::warn("media.dsp", "%s", s.message().c_str());
+  if (Status s = device_->write_packet(packet_); !s)
+    log::warn("media.dsp", "%s", s.message().c_str());
 }
 
 void DevicePath::send_dtmf(char digit, int duration_ms) {

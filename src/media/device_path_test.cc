@@ -50,7 +50,9 @@ class FakeDsp final : public RtpDevice {
   void tick() {
     std::vector<uint8_t> payload, packet;
     encoder_->encode(std::span(tone_).subspan(static_cast<size_t>(n_ % 50) * 160, 160), payload);
-    write_rtp({static_cast<uint8_t>(media_.pt), n_ == 0, static_cast<uint16_t>(n_), 160u * n_, kDspSsrc}, payload, packet);
+    write_rtp(
+        {static_cast<uint8_t>(media_.pt), n_ == 0, static_cast<uint16_t>(n_), 160u * n_, kDspSsrc},
+        payload, packet);
     ++n_;
     from_dsp_(packet);
     timer_.start(20, [this] { tick(); });
@@ -85,12 +87,15 @@ TEST(MediaDevicePath, DspPacketsAreRelayedBothWaysWithTheSessionsSsrc) {
   ImpairmentRelay relay(loop);
   auto offer = (*a)->create_offer();
   ASSERT_TRUE(offer);
-  EXPECT_NE(offer->find("m=audio " + std::to_string((*a)->rtp_port()) + " RTP/AVP 8 0 101\r\n"), std::string::npos);
+  EXPECT_NE(offer->find("m=audio " + std::to_string((*a)->rtp_port()) + " RTP/AVP 8 0 101\r\n"),
+            std::string::npos);
   relay.to_a().to = {"127.0.0.1", (*a)->rtp_port()};
-  auto answer = (*b)->answer_offer(via_relay(*offer, relay.port_for_a(), static_cast<uint16_t>((*a)->rtp_port() + 1)));
+  auto answer = (*b)->answer_offer(
+      via_relay(*offer, relay.port_for_a(), static_cast<uint16_t>((*a)->rtp_port() + 1)));
   ASSERT_TRUE(answer) << answer.message();
   relay.to_b().to = {"127.0.0.1", (*b)->rtp_port()};
-  ASSERT_TRUE((*a)->accept_answer(via_relay(*answer, relay.port_for_b(), static_cast<uint16_t>((*b)->rtp_port() + 1))));
+  ASSERT_TRUE((*a)->accept_answer(
+      via_relay(*answer, relay.port_for_b(), static_cast<uint16_t>((*b)->rtp_port() + 1))));
   EXPECT_EQ(fake->starts, 1);
 
   std::vector<DtmfDigit> got;

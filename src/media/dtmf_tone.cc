@@ -17,7 +17,9 @@ constexpr int kCols[] = {1209, 1336, 1477, 1633};
 constexpr int kLowDbm0 = -10;
 constexpr int kHighDbm0 = -8;  // a little twist, as phones send it
 
-tone_gen_state_t* state(void* p) { return static_cast<tone_gen_state_t*>(p); }
+tone_gen_state_t* state(void* p) {
+  return static_cast<tone_gen_state_t*>(p);
+}
 }  // namespace
 
 DtmfTone::DtmfTone() = default;
@@ -29,7 +31,8 @@ DtmfTone::~DtmfTone() {
 bool DtmfTone::queue(char digit, int on_ms, int off_ms) {
   const char d = static_cast<char>(std::toupper(static_cast<unsigned char>(digit)));
   if (d == 0 || kKeys.find(d) == std::string_view::npos) return false;
-  items_.push_back({d, std::clamp(on_ms, 1, kOpenEndedMs) * kRate / 1000, std::max(off_ms, 0) * kRate / 1000});
+  items_.push_back(
+      {d, std::clamp(on_ms, 1, kOpenEndedMs) * kRate / 1000, std::max(off_ms, 0) * kRate / 1000});
   return true;
 }
 
@@ -41,13 +44,14 @@ bool DtmfTone::play(char digit) {
 
 void DtmfTone::end_after(int total_ms) {
   if (items_.empty()) return;
-  items_.front().on = std::max(std::min(total_ms, kOpenEndedMs) * kRate / 1000, std::min(pos_, items_.front().on));
+  items_.front().on =
+      std::max(std::min(total_ms, kOpenEndedMs) * kRate / 1000, std::min(pos_, items_.front().on));
 }
 
 void DtmfTone::begin(const Item& item) {
   const size_t k = kKeys.find(item.digit);
-  tone_gen_descriptor_t* desc = tone_gen_descriptor_init(nullptr, kRows[k / 4], kLowDbm0, kCols[k % 4],
-                                                         kHighDbm0, kOpenEndedMs, 0, 0, 0, 0);
+  tone_gen_descriptor_t* desc = tone_gen_descriptor_init(
+      nullptr, kRows[k / 4], kLowDbm0, kCols[k % 4], kHighDbm0, kOpenEndedMs, 0, 0, 0, 0);
   if (gen_) tone_gen_free(state(gen_));
   gen_ = tone_gen_init(nullptr, desc);
   tone_gen_descriptor_free(desc);
@@ -68,11 +72,13 @@ void DtmfTone::generate(std::span<int16_t> out) {
     if (pos_ < item.on) {
       const int n = static_cast<int>(std::min<size_t>(left, static_cast<size_t>(item.on - pos_)));
       const int got = std::max(tone_gen(state(gen_), &out[at], n), 0);
-      std::fill(out.begin() + static_cast<ptrdiff_t>(at) + got, out.begin() + static_cast<ptrdiff_t>(at) + n, 0);
+      std::fill(out.begin() + static_cast<ptrdiff_t>(at) + got,
+                out.begin() + static_cast<ptrdiff_t>(at) + n, 0);
       pos_ += n;
       at += static_cast<size_t>(n);
     } else if (pos_ < item.on + item.off) {
-      const int n = static_cast<int>(std::min<size_t>(left, static_cast<size_t>(item.on + item.off - pos_)));
+      const int n =
+          static_cast<int>(std::min<size_t>(left, static_cast<size_t>(item.on + item.off - pos_)));
       std::fill_n(out.begin() + static_cast<ptrdiff_t>(at), n, 0);
       pos_ += n;
       at += static_cast<size_t>(n);

@@ -12,16 +12,16 @@
 namespace owsip::media {
 
 namespace {
-constexpr double kSafetyMs = 5;           // added to the measured jitter
+constexpr double kSafetyMs = 5;            // added to the measured jitter
 constexpr double kStretchToleranceMs = 2;  // pull timing noise
 constexpr double kShrinkHysteresisMs = 5;
 constexpr uint64_t kShrinkQuietEveryMs = 100;
 constexpr uint64_t kShrinkLoudEveryMs = 500;
-constexpr double kEarlyJumpMs = 100;   // timestamp ahead of the arrival clock: discontinuity
-constexpr double kLateJumpMs = 500;    // beyond max_delay: discontinuity
-constexpr size_t kMaxPackets = 512;    // memory bound (10 s of 20 ms packets)
-constexpr uint64_t kSsrcIdleMs = 100;  // a new SSRC takes over once the old one is this quiet
-constexpr int kQuietLevel = 100;       // mean |sample| below this: quiet (about -50 dBov)
+constexpr double kEarlyJumpMs = 100;      // timestamp ahead of the arrival clock: discontinuity
+constexpr double kLateJumpMs = 500;       // beyond max_delay: discontinuity
+constexpr size_t kMaxPackets = 512;       // memory bound (10 s of 20 ms packets)
+constexpr uint64_t kSsrcIdleMs = 100;     // a new SSRC takes over once the old one is this quiet
+constexpr int kQuietLevel = 100;          // mean |sample| below this: quiet (about -50 dBov)
 constexpr uint64_t kStartupPackets = 10;  // the initial delay holds until this many arrived
 }  // namespace
 
@@ -59,8 +59,8 @@ JitterBuffer::JitterBuffer(const JitterSettings& settings, std::unique_ptr<Decod
       plc_(std::make_unique<Plc>()),
       clock_(decoder_->info().rtp_clock),
       spt_(samples_per_tick(decoder_->info())),
-      target_ms_(std::clamp(settings.initial_delay_ms, settings.min_delay_ms,
-                            settings.max_delay_ms)) {
+      target_ms_(
+          std::clamp(settings.initial_delay_ms, settings.min_delay_ms, settings.max_delay_ms)) {
   seen_.fill(std::numeric_limits<int64_t>::min());
   stats_.target_ms = target_ms();
 }
@@ -247,14 +247,17 @@ int64_t JitterBuffer::adapt(int64_t need, uint64_t now_ms) {
 }
 
 void JitterBuffer::conceal(std::span<int16_t> out) {
-  if (had_audio_) plc_->fill(out);
-  else std::fill(out.begin(), out.end(), 0);
+  if (had_audio_)
+    plc_->fill(out);
+  else
+    std::fill(out.begin(), out.end(), 0);
 }
 
 void JitterBuffer::render(std::span<int16_t> out, int64_t need) {
   int64_t pos = 0;
   while (pos < need) {
-    while (!packets_.empty() && packets_.begin()->first + packets_.begin()->second.ticks() <= play_ts_) {
+    while (!packets_.empty() &&
+           packets_.begin()->first + packets_.begin()->second.ticks() <= play_ts_) {
       if (packets_.begin()->first != decoded_ts_) ++stats_.dropped;  // skipped by a shrink
       packets_.erase(packets_.begin());
     }
@@ -273,7 +276,8 @@ void JitterBuffer::render(std::span<int16_t> out, int64_t need) {
       const auto src = static_cast<size_t>(offset * spt_);
       const auto len = static_cast<size_t>(n * spt_);
       auto dst = out.subspan(static_cast<size_t>(pos * spt_), len);
-      if (src + len <= decoded_.size()) std::copy_n(decoded_.begin() + static_cast<ptrdiff_t>(src), len, dst.begin());
+      if (src + len <= decoded_.size())
+        std::copy_n(decoded_.begin() + static_cast<ptrdiff_t>(src), len, dst.begin());
       plc_->real(dst);
       had_audio_ = true;
       play_ts_ += n;

@@ -39,28 +39,28 @@
 namespace owsip::media {
 
 struct JitterSettings {
-  int min_delay_ms = 30;   // the target never goes below this
-  int max_delay_ms = 300;  // ... nor above this
+  int min_delay_ms = 30;      // the target never goes below this
+  int max_delay_ms = 300;     // ... nor above this
   int initial_delay_ms = 60;  // target before the first jitter has been measured
-  int window_ms = 3000;    // how long a jitter measurement keeps the target up
+  int window_ms = 3000;       // how long a jitter measurement keeps the target up
   bool operator==(const JitterSettings&) const = default;
 };
 
 struct JitterStats {
-  uint64_t received = 0;    // packets accepted into the buffer
-  uint64_t played = 0;      // packets decoded and played
-  uint64_t late = 0;        // arrived after their playout time
-  uint64_t duplicates = 0;  // same sequence number seen again
-  uint64_t reordered = 0;   // arrived after a packet with a higher sequence number
-  uint64_t dropped = 0;     // skipped by shrinking, or buffer overflow
-  uint64_t resets = 0;      // new SSRC or timestamp discontinuity
-  uint64_t foreign = 0;     // from another SSRC while the current one is alive
+  uint64_t received = 0;      // packets accepted into the buffer
+  uint64_t played = 0;        // packets decoded and played
+  uint64_t late = 0;          // arrived after their playout time
+  uint64_t duplicates = 0;    // same sequence number seen again
+  uint64_t reordered = 0;     // arrived after a packet with a higher sequence number
+  uint64_t dropped = 0;       // skipped by shrinking, or buffer overflow
+  uint64_t resets = 0;        // new SSRC or timestamp discontinuity
+  uint64_t foreign = 0;       // from another SSRC while the current one is alive
   uint64_t concealed_ms = 0;  // audio made up by loss concealment (gaps and late packets)
   uint64_t stretched_ms = 0;  // playout delay added
   uint64_t shrunk_ms = 0;     // playout delay removed
-  int delay_ms = 0;         // delay in force at the last pull
-  int target_ms = 0;        // current target
-  int max_delay_ms = 0;     // highest delay in force seen
+  int delay_ms = 0;           // delay in force at the last pull
+  int target_ms = 0;          // current target
+  int max_delay_ms = 0;       // highest delay in force seen
 };
 
 class JitterBuffer {
@@ -132,8 +132,8 @@ class JitterBuffer {
   std::deque<Transit> window_;
   std::vector<double> excess_;  // scratch for the percentile
   double target_ms_;
-  double pull_ms_ = 20;     // size of the last pull
-  uint64_t measured_ = 0;   // transits measured since the stream started
+  double pull_ms_ = 20;    // size of the last pull
+  uint64_t measured_ = 0;  // transits measured since the stream started
   int64_t concealed_ticks_ = 0;
   int64_t stretched_ticks_ = 0;
   int64_t shrunk_ticks_ = 0;

@@ -29,16 +29,19 @@ class Scenario {
   void send(uint64_t start_ms, int count, const Network& net, uint32_t ssrc = 0x1234) {
     for (int i = 0; i < count; ++i, ++index_) {
       std::vector<uint8_t> payload;
-      encoder_->encode(std::span(tone_).subspan(static_cast<size_t>(index_ % 50) * 160, 160), payload);
+      encoder_->encode(std::span(tone_).subspan(static_cast<size_t>(index_ % 50) * 160, 160),
+                       payload);
       RtpHeader h{0, index_ == 0, seq_++, ts_, ssrc};
       ts_ += 160;
       const int extra = net(index_);
       if (extra < 0) continue;
       std::vector<uint8_t> d;
       write_rtp(h, payload, d);
-      arrivals_.emplace(start_ms + 20 * static_cast<uint64_t>(i) + 10 + static_cast<uint64_t>(extra), d);
+      arrivals_.emplace(
+          start_ms + 20 * static_cast<uint64_t>(i) + 10 + static_cast<uint64_t>(extra), d);
       if (duplicate_every_ && index_ % duplicate_every_ == 0)
-        arrivals_.emplace(start_ms + 20 * static_cast<uint64_t>(i) + 12 + static_cast<uint64_t>(extra), d);
+        arrivals_.emplace(
+            start_ms + 20 * static_cast<uint64_t>(i) + 12 + static_cast<uint64_t>(extra), d);
     }
   }
   void run(uint64_t until_ms) {
@@ -52,7 +55,8 @@ class Scenario {
         int16_t frame[160];
         jb_.pull(frame, now_);
         out_.insert(out_.end(), frame, frame + 160);
-        samples_.push_back({now_, jb_.stats().delay_ms, jb_.stats().target_ms, jb_.stats().concealed_ms});
+        samples_.push_back(
+            {now_, jb_.stats().delay_ms, jb_.stats().target_ms, jb_.stats().concealed_ms});
       }
     }
   }

@@ -24,7 +24,9 @@ Result<SdpSettings> sdp_settings(const config::General& general, const config::A
   if (!codecs) return Status::error("account " + account.key + ": " + codecs.message());
   s.codecs = std::move(*codecs);
   const auto srtp = parse_srtp_policy(account.srtp);
-  if (!srtp) return Status::error("account " + account.key + ": srtp '" + account.srtp + "' is not off, optional or mandatory");
+  if (!srtp)
+    return Status::error("account " + account.key + ": srtp '" + account.srtp +
+                         "' is not off, optional or mandatory");
   s.srtp = *srtp;
   s.user = general.name;
   return s;

@@ -11,7 +11,8 @@ config::LoadResult load(const std::string& account_options) {
   return config::load_telephony_text(
       "config general\n  option name 'ata 1'\n  option backend 'sim'\n"
       "config account 'a1'\n  option realm 'example.com'\n  option username 'alice'\n"
-      "  option password 'pw-x'\n" + account_options,
+      "  option password 'pw-x'\n" +
+          account_options,
       "tel", {{"sim"}, {"germany"}});
 }
 

@@ -8,7 +8,9 @@
 namespace owsip::media {
 
 namespace {
-bool is_wildcard(const std::string& ip) { return ip.empty() || ip == "0.0.0.0" || ip == "::"; }
+bool is_wildcard(const std::string& ip) {
+  return ip.empty() || ip == "0.0.0.0" || ip == "::";
+}
 }  // namespace
 
 MediaSession::MediaSession(MediaSettings settings, std::unique_ptr<MediaPath> path)
@@ -20,10 +22,12 @@ MediaSession::~MediaSession() {
 }
 
 Result<std::unique_ptr<MediaSession>> MediaSession::create(Loop& loop, RtpPortAllocator& ports,
-                                                            MediaSettings settings,
-                                                            std::unique_ptr<MediaPath> path) {
-  if (is_wildcard(settings.sdp_ip.empty() ? settings.bind_ip : settings.sdp_ip) && !settings.public_address)
-    return Status::error("media: no address to announce in SDP (bound to " + settings.bind_ip + ")");
+                                                           MediaSettings settings,
+                                                           std::unique_ptr<MediaPath> path) {
+  if (is_wildcard(settings.sdp_ip.empty() ? settings.bind_ip : settings.sdp_ip) &&
+      !settings.public_address)
+    return Status::error("media: no address to announce in SDP (bound to " + settings.bind_ip +
+                         ")");
   std::unique_ptr<MediaSession> s(new MediaSession(std::move(settings), std::move(path)));
   auto sockets = ports.open(s->settings_.bind_ip);
   if (!sockets) return Status::error("media: " + sockets.message());
@@ -33,7 +37,9 @@ Result<std::unique_ptr<MediaSession>> MediaSession::create(Loop& loop, RtpPortAl
   if (!sdp) return Status::error("media: " + sdp.message());
   s->sdp_ = std::move(*sdp);
   MediaSession* raw = s.get();
-  if (Status st = s->transport_->start([raw](const RtpPacket& p, uint64_t now) { raw->path_->on_rtp(p, now); }); !st)
+  if (Status st = s->transport_->start(
+          [raw](const RtpPacket& p, uint64_t now) { raw->path_->on_rtp(p, now); });
+      !st)
     return Status::error("media: " + st.message());
   return s;
 }
@@ -90,8 +96,8 @@ Result<std::string> MediaSession::answer_offer(std::string_view sdp) {
 Status MediaSession::apply(const NegotiatedMedia& m) {
   transport_->set_remote(m.remote_rtp, m.remote_rtcp);
   if (m.srtp) {
-    const bool same = negotiated_ && negotiated_->srtp == m.srtp && negotiated_->tx_key == m.tx_key &&
-                      negotiated_->rx_key == m.rx_key;
+    const bool same = negotiated_ && negotiated_->srtp == m.srtp &&
+                      negotiated_->tx_key == m.tx_key && negotiated_->rx_key == m.rx_key;
     if (!same) {  // keep the running context (roll-over counter, replay list) when keys stay
       auto srtp = SrtpSession::create(*m.srtp, m.tx_key, m.rx_key);
       if (!srtp) return Status::error("media: " + srtp.message());
@@ -113,11 +119,14 @@ Status MediaSession::apply(const NegotiatedMedia& m) {
   return Status::ok();
 }
 
-void MediaSession::send_rtp(uint8_t pt, bool marker, uint32_t ts, std::span<const uint8_t> payload) {
+void MediaSession::send_rtp(uint8_t pt, bool marker, uint32_t ts,
+                            std::span<const uint8_t> payload) {
   (void)transport_->send_rtp(pt, marker, ts, payload);  // failures are counted by the transport
 }
 
-void MediaSession::send_rtp_packet(std::span<const uint8_t> packet) { (void)transport_->send_rtp_packet(packet); }
+void MediaSession::send_rtp_packet(std::span<const uint8_t> packet) {
+  (void)transport_->send_rtp_packet(packet);
+}
 
 MediaStats MediaSession::stats() const {
   MediaStats s;
@@ -138,8 +147,12 @@ MediaStats MediaSession::stats() const {
   s.bytes_sent = r.octets_sent;
   s.bytes_received = r.octets_received;
   s.packets_lost = r.packets_lost;
-  const double unplayable = static_cast<double>(std::max<int64_t>(r.packets_lost, 0)) + static_cast<double>(p.jitter.late);
-  s.loss_percent = r.packets_expected > 0 ? std::min(100.0, 100.0 * unplayable / static_cast<double>(r.packets_expected)) : 0;
+  const double unplayable = static_cast<double>(std::max<int64_t>(r.packets_lost, 0)) +
+                            static_cast<double>(p.jitter.late);
+  s.loss_percent =
+      r.packets_expected > 0
+          ? std::min(100.0, 100.0 * unplayable / static_cast<double>(r.packets_expected))
+          : 0;
   s.jitter_ms = r.jitter_ms;
   s.rtt_ms = r.rtt_ms;
   s.remote_loss_percent = r.remote_valid ? 100.0 * r.remote_fraction_lost : 0;
@@ -158,8 +171,8 @@ MediaStats MediaSession::stats() const {
   s.dtmf_received = p.dtmf_received;
   if (negotiated_) {
     const double network = r.rtt_ms > 0 ? r.rtt_ms / 2 : 0;
-    s.mos = estimate_mos({negotiated_->codec, s.loss_percent,
-                          network + s.playout_delay_ms + negotiated_->ptime_ms});
+    s.mos = estimate_mos(
+        {negotiated_->codec, s.loss_percent, network + s.playout_delay_ms + negotiated_->ptime_ms});
   }
   return s;
 }

@@ -25,7 +25,8 @@ class MediaCall : public ::testing::Test {
     s.sdp = std::move(sdp);
     s.rtcp_interval_ms = 300;
     s.tag = "media.test" + std::to_string(++sessions_);
-    auto r = MediaSession::create(loop_, ports_, s, std::make_unique<SoftwarePath>(loop_.clock(), path));
+    auto r =
+        MediaSession::create(loop_, ports_, s, std::make_unique<SoftwarePath>(loop_.clock(), path));
     EXPECT_TRUE(r) << r.message();
     return r ? std::move(*r) : nullptr;
   }
@@ -70,9 +71,12 @@ TEST_F(MediaCall, G711CallCarriesAToneBothWaysAndMeasuresItself) {
   EXPECT_NEAR(pb.level(1000, 400, 1400), 8000, 800);
   EXPECT_EQ(pb.weak_frames(1000, 300, 1400, 8000), 0);
   const MediaStats s = b->stats();
-  std::printf("PCMU call: sent %llu received %llu lost %lld jitter %.2f ms rtt %.2f ms delay %d ms MOS %.2f\n",
-              static_cast<unsigned long long>(s.packets_sent), static_cast<unsigned long long>(s.packets_received),
-              static_cast<long long>(s.packets_lost), s.jitter_ms, s.rtt_ms, s.playout_delay_ms, s.mos);
+  std::printf(
+      "PCMU call: sent %llu received %llu lost %lld jitter %.2f ms rtt %.2f ms delay %d ms MOS "
+      "%.2f\n",
+      static_cast<unsigned long long>(s.packets_sent),
+      static_cast<unsigned long long>(s.packets_received), static_cast<long long>(s.packets_lost),
+      s.jitter_ms, s.rtt_ms, s.playout_delay_ms, s.mos);
   EXPECT_TRUE(s.active);
   EXPECT_EQ(s.codec, "PCMU/8000");
   EXPECT_EQ(s.direction, "sendrecv");
@@ -149,18 +153,20 @@ TEST_F(MediaCall, ImpairedNetworkIsConcealedAndTheBufferAdapts) {
     return n ? sum / n : 0.0;
   };
   const JitterStats& end = samples.back().j;
-  std::printf("impaired: target calm %d ms, under jitter up to %d ms (delay %.0f ms), calm again %d ms "
-              "(delay %.0f ms); concealed %llu ms, late %llu, duplicates %llu, reordered %llu; MOS %.2f\n",
-              max_target(1000, 2000), max_target(2000, 5200), mean_delay(3000, 5000), max_target(9000, 10000),
-              mean_delay(9000, 10000), static_cast<unsigned long long>(end.concealed_ms),
-              static_cast<unsigned long long>(end.late), static_cast<unsigned long long>(end.duplicates),
-              static_cast<unsigned long long>(end.reordered), b->stats().mos);
+  std::printf(
+      "impaired: target calm %d ms, under jitter up to %d ms (delay %.0f ms), calm again %d ms "
+      "(delay %.0f ms); concealed %llu ms, late %llu, duplicates %llu, reordered %llu; MOS %.2f\n",
+      max_target(1000, 2000), max_target(2000, 5200), mean_delay(3000, 5000),
+      max_target(9000, 10000), mean_delay(9000, 10000),
+      static_cast<unsigned long long>(end.concealed_ms), static_cast<unsigned long long>(end.late),
+      static_cast<unsigned long long>(end.duplicates),
+      static_cast<unsigned long long>(end.reordered), b->stats().mos);
   EXPECT_LE(max_target(1000, 2000), 40);
   EXPECT_GE(max_target(2000, 5200), 70);
   EXPECT_GE(mean_delay(3000, 5000), 60);
   EXPECT_LE(max_target(9000, 10000), 40);
   EXPECT_LE(mean_delay(9000, 10000), 50);
-  EXPECT_GT(end.concealed_ms, 100u);   // about 5 % of 5 s were lost
+  EXPECT_GT(end.concealed_ms, 100u);  // about 5 % of 5 s were lost
   EXPECT_GT(end.duplicates, 10u);
   EXPECT_GT(end.reordered, 10u);
   EXPECT_GT(end.stretched_ms, 0u);
@@ -176,7 +182,8 @@ TEST_F(MediaCall, ImpairedNetworkIsConcealedAndTheBufferAdapts) {
 }
 
 TEST_F(MediaCall, SrtpCallIsEncryptedAndRefusesTamperedPackets) {
-  auto a = session({.codecs = {}, .srtp = SrtpPolicy::optional}), b = session({.codecs = {}, .srtp = SrtpPolicy::mandatory});
+  auto a = session({.codecs = {}, .srtp = SrtpPolicy::optional}),
+       b = session({.codecs = {}, .srtp = SrtpPolicy::mandatory});
   ImpairmentRelay relay(loop_, 7);
   connect(*a, *b, &relay);
   ASSERT_TRUE(b->negotiated() && b->negotiated()->srtp);
@@ -223,8 +230,10 @@ TEST_F(MediaCall, MosFollowsLoss) {
   pd.start(d->audio_endpoint());
   run_for(3000);
   const MediaStats bad = d->stats();
-  std::printf("MOS: clean call %.2f (loss %.1f %%), 20 %% loss %.2f (loss %.1f %%, concealed %llu ms)\n", clean.mos,
-              clean.loss_percent, bad.mos, bad.loss_percent, static_cast<unsigned long long>(bad.concealed_ms));
+  std::printf(
+      "MOS: clean call %.2f (loss %.1f %%), 20 %% loss %.2f (loss %.1f %%, concealed %llu ms)\n",
+      clean.mos, clean.loss_percent, bad.mos, bad.loss_percent,
+      static_cast<unsigned long long>(bad.concealed_ms));
   EXPECT_GT(clean.mos, 4.2);
   EXPECT_EQ(clean.loss_percent, 0);
   EXPECT_NEAR(bad.loss_percent, 20, 10);  // 150 packets: a sample
@@ -239,7 +248,8 @@ TEST_F(MediaCall, KeysNeverReachTheLog) {
   std::vector<std::string> lines;
   log::set_level(log::kDebug);
   log::set_capture([&](int, const std::string& line) { lines.push_back(line); });
-  auto a = session({.codecs = {}, .srtp = SrtpPolicy::optional}), b = session({.codecs = {}, .srtp = SrtpPolicy::optional});
+  auto a = session({.codecs = {}, .srtp = SrtpPolicy::optional}),
+       b = session({.codecs = {}, .srtp = SrtpPolicy::optional});
   connect(*a, *b);
   auto off = session({.codecs = {}, .srtp = SrtpPolicy::off});
   auto refused = a->create_offer();
@@ -259,7 +269,9 @@ TEST_F(MediaCall, KeysNeverReachTheLog) {
   for (const auto& l : lines) {
     for (const auto& k : keys) EXPECT_EQ(l.find(k), std::string::npos) << l;
     if (l.find("inline:****") != std::string::npos) saw_redacted = true;
-    EXPECT_EQ(l.find("inline:") == std::string::npos || l.find("inline:****") != std::string::npos, true) << l;
+    EXPECT_EQ(l.find("inline:") == std::string::npos || l.find("inline:****") != std::string::npos,
+              true)
+        << l;
   }
   EXPECT_TRUE(saw_redacted);  // the SDP was logged, without keys
   EXPECT_EQ(off->stats().sdp_refused, 1u);
@@ -382,7 +394,8 @@ TEST_F(MediaCall, MalformedAndForeignPacketsAreCountedAndHarmless) {
   Timer junk(loop_);
   int sent = 0;
   std::function<void()> send_junk = [&] {
-    const NetAddress rtp{"127.0.0.1", b->rtp_port()}, rtcp{"127.0.0.1", static_cast<uint16_t>(b->rtp_port() + 1)};
+    const NetAddress rtp{"127.0.0.1", b->rtp_port()},
+        rtcp{"127.0.0.1", static_cast<uint16_t>(b->rtp_port() + 1)};
     std::vector<uint8_t> d(rng() % 80);
     for (auto& x : d) x = static_cast<uint8_t>(rng());
     if (!d.empty() && sent % 2) d[0] = static_cast<uint8_t>(0x80 | (d[0] & 0x0f));  // looks like v2
@@ -398,8 +411,10 @@ TEST_F(MediaCall, MalformedAndForeignPacketsAreCountedAndHarmless) {
   junk.start(200, send_junk);
   run_for(1600);
   const MediaStats s = b->stats();
-  std::printf("junk: malformed RTP %llu, RTCP %llu, foreign %llu\n", static_cast<unsigned long long>(s.malformed_rtp),
-              static_cast<unsigned long long>(s.malformed_rtcp), static_cast<unsigned long long>(s.foreign_packets));
+  std::printf("junk: malformed RTP %llu, RTCP %llu, foreign %llu\n",
+              static_cast<unsigned long long>(s.malformed_rtp),
+              static_cast<unsigned long long>(s.malformed_rtcp),
+              static_cast<unsigned long long>(s.foreign_packets));
   EXPECT_GT(s.malformed_rtp, 30u);
   EXPECT_GT(s.malformed_rtcp, 50u);
   EXPECT_GE(s.foreign_packets, 100u);

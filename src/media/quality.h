@@ -16,12 +16,14 @@ namespace owsip::media {
 
 struct QualityInput {
   CodecId codec = CodecId::pcmu;
-  double loss_percent = 0;   // packets lost or too late to play, of those expected
-  double delay_ms = 0;       // one-way: network + jitter buffer + packetisation
+  double loss_percent = 0;  // packets lost or too late to play, of those expected
+  double delay_ms = 0;      // one-way: network + jitter buffer + packetisation
 };
 
 double r_factor(const QualityInput& in);
 double mos_from_r(double r);
-inline double estimate_mos(const QualityInput& in) { return mos_from_r(r_factor(in)); }
+inline double estimate_mos(const QualityInput& in) {
+  return mos_from_r(r_factor(in));
+}
 
 }  // namespace owsip::media

@@ -38,7 +38,9 @@ int16_t saturate(float v) {
 
 }  // namespace
 
-HalfBandFilter::HalfBandFilter() { coefficients(); }
+HalfBandFilter::HalfBandFilter() {
+  coefficients();
+}
 
 void HalfBandFilter::reset() {
   history_.fill(0);

@@ -15,7 +15,9 @@ constexpr uint16_t kMaxDropout = 3000;
 constexpr uint16_t kMaxMisorder = 100;
 constexpr size_t kMaxCname = 255;
 
-uint16_t be16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+uint16_t be16(const uint8_t* p) {
+  return static_cast<uint16_t>(p[0] << 8 | p[1]);
+}
 uint32_t be32(const uint8_t* p) {
   return static_cast<uint32_t>(p[0]) << 24 | static_cast<uint32_t>(p[1]) << 16 |
          static_cast<uint32_t>(p[2]) << 8 | p[3];
@@ -131,8 +133,7 @@ bool parse_rtcp(std::span<const uint8_t> d, RtcpCompound& out) {
   return true;
 }
 
-RtcpSession::RtcpSession(uint32_t ssrc, std::string cname)
-    : ssrc_(ssrc), cname_(std::move(cname)) {
+RtcpSession::RtcpSession(uint32_t ssrc, std::string cname) : ssrc_(ssrc), cname_(std::move(cname)) {
   if (cname_.size() > kMaxCname) cname_.resize(kMaxCname);
 }
 
@@ -200,7 +201,8 @@ void RtcpSession::on_received(const RtpHeader& h, size_t payload_bytes, uint64_t
   if (!update_seq(h.seq)) return;
   seen = ext;
   stats_.packets_expected = expected_before_ + src_.expected();
-  stats_.packets_lost = stats_.packets_expected - received_before_ - static_cast<int64_t>(src_.received);
+  stats_.packets_lost =
+      stats_.packets_expected - received_before_ - static_cast<int64_t>(src_.received);
   if (!audio) return;
   // Interarrival jitter (appendix A.8), in RTP units of the receive clock.
   const double arrival = static_cast<double>(arrival_us) * receive_clock_ / 1e6;
@@ -250,16 +252,18 @@ ReportBlock RtcpSession::block(uint64_t now_us) {
   ReportBlock b;
   b.ssrc = src_.ssrc;
   const int64_t expected = src_.expected();
-  const int64_t lost = std::clamp<int64_t>(expected - static_cast<int64_t>(src_.received), -0x800000, 0x7fffff);
+  const int64_t lost =
+      std::clamp<int64_t>(expected - static_cast<int64_t>(src_.received), -0x800000, 0x7fffff);
   b.cumulative_lost = static_cast<int32_t>(lost);
   const int64_t expected_interval = expected - static_cast<int64_t>(src_.expected_prior);
   const int64_t received_interval = static_cast<int64_t>(src_.received - src_.received_prior);
   src_.expected_prior = static_cast<uint64_t>(expected);
   src_.received_prior = src_.received;
   const int64_t lost_interval = expected_interval - received_interval;
-  b.fraction_lost = expected_interval <= 0 || lost_interval <= 0
-                        ? 0
-                        : static_cast<uint8_t>(std::min<int64_t>((lost_interval << 8) / expected_interval, 255));
+  b.fraction_lost =
+      expected_interval <= 0 || lost_interval <= 0
+          ? 0
+          : static_cast<uint8_t>(std::min<int64_t>((lost_interval << 8) / expected_interval, 255));
   b.highest_seq = src_.cycles + src_.max_seq;
   b.jitter = static_cast<uint32_t>(src_.jitter);
   if (src_.has_lsr) {
@@ -278,7 +282,8 @@ std::vector<uint8_t> RtcpSession::make_report(uint64_t ntp, uint64_t now_us, boo
   if (sr) {
     put32(v, static_cast<uint32_t>(ntp >> 32));
     put32(v, static_cast<uint32_t>(ntp));
-    const auto since = static_cast<uint32_t>((now_us - last_sent_us_) * static_cast<uint64_t>(send_clock_) / 1000000);
+    const auto since = static_cast<uint32_t>((now_us - last_sent_us_) *
+                                             static_cast<uint64_t>(send_clock_) / 1000000);
     put32(v, last_ts_ + since);
     put32(v, static_cast<uint32_t>(stats_.packets_sent));
     put32(v, static_cast<uint32_t>(stats_.octets_sent));

@@ -52,7 +52,9 @@ bool parse_rtcp(std::span<const uint8_t> datagram, RtcpCompound& out);
 
 // 64-bit NTP timestamp of the wall clock now.
 uint64_t ntp_now();
-inline uint32_t ntp_middle(uint64_t ntp) { return static_cast<uint32_t>(ntp >> 16); }
+inline uint32_t ntp_middle(uint64_t ntp) {
+  return static_cast<uint32_t>(ntp >> 16);
+}
 
 struct RtcpStats {
   uint64_t packets_sent = 0;
@@ -62,8 +64,8 @@ struct RtcpStats {
   int64_t packets_expected = 0;  // by sequence numbers, across source changes
   int64_t packets_lost = 0;      // expected - received (duplicates not counted as received)
   uint64_t duplicates = 0;
-  double jitter_ms = 0;          // interarrival jitter of what we receive
-  bool remote_valid = false;     // the peer reported on our stream
+  double jitter_ms = 0;             // interarrival jitter of what we receive
+  bool remote_valid = false;        // the peer reported on our stream
   double remote_fraction_lost = 0;  // 0..1, its last report
   int64_t remote_packets_lost = 0;
   double remote_jitter_ms = 0;
@@ -84,7 +86,8 @@ class RtcpSession {
   void on_sent(uint32_t rtp_ts, size_t payload_bytes, uint64_t now_us);
   // A packet we received (after all checks); arrival on the monotonic clock. Only audio
   // packets feed the jitter (telephone-events repeat their timestamp).
-  void on_received(const RtpHeader& h, size_t payload_bytes, uint64_t arrival_us, bool audio = true);
+  void on_received(const RtpHeader& h, size_t payload_bytes, uint64_t arrival_us,
+                   bool audio = true);
   // A received compound packet; false (and counted) when malformed.
   bool on_rtcp(std::span<const uint8_t> datagram, uint64_t ntp, uint64_t now_us);
   // The next report: SR or RR, then SDES CNAME; with `bye`, a BYE as well.

@@ -10,7 +10,9 @@ namespace owsip::media {
 namespace {
 
 constexpr uint64_t kNtp0 = 0xe0000000ull << 32;
-uint64_t ntp_plus_ms(uint64_t ntp, uint64_t ms) { return ntp + (ms << 32) / 1000; }
+uint64_t ntp_plus_ms(uint64_t ntp, uint64_t ms) {
+  return ntp + (ms << 32) / 1000;
+}
 
 TEST(RtcpReports, LossJitterAndRoundTripFromAReportExchange) {
   RtcpSession a(0xaaaa, "a@owsip"), b(0xbbbb, "b@owsip");
@@ -49,8 +51,10 @@ TEST(RtcpReports, LossJitterAndRoundTripFromAReportExchange) {
 
   // The next interval: nothing lost, so the fraction is 0 while the total stays.
   for (uint16_t i = 100; i < 150; ++i)
-    b.on_received({0, false, static_cast<uint16_t>(65500 + i), 1000u + i * 160u, 0xaaaa}, 160, 30000 + i * 20000ull);
-  ASSERT_TRUE(a.on_rtcp(b.make_report(ntp_plus_ms(kNtp0, 3000), 3000000), ntp_plus_ms(kNtp0, 3020), 3020000));
+    b.on_received({0, false, static_cast<uint16_t>(65500 + i), 1000u + i * 160u, 0xaaaa}, 160,
+                  30000 + i * 20000ull);
+  ASSERT_TRUE(a.on_rtcp(b.make_report(ntp_plus_ms(kNtp0, 3000), 3000000), ntp_plus_ms(kNtp0, 3020),
+                        3020000));
   EXPECT_EQ(a.stats().remote_fraction_lost, 0);
   EXPECT_EQ(a.stats().remote_packets_lost, 10);
 }
@@ -58,11 +62,13 @@ TEST(RtcpReports, LossJitterAndRoundTripFromAReportExchange) {
 TEST(RtcpReports, JitterFollowsArrivalVariation) {
   RtcpSession b(2, "b");
   for (uint32_t i = 0; i < 500; ++i)  // arrivals alternate 0 and 10 ms late
-    b.on_received({0, false, static_cast<uint16_t>(i), i * 160, 1}, 160, i * 20000ull + (i % 2) * 10000);
+    b.on_received({0, false, static_cast<uint16_t>(i), i * 160, 1}, 160,
+                  i * 20000ull + (i % 2) * 10000);
   EXPECT_NEAR(b.stats().jitter_ms, 10, 1);
   // Telephone-events (same timestamp) are counted but leave the jitter alone.
   const double before = b.stats().jitter_ms;
-  for (uint32_t i = 500; i < 510; ++i) b.on_received({101, false, static_cast<uint16_t>(i), 7, 1}, 4, i * 20000ull, false);
+  for (uint32_t i = 500; i < 510; ++i)
+    b.on_received({101, false, static_cast<uint16_t>(i), 7, 1}, 4, i * 20000ull, false);
   EXPECT_EQ(b.stats().jitter_ms, before);
   EXPECT_EQ(b.stats().packets_received, 510u);
 }
@@ -129,7 +135,8 @@ TEST(MediaQuality, MosIsSaneForCleanAndLossyCalls) {
   const double clean = estimate_mos({CodecId::pcmu, 0, 40});
   const double lossy = estimate_mos({CodecId::pcmu, 20, 40});
   const double late = estimate_mos({CodecId::pcma, 0, 400});
-  std::printf("MOS: 0%% loss %.2f, 20%% loss %.2f, 0%% loss with 400 ms delay %.2f\n", clean, lossy, late);
+  std::printf("MOS: 0%% loss %.2f, 20%% loss %.2f, 0%% loss with 400 ms delay %.2f\n", clean, lossy,
+              late);
   EXPECT_GT(clean, 4.3);
   EXPECT_LE(clean, 4.41);
   EXPECT_GT(lossy, 2.2);

@@ -3,7 +3,9 @@
 namespace owsip::media {
 
 namespace {
-uint16_t be16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+uint16_t be16(const uint8_t* p) {
+  return static_cast<uint16_t>(p[0] << 8 | p[1]);
+}
 uint32_t be32(const uint8_t* p) {
   return static_cast<uint32_t>(p[0]) << 24 | static_cast<uint32_t>(p[1]) << 16 |
          static_cast<uint32_t>(p[2]) << 8 | p[3];
@@ -12,12 +14,18 @@ uint32_t be32(const uint8_t* p) {
 
 const char* rtp_parse_name(RtpParse r) {
   switch (r) {
-    case RtpParse::ok: return "ok";
-    case RtpParse::too_short: return "truncated";
-    case RtpParse::bad_version: return "not version 2";
-    case RtpParse::bad_padding: return "bad padding";
-    case RtpParse::too_long: return "too long";
-    case RtpParse::is_rtcp: return "RTCP on the RTP port";
+    case RtpParse::ok:
+      return "ok";
+    case RtpParse::too_short:
+      return "truncated";
+    case RtpParse::bad_version:
+      return "not version 2";
+    case RtpParse::bad_padding:
+      return "bad padding";
+    case RtpParse::too_long:
+      return "too long";
+    case RtpParse::is_rtcp:
+      return "RTCP on the RTP port";
   }
   return "?";
 }
@@ -81,7 +89,8 @@ int64_t SequenceExtender::extend(uint16_t seq) {
     highest_ = seq;
     return seq;
   }
-  const auto delta = static_cast<int16_t>(static_cast<uint16_t>(seq - static_cast<uint16_t>(highest_)));
+  const auto delta =
+      static_cast<int16_t>(static_cast<uint16_t>(seq - static_cast<uint16_t>(highest_)));
   const int64_t ext = highest_ + delta;
   if (ext > highest_) highest_ = ext;
   return ext;

@@ -31,11 +31,11 @@ struct RtpPacket {
 
 enum class RtpParse : uint8_t {
   ok,
-  too_short,     // shorter than the fixed header or than what the header announces
-  bad_version,   // V != 2
-  bad_padding,   // padding count 0 or longer than the payload
-  too_long,      // larger than kMaxRtpPacket
-  is_rtcp,       // second byte 192..223: an RTCP packet (rtcp-mux), not RTP
+  too_short,    // shorter than the fixed header or than what the header announces
+  bad_version,  // V != 2
+  bad_padding,  // padding count 0 or longer than the payload
+  too_long,     // larger than kMaxRtpPacket
+  is_rtcp,      // second byte 192..223: an RTCP packet (rtcp-mux), not RTP
 };
 
 const char* rtp_parse_name(RtpParse r);

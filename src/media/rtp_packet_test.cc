@@ -20,15 +20,16 @@ TEST(RtpPacket, WriteThenParseRoundTrips) {
   RtpPacket p;
   ASSERT_EQ(parse_rtp(d, p), RtpParse::ok);
   EXPECT_EQ(p.header, h);
-  EXPECT_EQ(std::vector<uint8_t>(p.payload.begin(), p.payload.end()), (std::vector<uint8_t>{1, 2, 3}));
+  EXPECT_EQ(std::vector<uint8_t>(p.payload.begin(), p.payload.end()),
+            (std::vector<uint8_t>{1, 2, 3}));
 }
 
 TEST(RtpPacket, CsrcExtensionAndPaddingAreSkipped) {
   auto d = packet({0, false, 1, 2, 3}, {});
-  d[0] |= 0x20 | 0x10 | 0x02;  // padding, extension, two CSRCs
-  const std::vector<uint8_t> tail = {0, 0, 0, 1, 0, 0, 0, 2,   // CSRCs
+  d[0] |= 0x20 | 0x10 | 0x02;                                       // padding, extension, two CSRCs
+  const std::vector<uint8_t> tail = {0,    0,    0, 1, 0, 0, 0, 2,  // CSRCs
                                      0xbe, 0xde, 0, 1, 9, 9, 9, 9,  // one-word extension
-                                     7, 7, 0, 0, 3};             // payload 7 7 + 3 padding bytes
+                                     7,    7,    0, 0, 3};          // payload 7 7 + 3 padding bytes
   d.insert(d.end(), tail.begin(), tail.end());
   RtpPacket p;
   ASSERT_EQ(parse_rtp(d, p), RtpParse::ok);
@@ -83,8 +84,8 @@ TEST(RtpSequence, ExtendsAcrossWrapAndKeepsReorderedPacketsInPlace) {
   SequenceExtender s;
   EXPECT_EQ(s.extend(65534), 65534);
   EXPECT_EQ(s.extend(65535), 65535);
-  EXPECT_EQ(s.extend(1), 65537);   // wrapped, 0 lost
-  EXPECT_EQ(s.extend(0), 65536);   // the late one lands in between
+  EXPECT_EQ(s.extend(1), 65537);  // wrapped, 0 lost
+  EXPECT_EQ(s.extend(0), 65536);  // the late one lands in between
   EXPECT_EQ(s.highest(), 65537);
   EXPECT_EQ(s.extend(65535), 65535);  // an old duplicate stays old
 }

@@ -10,7 +10,7 @@ namespace owsip::media {
 namespace {
 
 constexpr size_t kReceiveBuffer = 2048;
-constexpr int kMaxDatagramsPerWakeup = 64;  // the loop gets to others between bursts
+constexpr int kMaxDatagramsPerWakeup = 64;   // the loop gets to others between bursts
 constexpr uint64_t kWarningEveryMs = 10000;  // rate limit for per-packet warnings
 
 uint64_t now_us() {
@@ -53,7 +53,9 @@ RtpTransport::~RtpTransport() {
 
 Status RtpTransport::start(RtpHandler handler) {
   handler_ = std::move(handler);
-  if (Status s = rtp_watch_.watch(sockets_.rtp.fd(), FdWatch::kRead, [this](int) { on_rtp_readable(); }); !s)
+  if (Status s =
+          rtp_watch_.watch(sockets_.rtp.fd(), FdWatch::kRead, [this](int) { on_rtp_readable(); });
+      !s)
     return s;
   return rtcp_watch_.watch(sockets_.rtcp.fd(), FdWatch::kRead, [this](int) { on_rtcp_readable(); });
 }
@@ -79,8 +81,8 @@ NetAddress RtpTransport::rtcp_destination() const {
   return {rtp.ip, static_cast<uint16_t>(rtp.port + 1)};
 }
 
-bool RtpTransport::accept_from(Latch& latch, const NetAddress& from, uint64_t now_ms, const char* what,
-                               const NetAddress& expected) {
+bool RtpTransport::accept_from(Latch& latch, const NetAddress& from, uint64_t now_ms,
+                               const char* what, const NetAddress& expected) {
   if (!symmetric_) return true;
   if (latch.set && from == latch.addr) {
     latch.last_ms = now_ms;
@@ -95,7 +97,8 @@ bool RtpTransport::accept_from(Latch& latch, const NetAddress& from, uint64_t no
   }
   const bool moved = latch.set;
   latch = {from, true, now_ms};
-  if (moved || !declared) log::info(tag_.c_str(), "%s from %s: sending there (symmetric RTP)", what, from.text().c_str());
+  if (moved || !declared)
+    log::info(tag_.c_str(), "%s from %s: sending there (symmetric RTP)", what, from.text().c_str());
   return true;
 }
 
@@ -120,7 +123,8 @@ void RtpTransport::on_rtp_readable() {
         ++stats_.srtp_failures;
         if (now - last_warning_ms_ >= kWarningEveryMs) {
           last_warning_ms_ = now;
-          log::warn(tag_.c_str(), "SRTP packet from %s refused: %s", from.text().c_str(), s.message().c_str());
+          log::warn(tag_.c_str(), "SRTP packet from %s refused: %s", from.text().c_str(),
+                    s.message().c_str());
         }
         continue;
       }
@@ -157,7 +161,8 @@ void RtpTransport::on_rtcp_readable() {
   }
 }
 
-void RtpTransport::handle_rtcp(std::vector<uint8_t>& datagram, const NetAddress& from, uint64_t now_ms) {
+void RtpTransport::handle_rtcp(std::vector<uint8_t>& datagram, const NetAddress& from,
+                               uint64_t now_ms) {
   if (srtp_) {
     if (Status s = srtp_->unprotect_rtcp(datagram); !s) {
       ++stats_.srtp_failures;
@@ -189,7 +194,8 @@ Status RtpTransport::send_packet(std::vector<uint8_t>& packet, uint32_t ts, size
   return Status::ok();
 }
 
-Status RtpTransport::send_rtp(uint8_t pt, bool marker, uint32_t ts, std::span<const uint8_t> payload) {
+Status RtpTransport::send_rtp(uint8_t pt, bool marker, uint32_t ts,
+                              std::span<const uint8_t> payload) {
   out_.clear();
   write_rtp({pt, marker, seq_++, ts, ssrc_}, payload, out_);
   return send_packet(out_, ts, payload.size());
@@ -202,7 +208,8 @@ Status RtpTransport::send_rtp_packet(std::span<const uint8_t> packet) {
   const uint16_t seq = seq_++;
   out_[2] = static_cast<uint8_t>(seq >> 8);
   out_[3] = static_cast<uint8_t>(seq);
-  for (int i = 0; i < 4; ++i) out_[8 + static_cast<size_t>(i)] = static_cast<uint8_t>(ssrc_ >> (24 - 8 * i));
+  for (int i = 0; i < 4; ++i)
+    out_[8 + static_cast<size_t>(i)] = static_cast<uint8_t>(ssrc_ >> (24 - 8 * i));
   return send_packet(out_, p.header.ts, p.payload.size());
 }
 

@@ -32,7 +32,7 @@
 namespace owsip::media {
 
 struct TransportStats {
-  uint64_t rtp_received = 0;   // valid packets from the peer
+  uint64_t rtp_received = 0;  // valid packets from the peer
   uint64_t rtp_sent = 0;
   uint64_t malformed_rtp = 0;  // not RTP, truncated, oversized
   uint64_t malformed_rtcp = 0;
@@ -64,7 +64,9 @@ class RtpTransport {
   void set_srtp(std::unique_ptr<SrtpSession> srtp) { srtp_ = std::move(srtp); }
   // Telephone-event packets count in RTCP but not in its jitter.
   void set_event_pt(int pt) { event_pt_ = pt; }
-  void set_clocks(int send_clock, int receive_clock) { rtcp_.set_clocks(send_clock, receive_clock); }
+  void set_clocks(int send_clock, int receive_clock) {
+    rtcp_.set_clocks(send_clock, receive_clock);
+  }
   void start_rtcp(int interval_ms);
   // RTCP BYE (once); reports stop.
   void send_bye();

@@ -16,7 +16,9 @@ constexpr const char* kEventRange = "0-15";  // DTMF digits; flash and tones are
 constexpr int kMinPtime = 10;
 constexpr int kMaxPtime = 60;
 
-std::string errno_text(int err) { return std::strerror(err); }
+std::string errno_text(int err) {
+  return std::strerror(err);
+}
 
 bool to_sa(const NetAddress& a, struct sa* out) {
   return sa_set_str(out, a.ip.c_str(), a.port) == 0;
@@ -79,16 +81,22 @@ SdpNegotiator::SdpNegotiator(Capabilities caps, SdpSettings settings, std::vecto
   keys_[1] = random_srtp_key();
 }
 
-SdpNegotiator::~SdpNegotiator() { mem_deref(sess_); }
+SdpNegotiator::~SdpNegotiator() {
+  mem_deref(sess_);
+}
 
-Result<std::unique_ptr<SdpNegotiator>> SdpNegotiator::create(Capabilities caps, SdpSettings settings,
+Result<std::unique_ptr<SdpNegotiator>> SdpNegotiator::create(Capabilities caps,
+                                                             SdpSettings settings,
                                                              NetAddress local) {
   std::vector<CodecId> codecs;
   const auto& wanted = settings.codecs.empty() ? caps.codecs : settings.codecs;
   for (CodecId c : wanted)
-    if (std::find(caps.codecs.begin(), caps.codecs.end(), c) != caps.codecs.end()) codecs.push_back(c);
-  if (codecs.empty()) return Status::error("none of the configured codecs is available on this line");
-  std::unique_ptr<SdpNegotiator> n(new SdpNegotiator(std::move(caps), std::move(settings), std::move(codecs)));
+    if (std::find(caps.codecs.begin(), caps.codecs.end(), c) != caps.codecs.end())
+      codecs.push_back(c);
+  if (codecs.empty())
+    return Status::error("none of the configured codecs is available on this line");
+  std::unique_ptr<SdpNegotiator> n(
+      new SdpNegotiator(std::move(caps), std::move(settings), std::move(codecs)));
   if (Status s = n->init(local); !s) return s;
   return n;
 }
@@ -98,13 +106,16 @@ Status SdpNegotiator::init(const NetAddress& local) {
   if (!to_sa({local.ip, 0}, &laddr)) return Status::error("bad local address '" + local.ip + "'");
   int err = sdp_session_alloc(&sess_, &laddr);
   if (!err) {
-    const char* proto = settings_.srtp == SrtpPolicy::mandatory ? sdp_proto_rtpsavp : sdp_proto_rtpavp;
+    const char* proto =
+        settings_.srtp == SrtpPolicy::mandatory ? sdp_proto_rtpsavp : sdp_proto_rtpavp;
     err = sdp_media_add(&audio_, sess_, sdp_media_audio, local.port, proto);
   }
   // Any of these profiles in an offer matches our audio stream; the SRTP policy decides
   // afterwards. The feedback profiles (RFC 4585) are answered as offered: owsip sends regular
   // RTCP only, which an AVPF peer accepts.
-  if (!err) err = sdp_media_set_alt_protos(audio_, 4, sdp_proto_rtpavp, sdp_proto_rtpsavp, "RTP/AVPF", "RTP/SAVPF");
+  if (!err)
+    err = sdp_media_set_alt_protos(audio_, 4, sdp_proto_rtpavp, sdp_proto_rtpsavp, "RTP/AVPF",
+                                   "RTP/SAVPF");
   if (err) return Status::error("sdp: " + errno_text(err));
   return Status::ok();
 }
@@ -133,8 +144,9 @@ Status SdpNegotiator::offer_formats() {
                           nullptr, nullptr, nullptr, false, nullptr);
   }
   if (settings_.telephone_events)
-    err |= sdp_format_add(nullptr, audio_, false, std::to_string(event_pt_).c_str(), kTelephoneEvent,
-                          8000, 1, nullptr, nullptr, nullptr, false, "%s", kEventRange);
+    err |=
+        sdp_format_add(nullptr, audio_, false, std::to_string(event_pt_).c_str(), kTelephoneEvent,
+                       8000, 1, nullptr, nullptr, nullptr, false, "%s", kEventRange);
   err |= sdp_media_set_lattr(audio_, true, "ptime", "%d", settings_.ptime_ms);
   sdp_media_set_ldir(audio_, hold_ ? SDP_SENDONLY : SDP_SENDRECV);
   if (settings_.srtp == SrtpPolicy::off) {
@@ -176,16 +188,19 @@ Status SdpNegotiator::decode(std::string_view sdp, bool offer) {
 }
 
 Status SdpNegotiator::read_remote(NegotiatedMedia& m) const {
-  if (sdp_media_rport(audio_) == 0) return Status::error("no usable RTP/AVP or RTP/SAVP audio stream");
+  if (sdp_media_rport(audio_) == 0)
+    return Status::error("no usable RTP/AVP or RTP/SAVP audio stream");
   m.remote_rtp = from_sa(sdp_media_raddr(audio_));
   struct sa rtcp;
   sdp_media_raddr_rtcp(audio_, &rtcp);
   m.remote_rtcp = from_sa(&rtcp);
-  if (!m.remote_rtcp.valid() && m.remote_rtp.valid()) m.remote_rtcp = {m.remote_rtp.ip, static_cast<uint16_t>(m.remote_rtp.port + 1)};
+  if (!m.remote_rtcp.valid() && m.remote_rtp.valid())
+    m.remote_rtcp = {m.remote_rtp.ip, static_cast<uint16_t>(m.remote_rtp.port + 1)};
   m.ptime_ms = ptime_from(sdp_media_session_rattr(audio_, sess_, "ptime"),
                           sdp_media_session_rattr(audio_, sess_, "maxptime"), settings_.ptime_ms);
   m.direction = static_cast<Direction>(sdp_media_dir(audio_) & 3);
-  if (!m.remote_rtp.valid()) m.direction = static_cast<Direction>(static_cast<uint8_t>(m.direction) & 1);
+  if (!m.remote_rtp.valid())
+    m.direction = static_cast<Direction>(static_cast<uint8_t>(m.direction) & 1);
   return Status::ok();
 }
 
@@ -210,7 +225,8 @@ Result<NegotiatedMedia> SdpNegotiator::accept_answer(std::string_view sdp) {
   bool have_codec = false;
   for (struct le* le = list_head(sdp_media_format_lst(audio_, false)); le; le = le->next) {
     const auto* f = static_cast<const struct sdp_format*>(le->data);
-    if (const auto c = codec_of(f); c && std::find(codecs_.begin(), codecs_.end(), *c) != codecs_.end()) {
+    if (const auto c = codec_of(f);
+        c && std::find(codecs_.begin(), codecs_.end(), *c) != codecs_.end()) {
       if (!have_codec) {
         m.codec = *c;
         m.pt = payload_type(f);
@@ -218,7 +234,8 @@ Result<NegotiatedMedia> SdpNegotiator::accept_answer(std::string_view sdp) {
       }
       m.receive.emplace_back(payload_type(f), *c);
     } else if (is_event(f) && settings_.telephone_events && m.event_pt < 0 &&
-               std::find(caps_.event_rates.begin(), caps_.event_rates.end(), static_cast<int>(f->srate)) != caps_.event_rates.end()) {
+               std::find(caps_.event_rates.begin(), caps_.event_rates.end(),
+                         static_cast<int>(f->srate)) != caps_.event_rates.end()) {
       m.event_pt = payload_type(f);
       m.event_rate = static_cast<int>(f->srate);
     }
@@ -246,7 +263,8 @@ Result<SdpNegotiator::Answer> SdpNegotiator::answer_offer(std::string_view sdp) 
   if (Status s = decode(sdp, true); !s) return s;
   Answer a;
   NegotiatedMedia& m = a.media;
-  if (Status s = read_remote(m); !s) return Status::error("the offer has no audio stream over RTP/AVP or RTP/SAVP");
+  if (Status s = read_remote(m); !s)
+    return Status::error("the offer has no audio stream over RTP/AVP or RTP/SAVP");
 
   // SRTP per policy.
   const std::string_view proto = sdp_media_proto(audio_) ? sdp_media_proto(audio_) : "";
@@ -256,11 +274,14 @@ Result<SdpNegotiator::Answer> SdpNegotiator::answer_offer(std::string_view sdp) 
     // The 80-bit tag when offered: stronger, and for _32 libre-based peers use a 32-bit SRTCP
     // tag where RFC 4568 (and owsip) use 80 bits, so only _80 agrees on RTCP with everyone.
     for (const auto& c : remote_crypto())
-      if (!crypto || (c.suite == SrtpSuite::aes_cm_128_hmac_sha1_80 && crypto->suite != c.suite)) crypto = c;
+      if (!crypto || (c.suite == SrtpSuite::aes_cm_128_hmac_sha1_80 && crypto->suite != c.suite))
+        crypto = c;
   }
-  if (savp && settings_.srtp == SrtpPolicy::off) return Status::error("SRTP offered but srtp is off for this account");
+  if (savp && settings_.srtp == SrtpPolicy::off)
+    return Status::error("SRTP offered but srtp is off for this account");
   if (!crypto && savp) return Status::error("RTP/SAVP offered without a usable crypto line");
-  if (!crypto && settings_.srtp == SrtpPolicy::mandatory) return Status::error("SRTP is mandatory and the offer has no usable crypto");
+  if (!crypto && settings_.srtp == SrtpPolicy::mandatory)
+    return Status::error("SRTP is mandatory and the offer has no usable crypto");
 
   // The codec: ours in preference order, as the offer numbers it.
   struct Offered {
@@ -276,7 +297,8 @@ Result<SdpNegotiator::Answer> SdpNegotiator::answer_offer(std::string_view sdp) 
     if (const auto c = codec_of(f)) {
       offered.push_back({*c, payload_type(f)});
     } else if (is_event(f) && settings_.telephone_events &&
-               std::find(caps_.event_rates.begin(), caps_.event_rates.end(), static_cast<int>(f->srate)) != caps_.event_rates.end()) {
+               std::find(caps_.event_rates.begin(), caps_.event_rates.end(),
+                         static_cast<int>(f->srate)) != caps_.event_rates.end()) {
       // Prefer the rate of our codecs' RTP clock (8000); 16000 is taken when it is all there is.
       if (!event || (event->srate != 8000 && f->srate == 8000)) event = f;
     }
@@ -297,14 +319,15 @@ Result<SdpNegotiator::Answer> SdpNegotiator::answer_offer(std::string_view sdp) 
   const CodecInfo& info = codec_info(chosen->codec);
   int err = 0;
   list_flush(const_cast<struct list*>(sdp_media_format_lst(audio_, true)));
-  err |= sdp_format_add(nullptr, audio_, false, std::to_string(chosen->pt).c_str(), std::string(info.name).c_str(),
-                        static_cast<uint32_t>(info.rtp_clock), 1, nullptr, nullptr, nullptr, false, nullptr);
+  err |= sdp_format_add(nullptr, audio_, false, std::to_string(chosen->pt).c_str(),
+                        std::string(info.name).c_str(), static_cast<uint32_t>(info.rtp_clock), 1,
+                        nullptr, nullptr, nullptr, false, nullptr);
   if (event) {
     m.event_pt = payload_type(event);
     m.event_rate = static_cast<int>(event->srate);
     event_pt_ = m.event_pt;
-    err |= sdp_format_add(nullptr, audio_, false, event->id, kTelephoneEvent, event->srate, 1, nullptr,
-                          nullptr, nullptr, false, "%s", kEventRange);
+    err |= sdp_format_add(nullptr, audio_, false, event->id, kTelephoneEvent, event->srate, 1,
+                          nullptr, nullptr, nullptr, false, "%s", kEventRange);
   }
   err |= sdp_media_set_lattr(audio_, true, "ptime", "%d", settings_.ptime_ms);
   if (err) return Status::error("sdp: cannot build the answer");

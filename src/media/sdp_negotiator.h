@@ -30,9 +30,9 @@ namespace owsip::media {
 struct SdpSettings {
   std::vector<CodecId> codecs;  // preference; empty = the capabilities' order
   SrtpPolicy srtp = SrtpPolicy::off;
-  int ptime_ms = 20;            // what we ask to receive (a=ptime); 10-60
+  int ptime_ms = 20;             // what we ask to receive (a=ptime); 10-60
   bool telephone_events = true;  // offer/accept RFC 4733 events
-  std::string user = "owsip";   // o= user name (general.name)
+  std::string user = "owsip";    // o= user name (general.name)
 };
 
 class SdpNegotiator {

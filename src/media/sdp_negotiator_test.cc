@@ -40,17 +40,20 @@ TEST(MediaSdp, OfferListsCapabilitiesInPreferenceOrder) {
   EXPECT_TRUE(has(*offer, "a=sendrecv"));
   EXPECT_EQ(offer->find("crypto"), std::string::npos);
 
-  auto wb = make({.codecs = {CodecId::g722, CodecId::pcma}, .ptime_ms = 30, .telephone_events = false});
+  auto wb =
+      make({.codecs = {CodecId::g722, CodecId::pcma}, .ptime_ms = 30, .telephone_events = false});
   auto o2 = wb->create_offer();
   ASSERT_TRUE(o2);
   EXPECT_TRUE(has(*o2, "m=audio 4000 RTP/AVP 9 8"));
   EXPECT_TRUE(has(*o2, "a=ptime:30"));
   // A preference naming only codecs the line lacks is refused.
-  EXPECT_FALSE(SdpNegotiator::create({{CodecId::pcmu}, {8000}}, {.codecs = {CodecId::g722}}, {"127.0.0.1", 4000}));
+  EXPECT_FALSE(SdpNegotiator::create({{CodecId::pcmu}, {8000}}, {.codecs = {CodecId::g722}},
+                                     {"127.0.0.1", 4000}));
 }
 
 TEST(MediaSdp, AnswerIsTheOffersSubsetInOurPreference) {
-  const std::string offer = peer_offer("0 8 9 96 3", "a=rtpmap:96 telephone-event/8000\r\na=fmtp:96 0-16\r\n");
+  const std::string offer =
+      peer_offer("0 8 9 96 3", "a=rtpmap:96 telephone-event/8000\r\na=fmtp:96 0-16\r\n");
   struct Case {
     std::vector<CodecId> pref;
     std::string m_line;
@@ -101,8 +104,10 @@ TEST(MediaSdp, TelephoneEventRates) {
     int pt, rate;
   } cases[] = {
       {"9 101", "a=rtpmap:101 telephone-event/8000\r\n", 101, 8000},
-      {"9 102", "a=rtpmap:102 telephone-event/16000\r\n", 102, 16000},  // G.722 peers that count 16 kHz
-      {"9 102 101", "a=rtpmap:102 telephone-event/16000\r\na=rtpmap:101 telephone-event/8000\r\n", 101, 8000},
+      {"9 102", "a=rtpmap:102 telephone-event/16000\r\n", 102,
+       16000},  // G.722 peers that count 16 kHz
+      {"9 102 101", "a=rtpmap:102 telephone-event/16000\r\na=rtpmap:101 telephone-event/8000\r\n",
+       101, 8000},
       {"9 100", "a=rtpmap:100 telephone-event/48000\r\n", -1, 8000},
       {"9", "", -1, 8000},
   };
@@ -113,7 +118,8 @@ TEST(MediaSdp, TelephoneEventRates) {
     EXPECT_EQ(a->media.event_pt, c.pt) << c.fmts;
     if (c.pt >= 0) {
       EXPECT_EQ(a->media.event_rate, c.rate);
-      EXPECT_TRUE(has(a->sdp, "a=rtpmap:" + std::to_string(c.pt) + " telephone-event/" + std::to_string(c.rate)));
+      EXPECT_TRUE(has(a->sdp, "a=rtpmap:" + std::to_string(c.pt) + " telephone-event/" +
+                                  std::to_string(c.rate)));
     } else {
       EXPECT_EQ(a->sdp.find("telephone-event"), std::string::npos);
     }
@@ -130,8 +136,13 @@ TEST(MediaSdp, PtimeIsHonouredWithin10To60) {
     std::string attrs;
     int ptime;
   } cases[] = {
-      {"", 20}, {"a=ptime:30\r\n", 30}, {"a=ptime:10\r\n", 10}, {"a=ptime:5\r\n", 10},
-      {"a=ptime:100\r\n", 60}, {"a=ptime:40\r\na=maxptime:20\r\n", 20}, {"a=ptime:x\r\n", 20},
+      {"", 20},
+      {"a=ptime:30\r\n", 30},
+      {"a=ptime:10\r\n", 10},
+      {"a=ptime:5\r\n", 10},
+      {"a=ptime:100\r\n", 60},
+      {"a=ptime:40\r\na=maxptime:20\r\n", 20},
+      {"a=ptime:x\r\n", 20},
   };
   for (const auto& c : cases) {
     auto n = make();
@@ -201,7 +212,8 @@ TEST(MediaSdp, ReOfferMayChangeCodecAndAddressAndKeepsEventPayloadType) {
   ASSERT_TRUE(a);
   EXPECT_EQ(a->media.codec, CodecId::pcmu);
   // re-INVITE: another address and only PCMA.
-  a = n->answer_offer(peer_offer("8 96", "a=rtpmap:96 telephone-event/8000\r\n", "RTP/AVP", "127.0.0.3", 9000));
+  a = n->answer_offer(
+      peer_offer("8 96", "a=rtpmap:96 telephone-event/8000\r\n", "RTP/AVP", "127.0.0.3", 9000));
   ASSERT_TRUE(a) << a.message();
   EXPECT_EQ(a->media.codec, CodecId::pcma);
   EXPECT_EQ(a->media.remote_rtp, (NetAddress{"127.0.0.3", 9000}));
@@ -235,14 +247,19 @@ TEST(MediaSdp, CryptoMatrixBetweenPolicies) {
     bool ok;
     bool srtp;
   } cases[] = {
-      {P::off, P::off, true, false},           {P::off, P::optional, true, false},
-      {P::off, P::mandatory, false, false},    {P::optional, P::off, true, false},
-      {P::optional, P::optional, true, true},  {P::optional, P::mandatory, true, true},
-      {P::mandatory, P::off, false, false},    {P::mandatory, P::optional, true, true},
+      {P::off, P::off, true, false},
+      {P::off, P::optional, true, false},
+      {P::off, P::mandatory, false, false},
+      {P::optional, P::off, true, false},
+      {P::optional, P::optional, true, true},
+      {P::optional, P::mandatory, true, true},
+      {P::mandatory, P::off, false, false},
+      {P::mandatory, P::optional, true, true},
       {P::mandatory, P::mandatory, true, true},
   };
   for (const auto& c : cases) {
-    SCOPED_TRACE(std::string(srtp_policy_name(c.offerer)) + " -> " + std::string(srtp_policy_name(c.answerer)));
+    SCOPED_TRACE(std::string(srtp_policy_name(c.offerer)) + " -> " +
+                 std::string(srtp_policy_name(c.answerer)));
     auto alice = make({.codecs = {}, .srtp = c.offerer});
     auto bob = make({.codecs = {}, .srtp = c.answerer}, {"127.0.0.1", 4100});
     auto offer = alice->create_offer();
@@ -269,15 +286,18 @@ TEST(MediaSdp, CryptoSuitesAndUnusableLines) {
   const std::string k = "WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz";
   auto n = make({.codecs = {}, .srtp = SrtpPolicy::optional});
   // Only the 32-bit suite offered.
-  auto a = n->answer_offer(peer_offer("0", "a=crypto:7 AES_CM_128_HMAC_SHA1_32 inline:" + k + "\r\n", "RTP/SAVP"));
+  auto a = n->answer_offer(
+      peer_offer("0", "a=crypto:7 AES_CM_128_HMAC_SHA1_32 inline:" + k + "\r\n", "RTP/SAVP"));
   ASSERT_TRUE(a) << a.message();
   ASSERT_TRUE(a->media.srtp);
   EXPECT_EQ(*a->media.srtp, SrtpSuite::aes_cm_128_hmac_sha1_32);
   EXPECT_TRUE(has(a->sdp, "m=audio 4000 RTP/SAVP 0"));
   EXPECT_NE(a->sdp.find("a=crypto:7 AES_CM_128_HMAC_SHA1_32 inline:"), std::string::npos);
   // Both suites offered, _32 first: the answer takes _80.
-  a = n->answer_offer(peer_offer("0", "a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:" + k + "\r\n" +
-                                          "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" + k + "\r\n", "RTP/SAVP"));
+  a = n->answer_offer(peer_offer("0",
+                                 "a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:" + k + "\r\n" +
+                                     "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" + k + "\r\n",
+                                 "RTP/SAVP"));
   ASSERT_TRUE(a) << a.message();
   EXPECT_EQ(*a->media.srtp, SrtpSuite::aes_cm_128_hmac_sha1_80);
   EXPECT_NE(a->sdp.find("a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:"), std::string::npos);
@@ -315,22 +335,25 @@ TEST(MediaSdp, AnswerWithoutOurCodecOrStreamFails) {
 TEST(MediaSdp, OffersWithoutUsableAudioAreRefused) {
   auto n = make();
   EXPECT_FALSE(n->answer_offer(peer_offer("0", "", "RTP/AVP", "127.0.0.2", 0)));  // disabled
-  EXPECT_FALSE(n->answer_offer(peer_offer("0", "", "UDP/TLS/RTP/SAVPF")));       // WebRTC
+  EXPECT_FALSE(n->answer_offer(peer_offer("0", "", "UDP/TLS/RTP/SAVPF")));        // WebRTC
   // The feedback profile is answered as offered.
   auto f = n->answer_offer(peer_offer("0", "", "RTP/AVPF"));
   ASSERT_TRUE(f) << f.message();
   EXPECT_TRUE(has(f->sdp, "m=audio 4000 RTP/AVPF 0"));
-  EXPECT_FALSE(n->answer_offer(
-      "v=0\r\no=p 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=video 5000 RTP/AVP 96\r\n"));
+  EXPECT_FALSE(
+      n->answer_offer("v=0\r\no=p 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 "
+                      "0\r\nm=video 5000 RTP/AVP 96\r\n"));
   // A video stream beside the audio one is declined (port 0), the audio answered.
-  auto a = n->answer_offer(peer_offer("0", "m=video 7080 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"));
+  auto a =
+      n->answer_offer(peer_offer("0", "m=video 7080 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"));
   ASSERT_TRUE(a) << a.message();
   EXPECT_TRUE(has(a->sdp, "m=video 0 RTP/AVP 0"));
 }
 
 TEST(MediaSdp, MalformedSdpIsRefusedAndTheSessionStaysUsable) {
   auto n = make();
-  const std::string good = peer_offer("0 8 101", "a=rtpmap:101 telephone-event/8000\r\na=ptime:20\r\n");
+  const std::string good =
+      peer_offer("0 8 101", "a=rtpmap:101 telephone-event/8000\r\na=ptime:20\r\n");
   const std::vector<std::string> bad = {
       "",
       "hello",
@@ -353,9 +376,15 @@ TEST(MediaSdp, MalformedSdpIsRefusedAndTheSessionStaysUsable) {
     const int edits = 1 + static_cast<int>(rng() % 6);
     for (int e = 0; e < edits; ++e) {
       switch (rng() % 3) {
-        case 0: s[rng() % s.size()] = static_cast<char>(rng() % 128); break;
-        case 1: s.erase(rng() % s.size(), 1 + rng() % 8); break;
-        default: s.insert(rng() % s.size(), 1, " =:/\r\n0"[rng() % 7]); break;
+        case 0:
+          s[rng() % s.size()] = static_cast<char>(rng() % 128);
+          break;
+        case 1:
+          s.erase(rng() % s.size(), 1 + rng() % 8);
+          break;
+        default:
+          s.insert(rng() % s.size(), 1, " =:/\r\n0"[rng() % 7]);
+          break;
       }
       if (s.empty()) s = "x";
     }

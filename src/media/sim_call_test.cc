@@ -59,10 +59,12 @@ class MediaSimCall : public ::testing::Test {
     s.tag = "media.port" + std::to_string(jack);
     SoftwarePathSettings ps;
     ps.line_rate = rate;
-    auto r = MediaSession::create(loop_, ports_, s, std::make_unique<SoftwarePath>(loop_.clock(), ps));
+    auto r =
+        MediaSession::create(loop_, ports_, s, std::make_unique<SoftwarePath>(loop_.clock(), ps));
     EXPECT_TRUE(r) << r.message();
     sessions_.push_back(std::move(*r));
-    EXPECT_TRUE(backend_->lines()[static_cast<size_t>(jack)]->attach_audio(sessions_.back()->audio_endpoint()));
+    EXPECT_TRUE(backend_->lines()[static_cast<size_t>(jack)]->attach_audio(
+        sessions_.back()->audio_endpoint()));
     return *sessions_.back();
   }
   void connect(MediaSession& a, MediaSession& b) {

@@ -31,7 +31,8 @@ Status SoftwarePath::start(const NegotiatedMedia& media, RtpOutput& out) {
     dtmf_rx_.reset();
   } else if (!dtmf_tx_ || media.event_rate != media_.event_rate || media_.event_pt < 0) {
     dtmf_tx_ = std::make_unique<DtmfSender>(media.event_rate);
-    dtmf_rx_ = std::make_unique<DtmfReceiver>(media.event_rate, [this](const DtmfDigit& d) { on_received_digit(d); });
+    dtmf_rx_ = std::make_unique<DtmfReceiver>(media.event_rate,
+                                              [this](const DtmfDigit& d) { on_received_digit(d); });
   }
   media_ = media;
   media_.tx_key = {};  // the path has no use for keys
@@ -51,7 +52,8 @@ void SoftwarePath::stop() {
 void SoftwarePath::on_rtp(const RtpPacket& p, uint64_t now_ms) {
   if (!started_) return;
   if (static_cast<int>(p.header.pt) == media_.event_pt) {
-    if (dtmf_rx_ && receives(media_.direction)) dtmf_rx_->on_packet(p.header.ssrc, p.header.ts, p.payload, now_ms);
+    if (dtmf_rx_ && receives(media_.direction))
+      dtmf_rx_->on_packet(p.header.ssrc, p.header.ts, p.payload, now_ms);
     return;
   }
   const auto it = std::find_if(media_.receive.begin(), media_.receive.end(),
@@ -61,21 +63,25 @@ void SoftwarePath::on_rtp(const RtpPacket& p, uint64_t now_ms) {
     return;
   }
   if (!receives(media_.direction)) return;
-  if (!jb_ || jb_->codec().id != it->second) jb_ = std::make_unique<JitterBuffer>(settings_.jitter, make_decoder(it->second));
+  if (!jb_ || jb_->codec().id != it->second)
+    jb_ = std::make_unique<JitterBuffer>(settings_.jitter, make_decoder(it->second));
   jb_->push(p, now_ms);
 }
 
 void SoftwarePath::send_dtmf(char digit, int duration_ms) {
   if (!started_) return;
-  const bool queued = dtmf_tx_ ? dtmf_tx_->queue(digit, duration_ms)
-                               : inband_.queue(digit, std::max(duration_ms, DtmfSender::kMinDurationMs));
+  const bool queued = dtmf_tx_
+                          ? dtmf_tx_->queue(digit, duration_ms)
+                          : inband_.queue(digit, std::max(duration_ms, DtmfSender::kMinDurationMs));
   if (queued) ++stats_.dtmf_sent;
 }
 
 void SoftwarePath::on_received_digit(const DtmfDigit& d) {
   if (settings_.play_received_dtmf) {
-    if (!d.ended) earpiece_.play(d.digit);
-    else earpiece_.end_after(std::max(d.duration_ms, kMinEarpieceDigitMs));
+    if (!d.ended)
+      earpiece_.play(d.digit);
+    else
+      earpiece_.end_after(std::max(d.duration_ms, kMinEarpieceDigitMs));
   }
   if (d.ended) ++stats_.dtmf_received;
   if (dtmf_handler_) dtmf_handler_(d);
@@ -124,8 +130,9 @@ void SoftwarePath::on_line_audio(std::span<const int16_t> mic, int rate) {
 }
 
 void SoftwarePath::send_events(uint32_t ticks) {
-  const auto event_ticks = static_cast<int>(static_cast<uint64_t>(ticks) * static_cast<uint64_t>(media_.event_rate) /
-                                            static_cast<uint64_t>(encoder_->info().rtp_clock));
+  const auto event_ticks =
+      static_cast<int>(static_cast<uint64_t>(ticks) * static_cast<uint64_t>(media_.event_rate) /
+                       static_cast<uint64_t>(encoder_->info().rtp_clock));
   for (const auto& p : dtmf_tx_->tick(ts_, event_ticks)) {
     if (!sends(media_.direction) || !out_) continue;
     const auto bytes = encode_telephone_event(p.event);

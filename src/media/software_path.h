@@ -64,8 +64,8 @@ class SoftwarePath final : public MediaPath, public line::AudioEndpoint {
   std::unique_ptr<DtmfSender> dtmf_tx_;
   std::unique_ptr<DtmfReceiver> dtmf_rx_;
   DtmfHandler dtmf_handler_;
-  DtmfTone inband_;      // digits sent in-band
-  DtmfTone earpiece_;    // received digits played to the phone
+  DtmfTone inband_;    // digits sent in-band
+  DtmfTone earpiece_;  // received digits played to the phone
   HalfBandFilter mic_filter_, ear_filter_, inband_filter_, tone_filter_;
   std::vector<int16_t> pending_;  // microphone at the codec's rate, not yet sent
   std::vector<int16_t> scratch_, scratch2_;

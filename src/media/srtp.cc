@@ -30,12 +30,18 @@ bool is_base64(std::string_view s) {
 
 std::string error_text(int err) {
   switch (err) {
-    case EAUTH: return "authentication failed";
-    case EALREADY: return "replayed";
-    case EBADMSG: return "malformed";
-    case ETIMEDOUT: return "sequence number out of range";
-    case ENOSR: return "too many sources";
-    default: return std::strerror(err);
+    case EAUTH:
+      return "authentication failed";
+    case EALREADY:
+      return "replayed";
+    case EBADMSG:
+      return "malformed";
+    case ETIMEDOUT:
+      return "sequence number out of range";
+    case ENOSR:
+      return "too many sources";
+    default:
+      return std::strerror(err);
   }
 }
 
@@ -66,9 +72,12 @@ std::optional<SrtpSuite> parse_srtp_suite(std::string_view name) {
 
 std::string_view srtp_policy_name(SrtpPolicy p) {
   switch (p) {
-    case SrtpPolicy::off: return "off";
-    case SrtpPolicy::optional: return "optional";
-    case SrtpPolicy::mandatory: return "mandatory";
+    case SrtpPolicy::off:
+      return "off";
+    case SrtpPolicy::optional:
+      return "optional";
+    case SrtpPolicy::mandatory:
+      return "mandatory";
   }
   return "?";
 }
@@ -89,8 +98,7 @@ Result<CryptoAttribute> parse_crypto(std::string_view v) {
   // tag SP suite SP key-params [SP session-params]
   CryptoAttribute c;
   const size_t sp1 = v.find(' ');
-  if (sp1 == std::string_view::npos || sp1 == 0 || sp1 > 9)
-    return Status::error("crypto: no tag");
+  if (sp1 == std::string_view::npos || sp1 == 0 || sp1 > 9) return Status::error("crypto: no tag");
   c.tag = 0;
   for (char ch : v.substr(0, sp1)) {
     if (!std::isdigit(static_cast<unsigned char>(ch))) return Status::error("crypto: bad tag");
@@ -100,13 +108,18 @@ Result<CryptoAttribute> parse_crypto(std::string_view v) {
   const size_t sp2 = v.find(' ');
   if (sp2 == std::string_view::npos) return Status::error("crypto: no key");
   const auto suite = parse_srtp_suite(v.substr(0, sp2));
-  if (!suite) return Status::error("crypto: unsupported suite " + std::string(v.substr(0, std::min<size_t>(sp2, 40))));
+  if (!suite)
+    return Status::error("crypto: unsupported suite " +
+                         std::string(v.substr(0, std::min<size_t>(sp2, 40))));
   c.suite = *suite;
   v.remove_prefix(sp2 + 1);
   const size_t sp3 = v.find(' ');
-  if (sp3 != std::string_view::npos) return Status::error("crypto: session parameters not supported");
-  if (v.find(';') != std::string_view::npos) return Status::error("crypto: more than one key not supported");
-  if (v.substr(0, kInline.size()) != kInline) return Status::error("crypto: key method is not inline");
+  if (sp3 != std::string_view::npos)
+    return Status::error("crypto: session parameters not supported");
+  if (v.find(';') != std::string_view::npos)
+    return Status::error("crypto: more than one key not supported");
+  if (v.substr(0, kInline.size()) != kInline)
+    return Status::error("crypto: key method is not inline");
   v.remove_prefix(kInline.size());
   const size_t bar = v.find('|');
   const std::string_view b64 = v.substr(0, bar);
@@ -117,7 +130,8 @@ Result<CryptoAttribute> parse_crypto(std::string_view v) {
     if (rest.find(':') != std::string_view::npos || rest.find('|') != std::string_view::npos)
       return Status::error("crypto: MKI not supported");
   }
-  if (b64.size() != kKeyBase64 || !is_base64(b64)) return Status::error("crypto: key is not 30 bytes of base64");
+  if (b64.size() != kKeyBase64 || !is_base64(b64))
+    return Status::error("crypto: key is not 30 bytes of base64");
   size_t len = c.key.size() + 2;
   uint8_t buf[kSrtpKeyBytes + 2];
   if (base64_decode(b64.data(), b64.size(), buf, &len) != 0 || len != kSrtpKeyBytes)
@@ -170,16 +184,20 @@ SrtpSession::~SrtpSession() {
 Status SrtpSession::run(struct ::srtp*& ctx, bool rtcp, Op op, std::vector<uint8_t>& packet) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     mbuf_rewind(mb_);
-    if (mbuf_write_mem(mb_, packet.data(), packet.size()) != 0) return Status::error("srtp: out of memory");
+    if (mbuf_write_mem(mb_, packet.data(), packet.size()) != 0)
+      return Status::error("srtp: out of memory");
     mb_->pos = 0;
     int err;
-    if (op == Op::protect) err = rtcp ? srtcp_encrypt(ctx, mb_) : srtp_encrypt(ctx, mb_);
-    else err = rtcp ? srtcp_decrypt(ctx, mb_) : srtp_decrypt(ctx, mb_);
+    if (op == Op::protect)
+      err = rtcp ? srtcp_encrypt(ctx, mb_) : srtp_encrypt(ctx, mb_);
+    else
+      err = rtcp ? srtcp_decrypt(ctx, mb_) : srtp_decrypt(ctx, mb_);
     if (err == ENOSR && op == Op::unprotect && attempt == 0) {
       // libre keeps 8 sources per context and adds them before authenticating: forged
       // packets can fill it. Start the receiving context afresh (replay state is lost).
       struct ::srtp* fresh = nullptr;
-      if (alloc(&fresh, suite_, rtcp, rx_key_) != 0) return Status::error("srtp: " + error_text(err));
+      if (alloc(&fresh, suite_, rtcp, rx_key_) != 0)
+        return Status::error("srtp: " + error_text(err));
       mem_deref(ctx);
       ctx = fresh;
       continue;
@@ -191,9 +209,17 @@ Status SrtpSession::run(struct ::srtp*& ctx, bool rtcp, Op op, std::vector<uint8
   return Status::error("srtp: too many sources");
 }
 
-Status SrtpSession::protect_rtp(std::vector<uint8_t>& p) { return run(tx_rtp_, false, Op::protect, p); }
-Status SrtpSession::unprotect_rtp(std::vector<uint8_t>& p) { return run(rx_rtp_, false, Op::unprotect, p); }
-Status SrtpSession::protect_rtcp(std::vector<uint8_t>& p) { return run(tx_rtcp_, true, Op::protect, p); }
-Status SrtpSession::unprotect_rtcp(std::vector<uint8_t>& p) { return run(rx_rtcp_, true, Op::unprotect, p); }
+Status SrtpSession::protect_rtp(std::vector<uint8_t>& p) {
+  return run(tx_rtp_, false, Op::protect, p);
+}
+Status SrtpSession::unprotect_rtp(std::vector<uint8_t>& p) {
+  return run(rx_rtp_, false, Op::unprotect, p);
+}
+Status SrtpSession::protect_rtcp(std::vector<uint8_t>& p) {
+  return run(tx_rtcp_, true, Op::protect, p);
+}
+Status SrtpSession::unprotect_rtcp(std::vector<uint8_t>& p) {
+  return run(rx_rtcp_, true, Op::unprotect, p);
+}
 
 }  // namespace owsip::media

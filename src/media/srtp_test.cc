@@ -16,8 +16,14 @@ std::vector<uint8_t> rtp(uint16_t seq, uint32_t ssrc = 0x11223344) {
 }
 
 std::vector<uint8_t> rtcp_rr(uint32_t ssrc = 0x11223344) {
-  return {0x80, 201, 0, 1, static_cast<uint8_t>(ssrc >> 24), static_cast<uint8_t>(ssrc >> 16),
-          static_cast<uint8_t>(ssrc >> 8), static_cast<uint8_t>(ssrc)};
+  return {0x80,
+          201,
+          0,
+          1,
+          static_cast<uint8_t>(ssrc >> 24),
+          static_cast<uint8_t>(ssrc >> 16),
+          static_cast<uint8_t>(ssrc >> 8),
+          static_cast<uint8_t>(ssrc)};
 }
 
 struct Pair {

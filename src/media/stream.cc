@@ -11,10 +11,14 @@ std::string NetAddress::text() const {
 
 std::string_view direction_name(Direction d) {
   switch (d) {
-    case Direction::inactive: return "inactive";
-    case Direction::recvonly: return "recvonly";
-    case Direction::sendonly: return "sendonly";
-    case Direction::sendrecv: return "sendrecv";
+    case Direction::inactive:
+      return "inactive";
+    case Direction::recvonly:
+      return "recvonly";
+    case Direction::sendonly:
+      return "sendonly";
+    case Direction::sendrecv:
+      return "sendrecv";
   }
   return "?";
 }
@@ -26,15 +30,16 @@ Capabilities Capabilities::software(int line_rate) {
 
 Result<std::vector<CodecId>> parse_codec_list(const std::vector<std::string>& names) {
   static constexpr std::pair<std::string_view, CodecId> kAliases[] = {
-      {"pcmu", CodecId::pcmu}, {"ulaw", CodecId::pcmu}, {"g711u", CodecId::pcmu},
-      {"pcma", CodecId::pcma}, {"alaw", CodecId::pcma}, {"g711a", CodecId::pcma},
+      {"pcmu", CodecId::pcmu}, {"ulaw", CodecId::pcmu},  {"g711u", CodecId::pcmu},
+      {"pcma", CodecId::pcma}, {"alaw", CodecId::pcma},  {"g711a", CodecId::pcma},
       {"g722", CodecId::g722}, {"g.722", CodecId::g722},
   };
   std::vector<CodecId> out;
   for (const auto& n : names) {
     std::optional<CodecId> id;
     for (const auto& [alias, codec] : kAliases)
-      if (n.size() == alias.size() && strncasecmp(n.data(), alias.data(), n.size()) == 0) id = codec;
+      if (n.size() == alias.size() && strncasecmp(n.data(), alias.data(), n.size()) == 0)
+        id = codec;
     if (!id) return Status::error("unknown codec '" + n + "' (known: PCMU, PCMA, G722)");
     bool dup = false;
     for (CodecId c : out) dup |= c == *id;
@@ -45,10 +50,12 @@ Result<std::vector<CodecId>> parse_codec_list(const std::vector<std::string>& na
 
 std::string NegotiatedMedia::describe() const {
   const CodecInfo& c = codec_info(codec);
-  std::string s = std::string(c.name) + "/" + std::to_string(c.rtp_clock) + " pt " + std::to_string(pt) +
-                  ", " + std::to_string(ptime_ms) + " ms";
-  if (event_pt >= 0) s += ", events pt " + std::to_string(event_pt) + "/" + std::to_string(event_rate);
-  else s += ", DTMF in-band";
+  std::string s = std::string(c.name) + "/" + std::to_string(c.rtp_clock) + " pt " +
+                  std::to_string(pt) + ", " + std::to_string(ptime_ms) + " ms";
+  if (event_pt >= 0)
+    s += ", events pt " + std::to_string(event_pt) + "/" + std::to_string(event_rate);
+  else
+    s += ", DTMF in-band";
   s += ", " + std::string(direction_name(direction));
   s += remote_rtp.valid() ? ", to " + remote_rtp.text() : ", no remote address";
   if (srtp) s += ", SRTP " + std::string(srtp_suite_name(*srtp));

@@ -27,8 +27,12 @@ struct NetAddress {
 // From our side: sendonly = we send and do not receive (we hold the peer), recvonly = the peer
 // holds us. Bit 1 = we send, bit 0 = we receive.
 enum class Direction : uint8_t { inactive = 0, recvonly = 1, sendonly = 2, sendrecv = 3 };
-inline bool sends(Direction d) { return static_cast<uint8_t>(d) & 2; }
-inline bool receives(Direction d) { return static_cast<uint8_t>(d) & 1; }
+inline bool sends(Direction d) {
+  return static_cast<uint8_t>(d) & 2;
+}
+inline bool receives(Direction d) {
+  return static_cast<uint8_t>(d) & 1;
+}
 std::string_view direction_name(Direction d);
 
 // What the media paths can do: the codecs, and the telephone-event clock rates accepted.
@@ -49,15 +53,15 @@ struct NegotiatedMedia {
   int pt = 0;                     // with this payload type
   // Every payload type the peer may send us, with its codec (the answer's list).
   std::vector<std::pair<int, CodecId>> receive;
-  int ptime_ms = 20;    // our packet interval (the peer's a=ptime, 10-60 ms)
-  int event_pt = -1;    // telephone-event payload type; -1: DTMF goes in-band
+  int ptime_ms = 20;  // our packet interval (the peer's a=ptime, 10-60 ms)
+  int event_pt = -1;  // telephone-event payload type; -1: DTMF goes in-band
   int event_rate = 8000;
   Direction direction = Direction::sendrecv;
-  NetAddress remote_rtp;   // invalid when the peer holds with c=0.0.0.0
+  NetAddress remote_rtp;  // invalid when the peer holds with c=0.0.0.0
   NetAddress remote_rtcp;
   std::optional<SrtpSuite> srtp;  // set: SRTP with these keys
-  SrtpKey tx_key{};  // secret: never log
-  SrtpKey rx_key{};  // secret: never log
+  SrtpKey tx_key{};               // secret: never log
+  SrtpKey rx_key{};               // secret: never log
   // One line for logs: "PCMU/8000 pt 0, 20 ms, events pt 101, sendrecv, to 1.2.3.4:5, SRTP ..."
   std::string describe() const;
 };

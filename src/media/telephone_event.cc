@@ -27,7 +27,8 @@ bool iequals(std::string_view a, std::string_view b) {
 Result<char> info_digit(std::string_view v) {
   if (v == "10") return '*';
   if (v == "11") return '#';
-  if (v.size() == 1 && dtmf_event_code(v[0])) return static_cast<char>(std::toupper(static_cast<unsigned char>(v[0])));
+  if (v.size() == 1 && dtmf_event_code(v[0]))
+    return static_cast<char>(std::toupper(static_cast<unsigned char>(v[0])));
   return Status::error("not a DTMF digit: '" + std::string(v.substr(0, 16)) + "'");
 }
 }  // namespace
@@ -73,8 +74,12 @@ std::vector<DtmfSender::Packet> DtmfSender::tick(uint32_t ts, int interval_ticks
       if (queue_.empty()) break;
       const Pending next = queue_.front();
       queue_.pop_front();
-      target_ticks_ = static_cast<uint32_t>(next.duration_ms) * static_cast<uint32_t>(clock_) / 1000;
-      current_ = {true, ts, {next.event, false, 10, static_cast<uint16_t>(std::min(interval, target_ticks_))}};
+      target_ticks_ =
+          static_cast<uint32_t>(next.duration_ms) * static_cast<uint32_t>(clock_) / 1000;
+      current_ = {
+          true,
+          ts,
+          {next.event, false, 10, static_cast<uint16_t>(std::min(interval, target_ticks_))}};
       out.push_back(current_);
       current_.marker = false;
       state_ = State::sending;
@@ -140,7 +145,10 @@ void DtmfReceiver::finish() {
   ended_ssrc_ = ssrc_;
   ended_ts_ = ts_;
   ++digits_;
-  const DtmfDigit d{digit_, static_cast<int>(static_cast<uint64_t>(duration_) * 1000 / static_cast<uint64_t>(clock_)), true};
+  const DtmfDigit d{
+      digit_,
+      static_cast<int>(static_cast<uint64_t>(duration_) * 1000 / static_cast<uint64_t>(clock_)),
+      true};
   if (handler_) handler_(d);
 }
 
@@ -152,7 +160,8 @@ Result<DtmfDigit> parse_dtmf_info(std::string_view content_type, std::string_vie
     return DtmfDigit{*d, kDefaultInfoDurationMs, true};
   }
   if (!iequals(type, "application/dtmf-relay"))
-    return Status::error("INFO body type '" + std::string(type.substr(0, 40)) + "' carries no DTMF");
+    return Status::error("INFO body type '" + std::string(type.substr(0, 40)) +
+                         "' carries no DTMF");
   std::optional<char> digit;
   int duration = kDefaultInfoDurationMs;
   while (!body.empty()) {

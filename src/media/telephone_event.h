@@ -26,7 +26,7 @@ namespace owsip::media {
 struct TelephoneEvent {
   uint8_t event = 0;  // 0-9, 10 '*', 11 '#', 12-15 'A'-'D', 16 flash
   bool end = false;
-  uint8_t volume = 10;  // -dBm0, 0..63
+  uint8_t volume = 10;    // -dBm0, 0..63
   uint16_t duration = 0;  // in ticks of the event's clock
   bool operator==(const TelephoneEvent&) const = default;
 };

@@ -81,11 +81,13 @@ class ImpairmentRelay {
         ++leg.dropped;
         continue;
       }
-      if (u(leg.rng) < leg.impair.corrupt && d.size() > 20) d[12 + leg.rng() % (d.size() - 12)] ^= 0x5a;
+      if (u(leg.rng) < leg.impair.corrupt && d.size() > 20)
+        d[12 + leg.rng() % (d.size() - 12)] ^= 0x5a;
       const int copies = u(leg.rng) < leg.impair.duplicate ? 2 : 1;
       if (copies == 2) ++leg.duplicated;
       for (int c = 0; c < copies; ++c) {
-        const uint64_t delay = leg.impair.jitter_ms ? leg.rng() % static_cast<unsigned>(leg.impair.jitter_ms + 1) : 0;
+        const uint64_t delay =
+            leg.impair.jitter_ms ? leg.rng() % static_cast<unsigned>(leg.impair.jitter_ms + 1) : 0;
         queue_.emplace(loop_.clock().now_ms() + delay, Pending{i, d});
       }
       flush();
@@ -146,8 +148,10 @@ class LinePump {
   int rate() const { return rate_; }
   // Earpiece audio from `from_ms` to `to_ms` after start.
   std::span<const int16_t> heard(uint64_t from_ms, uint64_t to_ms) const {
-    const size_t a = std::min(ear_.size(), static_cast<size_t>(from_ms * static_cast<uint64_t>(rate_) / 1000));
-    const size_t b = std::min(ear_.size(), static_cast<size_t>(to_ms * static_cast<uint64_t>(rate_) / 1000));
+    const size_t a =
+        std::min(ear_.size(), static_cast<size_t>(from_ms * static_cast<uint64_t>(rate_) / 1000));
+    const size_t b =
+        std::min(ear_.size(), static_cast<size_t>(to_ms * static_cast<uint64_t>(rate_) / 1000));
     return std::span(ear_).subspan(a, b - a);
   }
   // Mean level of `hz` over the 20 ms earpiece frames in [from, to) ms (frame by frame, so that

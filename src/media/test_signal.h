@@ -14,7 +14,8 @@ inline std::vector<int16_t> sine(double hz, int rate, size_t n, double amplitude
                                  double phase = 0) {
   std::vector<int16_t> v(n);
   for (size_t i = 0; i < n; ++i)
-    v[i] = static_cast<int16_t>(std::lround(amplitude * std::sin(phase + 2 * M_PI * hz * static_cast<double>(i) / rate)));
+    v[i] = static_cast<int16_t>(
+        std::lround(amplitude * std::sin(phase + 2 * M_PI * hz * static_cast<double>(i) / rate)));
   return v;
 }
 

@@ -71,7 +71,9 @@ UdpSocket::~UdpSocket() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-UdpSocket::UdpSocket(UdpSocket&& o) noexcept : fd_(o.fd_), port_(o.port_) { o.fd_ = -1; }
+UdpSocket::UdpSocket(UdpSocket&& o) noexcept : fd_(o.fd_), port_(o.port_) {
+  o.fd_ = -1;
+}
 
 UdpSocket& UdpSocket::operator=(UdpSocket&& o) noexcept {
   if (this != &o) {
@@ -86,7 +88,8 @@ UdpSocket& UdpSocket::operator=(UdpSocket&& o) noexcept {
 ssize_t UdpSocket::receive(std::span<uint8_t> buf, NetAddress& from) {
   sockaddr_storage ss;
   socklen_t len = sizeof ss;
-  const ssize_t n = ::recvfrom(fd_, buf.data(), buf.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&ss), &len);
+  const ssize_t n =
+      ::recvfrom(fd_, buf.data(), buf.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&ss), &len);
   if (n < 0) return -1;
   from = from_sockaddr(ss);
   return n;
@@ -95,7 +98,8 @@ ssize_t UdpSocket::receive(std::span<uint8_t> buf, NetAddress& from) {
 Status UdpSocket::send(std::span<const uint8_t> data, const NetAddress& to) {
   sockaddr_storage ss;
   socklen_t len = 0;
-  if (!to_sockaddr(to.ip, to.port, ss, len)) return Status::error("not a numeric address: '" + to.ip + "'");
+  if (!to_sockaddr(to.ip, to.port, ss, len))
+    return Status::error("not a numeric address: '" + to.ip + "'");
   if (::sendto(fd_, data.data(), data.size(), 0, reinterpret_cast<sockaddr*>(&ss), len) < 0)
     return Status::error("send to " + to.text() + ": " + std::strerror(errno));
   return Status::ok();
