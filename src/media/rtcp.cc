@@ -52,9 +52,9 @@ ReportBlock parse_block(const uint8_t* p) {
   return b;
 }
 
-bool parse_sdes(std::span<const uint8_t> body, unsigned count, std::string& cname) {
+bool parse_sdes(std::span<const uint8_t> body, size_t count, std::string& cname) {
   size_t pos = 0;
-  for (unsigned c = 0; c < count; ++c) {
+  for (size_t c = 0; c < count; ++c) {
     if (pos + 4 > body.size()) return false;
     pos += 4;  // SSRC/CSRC
     for (;;) {
@@ -94,7 +94,7 @@ bool parse_rtcp(std::span<const uint8_t> d, RtcpCompound& out) {
     const uint8_t* h = &d[pos];
     if ((h[0] >> 6) != 2) return false;
     const bool padding = h[0] & 0x20;
-    const unsigned count = h[0] & 0x1f;
+    const size_t count = h[0] & 0x1f;
     const uint8_t pt = h[1];
     const size_t len = (static_cast<size_t>(be16(h + 2)) + 1) * 4;
     if (len > d.size() - pos) return false;
@@ -119,7 +119,7 @@ bool parse_rtcp(std::span<const uint8_t> d, RtcpCompound& out) {
         r.packets = be32(&body[16]);
         r.octets = be32(&body[20]);
       }
-      for (unsigned i = 0; i < count; ++i) r.blocks.push_back(parse_block(&body[info + 24 * i]));
+      for (size_t i = 0; i < count; ++i) r.blocks.push_back(parse_block(&body[info + 24 * i]));
       out.reports.push_back(std::move(r));
     } else if (pt == kSdes) {
       if (!parse_sdes(body, count, out.cname)) return false;

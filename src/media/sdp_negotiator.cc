@@ -87,7 +87,7 @@ SdpNegotiator::~SdpNegotiator() {
 
 Result<std::unique_ptr<SdpNegotiator>> SdpNegotiator::create(Capabilities caps,
                                                              SdpSettings settings,
-                                                             NetAddress local) {
+                                                             const NetAddress& local) {
   std::vector<CodecId> codecs;
   const auto& wanted = settings.codecs.empty() ? caps.codecs : settings.codecs;
   for (CodecId c : wanted)

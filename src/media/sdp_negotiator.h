@@ -40,7 +40,7 @@ class SdpNegotiator {
   // `local`: the address and RTP port written into the SDP (the public one behind NAT); RTCP
   // is the next port. Fails when no codec of `settings.codecs` is in `caps`.
   static Result<std::unique_ptr<SdpNegotiator>> create(Capabilities caps, SdpSettings settings,
-                                                       NetAddress local);
+                                                       const NetAddress& local);
   ~SdpNegotiator();
   SdpNegotiator(const SdpNegotiator&) = delete;
   SdpNegotiator& operator=(const SdpNegotiator&) = delete;
