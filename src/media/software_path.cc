@@ -7,7 +7,22 @@ namespace owsip::media {
 
 namespace {
 constexpr int kMinEarpieceDigitMs = 60;  // a received digit plays at least this long
+
+void add_counters(JitterStats& to, const JitterStats& from) {
+  to.received += from.received;
+  to.played += from.played;
+  to.late += from.late;
+  to.duplicates += from.duplicates;
+  to.reordered += from.reordered;
+  to.dropped += from.dropped;
+  to.resets += from.resets;
+  to.foreign += from.foreign;
+  to.concealed_ms += from.concealed_ms;
+  to.stretched_ms += from.stretched_ms;
+  to.shrunk_ms += from.shrunk_ms;
+  to.max_delay_ms = std::max(to.max_delay_ms, from.max_delay_ms);
 }
+}  // namespace
 
 SoftwarePath::SoftwarePath(const Clock& clock, SoftwarePathSettings settings)
     : clock_(clock), settings_(settings), ts_(static_cast<uint32_t>(std::random_device{}())) {}
@@ -24,7 +39,7 @@ Status SoftwarePath::start(const NegotiatedMedia& media, RtpOutput& out) {
   if (jb_) {
     const bool still = std::any_of(media.receive.begin(), media.receive.end(),
                                    [&](const auto& r) { return r.second == jb_->codec().id; });
-    if (!still || !receives(media.direction)) jb_.reset();
+    if (!still || !receives(media.direction)) replace_buffer(nullptr);
   }
   if (media.event_pt < 0) {
     dtmf_tx_.reset();
@@ -46,7 +61,12 @@ Status SoftwarePath::start(const NegotiatedMedia& media, RtpOutput& out) {
 void SoftwarePath::stop() {
   started_ = false;
   out_ = nullptr;
-  jb_.reset();
+  replace_buffer(nullptr);
+}
+
+void SoftwarePath::replace_buffer(std::unique_ptr<JitterBuffer> jb) {
+  if (jb_) add_counters(retired_, jb_->stats());
+  jb_ = std::move(jb);
 }
 
 void SoftwarePath::on_rtp(const RtpPacket& p, uint64_t now_ms) {
@@ -64,7 +84,7 @@ void SoftwarePath::on_rtp(const RtpPacket& p, uint64_t now_ms) {
   }
   if (!receives(media_.direction)) return;
   if (!jb_ || jb_->codec().id != it->second)
-    jb_ = std::make_unique<JitterBuffer>(settings_.jitter, make_decoder(it->second));
+    replace_buffer(std::make_unique<JitterBuffer>(settings_.jitter, make_decoder(it->second)));
   jb_->push(p, now_ms);
 }
 
@@ -163,7 +183,12 @@ void SoftwarePath::fill_line_audio(std::span<int16_t> ear, int rate) {
 
 PathStats SoftwarePath::stats() const {
   PathStats s = stats_;
-  if (jb_) s.jitter = jb_->stats();
+  s.jitter = retired_;
+  if (!jb_) return s;
+  const JitterStats& j = jb_->stats();
+  add_counters(s.jitter, j);
+  s.jitter.delay_ms = j.delay_ms;
+  s.jitter.target_ms = j.target_ms;
   return s;
 }
 

@@ -49,6 +49,8 @@ class SoftwarePath final : public MediaPath, public line::AudioEndpoint {
 
  private:
   void on_received_digit(const DtmfDigit& d);
+  // Replaces the jitter buffer (another codec, hold), keeping its counters in the statistics.
+  void replace_buffer(std::unique_ptr<JitterBuffer> jb);
   void send_events(uint32_t ticks);
   // `in` at `from` Hz into `out` at `to` Hz (each 8000 or 16000), through `filter`.
   static void convert(std::span<const int16_t> in, int from, std::vector<int16_t>& out, int to,
@@ -73,6 +75,7 @@ class SoftwarePath final : public MediaPath, public line::AudioEndpoint {
   uint32_t ts_;
   bool marker_next_ = true;
   PathStats stats_;
+  JitterStats retired_;  // counters of the buffers replaced so far
 };
 
 }  // namespace owsip::media
