@@ -51,7 +51,8 @@ class MediaPath {
   virtual void on_rtp(const RtpPacket& packet, uint64_t now_ms) = 0;
   // A digit from the phone (or INFO): RFC 4733 events when negotiated, else in-band.
   virtual void send_dtmf(char digit, int duration_ms) = 0;
-  // Digits received as telephone-events: called when one starts and when it ends.
+  // Digits received as telephone-events: called when one starts and when it ends, from inside
+  // on_rtp() or the line's audio callbacks; the handler must not destroy the path.
   virtual void set_dtmf_handler(DtmfHandler handler) = 0;
   virtual PathStats stats() const = 0;
   // The line side of the software path; nullptr for a DSP path.

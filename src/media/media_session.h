@@ -92,6 +92,9 @@ class MediaSession final : private RtpOutput {
   Status set_public_address(const NetAddress& addr);
 
   void send_dtmf(char digit, int duration_ms = 100) { path_->send_dtmf(digit, duration_ms); }
+  // Called when a received digit starts and when it ends (telephone-events; the software path
+  // also plays it to the phone). The handler must not destroy the session: to hang up on a
+  // digit, do it from a zero-delay timer.
   void set_dtmf_handler(MediaPath::DtmfHandler h) { path_->set_dtmf_handler(std::move(h)); }
 
   MediaStats stats() const;
