@@ -12,7 +12,7 @@ SimLine::SimLine(LineSettings settings, TimerQueue& timers, const TimerValues& t
                  std::unique_ptr<Led> led)
     : Line(std::move(settings)),
       hook_(timers, timings, [this](const LineEvent& e) { on_hook_event(e); }),
-      ringer_(timers, *this, this->settings().tones->ring),
+      ringer_(frame_clock_, *this, this->settings().tones->ring),
       led_(std::move(led)),
       tag_("line.sim" + std::to_string(port())) {
   update_led();
@@ -89,6 +89,7 @@ void SimLine::on_digit(char d) {
 
 void SimLine::on_audio(std::span<const int16_t> mic) {
   if (!present()) return;
+  frame_clock_.advance(20);
   if (hook_.off_hook()) {
     dtmf_->feed(mic);
     fax_->feed(mic);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/manual_timer_queue.h"
 #include "core/timer.h"
 #include "core/timer_table.h"
 #include "line/dsp/detectors.h"
@@ -69,6 +70,10 @@ class SimLine final : public Line, private SoftRinger::Output {
   void fill_earpiece(std::span<int16_t> out);
 
   HookClassifier hook_;
+  // Ringing and caller ID run on the phone's frame clock (advanced 20 ms per microphone
+  // frame), as a DSP runs them on its own: a late frame delays the plan instead of cutting
+  // the audio short or closing the acknowledgement window before the phone heard the alert.
+  ManualTimerQueue frame_clock_;
   SoftRinger ringer_;
   std::unique_ptr<Led> led_;
   Sender send_;

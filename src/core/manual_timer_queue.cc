@@ -1,8 +1,8 @@
-#include "fakes/fake_timer_queue.h"
+#include "core/manual_timer_queue.h"
 
-namespace owsip::testing {
+namespace owsip {
 
-TimerQueue::Id FakeTimerQueue::schedule(uint64_t delay_ms, Callback cb) {
+TimerQueue::Id ManualTimerQueue::schedule(uint64_t delay_ms, Callback cb) {
   Id id = next_id_++;
   uint64_t deadline = clock_.now_ms() + delay_ms;
   by_deadline_.emplace(std::make_pair(deadline, id), std::move(cb));
@@ -10,14 +10,14 @@ TimerQueue::Id FakeTimerQueue::schedule(uint64_t delay_ms, Callback cb) {
   return id;
 }
 
-void FakeTimerQueue::cancel(Id id) {
+void ManualTimerQueue::cancel(Id id) {
   auto it = deadline_of_.find(id);
   if (it == deadline_of_.end()) return;
   by_deadline_.erase({it->second, id});
   deadline_of_.erase(it);
 }
 
-int FakeTimerQueue::advance(uint64_t ms) {
+int ManualTimerQueue::advance(uint64_t ms) {
   const uint64_t end = clock_.now_ms() + ms;
   int ran = 0;
   while (!by_deadline_.empty() && by_deadline_.begin()->first.first <= end) {
@@ -31,4 +31,4 @@ int FakeTimerQueue::advance(uint64_t ms) {
   return ran;
 }
 
-}  // namespace owsip::testing
+}  // namespace owsip
