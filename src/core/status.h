@@ -1,6 +1,8 @@
 #pragma once
 // Status and Result: errors are values with a message a user can act on (no exceptions).
 
+#include <cerrno>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <utility>
@@ -45,5 +47,8 @@ class Result {
   std::optional<T> value_;
   Status error_ = Status::ok();
 };
+
+// "what: <strerror(errno)>", for system calls that failed just now.
+inline std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
 
 }  // namespace owsip

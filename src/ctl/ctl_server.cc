@@ -17,8 +17,6 @@ namespace {
 
 constexpr const char* kTag = "ctl";
 
-std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
-
 std::string error_line(const std::string& message) {
   Json r = Json::object();
   r.set("ok", Json::boolean(false)).set("error", Json::str(message));

@@ -19,8 +19,6 @@ constexpr uint64_t kHelloTimeoutMs = 5000;
 // Earpiece frames in a row that a phone failed to take before it counts as not reading.
 constexpr unsigned kMaxSendFailures = 100;
 
-std::string errno_text(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
-
 }  // namespace
 
 Result<std::unique_ptr<LineBackend>> SimBackend::create(BackendContext& ctx) {
@@ -66,7 +64,7 @@ Status SimBackend::listen() {
   struct stat st;
   if (::lstat(path_.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) ::unlink(path_.c_str());
   if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
-    return Status::error(errno_text(("sim_socket " + path_).c_str()));
+    return Status::error(errno_text("sim_socket " + path_));
   if (::listen(listen_fd_, 64) != 0) return Status::error(errno_text("listen"));
   return listen_watch_.watch(listen_fd_, FdWatch::kRead, [this](int) { on_accept(); });
 }
