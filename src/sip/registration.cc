@@ -230,6 +230,13 @@ void Registration::schedule_keepalive() {
   });
 }
 
+void Registration::cancel_activity() {
+  if (in_flight_) sender_.cancel();
+  in_flight_ = false;
+  timer_.cancel();
+  keepalive_timer_.cancel();
+}
+
 void Registration::suspend(std::string reason) {
   switch (status_.state) {
     case RegState::kDisabled:
@@ -239,10 +246,7 @@ void Registration::suspend(std::string reason) {
     default:
       break;
   }
-  if (in_flight_) sender_.cancel();
-  in_flight_ = false;
-  timer_.cancel();
-  keepalive_timer_.cancel();
+  cancel_activity();
   status_.code = 0;
   status_.reason = std::move(reason);
   status_.retry_at_ms = 0;
@@ -259,10 +263,7 @@ void Registration::restart(std::string_view why) {
     default:
       break;
   }
-  if (in_flight_) sender_.cancel();
-  in_flight_ = false;
-  timer_.cancel();
-  keepalive_timer_.cancel();
+  cancel_activity();
   const uint64_t now = timers_.clock().now_ms();
   if (may_hold_binding_ && now < binding_until_ms_ && !last_contact_.host.empty() &&
       std::find(remove_.begin(), remove_.end(), last_contact_) == remove_.end())

@@ -129,6 +129,8 @@ class Registration {
   static uint32_t backoff_s(int consecutive_failures);  // before jitter
 
  private:
+  // Abandons the request in flight and stops the refresh/retry and keep-alive timers.
+  void cancel_activity();
   void send_register();
   void on_result(const RegisterResult& r);
   void on_registered(const RegisterResult& r);
