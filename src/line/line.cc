@@ -1,6 +1,10 @@
 #include "line/line.h"
 
+#include "media/device_path.h"
+
 namespace owsip::line {
+
+std::unique_ptr<media::RtpDevice> Line::open_rtp_device() { return nullptr; }
 
 std::string_view line_feed_name(LineFeed feed) {
   switch (feed) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -12,6 +13,10 @@
 
 #include "line/dsp/caller_id.h"
 #include "line/tone_set.h"
+
+namespace owsip::media {
+class RtpDevice;
+}
 
 namespace owsip::line {
 
@@ -99,6 +104,11 @@ class Line {
   virtual bool attach_audio(AudioEndpoint* endpoint) = 0;
   // The line's audio rate (8000 or 16000), 0 while unknown (no phone attached).
   virtual int audio_rate() const = 0;
+  // Hardware media path: a handle on the line's DSP channel, which encodes, decodes and
+  // exchanges whole RTP packets itself (media/device_path.h), opened for one call and closed
+  // (coder stopped) when the handle is destroyed. Lines without a DSP return nullptr and
+  // carry audio through attach_audio() instead.
+  virtual std::unique_ptr<media::RtpDevice> open_rtp_device();
 
  protected:
   void emit(const LineEvent& e) {
