@@ -102,6 +102,8 @@ std::vector<std::string> cids(const Environment&) { return cid_standards(); }
 std::vector<std::string> contact_types(const Environment&) { return {"sip", "realm"}; }
 std::vector<std::string> sip_transports(const Environment&) { return {"udp", "tcp", "tls"}; }
 std::vector<std::string> srtp_policies(const Environment&) { return {"off", "optional", "mandatory"}; }
+std::vector<std::string> inbound_sources(const Environment&) { return {"registrar", "any"}; }
+std::vector<std::string> inbound_uris(const Environment&) { return {"contact", "user", "any"}; }
 
 // "host", "host:port", "[v6]" or "[v6]:port"; "" when well-formed, else why not.
 std::string check_host_port(const char* what, const std::string& v) {
@@ -234,6 +236,7 @@ const Field<General> kGeneralFields[] = {
     text("ctl_socket", &General::ctl_socket, kOptional, "control socket for owsipctl, ubus and the web UI (JSON lines)"),
     text("ctl_group", &General::ctl_group, kOptional, "group allowed to use the control socket (mode 0660); unset: root only"),
     text("call_log", &General::call_log, kOptional, "call log file, one JSON line per call; empty: no call log"),
+    integer("no_answer_response", &General::no_answer_response, kOptional, 400, 699, "SIP status sent to a caller nobody answered within the ring_timeout timer"),
     integer("call_log_size", &General::call_log_size, kOptional, 4, 65536, "size in KiB at which the call log is rotated (one old file kept as .1)"),
     text("dialplan", &General::dialplan, kOptional, "digit map: a number that completes an alternative is dialled at once, e.g. `[2-9]xxxxxx|0xx.|11[02]`; unset: `#` or the inter-digit pause ends a number", check_digit_map),
     integer("tls_port", &General::tls_port, kOptional, 1, 65535, "SIP over TLS port (used when an account has `transport tls`); must differ from local_port"),
@@ -250,7 +253,7 @@ const Field<Account> kAccountFields[] = {
     text("username", &Account::username, kRequired, "SIP user name"),
     secret("password", &Account::password, kRequired, "SIP password (never logged or printed)"),
     boolean("disabled", &Account::disabled, "1 disables the account"),
-    integer("port", &Account::port, kOptional, -1, 127, "FXS port id this account belongs to; -1 for none"),
+    integer("port", &Account::port, kOptional, -1, 127, "FXS port id this account belongs to: its calls ring that port and it is the port's account for outgoing calls; -1: its calls ring every port"),
     boolean("default", &Account::is_default, "1 makes this the account for calls that name no other"),
     text("registrar", &Account::registrar, kOptional, "where REGISTER goes, host[:port] (IPv6 in brackets); unset: the realm (DNS SRV when no port)", check_registrar),
     choice("transport", &Account::transport, kOptional, sip_transports, "SIP transport to the registrar"),
@@ -261,12 +264,15 @@ const Field<Account> kAccountFields[] = {
     integer("keepalive", &Account::keepalive, kOptional, 0, 3600, "seconds between keep-alives while registered (UDP: CRLF packet for the NAT binding; TCP/TLS: CRLF ping, a lost pong re-registers); 0 = none"),
     text("codecs", &Account::codecs, kOptional, "codecs in order of preference, e.g. `G722 PCMA PCMU`; unset: all the line can do (PCMU PCMA G722; G722 first on a wideband line)", check_codecs),
     choice("srtp", &Account::srtp, kOptional, srtp_policies, "SRTP (SDES keys): `off`; `optional` encrypts when the peer agrees; `mandatory` refuses calls without it (488)"),
+    choice("inbound_source", &Account::inbound_source, kOptional, inbound_sources, "ghost-call protection: `registrar` rings a phone only for INVITEs from this account's registrar or outbound proxy (address and port, or the connection owsip opened); `any` accepts them from anywhere (direct IP calls)"),
+    choice("inbound_uri", &Account::inbound_uri, kOptional, inbound_uris, "ghost-call protection: `contact` rings only when the Request-URI carries the random contact user owsip registered; `user` also accepts the account's username (providers that rewrite the Request-URI); `any` accepts any"),
 };
 
 const Field<Port> kPortFields[] = {
     integer("id", &Port::id, kOptional, 0, 127, "the physical FXS port this section describes"),
     boolean("noring", &Port::noring, "1: the phone on this port never rings"),
     boolean("nodial", &Port::nodial, "1: this port may not dial out"),
+    boolean("callwaiting", &Port::callwaiting, "0 turns call waiting off: a call for this port while it is in a call gets 486 Busy Here"),
     text("led", &Port::led, kOptional, "sysfs LED of the port (name under /sys/class/leds)"),
 };
 

@@ -28,6 +28,7 @@ struct General {
   std::string ctl_group;                           // group given access to it; empty: none
   std::string call_log = "/tmp/owsip-calls.jsonl";  // call records; empty: none
   int call_log_size = 256;                         // KiB before rotation
+  int no_answer_response = 480;  // SIP status for an incoming call nobody answered
   std::string dialplan;  // digit map (config/digit_map.h); empty: '#' or the pause ends a number
   int tls_port = 5061;                                   // SIP over TLS listens here
   std::string tls_ca_file = "/etc/ssl/certs/ca-certificates.crt";  // CAs trusted for TLS
@@ -57,6 +58,11 @@ struct Account {
   int keepalive = 25;        // seconds between keep-alives while registered; 0 = none
   std::string codecs;        // preference, e.g. "G722 PCMA PCMU"; empty = the line's own order
   std::string srtp = "off";  // off | optional | mandatory
+  // Ghost-call protection: where an INVITE may come from (registrar: this account's registrar
+  // or outbound proxy; any) and what its Request-URI must carry (contact: the random contact
+  // user owsip registered; user: that or the account's username; any).
+  std::string inbound_source = "registrar";
+  std::string inbound_uri = "contact";
   bool operator==(const Account&) const = default;
 };
 
@@ -66,6 +72,7 @@ struct Port {
   int id = 0;
   bool noring = false;
   bool nodial = false;
+  bool callwaiting = true;  // a second call during a call waits (tone); 0: the caller gets 486
   std::string led;  // sysfs LED name, e.g. soc:green:fxs1
   bool operator==(const Port&) const = default;
 };

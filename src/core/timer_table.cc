@@ -16,6 +16,8 @@ constexpr TimerDef kTimers[] = {
     {"pulse_interdigit", 300, 150, 1000, "off-hook pause after the last pulse that ends a pulse digit"},
     {"dial_tone_timeout", 15000, 3000, 120000, "dial tone without a first digit before the port gives up (congestion)"},
     {"interdigit", 4000, 1000, 30000, "pause after a digit that ends the number"},
+    {"ring_timeout", 60000, 5000, 600000, "an incoming call nobody answers is refused after this (general.no_answer_response)"},
+    {"recall", 30000, 5000, 300000, "ringing of a port hung up with a call on hold before that call is ended"},
     {"off_hook_warning", 30000, 5000, 300000, "congestion or busy tone before the port falls silent and waits for on-hook"},
 };
 

@@ -1,13 +1,17 @@
 #pragma once
-// The seam between a port's state machine and the SIP call layer. The port asks CallControl to
-// place a call and holds the Call; the call layer reports progress through CallObserver. The
-// call layer owns signalling and media: it attaches the far end's audio to the Line (software
-// path) or programs the DSP (hardware path). Tests use a fake (tests/fakes/fake_call_control.h).
+// The seam between the ports' state machines and the call layers (SIP, and internal calls
+// between two ports). Outgoing: a port asks CallControl to place a call and holds the Call; the
+// call layer reports progress through CallObserver. Incoming: the call layer offers an
+// IncomingCall to an IncomingCallSink (the switchboard), which rings ports; the port that goes
+// off hook answers it and holds the Call from then on. The call layer owns signalling and
+// media: it attaches the far end's audio to the Line (software path) or programs the DSP
+// (hardware path). Tests use fakes (tests/fakes/fake_call_control.h).
 
 #include <memory>
 #include <string>
 
 #include "core/status.h"
+#include "line/dsp/caller_id.h"
 #include "line/line.h"
 #include "phone/dial_plan.h"
 
@@ -37,7 +41,38 @@ class Call {
   virtual ~Call() = default;
   // A digit pressed during the call: RFC 4733 event or in-band, as negotiated.
   virtual void send_dtmf(char digit) = 0;
+  // Hold (re-INVITE sendonly, the line's audio detached) or resume (sendrecv, attached again).
+  virtual void hold(bool on) = 0;
   virtual std::string describe() const = 0;
+};
+
+// A call coming in, offered to ports until one answers it or it goes away. Owned by the call
+// layer; valid until the sink's withdraw() or until answer()/reject() returned.
+class IncomingCall {
+ public:
+  virtual ~IncomingCall() = default;
+  // Who calls (number and name; the time is filled in by the switchboard).
+  virtual const line::dsp::CallerId& caller() const = 0;
+  virtual std::string describe() const = 0;
+  // Answers on `port`, whose `line` carries the audio: on success the call is connected and
+  // the returned Call belongs to the port (destroying it hangs up); events go to `observer`.
+  virtual Result<std::unique_ptr<Call>> answer(int port, line::Line& line,
+                                               CallObserver& observer) = 0;
+  // Refuses the call with a SIP status (ring timeout, nobody can take it).
+  virtual void reject(int code) = 0;
+};
+
+// Where a call layer hands incoming calls (the switchboard).
+class IncomingCallSink {
+ public:
+  virtual ~IncomingCallSink() = default;
+  // A new call for `account` (its section name; empty for an internal call to `port`).
+  // Returns 0 when some port rings or signals a waiting call (the caller should hear
+  // ringing), else the SIP status to refuse the call with (486, 480).
+  virtual int offer(IncomingCall& call, const std::string& account, int port) = 0;
+  // The caller gave up (CANCEL) or the call layer ended the call: ports stop ringing it and
+  // never touch it again.
+  virtual void withdraw(IncomingCall& call) = 0;
 };
 
 class CallControl {

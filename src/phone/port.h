@@ -1,14 +1,23 @@
 #pragma once
-// One FXS port's telephony behaviour, as a declared state machine (fsm.h) over a Line:
-// off-hook gives dial tone, the first digit stops it, digits are collected until the dial plan
-// says the number is complete ('#', the inter-digit timeout, a unique contact code, a digit-map
-// match), and the number is routed. Tones end in silence after the off-hook
-// warning time. A `nodial` port hears congestion instead of dial tone.
+// One FXS port's telephony behaviour, as a declared state machine (fsm.h) over a Line.
 //
-// A complete number is placed through CallControl: CALLING, then RINGBACK (180, local ringback
-// tone) or EARLY_MEDIA (183 with media), CONNECTED; 486/600 give busy tone, other failures
-// congestion; the far end's BYE gives busy tone; on-hook ends the call (CANCEL or BYE).
-// Incoming calls and call waiting join this table with the SIP call layer.
+// Outgoing: off-hook gives dial tone, the first digit stops it, digits are collected until the
+// dial plan says the number is complete ('#', the inter-digit timeout, a unique contact code,
+// a digit-map match), and the number is placed through CallControl: CALLING, then RINGBACK
+// (180, local ringback tone) or EARLY_MEDIA (183 with media), CONNECTED; 486/600 give busy
+// tone, other failures congestion; the far end's BYE gives busy tone; on-hook ends the call
+// (CANCEL or BYE). Tones end in silence after the off-hook warning time. A `nodial` port hears
+// congestion instead of dial tone.
+//
+// Incoming: the switchboard offers a call; an idle port RINGS (caller ID per the port's
+// standard) and answers it when the handset is lifted. A port in a call with call waiting on
+// takes a second call as WAITING (call-waiting tone and off-hook caller ID in the talk path);
+// a hook flash puts the current call on hold and answers the waiting one (TWO_CALLS), and each
+// further flash swaps the two. Hanging up with a call on hold rings the port again (RECALL);
+// lifting the handset resumes that call. Hanging up while a call waits rings the port with it.
+//
+// The port holds at most two call legs: the active one and the other (held). Each leg has its
+// own observer, so the far end of the held call hanging up is told apart from the active one.
 
 #include <functional>
 #include <memory>
@@ -35,6 +44,11 @@ enum class PortState : uint8_t {
   early_media,  // 183 with SDP: the far end's audio
   connected,
   busy,         // 486/600, or the far end hung up
+  ringing,      // an incoming call rings the phone
+  waiting,      // in a call, and a second call waits (call-waiting tone)
+  two_calls,    // one call active, the other on hold; flash swaps them
+  holding,      // off hook with only a held call (its active partner hung up); flash resumes
+  recall,       // hung up with a call on hold: the phone rings to bring it back
 };
 enum class PortEvent : uint8_t {
   off_hook,
@@ -47,16 +61,34 @@ enum class PortEvent : uint8_t {
   answered,
   busy,           // 486 Busy Here / 600 Busy Everywhere
   failed,         // any other failure
-  remote_hangup,  // BYE from the far end
+  remote_hangup,  // BYE from the far end of the active call
+  incoming,       // the switchboard offers a call
+  withdrawn,      // the offered call went away (caller hung up, answered elsewhere)
+  held_hangup,    // the far end of the held call hung up
 };
 
 std::string_view port_event_name(PortEvent e);
 
 struct PortOptions {
   bool nodial = false;
+  bool callwaiting = true;
 };
 
-class Port : private CallObserver {
+class Port;
+
+// What a port asks of the switchboard that offered it a call.
+class CallDesk {
+ public:
+  virtual ~CallDesk() = default;
+  // `port` answers `call`: the other ports stop ringing it.
+  virtual Result<std::unique_ptr<Call>> take(Port& port, IncomingCall& call,
+                                             CallObserver& observer) = 0;
+  // `port` no longer offers `call` (it hung up on a waiting call it did not want...): when no
+  // port offers it any more, the switchboard refuses it.
+  virtual void release(Port& port, IncomingCall& call) = 0;
+};
+
+class Port {
  public:
   // Called when the dial plan says dial and no CallControl is set; returns false when the
   // number cannot be placed (congestion).
@@ -64,30 +96,59 @@ class Port : private CallObserver {
 
   Port(line::Line& line, PortOptions options, TimerQueue& timers, const TimerValues& timer_values);
   ~Port();
+  Port(const Port&) = delete;
+  Port& operator=(const Port&) = delete;
 
   void on_line_event(const line::LineEvent& e);
   void set_router(Router r) { router_ = std::move(r); }
   // Where calls are placed; not owned, must outlive the port (or be reset to nullptr first).
   void set_call_control(CallControl* c) { calls_ = c; }
-  const Call* call() const { return call_.get(); }
+  // Where offered calls are answered; not owned, must outlive the port (or be reset first).
+  void set_call_desk(CallDesk* d) { desk_ = d; }
+  // The active call, if any.
+  const Call* call() const { return legs_[active_].call.get(); }
+  // The held call (two_calls, holding, recall), if any.
+  const Call* held_call() const { return legs_[1 - active_].call.get(); }
+  // The call ringing the phone or waiting, if any.
+  const IncomingCall* offered() const { return offered_; }
   // The plan that decides when a number is complete and where it goes; nullptr: '#' or the
   // inter-digit pause ends a number, which then has no route. Not owned; must outlive the port.
   void set_dial_plan(const DialPlan* plan) { plan_ = plan; }
   void set_options(PortOptions o) { options_ = o; }
+  const PortOptions& options() const { return options_; }
   void set_timer_values(const TimerValues& v) { fsm_.set_timer_values(v); }
   // Told of every state change (for the control interface's watch).
   void set_state_observer(std::function<void(PortState, PortState)> o) {
     fsm_.set_observer(std::move(o));
   }
 
+  // The switchboard offers `call` (with caller ID `cid`): true when the port rings (idle, on
+  // hook, a phone attached) or signals it as waiting (in a call, call waiting on, no second
+  // call). The port keeps the pointer until withdraw() or until it answers.
+  bool offer(IncomingCall& call, const line::dsp::CallerId& cid);
+  void withdraw(IncomingCall& call);
+  // Ends whatever the port is doing as if the phone had hung up (control interface `hangup`).
+  void hang_up();
+
   PortState state() const { return fsm_.state(); }
   std::string_view state_name() const { return fsm_.state_name(); }
   const std::string& number() const { return number_; }
   int id() const { return line_.port(); }
   line::Line& line() { return line_; }
+  const line::Line& line() const { return line_; }
 
  private:
   friend struct PortTable;
+  // One call leg and the observer its call layer reports to.
+  struct Leg final : CallObserver {
+    Port* port = nullptr;
+    int index = 0;
+    std::unique_ptr<Call> call;
+    void on_call_progress(int code, bool early_media) override;
+    void on_call_answered() override;
+    void on_call_ended(const CallEnd& end) override;
+  };
+
   // on-enter actions
   void enter_idle();
   void enter_dial_tone();
@@ -98,6 +159,11 @@ class Port : private CallObserver {
   void enter_ringback();
   void enter_talking();
   void enter_busy();
+  void enter_ringing();
+  void enter_waiting();
+  void enter_two_calls();
+  void enter_holding();
+  void enter_recall();
   // actions
   void idle_event(PortEvent e, char arg);
   void dial_tone_event(PortEvent e, char arg);
@@ -105,12 +171,22 @@ class Port : private CallObserver {
   void waiting_for_on_hook_event(PortEvent e, char arg);
   void call_setup_event(PortEvent e, char arg);
   void connected_event(PortEvent e, char arg);
+  void ringing_event(PortEvent e, char arg);
+  void waiting_event(PortEvent e, char arg);
+  void two_calls_event(PortEvent e, char arg);
+  void holding_event(PortEvent e, char arg);
+  void recall_event(PortEvent e, char arg);
 
-  // CallObserver
-  void on_call_progress(int code, bool early_media) override;
-  void on_call_answered() override;
-  void on_call_ended(const CallEnd& end) override;
+  void leg_ended(const Leg& leg, const CallEnd& end);
   void place(const DialTarget& target);
+  // Answers the offered call into the leg that is not active and makes it the active one.
+  bool answer_offered();
+  // Gives up the offered call (the switchboard may still ring it elsewhere).
+  void release_offered();
+  // On-hook: ends the active call, then rings for a held call or a waiting one.
+  void hang_up_active();
+  Leg& active() { return legs_[active_]; }
+  Leg& other() { return legs_[1 - active_]; }
 
   // Asks the plan about the keys so far; dials, refuses or waits for more.
   void evaluate(bool finished);
@@ -120,7 +196,11 @@ class Port : private CallObserver {
   Router router_;
   const DialPlan* plan_ = nullptr;
   CallControl* calls_ = nullptr;
-  std::unique_ptr<Call> call_;
+  CallDesk* desk_ = nullptr;
+  Leg legs_[2];
+  int active_ = 0;
+  IncomingCall* offered_ = nullptr;
+  line::dsp::CallerId offered_cid_;
   std::string number_;
   Fsm<Port, PortState, PortEvent> fsm_;
 };

@@ -1,13 +1,21 @@
-// Scenario tests of the port state machine: scripts in tests/data/scenarios/*.scn drive a port
-// over a fake line, a fake far end and a fake clock, one command per line:
+// Scenario tests of the port state machines: scripts in tests/data/scenarios/*.scn drive two
+// ports (port 0 and port 1) joined by a switchboard over fake lines, a fake far end and a fake
+// clock, one command per line. A command acts on port 0 unless it starts with `p1`.
 //
 //   offhook | onhook | flash | dial DIGITS | wait MS        the phone and the clock
-//   peer 180 | peer 183 | peer 200 | peer 486 | peer bye    the far end
+//   option callwaiting 0|1                                   the port's options
+//   peer 180 | peer 183 | peer 200 | peer 486 | peer bye    the far end of the newest call
+//   peer cN bye                                              ... of call N (1, 2, ... in order)
+//   incoming NUMBER [NAME] | peer cancel                     a SIP call for the account comes, goes
 //   expect tone KIND | expect silence | expect state NAME   what the phone hears, the port state
-//   expect invite TARGET | expect cancel | expect bye | expect dtmf D | expect no-signalling
+//   expect ring [NUMBER] | expect no-ring | expect cid NUMBER  the bell, off-hook caller ID
+//   expect invite TARGET | expect cancel | expect bye | expect dtmf D | expect hold |
+//   expect resume | expect answer portN | expect reject CODE | expect refuse CODE |
+//   expect no-signalling                                     what the far end saw
 //
-// `expect invite/cancel/bye/dtmf` consume the far end's log in order; a scenario fails at the
-// first line that does not hold, naming the file and line.
+// `expect` of signalling consumes the far end's log in order; a scenario fails at the first
+// line that does not hold, naming the file and line. '#' starts a comment, so '#' is dialled
+// as `dial hash`.
 
 #include <gtest/gtest.h>
 
@@ -22,6 +30,7 @@
 #include "fakes/fake_line.h"
 #include "fakes/fake_timer_queue.h"
 #include "phone/port.h"
+#include "phone/switchboard.h"
 
 namespace owsip::phone {
 namespace {
@@ -40,31 +49,66 @@ class Scenario {
   Scenario()
       : config_(config::load_telephony_text(kConfig, "t", {{"sim"}, {"germany"}}).config.value()),
         plan_(config_),
-        port_(line_, {}, queue_, timers_) {
-    port_.set_dial_plan(&plan_);
-    port_.set_call_control(&calls_);
-    line_.set_event_handler([this](const line::LineEvent& e) { port_.on_line_event(e); });
+        board_(queue_) {
+    board_.set_config(config_);
+    board_.set_network(&calls_);
+    for (int i = 0; i < 2; ++i) {
+      ports_[i] = std::make_unique<Port>(lines_[i], PortOptions{}, queue_, timers_);
+      ports_[i]->set_dial_plan(&plan_);
+      board_.add_port(*ports_[i]);
+      Port* port = ports_[i].get();
+      lines_[i].set_event_handler([port](const line::LineEvent& e) { port->on_line_event(e); });
+    }
+  }
+  ~Scenario() {
+    for (auto& p : ports_) board_.remove_port(*p);
   }
 
   // Runs one line; returns "" or what went wrong.
-  std::string step(const std::string& line) {
-    std::istringstream in(line);
+  std::string step(const std::string& text) {
+    std::istringstream in(text);
     std::string cmd, a, b;
-    in >> cmd >> a >> b;
-    if (cmd == "offhook") return line_.inject(line::LineEvent::hook(true)), "";
-    if (cmd == "onhook") return line_.inject(line::LineEvent::hook(false)), "";
-    if (cmd == "flash") return line_.inject(line::LineEvent::flash_event()), "";
+    in >> cmd;
+    int p = 0;
+    if (cmd == "p0" || cmd == "p1") {
+      p = cmd[1] - '0';
+      in >> cmd;
+    }
+    in >> a >> b;
+    testing::FakeLine& line = lines_[p];
+    Port& port = *ports_[p];
+    if (cmd == "offhook") return line.inject(line::LineEvent::hook(true)), "";
+    if (cmd == "onhook") return line.inject(line::LineEvent::hook(false)), "";
+    if (cmd == "flash") return line.inject(line::LineEvent::flash_event()), "";
     if (cmd == "dial") {
-      for (char d : a) line_.inject(line::LineEvent::digit_event(d, false));
+      if (a == "hash") a = "#";
+      for (char d : a) line.inject(line::LineEvent::digit_event(d, false));
       return "";
     }
     if (cmd == "wait") return queue_.advance(std::stoul(a)), "";
+    if (cmd == "option" && a == "callwaiting") {
+      PortOptions o = port.options();
+      o.callwaiting = b == "1";
+      port.set_options(o);
+      return "";
+    }
+    if (cmd == "incoming") return calls_.incoming(board_, a, b, "home"), "";
+    if (cmd == "peer" && a == "cancel")
+      return calls_.cancel_incoming(board_) ? "" : "no incoming call to cancel";
+    if (cmd == "peer" && a.size() > 1 && a[0] == 'c')
+      return calls_.peer(b, std::stoi(a.substr(1))) ? "" : "no call " + a;
     if (cmd == "peer") return calls_.peer(a) ? "" : "no call for the peer to act on";
     if (cmd != "expect") return "unknown command '" + cmd + "'";
-    if (a == "tone") return line_.tone == b ? "" : "hears '" + line_.tone + "', not " + b;
-    if (a == "silence") return line_.tone.empty() ? "" : "hears " + line_.tone;
+    if (a == "tone") return line.tone == b ? "" : "hears '" + line.tone + "', not " + b;
+    if (a == "silence") return line.tone.empty() ? "" : "hears " + line.tone;
     if (a == "state")
-      return port_.state_name() == b ? "" : "state is " + std::string(port_.state_name());
+      return port.state_name() == b ? "" : "state is " + std::string(port.state_name());
+    if (a == "ring") {
+      if (!line.ringing()) return "the phone does not ring";
+      return b.empty() || line.ring_cid == b ? "" : "rings with caller ID '" + line.ring_cid + "'";
+    }
+    if (a == "no-ring") return line.ringing() ? "the phone rings" : "";
+    if (a == "cid") return line.offhook_cid == b ? "" : "off-hook caller ID is '" + line.offhook_cid + "'";
     if (a == "no-signalling")
       return next_ == calls_.log.size() ? "" : "unexpected '" + calls_.log[next_] + "'";
     std::string want = a + (b.empty() ? "" : " " + b);
@@ -78,9 +122,10 @@ class Scenario {
   TimerValues timers_;
   config::Telephony config_;
   DialPlan plan_;
-  testing::FakeLine line_{0};
+  testing::FakeLine lines_[2] = {testing::FakeLine{0}, testing::FakeLine{1}};
   testing::FakeCallControl calls_;
-  Port port_;
+  Switchboard board_;
+  std::unique_ptr<Port> ports_[2];
   size_t next_ = 0;
 };
 

@@ -36,6 +36,10 @@ bool same_registration(const config::Account& a, const config::Account& b) {
   config::Account x = a;
   x.port = b.port;
   x.is_default = b.is_default;
+  x.inbound_source = b.inbound_source;  // checked per INVITE by the call layer
+  x.inbound_uri = b.inbound_uri;
+  x.codecs = b.codecs;  // media settings are read per call
+  x.srtp = b.srtp;
   return x == b;
 }
 

@@ -24,7 +24,8 @@ Result<RegisterTarget> make_register_target(const config::Account& account,
                                             const config::General& general);
 
 // True when `a` and `b` register the same way: they differ at most in what the SIP layer does
-// not use (the FXS port, the default flag), so a reload need not re-register.
+// not use for registering (the FXS port, the default flag, the inbound filter, codecs, SRTP),
+// so a reload need not re-register.
 bool same_registration(const config::Account& a, const config::Account& b);
 
 class Account {

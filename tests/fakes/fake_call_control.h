@@ -1,7 +1,10 @@
 #pragma once
-// A CallControl that records what the port asks for ("invite 5551234@home", "dtmf 5",
-// "cancel", "bye") and lets a test play the far end ("peer 180", "peer 200", "peer bye").
+// A call layer for tests: records what the ports ask for ("invite 5551234@home", "dtmf 5",
+// "hold", "resume", "cancel", "bye", "answer port0", "reject 480", "refuse 486") and lets a
+// test play the far end: progress and answers of outgoing calls, BYE of any call, and new
+// incoming calls offered to a sink (the switchboard) that the caller may cancel.
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,21 +17,58 @@ class FakeCallControl final : public phone::CallControl {
  public:
   class FakeCall final : public phone::Call {
    public:
-    FakeCall(FakeCallControl& owner, std::string target) : owner_(owner), target_(std::move(target)) {}
+    FakeCall(FakeCallControl& owner, std::string target, int id)
+        : owner_(owner), target_(std::move(target)), id_(id) {
+      owner_.live_.push_back(this);
+    }
     ~FakeCall() override {
       if (!ended_) owner_.log.push_back(answered_ ? "bye" : "cancel");
-      if (owner_.current_ == this) owner_.current_ = nullptr;
+      owner_.live_.erase(std::remove(owner_.live_.begin(), owner_.live_.end(), this),
+                         owner_.live_.end());
     }
     void send_dtmf(char d) override { owner_.log.push_back(std::string("dtmf ") + d); }
+    void hold(bool on) override { owner_.log.push_back(on ? "hold" : "resume"); }
     std::string describe() const override { return target_; }
+    int id() const { return id_; }
 
    private:
     friend class FakeCallControl;
     FakeCallControl& owner_;
     std::string target_;
+    int id_;
     phone::CallObserver* observer_ = nullptr;
     bool answered_ = false;
     bool ended_ = false;
+  };
+
+  class FakeIncoming final : public phone::IncomingCall {
+   public:
+    FakeIncoming(FakeCallControl& owner, std::string number, std::string name)
+        : owner_(owner) {
+      cid_.number = std::move(number);
+      cid_.name = std::move(name);
+    }
+    const line::dsp::CallerId& caller() const override { return cid_; }
+    std::string describe() const override { return "call from " + cid_.number; }
+    Result<std::unique_ptr<phone::Call>> answer(int port, line::Line&,
+                                                phone::CallObserver& observer) override {
+      owner_.log.push_back("answer port" + std::to_string(port));
+      done_ = true;
+      auto call = std::make_unique<FakeCall>(owner_, cid_.number, ++owner_.next_id_);
+      call->observer_ = &observer;
+      call->answered_ = true;
+      return std::unique_ptr<phone::Call>(std::move(call));
+    }
+    void reject(int code) override {
+      owner_.log.push_back("reject " + std::to_string(code));
+      done_ = true;
+    }
+    bool done() const { return done_; }
+
+   private:
+    FakeCallControl& owner_;
+    line::dsp::CallerId cid_;
+    bool done_ = false;
   };
 
   Result<std::unique_ptr<phone::Call>> place(int, const phone::DialTarget& t, line::Line&,
@@ -41,40 +81,64 @@ class FakeCallControl final : public phone::CallControl {
       refuse_next = false;
       return Status::error("refused by the test");
     }
-    auto call = std::make_unique<FakeCall>(*this, what);
+    auto call = std::make_unique<FakeCall>(*this, what, ++next_id_);
     call->observer_ = &observer;
-    current_ = call.get();
     return std::unique_ptr<phone::Call>(std::move(call));
   }
 
-  // The far end: "180", "183" (early media), "200", any failure code, or "bye".
-  // Returns false when there is no call to act on.
-  bool peer(const std::string& what) {
-    if (!current_) return false;
-    FakeCall& c = *current_;
+  // The far end of call `id` (0: the newest live call): "180", "183" (early media), "200",
+  // any failure code, or "bye". Returns false when there is no such call.
+  bool peer(const std::string& what, int id = 0) {
+    FakeCall* c = nullptr;
+    for (FakeCall* l : live_)
+      if (id == 0 || l->id() == id) c = l;
+    if (!c) return false;
     if (what == "bye") {
-      c.ended_ = true;
-      c.observer_->on_call_ended({0, "remote BYE", true});
+      c->ended_ = true;
+      c->observer_->on_call_ended({0, "remote BYE", true});
       return true;
     }
     const int code = std::stoi(what);
     if (code < 200) {
-      c.observer_->on_call_progress(code, code == 183);
+      c->observer_->on_call_progress(code, code == 183);
     } else if (code < 300) {
-      c.answered_ = true;
-      c.observer_->on_call_answered();
+      c->answered_ = true;
+      c->observer_->on_call_answered();
     } else {
-      c.ended_ = true;
-      c.observer_->on_call_ended({code, "failure " + what, false});
+      c->ended_ = true;
+      c->observer_->on_call_ended({code, "failure " + what, false});
     }
     return true;
+  }
+
+  // A new call from `number` for `account`, offered to `sink`.
+  void incoming(phone::IncomingCallSink& sink, const std::string& number,
+                const std::string& name, const std::string& account) {
+    incoming_.push_back(std::make_unique<FakeIncoming>(*this, number, name));
+    if (int code = sink.offer(*incoming_.back(), account, -1); code != 0) {
+      log.push_back("refuse " + std::to_string(code));
+      incoming_.back().reset();
+    }
+  }
+  // The newest incoming call that is still offered gives up (CANCEL). False when none.
+  bool cancel_incoming(phone::IncomingCallSink& sink) {
+    for (auto it = incoming_.rbegin(); it != incoming_.rend(); ++it) {
+      if (*it && !(*it)->done()) {
+        sink.withdraw(**it);
+        it->reset();
+        return true;
+      }
+    }
+    return false;
   }
 
   std::vector<std::string> log;
   bool refuse_next = false;
 
  private:
-  FakeCall* current_ = nullptr;
+  std::vector<FakeCall*> live_;
+  std::vector<std::unique_ptr<FakeIncoming>> incoming_;
+  int next_id_ = 0;
 };
 
 }  // namespace owsip::testing

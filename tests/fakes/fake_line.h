@@ -15,7 +15,10 @@ class FakeLine final : public line::Line {
       : Line(make_settings(port, tones)) {}
 
   void inject(const line::LineEvent& e) {
-    if (e.kind == line::LineEvent::Kind::off_hook) off_hook_ = true;
+    if (e.kind == line::LineEvent::Kind::off_hook) {
+      off_hook_ = true;
+      ringing_ = false;  // the bell stops when the handset is lifted
+    }
     if (e.kind == line::LineEvent::Kind::on_hook) off_hook_ = false;
     emit(e);
   }
@@ -24,6 +27,7 @@ class FakeLine final : public line::Line {
   bool present() const override { return true; }
   void ring(const std::optional<line::dsp::CallerId>& cid) override {
     ringing_ = true;
+    ring_cid = cid ? cid->number : "";
     commands.push_back(cid ? "ring cid=" + cid->number : "ring");
   }
   void stop_ring() override {
@@ -40,6 +44,7 @@ class FakeLine final : public line::Line {
     commands.push_back("stop_tone");
   }
   void send_offhook_cid(const line::dsp::CallerId& cid) override {
+    offhook_cid = cid.number;
     commands.push_back("offhook_cid " + cid.number);
   }
   void set_feed(line::LineFeed f) override {
@@ -54,6 +59,8 @@ class FakeLine final : public line::Line {
   int audio_rate() const override { return 8000; }
 
   line::AudioEndpoint* audio = nullptr;
+  std::string ring_cid;     // number of the last ring's caller ID
+  std::string offhook_cid;  // number of the last off-hook caller ID
 
   std::vector<std::string> commands;
   std::string tone;  // the tone playing now; empty: silence

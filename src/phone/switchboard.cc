@@ -1,0 +1,143 @@
+#include "phone/switchboard.h"
+
+#include <algorithm>
+#include <ctime>
+
+#include "core/log.h"
+#include "phone/local_call.h"
+
+namespace owsip::phone {
+namespace {
+constexpr const char* kTag = "phone.switchboard";
+
+// Caller ID carries the local date and time of the call (month, day, hour, minute).
+line::dsp::CallerId with_local_time(line::dsp::CallerId cid) {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  if (localtime_r(&now, &tm)) {
+    cid.month = static_cast<uint8_t>(tm.tm_mon + 1);
+    cid.day = static_cast<uint8_t>(tm.tm_mday);
+    cid.hour = static_cast<uint8_t>(tm.tm_hour);
+    cid.minute = static_cast<uint8_t>(tm.tm_min);
+  }
+  return cid;
+}
+}  // namespace
+
+Switchboard::Switchboard(TimerQueue& timers) : timers_(timers) {}
+
+Switchboard::~Switchboard() {
+  for (Port* p : ports_) p->set_call_desk(nullptr);
+}
+
+void Switchboard::add_port(Port& port) {
+  ports_.push_back(&port);
+  port.set_call_desk(this);
+  port.set_call_control(this);
+}
+
+void Switchboard::remove_port(Port& port) {
+  port.set_call_desk(nullptr);
+  port.set_call_control(nullptr);
+  ports_.erase(std::remove(ports_.begin(), ports_.end(), &port), ports_.end());
+  for (auto& o : offers_) o->ports.erase(std::remove(o->ports.begin(), o->ports.end(), &port), o->ports.end());
+}
+
+Result<std::unique_ptr<Call>> Switchboard::place(int port, const DialTarget& target,
+                                                 line::Line& line, CallObserver& observer) {
+  if (target.kind == DialTarget::Kind::internal) {
+    log::notice(kTag, "port%d calls port%d", port, target.port);
+    return start_local_call(*this, port, target.port, line, observer);
+  }
+  if (!network_) return Status::error("no SIP call layer");
+  return network_->place(port, target, line, observer);
+}
+
+std::vector<Port*> Switchboard::ports_for(const std::string& account, int port) const {
+  if (account.empty()) {  // internal call
+    for (Port* p : ports_)
+      if (p->id() == port) return {p};
+    return {};
+  }
+  int bound = -1;
+  if (config_)
+    for (const auto& a : config_->accounts)
+      if (a.key == account) bound = a.port;
+  if (bound < 0) return ports_;
+  for (Port* p : ports_)
+    if (p->id() == bound) return {p};
+  return {};
+}
+
+int Switchboard::offer(IncomingCall& call, const std::string& account, int port) {
+  std::vector<Port*> candidates = ports_for(account, port);
+  const line::dsp::CallerId cid = with_local_time(call.caller());
+  auto offer = std::make_unique<Offer>(timers_);
+  offer->call = &call;
+  bool busy = false;
+  for (Port* p : candidates) {
+    if (p->offer(call, cid)) offer->ports.push_back(p);
+    else if (p->state() != PortState::idle || p->line().off_hook()) busy = true;
+  }
+  if (offer->ports.empty()) {
+    const int code = busy ? 486 : 480;
+    log::notice(kTag, "%s: no port can take it (%s): %d", call.describe().c_str(),
+                candidates.empty() ? "no port for it" : busy ? "busy" : "no phone", code);
+    return code;
+  }
+  std::string where;
+  for (Port* p : offer->ports) where += " port" + std::to_string(p->id());
+  log::notice(kTag, "%s from %s '%s' offered to%s", call.describe().c_str(), cid.number.c_str(),
+              cid.name.c_str(), where.c_str());
+  const uint32_t timeout = config_ ? config_->timers.ms("ring_timeout") : TimerValues().ms("ring_timeout");
+  offer->ring_timeout.start(timeout, [this, c = &call] { on_ring_timeout(*c); });
+  offers_.push_back(std::move(offer));
+  return 0;
+}
+
+Switchboard::Offer* Switchboard::find(IncomingCall& call) {
+  for (auto& o : offers_)
+    if (o->call == &call) return o.get();
+  return nullptr;
+}
+
+void Switchboard::drop(IncomingCall& call, Port* except) {
+  auto it = std::find_if(offers_.begin(), offers_.end(), [&](const auto& o) { return o->call == &call; });
+  if (it == offers_.end()) return;
+  std::unique_ptr<Offer> o = std::move(*it);
+  offers_.erase(it);
+  for (Port* p : o->ports)
+    if (p != except) p->withdraw(call);
+}
+
+void Switchboard::withdraw(IncomingCall& call) {
+  if (!find(call)) return;
+  log::notice(kTag, "%s withdrawn by the caller", call.describe().c_str());
+  drop(call, nullptr);
+}
+
+void Switchboard::on_ring_timeout(IncomingCall& call) {
+  const int code = config_ ? config_->general.no_answer_response : 480;
+  log::notice(kTag, "%s not answered: %d", call.describe().c_str(), code);
+  drop(call, nullptr);
+  call.reject(code);
+}
+
+Result<std::unique_ptr<Call>> Switchboard::take(Port& port, IncomingCall& call,
+                                                CallObserver& observer) {
+  if (!find(call)) return Status::error("the call is no longer offered");
+  drop(call, &port);
+  return call.answer(port.id(), port.line(), observer);
+}
+
+void Switchboard::release(Port& port, IncomingCall& call) {
+  Offer* o = find(call);
+  if (!o) return;
+  o->ports.erase(std::remove(o->ports.begin(), o->ports.end(), &port), o->ports.end());
+  if (!o->ports.empty()) return;
+  log::notice(kTag, "%s: no port offers it any more", call.describe().c_str());
+  drop(call, nullptr);
+  call.reject(480);
+}
+
+}  // namespace owsip::phone

@@ -1,0 +1,78 @@
+#pragma once
+// The switchboard joins the ports to the call layers. Ports place every call through it: an
+// internal target (`**1`, `**2`) becomes a LocalCall between two ports, anything else goes to
+// the network call layer (SIP). Incoming calls from either are offered to ports:
+//
+// - a SIP call for an account rings the port bound to it (`account.port`), or every port when
+//   the account is bound to none (-1); an internal call rings its one port;
+// - each port takes it if it is idle (it rings, with caller ID and the local time) or in a
+//   call with call waiting on (it signals a waiting call); `noring` ports take it without
+//   ringing the bell;
+// - the first port to answer gets the call and the others stop ringing; the caller giving up
+//   (withdraw) stops them all; nobody answering within the `ring_timeout` timer refuses the
+//   call with general.no_answer_response; a call no port can take is refused at once (486
+//   when some port was busy, 480 when no phone can be reached).
+//
+// Single-threaded. Ports and call layers are not owned; remove them before destroying them.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/telephony.h"
+#include "core/timer.h"
+#include "phone/call_control.h"
+#include "phone/port.h"
+
+namespace owsip::phone {
+
+class Switchboard final : public CallControl, public IncomingCallSink, public CallDesk {
+ public:
+  explicit Switchboard(TimerQueue& timers);
+  ~Switchboard() override;
+  Switchboard(const Switchboard&) = delete;
+  Switchboard& operator=(const Switchboard&) = delete;
+
+  // Account-to-port bindings, no_answer_response and the ring timeout. The config must stay
+  // alive until the next call (the daemon's running config).
+  void set_config(const config::Telephony& config) { config_ = &config; }
+  void add_port(Port& port);
+  void remove_port(Port& port);
+  // Where calls to numbers and SIP addresses go; nullptr: they fail (no network).
+  void set_network(CallControl* network) { network_ = network; }
+
+  // CallControl: from a port.
+  Result<std::unique_ptr<Call>> place(int port, const DialTarget& target, line::Line& line,
+                                      CallObserver& observer) override;
+  // IncomingCallSink: from a call layer.
+  int offer(IncomingCall& call, const std::string& account, int port) override;
+  void withdraw(IncomingCall& call) override;
+  // CallDesk: from a port.
+  Result<std::unique_ptr<Call>> take(Port& port, IncomingCall& call,
+                                     CallObserver& observer) override;
+  void release(Port& port, IncomingCall& call) override;
+
+  size_t offered_calls() const { return offers_.size(); }
+  TimerQueue& timers() { return timers_; }
+
+ private:
+  struct Offer {
+    explicit Offer(TimerQueue& q) : ring_timeout(q) {}
+    IncomingCall* call = nullptr;
+    std::vector<Port*> ports;  // ringing it or signalling it as waiting
+    Timer ring_timeout;
+  };
+  std::vector<Port*> ports_for(const std::string& account, int port) const;
+  Offer* find(IncomingCall& call);
+  // Forgets the offer; every port but `except` stops offering it.
+  void drop(IncomingCall& call, Port* except);
+  void on_ring_timeout(IncomingCall& call);
+
+  TimerQueue& timers_;
+  const config::Telephony* config_ = nullptr;
+  CallControl* network_ = nullptr;
+  std::vector<Port*> ports_;
+  std::vector<std::unique_ptr<Offer>> offers_;
+};
+
+}  // namespace owsip::phone
