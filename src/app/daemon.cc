@@ -1,6 +1,7 @@
 #include "app/daemon.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "app/daemon_control.h"
 #include "core/log.h"
@@ -35,8 +36,11 @@ Daemon::Daemon(Loop& loop, config::Environment env, DaemonOptions options)
 
 Daemon::~Daemon() {
   control_.reset();
+  teardown_lines();  // ports hang up their calls
+  if (board_) board_->set_network(nullptr);
+  calls_.reset();
+  board_.reset();
   sip_.reset();
-  teardown_lines();
   relays_.clear();
 }
 
@@ -50,12 +54,15 @@ Status Daemon::start() {
   config_ = *r.config;
   log::set_level(options_.log_level_override >= 0 ? options_.log_level_override
                                                   : config_->general.log_level);
+  board_ = std::make_unique<phone::Switchboard>(loop_);
+  board_->set_config(*config_);
   if (Status s = build_lines(); !s) return s;
   apply_relays(initial);
   sip_ = std::make_unique<sip::SipService>(loop_);
   // A SIP port that cannot be bound is not fatal: the lines work, the accounts say why they
   // cannot register, and binding is retried.
   if (Status s = sip_->start(*config_); !s) log::err(kTag, "%s", s.message().c_str());
+  start_calls();
   control_ = std::make_unique<DaemonControl>(loop_, *this);
   control_->listen(config_->general.ctl_socket, config_->general.ctl_group);
   log::notice(kTag, "started with %s: %zu account(s), %zu port(s), %zu contact(s)",
@@ -63,6 +70,26 @@ Status Daemon::start() {
               config_->contacts.size());
   if (on_applied_) on_applied_(initial);
   return Status::ok();
+}
+
+void Daemon::start_calls() {
+  call_log_.configure(config_->general.call_log,
+                      static_cast<uint64_t>(config_->general.call_log_size) * 1024);
+  rtp_ports_ = std::make_unique<media::RtpPortAllocator>(config_->general.rtp_port);
+  calls_ = std::make_unique<sip::CallManager>(loop_, *sip_, *rtp_ports_);
+  calls_->set_sink(board_.get());
+  calls_->set_record_handler(
+      [this](sip::CallManager::RecordEvent e, const sip::CallRecord& r) { on_call_record(e, r); });
+  board_->set_network(calls_.get());
+}
+
+void Daemon::on_call_record(sip::CallManager::RecordEvent e, const sip::CallRecord& r) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  ctl::Json rec = call_record_json(r, now);
+  if (e == sip::CallManager::RecordEvent::ended) call_log_.append(rec);
+  if (control_) control_->publish_call(e, rec);
 }
 
 Status Daemon::reload() {
@@ -86,6 +113,10 @@ void Daemon::apply(const config::Telephony& next, const config::ConfigDiff& diff
   log::set_level(options_.log_level_override >= 0 ? options_.log_level_override
                                                   : next.general.log_level);
   config_ = next;
+  if (board_) board_->set_config(*config_);
+  call_log_.configure(config_->general.call_log,
+                      static_cast<uint64_t>(config_->general.call_log_size) * 1024);
+  if (rtp_ports_) rtp_ports_->set_base(config_->general.rtp_port);
   plan_ = std::make_unique<phone::DialPlan>(*config_);
   for (auto& p : ports_) p->set_dial_plan(plan_.get());
   apply_relays(diff);
@@ -125,10 +156,14 @@ Status Daemon::build_lines() {
   backend_ = std::move(*b);
   for (line::Line* l : backend_->lines()) {
     phone::PortOptions opts;
-    if (const config::Port* p = line::port_section(*config_, l->port())) opts.nodial = p->nodial;
+    if (const config::Port* p = line::port_section(*config_, l->port())) {
+      opts.nodial = p->nodial;
+      opts.callwaiting = p->callwaiting;
+    }
     auto port = std::make_unique<phone::Port>(*l, opts, loop_, config_->timers);
     if (!plan_) plan_ = std::make_unique<phone::DialPlan>(*config_);
     port->set_dial_plan(plan_.get());
+    if (board_) board_->add_port(*port);
     phone::Port* raw = port.get();
     raw->set_state_observer([this, raw](phone::PortState from, phone::PortState to) {
       if (control_) control_->publish_port(*raw, from, to);
@@ -145,6 +180,8 @@ Status Daemon::build_lines() {
 void Daemon::teardown_lines() {
   if (backend_)
     for (line::Line* l : backend_->lines()) l->set_event_handler(nullptr);
+  if (board_)
+    for (auto& p : ports_) board_->remove_port(*p);
   ports_.clear();
   backend_.reset();
 }
@@ -191,7 +228,9 @@ void Daemon::stop() {
   stopping_ = true;
   log::notice(kTag, "stopping");
   control_.reset();
-  teardown_lines();
+  teardown_lines();  // ports hang up: BYE and CANCEL go out before the un-REGISTERs
+  if (board_) board_->set_network(nullptr);
+  calls_.reset();
   relays_.clear();
   if (!sip_) {
     loop_.stop();

@@ -1,6 +1,6 @@
 #pragma once
 // The daemon: owns the running configuration and the objects built from it (line backend,
-// ports, relays). Reload parses and validates the new file first; a bad file changes nothing.
+// ports, relays, the switchboard joining ports to the SIP call layer, the call log). Reload parses and validates the new file first; a bad file changes nothing.
 // A good one is applied as a difference: relays are switched individually; the line backend is
 // rebuilt only when its settings change, and never under a port that is busy (the rebuild
 // waits until every port is idle).
@@ -16,7 +16,11 @@
 #include "core/loop.h"
 #include "line/backend.h"
 #include "line/sysfs.h"
+#include "app/call_log.h"
+#include "media/port_allocator.h"
 #include "phone/port.h"
+#include "phone/switchboard.h"
+#include "sip/call_manager.h"
 #include "sip/sip_service.h"
 
 namespace owsip::app {
@@ -49,6 +53,9 @@ class Daemon {
   phone::Port* port(int id);
   std::vector<phone::Port*> ports();
   sip::SipService* sip() { return sip_.get(); }
+  sip::CallManager* calls() { return calls_.get(); }
+  phone::Switchboard* switchboard() { return board_.get(); }
+  const CallLog& call_log() const { return call_log_; }
   // Tests: observe each applied change.
   void set_on_applied(std::function<void(const config::ConfigDiff&)> cb) { on_applied_ = std::move(cb); }
 
@@ -59,6 +66,8 @@ class Daemon {
   void apply_relays(const config::ConfigDiff& diff);
   bool all_ports_idle() const;
   void maybe_rebuild();
+  void start_calls();
+  void on_call_record(sip::CallManager::RecordEvent e, const sip::CallRecord& r);
 
   Loop& loop_;
   config::Environment env_;
@@ -67,9 +76,13 @@ class Daemon {
   std::optional<config::Telephony> config_;
   std::unique_ptr<line::LineBackend> backend_;
   std::unique_ptr<phone::DialPlan> plan_;  // before ports_: they point to it
+  std::unique_ptr<phone::Switchboard> board_;  // before ports_: they point to it
   std::vector<std::unique_ptr<phone::Port>> ports_;
   std::vector<std::unique_ptr<line::GpioRelay>> relays_;
   std::unique_ptr<sip::SipService> sip_;
+  std::unique_ptr<media::RtpPortAllocator> rtp_ports_;
+  std::unique_ptr<sip::CallManager> calls_;
+  CallLog call_log_;
   std::unique_ptr<DaemonControl> control_;
   bool stopping_ = false;
   bool rebuild_pending_ = false;

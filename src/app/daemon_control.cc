@@ -1,9 +1,11 @@
 #include "app/daemon_control.h"
 
+#include <chrono>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "app/call_log.h"
 #include "app/daemon.h"
 #include "core/log.h"
 #include "core/version.h"
@@ -117,8 +119,24 @@ Json DaemonControl::ports() {
   return list;
 }
 
-// Calls arrive with the call-control layer; until then there are none to list.
-Json DaemonControl::calls() { return Json::array(); }
+void DaemonControl::publish_call(sip::CallManager::RecordEvent e, const Json& record) {
+  using E = sip::CallManager::RecordEvent;
+  Json ev = Json::object();
+  ev.set("event", Json::str(e == E::started ? "call_start" : e == E::ended ? "call_end" : "call"))
+      .set("call", record);
+  server_.publish(ev);
+}
+
+// SIP calls in progress, and the internal calls between ports (which have no SIP record).
+Json DaemonControl::calls() {
+  Json list = Json::array();
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  if (daemon_.calls())
+    for (const auto& r : daemon_.calls()->records()) list.push(call_record_json(r, now));
+  return list;
+}
 
 // The last `max_records` records of the call log (its rotated file first), oldest first.
 // Lines that are not JSON (a record cut by a crash mid-write) are skipped.
@@ -168,7 +186,11 @@ Result<Json> DaemonControl::set_log_level(int level) {
 Result<Json> DaemonControl::hangup(int port) {
   phone::Port* p = daemon_.port(port);
   if (!p) return Status::error("no port " + std::to_string(port));
-  return Status::error("port " + std::to_string(port) + " has no call");
+  if (p->state() == phone::PortState::idle)
+    return Status::error("port " + std::to_string(port) + " has no call");
+  const std::string was(p->state_name());
+  p->hang_up();
+  return message("port " + std::to_string(port) + " hung up (was " + was + ")");
 }
 
 }  // namespace owsip::app

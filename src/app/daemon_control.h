@@ -9,6 +9,7 @@
 #include "ctl/commands.h"
 #include "ctl/ctl_server.h"
 #include "phone/port.h"
+#include "sip/call_manager.h"
 #include "sip/registration.h"
 
 namespace owsip::app {
@@ -23,6 +24,8 @@ class DaemonControl final : public ctl::Control {
   // (Re)opens the control socket per the config; failures are logged, not fatal.
   void listen(const std::string& path, const std::string& group);
   void publish_port(const phone::Port& port, phone::PortState from, phone::PortState to);
+  // A call started, changed state or ended (`record` is its call_record_json()).
+  void publish_call(sip::CallManager::RecordEvent e, const ctl::Json& record);
 
   ctl::Json status() override;
   ctl::Json accounts() override;

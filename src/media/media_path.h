@@ -54,6 +54,12 @@ class MediaPath {
   // Digits received as telephone-events: called when one starts and when it ends, from inside
   // on_rtp() or the line's audio callbacks; the handler must not destroy the path.
   virtual void set_dtmf_handler(DtmfHandler handler) = 0;
+  // A digit the far end signalled out of band (SIP INFO), to be heard by the phone. The DSP
+  // path cannot play it through the packet stream and ignores it.
+  virtual void play_dtmf(char digit, int duration_ms) {
+    (void)digit;
+    (void)duration_ms;
+  }
   virtual PathStats stats() const = 0;
   // The line side of the software path; nullptr for a DSP path.
   virtual line::AudioEndpoint* audio_endpoint() { return nullptr; }

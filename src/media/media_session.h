@@ -92,6 +92,8 @@ class MediaSession final : private RtpOutput {
   Status set_public_address(const NetAddress& addr);
 
   void send_dtmf(char digit, int duration_ms = 100) { path_->send_dtmf(digit, duration_ms); }
+  // A digit received by SIP INFO, played to the phone.
+  void play_dtmf(char digit, int duration_ms) { path_->play_dtmf(digit, duration_ms); }
   // Called when a received digit starts and when it ends (telephone-events; the software path
   // also plays it to the phone). The handler must not destroy the session: to hang up on a
   // digit, do it from a zero-delay timer.

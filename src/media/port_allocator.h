@@ -24,6 +24,12 @@ class RtpPortAllocator {
   // Binds a pair on `ip`; fails when every pair of the range is taken.
   Result<RtpSockets> open(const std::string& ip);
   int base() const { return base_; }
+  // A new base (reload of general.rtp_port): ports in use stay as they are.
+  void set_base(int base_port) {
+    if (base_port == base_) return;
+    base_ = base_port;
+    next_ = 0;
+  }
 
  private:
   Result<RtpSockets> open_ephemeral(const std::string& ip);

@@ -96,6 +96,12 @@ void SoftwarePath::send_dtmf(char digit, int duration_ms) {
   if (queued) ++stats_.dtmf_sent;
 }
 
+void SoftwarePath::play_dtmf(char digit, int duration_ms) {
+  earpiece_.play(digit);
+  earpiece_.end_after(std::max(duration_ms, kMinEarpieceDigitMs));
+  ++stats_.dtmf_received;
+}
+
 void SoftwarePath::on_received_digit(const DtmfDigit& d) {
   if (settings_.play_received_dtmf) {
     if (!d.ended)

@@ -41,6 +41,7 @@ class SoftwarePath final : public MediaPath, public line::AudioEndpoint {
   void on_rtp(const RtpPacket& packet, uint64_t now_ms) override;
   void send_dtmf(char digit, int duration_ms) override;
   void set_dtmf_handler(DtmfHandler handler) override { dtmf_handler_ = std::move(handler); }
+  void play_dtmf(char digit, int duration_ms) override;
   PathStats stats() const override;
   line::AudioEndpoint* audio_endpoint() override { return this; }
 

@@ -1,5 +1,7 @@
 #include "sip/account.h"
 
+#include <random>
+
 #include "core/log.h"
 #include "sip/user_agent.h"
 
@@ -32,6 +34,17 @@ Result<RegisterTarget> make_register_target(const config::Account& a,
   return t;
 }
 
+std::string random_contact_user() {
+  std::random_device rd;  // /dev/urandom
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "u";
+  for (int i = 0; i < 4; ++i) {
+    uint32_t r = rd();
+    for (int j = 0; j < 4; ++j, r >>= 4) out += kHex[r & 15];
+  }
+  return out;
+}
+
 bool same_registration(const config::Account& a, const config::Account& b) {
   config::Account x = a;
   x.port = b.port;
@@ -54,6 +67,7 @@ Account::Account(TimerQueue& timers, UserAgent& ua, const config::Account& accou
     t.name = account.key;
     t.user = account.username;
   }
+  t.contact_user = random_contact_user();
   client_ = std::make_unique<RegisterClient>(ua, timers, t);
   if (!target) {
     log::err("sip.acct{" + account.key + "}", "%s", target.message().c_str());

@@ -23,6 +23,10 @@ class UserAgent;
 Result<RegisterTarget> make_register_target(const config::Account& account,
                                             const config::General& general);
 
+// 16 random hex digits after a 'u': the user part of an account's Contact, which scanners
+// cannot guess.
+std::string random_contact_user();
+
 // True when `a` and `b` register the same way: they differ at most in what the SIP layer does
 // not use for registering (the FXS port, the default flag, the inbound filter, codecs, SRTP),
 // so a reload need not re-register.
@@ -47,6 +51,12 @@ class Account {
   const std::string& key() const { return config_.key; }
   const config::Account& config() const { return config_; }
   const AccountStatus& status() const { return registration_->status(); }
+  // Who the account is (defaults applied), for calls.
+  const RegisterTarget& target() const { return client_->target(); }
+  // The random user part of our Contact; INVITEs for this account carry it.
+  const std::string& contact_user() const { return client_->contact_user(); }
+  // Where the last REGISTER went ("udp:192.0.2.1:5060"): INVITEs must come from there.
+  const std::string& registrar_destination() const { return client_->last_destination(); }
   // Runs after every state change (from the loop).
   void set_change_handler(Registration::ChangeHandler h) {
     registration_->set_change_handler(std::move(h));

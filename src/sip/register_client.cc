@@ -7,21 +7,12 @@
 
 #include "core/log.h"
 #include "sip/tls_context.h"
+#include "sip/re_convert.h"
 #include "sip/user_agent.h"
 
 namespace owsip::sip {
 
 namespace {
-
-std::string text(const struct pl& pl) { return pl.p ? std::string(pl.p, pl.l) : std::string(); }
-
-Transport from_libre(enum sip_transp tp) {
-  switch (tp) {
-    case SIP_TRANSP_TCP: return Transport::kTcp;
-    case SIP_TRANSP_TLS: return Transport::kTls;
-    default: return Transport::kUdp;
-  }
-}
 
 uint32_t leading_number(const struct pl& pl) {
   uint32_t v = 0;
@@ -84,7 +75,7 @@ struct RegisterCallbacks {
     if (t == Transport::kTls && self->ua_.tls())
       self->ua_.tls()->expect(self->tls_host(), self->target_.tls_verify);
     self->sent_contact_ = contact;
-    self->sent_contact_uri_ = contact_uri(self->target_.user, contact, t);
+    self->sent_contact_uri_ = contact_uri(self->contact_user(), contact, t);
     self->sent_udp_ = t == Transport::kUdp;
     char dst_text[64] = "";
     sa_ntop(dst, dst_text, sizeof dst_text);
@@ -95,7 +86,7 @@ struct RegisterCallbacks {
     for (const HostPort& old : self->current_.remove) {
       if (old == contact) continue;
       err |= mbuf_printf(mb, "Contact: <%s>;expires=0\r\n",
-                         contact_uri(self->target_.user, old, t).c_str());
+                         contact_uri(self->contact_user(), old, t).c_str());
     }
     return err;
   }
@@ -140,7 +131,8 @@ struct RegisterCallbacks {
     if (const struct sip_hdr* h = sip_msg_hdr(msg, SIP_HDR_MIN_EXPIRES))
       r.min_expires = leading_number(h->val);
     if (msg->scode >= 200 && msg->scode < 300) {
-      ContactMatch m{&self->target_.user, &self->sent_contact_,
+      const std::string cuser = self->contact_user();
+      ContactMatch m{&cuser, &self->sent_contact_,
                      default_port(from_libre(msg->tp)), std::nullopt};
       sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT, match_contact, &m);
       if (m.expires)

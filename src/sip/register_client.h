@@ -31,7 +31,10 @@ class UserAgent;
 // Everything about an account the client needs, defaults already applied.
 struct RegisterTarget {
   std::string name;          // account section name, for logs
-  std::string user;          // SIP user name (From/To and Contact user part)
+  std::string user;          // SIP user name (From/To)
+  // The Contact's user part: random per account (ghost-call protection: an INVITE must
+  // carry it); empty = `user`.
+  std::string contact_user;
   std::string realm;         // SIP domain of the address of record
   std::string auth_user;     // digest user name
   std::string password;
@@ -63,6 +66,11 @@ class RegisterClient final : public RegisterSender {
     on_flow_failed_ = std::move(h);
   }
   const RegisterTarget& target() const { return target_; }
+  // Where the last REGISTER went, "udp:192.0.2.1:5060"; empty before the first.
+  const std::string& last_destination() const { return last_dst_; }
+  const std::string& contact_user() const {
+    return target_.contact_user.empty() ? target_.user : target_.contact_user;
+  }
 
  private:
   friend struct RegisterCallbacks;  // libre's C callbacks

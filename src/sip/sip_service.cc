@@ -41,6 +41,11 @@ SipService::SipService(Loop& loop, std::unique_ptr<NetworkMonitor> net)
 SipService::~SipService() {
   accounts_.clear();
   retiring_.clear();
+  drop_user_agent();
+}
+
+void SipService::drop_user_agent() {
+  if (ua_ && on_stack_) on_stack_(nullptr);
   ua_.reset();
 }
 
@@ -52,6 +57,7 @@ Status SipService::start(const config::Telephony& config) {
 Status SipService::build() {
   ua_ = std::make_unique<UserAgent>(loop_, *net_, user_agent_settings(config_));
   Status s = ua_->start();
+  if (on_stack_ && ua_->stack()) on_stack_(ua_.get());
   for (const auto& a : config_.accounts) reconcile(a.key);
   return s;
 }
@@ -125,7 +131,7 @@ void SipService::rebuild() {
   log::notice(kTag, "user agent settings changed: re-registering every account");
   retire_all(
       [this] {
-        ua_.reset();
+        drop_user_agent();
         rebuilding_ = false;
         if (stopping_) return;
         if (Status s = build(); !s) log::err(kTag, "%s", s.message().c_str());
@@ -162,7 +168,7 @@ void SipService::stop(std::function<void()> done, uint64_t max_wait_ms) {
   log::notice(kTag, "un-registering %zu account(s)", accounts_.size());
   retire_all(
       [this, done = std::move(done)] {
-        ua_.reset();
+        drop_user_agent();
         if (done) done();
       },
       max_wait_ms);

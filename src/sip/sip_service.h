@@ -54,9 +54,14 @@ class SipService {
   void set_change_handler(ChangeHandler h) { on_change_ = std::move(h); }
   const Account* account(const std::string& key) const;
   UserAgent* user_agent() { return ua_.get(); }
+  const config::Telephony& config() const { return config_; }
+  // Told of each new user agent once it started, and with nullptr just before the user agent
+  // goes (rebuild, stop): the call layer listens on it and ends its calls before it goes.
+  void set_stack_observer(std::function<void(UserAgent*)> o) { on_stack_ = std::move(o); }
 
  private:
   Status build();
+  void drop_user_agent();
   void reconcile(const std::string& key);
   void retire(const std::string& key);
   void retire_all(std::function<void()> then, uint64_t max_wait_ms);
@@ -74,6 +79,7 @@ class SipService {
   bool stopping_ = false;
   std::function<void()> after_retire_;
   ChangeHandler on_change_;
+  std::function<void(UserAgent*)> on_stack_;
   Timer retire_deadline_;
   Timer defer_;
 };

@@ -1,0 +1,174 @@
+#include "sip/call_manager.h"
+
+#include <re.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/log.h"
+#include "sip/account.h"
+#include "sip/re_convert.h"
+#include "sip/sip_call.h"
+#include "sip/sip_service.h"
+#include "sip/user_agent.h"
+
+namespace owsip::sip {
+namespace {
+
+constexpr const char* kTag = "sip.call";
+
+std::string source_of(const struct sip_msg* msg) {
+  char addr[64] = "";
+  sa_ntop(&msg->src, addr, sizeof addr);
+  return std::string(transport_name(from_libre(msg->tp))) + ":" +
+         HostPort{addr, sa_port(&msg->src)}.to_string();
+}
+
+// Digits, '*', '#' and '+' are a number; anything else is a SIP address.
+bool is_number(const std::string& s) {
+  return !s.empty() && s.find_first_not_of("0123456789*#+") == std::string::npos;
+}
+
+}  // namespace
+
+double CallRecord::duration_s(int64_t now_ms) const {
+  if (!answer_ms) return 0;
+  return static_cast<double>((end_ms ? end_ms : now_ms) - answer_ms) / 1000.0;
+}
+
+CallManager::CallManager(Loop& loop, SipService& sip, media::RtpPortAllocator& rtp_ports)
+    : loop_(loop), sip_(sip), rtp_ports_(rtp_ports), reaper_(loop) {
+  sip_.set_stack_observer([this](UserAgent* ua) { on_stack(ua); });
+  if (UserAgent* ua = sip_.user_agent(); ua && ua->stack()) on_stack(ua);
+}
+
+CallManager::~CallManager() {
+  sip_.set_stack_observer(nullptr);
+  on_stack(nullptr);
+  calls_.clear();
+}
+
+void CallManager::on_stack(UserAgent* ua) {
+  if (ua_) {
+    // Copy: aborting tells ports, which may hang up (and so touch calls_).
+    std::vector<SipCall*> live;
+    for (auto& c : calls_) live.push_back(c.get());
+    for (SipCall* c : live)
+      if (find(c->id())) c->abort("SIP stack restarted");
+    sipsess_close_all(sock_);
+    sock_ = static_cast<struct sipsess_sock*>(mem_deref(sock_));
+    ua_ = nullptr;
+  }
+  if (!ua) return;
+  if (int err = sipsess_listen(&sock_, ua->stack(), 32, on_connect, this); err) {
+    log::err(kTag, "cannot take calls: %s", std::strerror(err));
+    return;
+  }
+  ua_ = ua;
+}
+
+Result<std::unique_ptr<phone::Call>> CallManager::place(int port, const phone::DialTarget& target,
+                                                        line::Line& line,
+                                                        phone::CallObserver& observer) {
+  if (!ua_ || !sock_) return Status::error("the SIP stack is not running");
+  if (!ua_->bound()) return Status::error("no network: " + ua_->down_reason());
+  const Account* account = sip_.account(target.account);
+  if (!account) return Status::error("no account '" + target.account + "'");
+  if (account->config().disabled) return Status::error("account " + target.account + " is disabled");
+  const RegisterTarget& t = account->target();
+  std::string uri = target.target;
+  if (target.kind == phone::DialTarget::Kind::number || is_number(uri)) {
+    uri = "sip:" + uri + "@" + t.realm;
+  } else if (uri.rfind("sip:", 0) != 0 && uri.rfind("sips:", 0) != 0) {
+    uri = "sip:" + uri;
+  }
+  auto call = std::make_unique<SipCall>(*this, next_id_++, false, t, account->config());
+  if (Status s = call->connect(uri, port, line, observer); !s) return s;
+  SipCall* raw = call.get();
+  calls_.push_back(std::move(call));
+  record(RecordEvent::started, *raw);
+  return std::unique_ptr<phone::Call>(std::make_unique<SipCallHandle>(*this, raw->id()));
+}
+
+std::vector<InboundAccount> CallManager::inbound_accounts() const {
+  std::vector<InboundAccount> out;
+  for (const auto& [key, status] : sip_.accounts()) {
+    const Account* a = sip_.account(key);
+    if (!a || a->config().disabled) continue;
+    InboundAccount ia;
+    ia.key = key;
+    ia.contact_user = a->contact_user();
+    ia.username = a->target().user;
+    ia.registrar = a->registrar_destination();
+    ia.source_policy = a->config().inbound_source;
+    ia.uri_policy = a->config().inbound_uri;
+    out.push_back(std::move(ia));
+  }
+  return out;
+}
+
+void CallManager::on_connect(const struct sip_msg* msg, void* arg) {
+  static_cast<CallManager*>(arg)->incoming(msg);
+}
+
+void CallManager::incoming(const struct sip_msg* msg) {
+  const std::string source = source_of(msg);
+  const std::string user = text(msg->uri.user);
+  InboundDecision d = route_inbound(user, source, inbound_accounts());
+  if (d.account.empty()) {
+    char host[64] = "";
+    sa_ntop(&msg->src, host, sizeof host);
+    if (limiter_.first_refusal(host))
+      log::notice(kTag, "INVITE for '%s' refused (403): %s", user.c_str(), d.reason.c_str());
+    if (limiter_.allow_reply(loop_.clock().now_ms()))
+      (void)sip_treply(nullptr, ua_->stack(), msg, 403, "Forbidden");
+    return;
+  }
+  const Account* account = sip_.account(d.account);
+  if (!account) return;
+  auto call = std::make_unique<SipCall>(*this, next_id_++, true, account->target(), account->config());
+  SipCall* raw = call.get();
+  calls_.push_back(std::move(call));
+  record(RecordEvent::started, *raw);
+  log::notice(kTag, "call %llu: INVITE from %s for account %s", static_cast<unsigned long long>(raw->id()),
+              source.c_str(), d.account.c_str());
+  int code = raw->check_invite(msg);
+  if (code == 0) code = sink_ ? sink_->offer(*raw, d.account, -1) : 480;
+  if (code != 0) {
+    raw->refuse(msg, code);
+    return;
+  }
+  if (Status s = raw->ring(msg); !s) {
+    log::err(kTag, "call %llu: %s", static_cast<unsigned long long>(raw->id()), s.message().c_str());
+    if (sink_) sink_->withdraw(*raw);
+    raw->refuse(msg, 500);
+  }
+}
+
+SipCall* CallManager::find(uint64_t id) const {
+  for (const auto& c : calls_)
+    if (c->id() == id) return c.get();
+  return nullptr;
+}
+
+void CallManager::reap_soon() {
+  reaper_.start(0, [this] { reap(); });
+}
+
+void CallManager::reap() {
+  calls_.erase(std::remove_if(calls_.begin(), calls_.end(), [](const auto& c) { return c->finished(); }),
+               calls_.end());
+}
+
+void CallManager::record(RecordEvent e, const SipCall& call) {
+  if (on_record_) on_record_(e, call.record());
+}
+
+std::vector<CallRecord> CallManager::records() const {
+  std::vector<CallRecord> out;
+  for (const auto& c : calls_)
+    if (!c->finished()) out.push_back(c->record());
+  return out;
+}
+
+}  // namespace owsip::sip

@@ -1,0 +1,103 @@
+#pragma once
+// One SIP call of the CallManager (call_manager.h): a libre sipsess, its MediaSession and its
+// record. Internal to sip/; the ports see it as a phone::IncomingCall while it is offered and
+// through a SipCallHandle (a phone::Call) once they hold it.
+//
+// Life: created by the manager for a placed call or an INVITE that passed the filter; ended by
+// the far end (close handler), by the port (hang_up from the handle's destructor) or by the
+// switchboard (reject); then `finished()` and the manager frees it from a zero-delay timer.
+
+#include <memory>
+#include <string>
+
+#include "config/telephony.h"
+#include "phone/call_control.h"
+#include "sip/call_manager.h"
+#include "sip/register_client.h"
+
+struct sipsess;  // libre
+struct mbuf;     // libre
+
+namespace owsip::sip {
+
+class SipCall final : public phone::IncomingCall {
+ public:
+  SipCall(CallManager& manager, uint64_t id, bool incoming, const RegisterTarget& target,
+          const config::Account& account);
+  ~SipCall() override;
+  SipCall(const SipCall&) = delete;
+  SipCall& operator=(const SipCall&) = delete;
+
+  // Outgoing: media for `line`, then the INVITE to `to_uri`. Events go to `observer`.
+  Status connect(const std::string& to_uri, int port, line::Line& line,
+                 phone::CallObserver& observer);
+  // Incoming: reads caller ID and the offer of `msg`. Returns 0, or the status to refuse the
+  // call with (488 for an offer with nothing acceptable).
+  int check_invite(const struct ::sip_msg* msg);
+  // Incoming, after the sink took the call: 180 Ringing.
+  Status ring(const struct ::sip_msg* msg);
+  // Incoming, when no port can take it: the final status, without a session.
+  void refuse(const struct ::sip_msg* msg, int code);
+
+  // phone::IncomingCall
+  const line::dsp::CallerId& caller() const override { return cid_; }
+  std::string describe() const override;
+  Result<std::unique_ptr<phone::Call>> answer(int port, line::Line& line,
+                                              phone::CallObserver& observer) override;
+  void reject(int code) override;
+
+  // From the port's handle.
+  void hang_up();
+  void hold(bool on);
+  void send_dtmf(char digit);
+  // The UA is going away: end the call as a network failure.
+  void abort(const std::string& why);
+
+  uint64_t id() const { return record_.id; }
+  bool finished() const { return ended_ && !has_handle_; }
+  CallRecord record() const;
+
+ private:
+  friend struct SipCallCallbacks;
+  Status make_media(line::Line& line);
+  void drop_media();
+  // The call ended (far end, failure, local hang-up): record it, tell the port once.
+  void end(int code, std::string cause, bool remote_hangup);
+  void set_state(const char* state);
+  Status apply_answer(const std::string& sdp);
+  int answer_offer(const std::string& offer, struct ::mbuf** answer);
+
+  CallManager& manager_;
+  RegisterTarget target_;
+  config::Account account_;
+  CallRecord record_;
+  line::dsp::CallerId cid_;
+  struct ::sipsess* sess_ = nullptr;
+  std::unique_ptr<media::MediaSession> media_;
+  line::Line* line_ = nullptr;
+  bool software_audio_ = false;  // the line's audio is attached to media_
+  phone::CallObserver* observer_ = nullptr;
+  bool has_handle_ = false;
+  bool answered_ = false;
+  bool ended_ = false;
+  bool held_ = false;
+  bool offered_ = false;           // incoming: the sink holds it
+  std::string offer_sdp_;          // incoming: the INVITE's offer (empty: late offer)
+  std::string early_sdp_;          // outgoing: the answer seen in a 183
+};
+
+// The port's side of a SipCall: destroying it hangs up.
+class SipCallHandle final : public phone::Call {
+ public:
+  SipCallHandle(CallManager& manager, uint64_t id) : manager_(manager), id_(id) {}
+  ~SipCallHandle() override;
+  void send_dtmf(char digit) override;
+  void hold(bool on) override;
+  std::string describe() const override;
+
+ private:
+  CallManager& manager_;
+  uint64_t id_;
+};
+
+}  // namespace owsip::sip
