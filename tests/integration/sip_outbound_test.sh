@@ -22,8 +22,8 @@ owsip_general "$conf" "$OPORT" "$OTLS" "option outbound '<sip:127.0.0.1:$PPORT;l
 owsip_account "$conf" proxied alice pw-alice "127.0.0.1:$RPORT"
 start_owsip "$conf" "$WORK/owsip.log"
 
-wait_for_contact "$REG" alice "sip:alice@127.0.0.1:$OPORT\$"
-wait_for_line "$WORK/owsip.log" "sip.acct\{proxied\}: registered as sip:alice@127.0.0.1:$OPORT"
+wait_for_contact "$REG" alice "sip:u[0-9a-f]{16}@127.0.0.1:$OPORT\$"
+wait_for_line "$WORK/owsip.log" "sip.acct\{proxied\}: registered as sip:u[0-9a-f]{16}@127.0.0.1:$OPORT"
 # The proxy got it from owsip, with the seed's route (one ;lr) ...
 grep -Eq "owsip-it: REGISTER from 127.0.0.1:$OPORT proto udp ruri sip:127.0.0.1:$RPORT;transport=udp to sip:alice@owsip.test route \[<sip:127.0.0.1:$PPORT;transport=udp;lr>\]" \
   "$PROXY/kamailio.log" || { grep owsip-it "$PROXY/kamailio.log" >&2; fail "the proxy did not get owsip's REGISTER with the Route header"; }

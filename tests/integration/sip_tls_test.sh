@@ -37,8 +37,8 @@ run_owsip() {  # NAME CA_FILE [ACCOUNT OPTIONS...]: starts owsip with one TLS ac
 
 # --- the CA that signed the certificate ---
 run_owsip good "$WORK/testca.crt"
-wait_for_line "$LOG" "sip.acct\{good\}: registered as sip:dave@127.0.0.1:$OTLS;transport=tls"
-wait_for_contact "$KAM" dave "sip:dave@127.0.0.1:$OTLS;transport=tls\$"
+wait_for_line "$LOG" "sip.acct\{good\}: registered as sip:u[0-9a-f]{16}@127.0.0.1:$OTLS;transport=tls"
+wait_for_contact "$KAM" dave "sip:u[0-9a-f]{16}@127.0.0.1:$OTLS;transport=tls\$"
 stop_owsip
 wait_no_contact "$KAM" dave
 pass "TLS with the test CA: registered, un-registered on stop"
