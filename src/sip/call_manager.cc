@@ -118,10 +118,12 @@ void CallManager::incoming(const struct sip_msg* msg) {
   if (d.account.empty()) {
     char host[64] = "";
     sa_ntop(&msg->src, host, sizeof host);
-    if (limiter_.first_refusal(host))
+    // Once per source address and kind of refusal (wrong source, wrong Request-URI).
+    if (limiter_.first_refusal(std::string(host) + (d.reason.rfind("comes from", 0) == 0 ? " source" : " uri")))
       log::notice(kTag, "INVITE for '%s' refused (403): %s", user.c_str(), d.reason.c_str());
+    // Stateless: one answer per request, no retransmissions for a scanner that never ACKs.
     if (limiter_.allow_reply(loop_.clock().now_ms()))
-      (void)sip_treply(nullptr, ua_->stack(), msg, 403, "Forbidden");
+      (void)sip_reply(ua_->stack(), msg, 403, "Forbidden");
     return;
   }
   const Account* account = sip_.account(d.account);

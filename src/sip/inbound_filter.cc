@@ -51,14 +51,14 @@ bool RefusalLimiter::allow_reply(uint64_t now_ms) {
   return true;
 }
 
-bool RefusalLimiter::first_refusal(const std::string& source_host) {
-  if (seen_.count(source_host)) return false;
+bool RefusalLimiter::first_refusal(const std::string& key) {
+  if (seen_.count(key)) return false;
   if (order_.size() >= kRememberedSources) {
     seen_.erase(order_.front());
     order_.pop_front();
   }
-  seen_.insert(source_host);
-  order_.push_back(source_host);
+  seen_.insert(key);
+  order_.push_back(key);
   return true;
 }
 

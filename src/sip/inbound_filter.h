@@ -8,7 +8,7 @@
 // - names in its Request-URI the random contact user the account registered with (option
 //   inbound_uri: `user` also accepts the account's username, `any` anything).
 // Everything else gets 403, at most kRepliesPerSecond of them (owsip is no reflector), and is
-// logged once per source with the option that would accept it.
+// logged once per source address and kind of refusal with the option that would accept it.
 //
 // Pure logic: no I/O, no clock of its own. Single-threaded.
 
@@ -47,8 +47,9 @@ class RefusalLimiter {
 
   // True when a 403 may be sent now; otherwise the request is dropped silently.
   bool allow_reply(uint64_t now_ms);
-  // True the first time `source_host` is refused (it is then remembered, up to a bound).
-  bool first_refusal(const std::string& source_host);
+  // True the first time `key` (source address and kind of refusal) is refused; it is then
+  // remembered, up to a bound.
+  bool first_refusal(const std::string& key);
   uint64_t refused() const { return refused_; }
   uint64_t dropped() const { return dropped_; }
 
