@@ -91,7 +91,8 @@ DialDecision DialPlan::contact(std::string_view code_keys, bool finished, int po
       longer = true;
   }
   if (!exact) {
-    if (longer && !finished) return d;
+    // A lone '*' may still become an internal number (**N).
+    if ((longer || code_keys.empty()) && !finished) return d;
     d.status = DialDecision::Status::invalid;
     d.reason = "no contact with code " + std::string(code_keys);
     return d;

@@ -85,6 +85,17 @@ TEST(DialPlan, InternalCalls) {
   EXPECT_EQ(plan.decide("**0", false, 0).status, St::invalid);
 }
 
+TEST(DialPlan, ALoneStarWaitsForMoreEvenWithoutContacts) {
+  auto config = load("");
+  config.contacts.clear();
+  DialPlan plan(config);
+  EXPECT_EQ(plan.decide("*", false, 0).status, St::need_more);
+  EXPECT_EQ(plan.decide("**", false, 0).status, St::need_more);
+  EXPECT_EQ(plan.decide("**2", false, 0).status, St::dial);
+  EXPECT_EQ(plan.decide("*", true, 0).status, St::invalid);
+  EXPECT_EQ(plan.decide("*5", false, 0).status, St::invalid);
+}
+
 TEST(DialPlan, DigitMapDialsAtOnceAndRefusesImpossibleNumbers) {
   DialPlan plan(load(" option dialplan '[2-9]xxxxxx|0xx.|11[02]'\n"));
   EXPECT_EQ(plan.decide("555123", false, 0).status, St::need_more);
