@@ -40,6 +40,37 @@ bool collect_contact(const struct sip_hdr* hdr, const struct sip_msg*, void* arg
   return false;  // visit every Contact
 }
 
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+// `s` as a decimal number no larger than `max`; nullopt otherwise (also for signs and spaces).
+std::optional<uint64_t> bounded_decimal(std::string_view s, uint64_t max) {
+  if (!all_digits(s) || s.size() > 19) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : s) v = v * 10 + static_cast<uint64_t>(c - '0');
+  if (v > max) return std::nullopt;
+  return v;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool has_control(const struct pl& pl) {
+  for (size_t i = 0; i < pl.l; ++i) {
+    const auto c = static_cast<unsigned char>(pl.p[i]);
+    // Folded values keep their CR LF inside; HT is whitespace.
+    if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::optional<uint32_t> leading_decimal(std::string_view s) {
@@ -67,7 +98,9 @@ Result<SipMessage> SipMessage::decode(std::span<const uint8_t> bytes) {
   const int err = sip_msg_decode(&msg, mb);
   mem_deref(mb);  // the message keeps its own reference
   if (err) return Status::error(std::string("not a SIP message: ") + std::strerror(err));
-  return SipMessage(msg);
+  SipMessage m(msg);
+  if (auto why = m.start_line_error()) return Status::error("not a SIP message: " + *why);
+  return m;
 }
 
 SipMessage SipMessage::wrap(const struct sip_msg* msg) {
@@ -164,6 +197,64 @@ std::string_view SipMessage::body() const {
   const struct mbuf* mb = msg_->mb;
   if (!mb || mb->pos > mb->end) return {};
   return {reinterpret_cast<const char*>(mb->buf + mb->pos), mb->end - mb->pos};
+}
+
+std::optional<std::string> SipMessage::start_line_error() const {
+  if (pl_strcasecmp(&msg_->ver, "SIP/2.0") != 0) return std::string("version is not SIP/2.0");
+  if (msg_->req) return std::nullopt;
+  const char* from = msg_->ver.p + msg_->ver.l;
+  const char* to = msg_->reason.p ? msg_->reason.p : from;
+  if (to < from) return std::string("malformed status line");
+  const std::string_view code = trim(std::string_view(from, static_cast<size_t>(to - from)));
+  if (code.size() != 3 || !bounded_decimal(code, 699) || code[0] == '0')
+    return std::string("status code is not 100-699");
+  return std::nullopt;
+}
+
+std::optional<std::string> SipMessage::request_error() const {
+  if (!msg_->req) return std::nullopt;
+  struct Single {
+    enum sip_hdrid id;
+    const char* name;
+  };
+  for (const Single& h : {Single{SIP_HDR_FROM, "From"}, Single{SIP_HDR_TO, "To"},
+                          Single{SIP_HDR_CALL_ID, "Call-ID"}, Single{SIP_HDR_CSEQ, "CSeq"}}) {
+    const uint32_t n = sip_msg_hdr_count(msg_, h.id);
+    if (n == 0) return std::string("missing ") + h.name;
+    if (n > 1) return std::string("more than one ") + h.name;
+  }
+  if (sip_msg_hdr_count(msg_, SIP_HDR_VIA) == 0) return std::string("missing Via");
+
+  const struct sip_hdr* cseq = sip_msg_hdr(msg_, SIP_HDR_CSEQ);
+  const std::string_view cv = trim(std::string_view(cseq->val.p, cseq->val.l));
+  const size_t space = cv.find_first_of(" \t");
+  if (space == std::string_view::npos || !bounded_decimal(cv.substr(0, space), 0x7fffffff))
+    return std::string("CSeq number is not 0..2^31-1");
+  if (trim(cv.substr(space)) != std::string_view(msg_->met.p, msg_->met.l))
+    return std::string("CSeq method differs from the request's");
+
+  if (sip_msg_hdr_count(msg_, SIP_HDR_CONTENT_LENGTH) > 1) return std::string("more than one Content-Length");
+  if (const struct sip_hdr* h = sip_msg_hdr(msg_, SIP_HDR_CONTENT_LENGTH)) {
+    auto len = bounded_decimal(trim(std::string_view(h->val.p, h->val.l)), UINT32_MAX);
+    if (!len) return std::string("Content-Length is not a number");
+    if (*len > body().size()) return std::string("Content-Length larger than the body");
+  }
+  if (sip_msg_hdr_count(msg_, SIP_HDR_MAX_FORWARDS) > 1) return std::string("more than one Max-Forwards");
+  if (const struct sip_hdr* h = sip_msg_hdr(msg_, SIP_HDR_MAX_FORWARDS)) {
+    if (!bounded_decimal(trim(std::string_view(h->val.p, h->val.l)), 255))
+      return std::string("Max-Forwards is not 0..255");
+  }
+
+  struct pl host, port;
+  if (msg_->via.sentby.p && uri_decode_hostport(&msg_->via.sentby, &host, &port) == 0 &&
+      pl_isset(&port) && !bounded_decimal(std::string_view(port.p, port.l), 65535))
+    return std::string("Via sent-by port is not a port");
+
+  for (const struct le* le = msg_->hdrl.head; le; le = le->next) {
+    const auto* h = static_cast<const struct sip_hdr*>(le->data);
+    if (has_control(h->name) || has_control(h->val)) return std::string("control character in a header");
+  }
+  return std::nullopt;
 }
 
 }  // namespace owsip::sip

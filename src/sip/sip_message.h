@@ -24,7 +24,7 @@ namespace owsip::sip {
 
 // A From, To or Contact value: "Display" <sip:user@host:port;uri-params>;params.
 struct NameAddr {
-  std::string display;     // as written (quotes removed by libre where it does)
+  std::string display;     // without its quotes (quoted-pairs as written)
   std::string uri;         // the whole URI, without '<>'
   std::string scheme;      // "sip", "sips", "tel", ...
   std::string user;
@@ -78,6 +78,20 @@ class SipMessage {
   std::optional<uint32_t> header_number(std::string_view name) const;
   std::string content_type() const;  // "type/subtype", lower-case as written; "" when absent
   std::string_view body() const;
+
+  // What libre's decoder accepts in a start line but RFC 3261 does not: a version other than
+  // SIP/2.0, or a status code that is not three digits 100-699 (libre reads "SIP/2.0 65736 OK"
+  // as 200: it keeps the low 16 bits). decode() refuses such messages; code holding a message
+  // from a libre callback should ignore one for which this is set.
+  std::optional<std::string> start_line_error() const;
+
+  // Why a request must be refused with 400 Bad Request, or nullopt when it is well-formed
+  // enough to process. libre's decoder accepts requests RFC 3261 refuses; this checks what it
+  // lets through: exactly one From, To, Call-ID and CSeq (any spelling), a CSeq of digits below
+  // 2^31 and the request's own method, at most one Content-Length and Max-Forwards of digits
+  // only (Content-Length no larger than the body received, Max-Forwards at most 255), a Via
+  // sent-by port that is a port, and no control character in a header. Responses: nullopt.
+  std::optional<std::string> request_error() const;
 
   const struct sip_msg* raw() const { return msg_; }
 
