@@ -128,7 +128,7 @@ Status decode(std::span<const uint8_t> p, int rate, Message& out) {
         std::string_view v;
         if (!f.get_int("port", out.port)) return bad("missing port=");
         out.locale = f.get("locale", v) ? std::string(v) : "";
-        out.cid = f.get("cid", v) ? std::string(v) : "none";
+        out.cid = f.get("cid", v) && !v.empty() ? std::string(v) : "none";  // as encode_welcome writes it
       }
       return Status::ok();
     }
