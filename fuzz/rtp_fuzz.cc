@@ -70,8 +70,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)rtp_parse_name(r);
         if (r != RtpParse::ok) break;
         require(p.payload.size() <= dgram.size());
-        require(p.payload.empty() || (p.payload.data() >= dgram.data() &&
-                                      p.payload.data() + p.payload.size() <= dgram.data() + dgram.size()));
+        require(p.payload.empty() ||
+                (p.payload.data() >= dgram.data() &&
+                 p.payload.data() + p.payload.size() <= dgram.data() + dgram.size()));
         if (p.header.pt == kEventPt) {
           TelephoneEvent e;
           (void)parse_telephone_event(p.payload, e);

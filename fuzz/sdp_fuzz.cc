@@ -41,15 +41,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view all = owsip::fuzz::as_text(in.rest());
   const size_t nul = all.find('\0');
   const std::string_view first = all.substr(0, nul);
-  const std::string_view second = nul == std::string_view::npos ? std::string_view() : all.substr(nul + 1);
+  const std::string_view second =
+      nul == std::string_view::npos ? std::string_view() : all.substr(nul + 1);
 
   SdpSettings s;
   s.srtp = static_cast<SrtpPolicy>((mode & 3) % 3);
   switch ((mode >> 2) & 3) {
-    case 0: break;
-    case 1: s.codecs = {CodecId::pcma}; break;
-    case 2: s.codecs = {CodecId::g722, CodecId::pcmu}; break;
-    default: s.codecs = {CodecId::pcmu, CodecId::g722, CodecId::pcma}; break;
+    case 0:
+      break;
+    case 1:
+      s.codecs = {CodecId::pcma};
+      break;
+    case 2:
+      s.codecs = {CodecId::g722, CodecId::pcmu};
+      break;
+    default:
+      s.codecs = {CodecId::pcmu, CodecId::g722, CodecId::pcma};
+      break;
   }
   s.telephone_events = !(mode & 0x10);
   const bool wideband = mode & 0x40;

@@ -25,13 +25,20 @@ std::span<const uint8_t> bytes(const std::string& s) {
 
 std::string encode(const Message& m) {
   switch (m.type) {
-    case Message::Type::hello: return encode_hello(m.jack, m.rate);
-    case Message::Type::hook: return encode_hook(m.on);
-    case Message::Type::audio: return encode_audio(m.samples);
-    case Message::Type::welcome: return encode_welcome(m.port, m.jack, m.rate, m.locale, m.cid);
-    case Message::Type::error: return encode_error(m.reason);
-    case Message::Type::ring: return encode_ring(m.on);
-    case Message::Type::feed: return encode_feed(m.feed);
+    case Message::Type::hello:
+      return encode_hello(m.jack, m.rate);
+    case Message::Type::hook:
+      return encode_hook(m.on);
+    case Message::Type::audio:
+      return encode_audio(m.samples);
+    case Message::Type::welcome:
+      return encode_welcome(m.port, m.jack, m.rate, m.locale, m.cid);
+    case Message::Type::error:
+      return encode_error(m.reason);
+    case Message::Type::ring:
+      return encode_ring(m.on);
+    case Message::Type::feed:
+      return encode_feed(m.feed);
   }
   return {};
 }

@@ -41,7 +41,8 @@ void read_uri(const std::string& uri, const std::string& params) {
     read_host(proxy->address);
     // The Route we would write must parse again to the same hop.
     auto again = parse_proxy(proxy->route_uri);
-    require(again.is_ok() && again->address == proxy->address && again->transport == proxy->transport);
+    require(again.is_ok() && again->address == proxy->address &&
+            again->transport == proxy->transport);
   }
   (void)parse_proxy("<" + uri + ">");
   for (const char* name : {"transport", "lr", "maddr", "expires", "tag", "received", "rport"}) {

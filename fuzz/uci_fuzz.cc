@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const Diagnostic& d : r.diagnostics) (void)d.to_string();
   if (r.config) {
     (void)format_effective(*r.config);
-    static const Telephony defaults = load_telephony_text("config general\n", "d", env()).config.value();
+    static const Telephony defaults =
+        load_telephony_text("config general\n", "d", env()).config.value();
     (void)diff(defaults, *r.config);
   }
   return 0;

@@ -10,7 +10,9 @@ namespace owsip::sip {
 
 namespace {
 
-std::string text(const struct pl& pl) { return pl.p ? std::string(pl.p, pl.l) : std::string(); }
+std::string text(const struct pl& pl) {
+  return pl.p ? std::string(pl.p, pl.l) : std::string();
+}
 
 std::string lower(std::string s) {
   for (char& c : s)
@@ -107,9 +109,13 @@ SipMessage SipMessage::wrap(const struct sip_msg* msg) {
   return SipMessage(static_cast<struct sip_msg*>(mem_ref(const_cast<struct sip_msg*>(msg))));
 }
 
-SipMessage::~SipMessage() { mem_deref(msg_); }
+SipMessage::~SipMessage() {
+  mem_deref(msg_);
+}
 
-SipMessage::SipMessage(SipMessage&& other) noexcept : msg_(other.msg_) { other.msg_ = nullptr; }
+SipMessage::SipMessage(SipMessage&& other) noexcept : msg_(other.msg_) {
+  other.msg_ = nullptr;
+}
 
 SipMessage& SipMessage::operator=(SipMessage&& other) noexcept {
   if (this != &other) {
@@ -120,14 +126,30 @@ SipMessage& SipMessage::operator=(SipMessage&& other) noexcept {
   return *this;
 }
 
-bool SipMessage::is_request() const { return msg_->req; }
-std::string SipMessage::method() const { return msg_->req ? text(msg_->met) : std::string(); }
-int SipMessage::status() const { return msg_->req ? 0 : msg_->scode; }
-std::string SipMessage::reason() const { return msg_->req ? std::string() : text(msg_->reason); }
-std::string SipMessage::request_uri() const { return msg_->req ? text(msg_->ruri) : std::string(); }
-std::string SipMessage::call_id() const { return text(msg_->callid); }
-uint32_t SipMessage::cseq() const { return msg_->cseq.num; }
-std::string SipMessage::cseq_method() const { return text(msg_->cseq.met); }
+bool SipMessage::is_request() const {
+  return msg_->req;
+}
+std::string SipMessage::method() const {
+  return msg_->req ? text(msg_->met) : std::string();
+}
+int SipMessage::status() const {
+  return msg_->req ? 0 : msg_->scode;
+}
+std::string SipMessage::reason() const {
+  return msg_->req ? std::string() : text(msg_->reason);
+}
+std::string SipMessage::request_uri() const {
+  return msg_->req ? text(msg_->ruri) : std::string();
+}
+std::string SipMessage::call_id() const {
+  return text(msg_->callid);
+}
+uint32_t SipMessage::cseq() const {
+  return msg_->cseq.num;
+}
+std::string SipMessage::cseq_method() const {
+  return text(msg_->cseq.met);
+}
 
 NameAddr SipMessage::from() const {
   return name_addr(msg_->from.dname, msg_->from.auri, msg_->from.uri, msg_->from.params);
@@ -135,8 +157,12 @@ NameAddr SipMessage::from() const {
 NameAddr SipMessage::to() const {
   return name_addr(msg_->to.dname, msg_->to.auri, msg_->to.uri, msg_->to.params);
 }
-std::string SipMessage::from_tag() const { return text(msg_->from.tag); }
-std::string SipMessage::to_tag() const { return text(msg_->to.tag); }
+std::string SipMessage::from_tag() const {
+  return text(msg_->from.tag);
+}
+std::string SipMessage::to_tag() const {
+  return text(msg_->to.tag);
+}
 
 std::vector<NameAddr> SipMessage::contacts() const {
   std::vector<NameAddr> out;
@@ -160,7 +186,9 @@ HostPort SipMessage::via_sent_by() const {
 std::string SipMessage::via_transport() const {
   return msg_->via.sentby.p ? sip_transp_name(msg_->via.tp) : "";
 }
-std::string SipMessage::via_params() const { return text(msg_->via.params); }
+std::string SipMessage::via_params() const {
+  return text(msg_->via.params);
+}
 
 std::optional<HostPort> SipMessage::seen_as() const {
   if (!msg_->via.sentby.p) return std::nullopt;
@@ -233,13 +261,15 @@ std::optional<std::string> SipMessage::request_error() const {
   if (trim(cv.substr(space)) != std::string_view(msg_->met.p, msg_->met.l))
     return std::string("CSeq method differs from the request's");
 
-  if (sip_msg_hdr_count(msg_, SIP_HDR_CONTENT_LENGTH) > 1) return std::string("more than one Content-Length");
+  if (sip_msg_hdr_count(msg_, SIP_HDR_CONTENT_LENGTH) > 1)
+    return std::string("more than one Content-Length");
   if (const struct sip_hdr* h = sip_msg_hdr(msg_, SIP_HDR_CONTENT_LENGTH)) {
     auto len = bounded_decimal(trim(std::string_view(h->val.p, h->val.l)), UINT32_MAX);
     if (!len) return std::string("Content-Length is not a number");
     if (*len > body().size()) return std::string("Content-Length larger than the body");
   }
-  if (sip_msg_hdr_count(msg_, SIP_HDR_MAX_FORWARDS) > 1) return std::string("more than one Max-Forwards");
+  if (sip_msg_hdr_count(msg_, SIP_HDR_MAX_FORWARDS) > 1)
+    return std::string("more than one Max-Forwards");
   if (const struct sip_hdr* h = sip_msg_hdr(msg_, SIP_HDR_MAX_FORWARDS)) {
     if (!bounded_decimal(trim(std::string_view(h->val.p, h->val.l)), 255))
       return std::string("Max-Forwards is not 0..255");
@@ -252,7 +282,8 @@ std::optional<std::string> SipMessage::request_error() const {
 
   for (const struct le* le = msg_->hdrl.head; le; le = le->next) {
     const auto* h = static_cast<const struct sip_hdr*>(le->data);
-    if (has_control(h->name) || has_control(h->val)) return std::string("control character in a header");
+    if (has_control(h->name) || has_control(h->val))
+      return std::string("control character in a header");
   }
   return std::nullopt;
 }

@@ -24,9 +24,9 @@ namespace owsip::sip {
 
 // A From, To or Contact value: "Display" <sip:user@host:port;uri-params>;params.
 struct NameAddr {
-  std::string display;     // without its quotes (quoted-pairs as written)
-  std::string uri;         // the whole URI, without '<>'
-  std::string scheme;      // "sip", "sips", "tel", ...
+  std::string display;  // without its quotes (quoted-pairs as written)
+  std::string uri;      // the whole URI, without '<>'
+  std::string scheme;   // "sip", "sips", "tel", ...
   std::string user;
   HostPort host;           // port 0 when the URI names none
   std::string uri_params;  // ";transport=tcp;lr" part of the URI
