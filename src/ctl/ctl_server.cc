@@ -40,7 +40,7 @@ bool fill_addr(const std::string& path, sockaddr_un& a) {
 }  // namespace
 
 CtlServer::CtlServer(Loop& loop, Control& control)
-    : loop_(loop), control_(control), reap_timer_(loop) {}
+    : control_(control), reap_timer_(loop) {}
 
 CtlServer::~CtlServer() {
   for (auto& c : clients_)
@@ -157,35 +157,42 @@ void CtlServer::on_event(Client* c, int events) {
   }
 }
 
-void CtlServer::handle_line(Client* c, std::string_view line) {
+std::string answer_request(Control& control, std::string_view line, bool& watch) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  if (line.find_first_not_of(" \t") == std::string_view::npos) return;
+  if (line.find_first_not_of(" \t") == std::string_view::npos) return "";
   auto req = Json::parse(line);
-  if (!req) return reply(c, error_line(req.message()));
-  if (!req->is_object()) return reply(c, error_line("a request is a JSON object"));
+  if (!req) return error_line(req.message());
+  if (!req->is_object()) return error_line("a request is a JSON object");
   auto name = req->get("cmd").as_string();
-  if (!name) return reply(c, error_line("missing \"cmd\" (a string)"));
+  if (!name) return error_line("missing \"cmd\" (a string)");
   const CommandDef* cmd = find_command(*name);
-  if (!cmd) return reply(c, error_line("unknown command '" + name->substr(0, 64) + "' (try help)"));
+  if (!cmd) return error_line("unknown command '" + name->substr(0, 64) + "' (try help)");
   Args args;
   Json a = req->get("args");
   if (!a.is_null()) {
-    if (!a.is_array()) return reply(c, error_line("\"args\" must be an array of strings"));
+    if (!a.is_array()) return error_line("\"args\" must be an array of strings");
     for (size_t i = 0; i < a.size(); ++i) {
       auto s = a.at(i).as_string();
-      if (!s) return reply(c, error_line("\"args\" must be an array of strings"));
+      if (!s) return error_line("\"args\" must be an array of strings");
       args.push_back(*s);
     }
   }
-  if (Status s = check_args(*cmd, args); !s) return reply(c, error_line(s.message()));
-  if (cmd->name == "help") return reply(c, ok_line(help_json()));
+  if (Status s = check_args(*cmd, args); !s) return error_line(s.message());
+  if (cmd->name == "help") return ok_line(help_json());
   if (cmd->name == "watch") {
-    c->watching = true;
-    return reply(c, ok_line(Json::str("watching")));
+    watch = true;
+    return ok_line(Json::str("watching"));
   }
   log::debug(kTag, "command %s", std::string(cmd->name).c_str());
-  Result<Json> r = cmd->run(control_, args);
-  reply(c, r ? ok_line(std::move(*r)) : error_line(r.message()));
+  Result<Json> r = cmd->run(control, args);
+  return r ? ok_line(std::move(*r)) : error_line(r.message());
+}
+
+void CtlServer::handle_line(Client* c, std::string_view line) {
+  bool watch = false;
+  const std::string answer = answer_request(control_, line, watch);
+  if (watch) c->watching = true;
+  if (!answer.empty()) reply(c, answer);
 }
 
 void CtlServer::reply(Client* c, const std::string& line) {

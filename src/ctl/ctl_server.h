@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/loop.h"
@@ -13,6 +14,11 @@
 #include "ctl/json.h"
 
 namespace owsip::ctl {
+
+// One request line (without its '\n') -> the answer line (with '\n'), or "" for a blank line.
+// Sets `watch` when the client asked for `watch`. No I/O: CtlServer and the fuzzer
+// (fuzz/ctl_fuzz.cc) share it.
+std::string answer_request(Control& control, std::string_view line, bool& watch);
 
 class CtlServer {
  public:
@@ -52,7 +58,6 @@ class CtlServer {
   void drop(Client* c, const char* why);
   void reap();
 
-  Loop& loop_;
   Control& control_;
   std::string path_;
   int fd_ = -1;

@@ -65,7 +65,6 @@ class SoftRinger {
   bool reversed_ = false;
   bool plan_rang_ = false;
   uint64_t last_ring_end_ms_ = 0;
-  uint64_t deadline_ms_ = 0;
   Timer step_timer_;
   Timer deadline_timer_;
 };

@@ -34,6 +34,7 @@ struct JitterBuffer::Plc {
   plc_state_t* state = plc_init(nullptr);
   std::deque<int16_t> tail;  // the last PLC_HISTORY_LEN samples of real audio
   bool fresh = false;        // real audio since the last fill-in
+  std::vector<int16_t> scratch;
   ~Plc() { plc_free(state); }
 
   void real(std::span<int16_t> pcm) {
@@ -49,7 +50,13 @@ struct JitterBuffer::Plc {
       plc_rx(state, history, PLC_HISTORY_LEN);
       fresh = false;
     }
-    plc_fillin(state, out.data(), static_cast<int>(out.size()));
+    // spandsp 0.0.6's plc_fillin writes the first quarter pitch period (up to
+    // PLC_PITCH_OVERLAP_MAX samples) of a new gap whatever `len` is, so a gap shorter than that
+    // would be written past the end of `out` (found by fuzz/rtp_fuzz.cc): fill in through a
+    // buffer with that much room and copy what was asked for.
+    scratch.resize(out.size() + PLC_PITCH_OVERLAP_MAX);
+    plc_fillin(state, scratch.data(), static_cast<int>(out.size()));
+    std::copy_n(scratch.begin(), out.size(), out.begin());
   }
 };
 

@@ -154,6 +154,35 @@ TEST(JitterBuffer, LostPacketsAreConcealed) {
   EXPECT_LT(s.weak_frames(200, 10000), static_cast<int>(lost) / 2);
 }
 
+// Packets of 150 ticks pulled in 160-sample frames: a frame often ends in a gap of a few
+// samples. spandsp's PLC writes a quarter pitch period however short the gap (found by
+// fuzz/rtp_fuzz.cc); nothing may be written past the frame the caller asked to fill.
+TEST(JitterBuffer, ShortGapsAtTheEndOfAFrameStayInsideIt) {
+  JitterBuffer jb({}, make_decoder(CodecId::pcmu));
+  const std::vector<int16_t> tone = testing::sine(1000, 8000, 8000, 8000);
+  auto encoder = make_encoder(CodecId::pcmu);
+  constexpr int16_t kGuard = 12345;
+  std::vector<int16_t> out(160 + 64, kGuard);
+  uint32_t ts = 0;
+  uint16_t seq = 0;
+  for (uint64_t now = 0; now < 2000; now += 20) {
+    for (int k = 0; k < 2 && now < 1000; ++k) {
+      std::vector<uint8_t> payload, d;
+      encoder->encode(std::span(tone).subspan(ts % 7000, 150), payload);
+      write_rtp({0, seq == 0, seq, ts, 0x99}, payload, d);
+      ++seq;
+      ts += 150 + (seq % 3 == 0 ? 7 : 0);  // small holes between packets too
+      RtpPacket p;
+      ASSERT_EQ(parse_rtp(d, p), RtpParse::ok);
+      if (seq % 5 != 0) jb.push(p, now);
+    }
+    jb.pull(std::span(out).first(160), now);
+    for (size_t i = 160; i < out.size(); ++i) ASSERT_EQ(out[i], kGuard) << "at " << now << " ms";
+  }
+  EXPECT_GT(jb.stats().played, 50u);
+  EXPECT_GT(jb.stats().concealed_ms, 0u);
+}
+
 TEST(JitterBuffer, DuplicatesAreDroppedAndReorderedPacketsPlayInPlace) {
   Scenario s;
   s.duplicate_every_ = 1;

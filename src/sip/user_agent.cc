@@ -11,6 +11,7 @@
 
 #include "core/log.h"
 #include "sip/net_monitor.h"
+#include "sip/sip_message.h"
 #include "sip/tls_context.h"
 
 namespace owsip::sip {
@@ -21,8 +22,26 @@ constexpr uint64_t kRebindRetryMs = 30000;  // after a failed bind (port in use)
 
 bool is_any(const std::string& interface) { return interface.empty() || interface == "any"; }
 
+std::string sa_text(const struct sa* a) {
+  char buf[64] = "";
+  sa_ntop(a, buf, sizeof buf);
+  return buf;
+}
+
 bool on_request(const struct sip_msg* msg, void* arg) {
   auto* ua = static_cast<UserAgent*>(arg);
+  // The first listener: what libre's decoder lets through but RFC 3261 refuses is answered
+  // 400 here (an ACK is never answered), before any later listener sees it.
+  if (std::optional<std::string> why = SipMessage::wrap(msg).request_error()) {
+    log::debug(kTag, "refused a malformed %.*s from %s: %s", static_cast<int>(msg->met.l),
+               msg->met.p, sa_text(&msg->src).c_str(), why->c_str());
+    if (pl_strcmp(&msg->met, "ACK") != 0) {
+      int err = sip_replyf(ua->stack(), msg, 400, "Bad Request",
+                           "Warning: 399 owsip \"%s\"\r\nContent-Length: 0\r\n\r\n", why->c_str());
+      if (err) log::debug(kTag, "cannot answer 400: %s", std::strerror(err));
+    }
+    return true;
+  }
   if (pl_strcmp(&msg->met, "OPTIONS") != 0) return false;  // INVITE etc.: later listeners
   int err = sip_treplyf(nullptr, nullptr, ua->stack(), msg, false, 200, "OK",
                         "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\n"
@@ -54,11 +73,6 @@ void on_trace(bool tx, enum sip_transp tp, const struct sa* src, const struct sa
              reinterpret_cast<const char*>(pkt));
 }
 
-std::string sa_text(const struct sa* a) {
-  char buf[64] = "";
-  sa_ntop(a, buf, sizeof buf);
-  return buf;
-}
 }  // namespace
 
 UserAgent::UserAgent(Loop& loop, NetworkMonitor& net, UserAgentSettings settings)

@@ -128,7 +128,8 @@ Status decode(std::span<const uint8_t> p, int rate, Message& out) {
         std::string_view v;
         if (!f.get_int("port", out.port)) return bad("missing port=");
         out.locale = f.get("locale", v) ? std::string(v) : "";
-        out.cid = f.get("cid", v) ? std::string(v) : "none";
+        // An empty cid= means none, as encode_welcome writes it.
+        out.cid = f.get("cid", v) && !v.empty() ? std::string(v) : "none";
       }
       return Status::ok();
     }

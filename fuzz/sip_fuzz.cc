@@ -1,0 +1,105 @@
+// libFuzzer target: raw bytes as they arrive on the SIP port -> libre's decoder (through
+// sip::SipMessage) -> everything owsip reads from a message today: URIs and name-addrs (the
+// request URI, From, To, Contact) through sip_address's parsers, the Via received/rport
+// address learned from a registrar's answer, and the numeric headers of a REGISTER answer.
+//
+// fuzz_one_sip_message() is the one entry point: when the call layer lands, route the decoded
+// message through it here (request dispatch, dialog matching, SDP bodies), so the fuzzer
+// follows owsip's receive path as it grows.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "fuzz/fuzz_support.h"
+#include "sip/sip_address.h"
+#include "sip/sip_message.h"
+
+namespace {
+
+using namespace owsip::sip;
+
+// A property of owsip's parsers that must hold for any input: crash loudly when it does not.
+void require(bool ok) {
+  if (!ok) __builtin_trap();
+}
+
+// What owsip does with a URI or host it reads from the wire.
+void read_host(const HostPort& hp) {
+  if (hp.host.empty()) return;
+  auto parsed = parse_host_port(hp.to_string());
+  // A host we print must read back as itself (contacts and Via are written this way).
+  if (parsed && hp.port != 0 && hp.host.find_first_of("[]") == std::string::npos)
+    require(parsed->host == hp.host && parsed->port == hp.port);
+  (void)is_ip_literal(hp.host);
+  (void)contact_uri("user", hp, Transport::kUdp);
+  (void)contact_uri("user", hp, Transport::kTls);
+}
+
+void read_uri(const std::string& uri, const std::string& params) {
+  if (auto proxy = parse_proxy(uri); proxy) {
+    read_host(proxy->address);
+    // The Route we would write must parse again to the same hop.
+    auto again = parse_proxy(proxy->route_uri);
+    require(again.is_ok() && again->address == proxy->address &&
+            again->transport == proxy->transport);
+  }
+  (void)parse_proxy("<" + uri + ">");
+  for (const char* name : {"transport", "lr", "maddr", "expires", "tag", "received", "rport"}) {
+    (void)uri_param(params, name);
+  }
+  if (auto t = uri_param(params, "transport")) (void)parse_transport(*t);
+}
+
+void read_name_addr(const NameAddr& a) {
+  read_uri(a.uri, a.uri_params);
+  (void)uri_param(a.params, "tag");
+  (void)uri_param(a.params, "expires");
+  read_host(a.host);
+}
+
+}  // namespace
+
+// One message through owsip's receive path. Returns whether libre decoded it.
+bool fuzz_one_sip_message(const uint8_t* data, size_t size) {
+  auto msg = SipMessage::decode({data, size});
+  if (!msg) return false;
+
+  if (msg->is_request()) {
+    // The check every request passes first (UserAgent answers 400 when it fails).
+    if (auto why = msg->request_error()) require(!why->empty());
+    (void)msg->method();
+    read_uri(msg->request_uri(), "");
+  } else {
+    require(msg->status() >= 0 && msg->status() <= 999);
+    (void)msg->reason();
+  }
+  (void)msg->call_id();
+  (void)msg->cseq();
+  (void)msg->cseq_method();
+  read_name_addr(msg->from());
+  read_name_addr(msg->to());
+  (void)msg->from_tag();
+  (void)msg->to_tag();
+  for (const NameAddr& c : msg->contacts()) read_name_addr(c);
+
+  // Via: what a REGISTER answer teaches us about our public address (NAT learning).
+  read_host(msg->via_sent_by());
+  (void)msg->via_transport();
+  if (auto seen = msg->seen_as()) read_host(*seen);
+
+  // The numbers a REGISTER answer is read for; a bad one must not wrap into a short retry.
+  for (const char* h : {"Retry-After", "Min-Expires", "Expires", "Max-Forwards", "Content-Length"})
+    (void)msg->header_number(h);
+  (void)msg->header_count("Via");
+  (void)msg->content_type();
+  (void)msg->body();
+  return true;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const bool quiet = (owsip::fuzz::quiet_logs(), true);
+  (void)quiet;
+  fuzz_one_sip_message(data, size);
+  return 0;
+}

@@ -1,0 +1,291 @@
+#include "sip/sip_message.h"
+
+#include <re.h>
+
+#include <cerrno>
+#include <cstring>
+#include <limits>
+
+namespace owsip::sip {
+
+namespace {
+
+std::string text(const struct pl& pl) {
+  return pl.p ? std::string(pl.p, pl.l) : std::string();
+}
+
+std::string lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+NameAddr name_addr(const struct pl& dname, const struct pl& auri, const struct uri& uri,
+                   const struct pl& params) {
+  NameAddr a;
+  a.display = text(dname);
+  a.uri = text(auri);
+  a.scheme = text(uri.scheme);
+  a.user = text(uri.user);
+  a.host.host = text(uri.host);
+  a.host.port = uri.port;
+  a.uri_params = text(uri.params);
+  a.params = text(params);
+  return a;
+}
+
+bool collect_contact(const struct sip_hdr* hdr, const struct sip_msg*, void* arg) {
+  auto* out = static_cast<std::vector<NameAddr>*>(arg);
+  struct sip_addr addr;
+  if (sip_addr_decode(&addr, &hdr->val) == 0)
+    out->push_back(name_addr(addr.dname, addr.auri, addr.uri, addr.params));
+  return false;  // visit every Contact
+}
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+// `s` as a decimal number no larger than `max`; nullopt otherwise (also for signs and spaces).
+std::optional<uint64_t> bounded_decimal(std::string_view s, uint64_t max) {
+  if (!all_digits(s) || s.size() > 19) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : s) v = v * 10 + static_cast<uint64_t>(c - '0');
+  if (v > max) return std::nullopt;
+  return v;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool has_control(const struct pl& pl) {
+  for (size_t i = 0; i < pl.l; ++i) {
+    const auto c = static_cast<unsigned char>(pl.p[i]);
+    // Folded values keep their CR LF inside; HT is whitespace.
+    if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<uint32_t> leading_decimal(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  if (s.empty() || s.front() < '0' || s.front() > '9') return std::nullopt;
+  constexpr uint32_t kMax = std::numeric_limits<uint32_t>::max();
+  uint32_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') break;
+    const uint32_t d = static_cast<uint32_t>(c - '0');
+    v = v > (kMax - d) / 10 ? kMax : v * 10 + d;
+  }
+  return v;
+}
+
+Result<SipMessage> SipMessage::decode(std::span<const uint8_t> bytes) {
+  struct mbuf* mb = mbuf_alloc(bytes.size() ? bytes.size() : 1);
+  if (!mb) return Status::error("out of memory");
+  if (!bytes.empty() && mbuf_write_mem(mb, bytes.data(), bytes.size()) != 0) {
+    mem_deref(mb);
+    return Status::error("out of memory");
+  }
+  mb->pos = 0;
+  struct sip_msg* msg = nullptr;
+  const int err = sip_msg_decode(&msg, mb);
+  mem_deref(mb);  // the message keeps its own reference
+  if (err) return Status::error(std::string("not a SIP message: ") + std::strerror(err));
+  SipMessage m(msg);
+  if (auto why = m.start_line_error()) return Status::error("not a SIP message: " + *why);
+  return m;
+}
+
+SipMessage SipMessage::wrap(const struct sip_msg* msg) {
+  return SipMessage(static_cast<struct sip_msg*>(mem_ref(const_cast<struct sip_msg*>(msg))));
+}
+
+SipMessage::~SipMessage() {
+  mem_deref(msg_);
+}
+
+SipMessage::SipMessage(SipMessage&& other) noexcept : msg_(other.msg_) {
+  other.msg_ = nullptr;
+}
+
+SipMessage& SipMessage::operator=(SipMessage&& other) noexcept {
+  if (this != &other) {
+    mem_deref(msg_);
+    msg_ = other.msg_;
+    other.msg_ = nullptr;
+  }
+  return *this;
+}
+
+bool SipMessage::is_request() const {
+  return msg_->req;
+}
+std::string SipMessage::method() const {
+  return msg_->req ? text(msg_->met) : std::string();
+}
+int SipMessage::status() const {
+  return msg_->req ? 0 : msg_->scode;
+}
+std::string SipMessage::reason() const {
+  return msg_->req ? std::string() : text(msg_->reason);
+}
+std::string SipMessage::request_uri() const {
+  return msg_->req ? text(msg_->ruri) : std::string();
+}
+std::string SipMessage::call_id() const {
+  return text(msg_->callid);
+}
+uint32_t SipMessage::cseq() const {
+  return msg_->cseq.num;
+}
+std::string SipMessage::cseq_method() const {
+  return text(msg_->cseq.met);
+}
+
+NameAddr SipMessage::from() const {
+  return name_addr(msg_->from.dname, msg_->from.auri, msg_->from.uri, msg_->from.params);
+}
+NameAddr SipMessage::to() const {
+  return name_addr(msg_->to.dname, msg_->to.auri, msg_->to.uri, msg_->to.params);
+}
+std::string SipMessage::from_tag() const {
+  return text(msg_->from.tag);
+}
+std::string SipMessage::to_tag() const {
+  return text(msg_->to.tag);
+}
+
+std::vector<NameAddr> SipMessage::contacts() const {
+  std::vector<NameAddr> out;
+  sip_msg_hdr_apply(msg_, true, SIP_HDR_CONTACT, collect_contact, &out);
+  return out;
+}
+
+HostPort SipMessage::via_sent_by() const {
+  HostPort hp;
+  struct pl host, port;
+  if (msg_->via.sentby.p && uri_decode_hostport(&msg_->via.sentby, &host, &port) == 0) {
+    hp.host = text(host);
+    const uint32_t p = leading_decimal(text(port)).value_or(0);
+    hp.port = p > 65535 ? 0 : static_cast<uint16_t>(p);
+  } else {
+    hp.host = text(msg_->via.sentby);
+  }
+  return hp;
+}
+
+std::string SipMessage::via_transport() const {
+  return msg_->via.sentby.p ? sip_transp_name(msg_->via.tp) : "";
+}
+std::string SipMessage::via_params() const {
+  return text(msg_->via.params);
+}
+
+std::optional<HostPort> SipMessage::seen_as() const {
+  if (!msg_->via.sentby.p) return std::nullopt;
+  HostPort sent_by = via_sent_by();
+  if (sent_by.port == 0)
+    sent_by.port = default_port(msg_->via.tp == SIP_TRANSP_TLS ? Transport::kTls : Transport::kUdp);
+  return seen_as_from_via(via_params(), sent_by);
+}
+
+std::optional<std::string> SipMessage::header(std::string_view name) const {
+  const std::string n(name);
+  const struct sip_hdr* h = sip_msg_xhdr(msg_, n.c_str());
+  if (!h) return std::nullopt;
+  return text(h->val);
+}
+
+size_t SipMessage::header_count(std::string_view name) const {
+  const std::string n(name);
+  return sip_msg_xhdr_count(msg_, n.c_str());
+}
+
+std::optional<uint32_t> SipMessage::header_number(std::string_view name) const {
+  auto v = header(name);
+  if (!v) return std::nullopt;
+  return leading_decimal(*v);
+}
+
+std::string SipMessage::content_type() const {
+  if (!msg_->ctyp.type.p) return "";
+  return lower(text(msg_->ctyp.type) + "/" + text(msg_->ctyp.subtype));
+}
+
+std::string_view SipMessage::body() const {
+  const struct mbuf* mb = msg_->mb;
+  if (!mb || mb->pos > mb->end) return {};
+  return {reinterpret_cast<const char*>(mb->buf + mb->pos), mb->end - mb->pos};
+}
+
+std::optional<std::string> SipMessage::start_line_error() const {
+  if (pl_strcasecmp(&msg_->ver, "SIP/2.0") != 0) return std::string("version is not SIP/2.0");
+  if (msg_->req) return std::nullopt;
+  const char* from = msg_->ver.p + msg_->ver.l;
+  const char* to = msg_->reason.p ? msg_->reason.p : from;
+  if (to < from) return std::string("malformed status line");
+  const std::string_view code = trim(std::string_view(from, static_cast<size_t>(to - from)));
+  if (code.size() != 3 || !bounded_decimal(code, 699) || code[0] == '0')
+    return std::string("status code is not 100-699");
+  return std::nullopt;
+}
+
+std::optional<std::string> SipMessage::request_error() const {
+  if (!msg_->req) return std::nullopt;
+  struct Single {
+    enum sip_hdrid id;
+    const char* name;
+  };
+  for (const Single& h : {Single{SIP_HDR_FROM, "From"}, Single{SIP_HDR_TO, "To"},
+                          Single{SIP_HDR_CALL_ID, "Call-ID"}, Single{SIP_HDR_CSEQ, "CSeq"}}) {
+    const uint32_t n = sip_msg_hdr_count(msg_, h.id);
+    if (n == 0) return std::string("missing ") + h.name;
+    if (n > 1) return std::string("more than one ") + h.name;
+  }
+  if (sip_msg_hdr_count(msg_, SIP_HDR_VIA) == 0) return std::string("missing Via");
+
+  const struct sip_hdr* cseq = sip_msg_hdr(msg_, SIP_HDR_CSEQ);
+  const std::string_view cv = trim(std::string_view(cseq->val.p, cseq->val.l));
+  const size_t space = cv.find_first_of(" \t");
+  if (space == std::string_view::npos || !bounded_decimal(cv.substr(0, space), 0x7fffffff))
+    return std::string("CSeq number is not 0..2^31-1");
+  if (trim(cv.substr(space)) != std::string_view(msg_->met.p, msg_->met.l))
+    return std::string("CSeq method differs from the request's");
+
+  if (sip_msg_hdr_count(msg_, SIP_HDR_CONTENT_LENGTH) > 1)
+    return std::string("more than one Content-Length");
+  if (const struct sip_hdr* h = sip_msg_hdr(msg_, SIP_HDR_CONTENT_LENGTH)) {
+    auto len = bounded_decimal(trim(std::string_view(h->val.p, h->val.l)), UINT32_MAX);
+    if (!len) return std::string("Content-Length is not a number");
+    if (*len > body().size()) return std::string("Content-Length larger than the body");
+  }
+  if (sip_msg_hdr_count(msg_, SIP_HDR_MAX_FORWARDS) > 1)
+    return std::string("more than one Max-Forwards");
+  if (const struct sip_hdr* h = sip_msg_hdr(msg_, SIP_HDR_MAX_FORWARDS)) {
+    if (!bounded_decimal(trim(std::string_view(h->val.p, h->val.l)), 255))
+      return std::string("Max-Forwards is not 0..255");
+  }
+
+  struct pl host, port;
+  if (msg_->via.sentby.p && uri_decode_hostport(&msg_->via.sentby, &host, &port) == 0 &&
+      pl_isset(&port) && !bounded_decimal(std::string_view(port.p, port.l), 65535))
+    return std::string("Via sent-by port is not a port");
+
+  for (const struct le* le = msg_->hdrl.head; le; le = le->next) {
+    const auto* h = static_cast<const struct sip_hdr*>(le->data);
+    if (has_control(h->name) || has_control(h->val))
+      return std::string("control character in a header");
+  }
+  return std::nullopt;
+}
+
+}  // namespace owsip::sip
