@@ -98,7 +98,15 @@ std::string rest_of(std::string_view line, const std::string& cmd) {
 
 class Session {
  public:
-  Session(Loop& loop, VirtualPhone& phone) : loop_(loop), phone_(phone) {}
+  Session(Loop& loop, VirtualPhone& phone) : loop_(loop), phone_(phone), answer_timer_(loop) {}
+
+  // `answer MS`: once armed, the next ringing is answered MS ms after the bell starts.
+  void on_event(const PhoneEvent& e) {
+    if (e.kind != PhoneEvent::Kind::ring || !e.on || answer_ms_ < 0) return;
+    const uint32_t ms = static_cast<uint32_t>(answer_ms_);
+    answer_ms_ = -1;
+    answer_timer_.start(ms, [this] { phone_.lift_now(); });
+  }
 
   // Queues one command line on the phone; a malformed one is reported and skipped.
   void command(std::string_view line) {
@@ -149,12 +157,18 @@ class Session {
       if (!args(1, 1)) return;
       if (!parse_uint(w[1], ms) || ms > 3600000) return print_error("wait: MS must be 0..3600000");
       phone_.wait(ms);
+    } else if (cmd == "answer") {
+      uint32_t ms = 2000;
+      if (!args(0, 1)) return;
+      if (w.size() == 2 && (!parse_uint(w[1], ms) || ms > 600000))
+        return print_error("answer: MS must be 0..600000");
+      phone_.then([this, ms] { answer_ms_ = static_cast<int64_t>(ms); });
     } else if (cmd == "quit") {
       if (args(0, 0)) quit_after_pending();
     } else {
       print_error("unknown command '" + cmd +
                   "' (offhook, onhook, flash, dial, pulse, tone, play, record, silence, wait, "
-                  "quit)");
+                  "answer, quit)");
     }
     if (!st) print_error(st.message());
   }
@@ -193,6 +207,8 @@ class Session {
   std::string buffer_;
   bool quit_queued_ = false;
   bool quitting_ = false;
+  int64_t answer_ms_ = -1;  // armed: answer the next ringing after this many ms
+  Timer answer_timer_;
 };
 
 }  // namespace
@@ -265,6 +281,7 @@ int main(int argc, char** argv) {
   int status = 0;
   phone.set_event_handler([&](const PhoneEvent& e) {
     print_line(e.json());
+    session.on_event(e);
     if (e.kind == PhoneEvent::Kind::closed) {
       if (!session.quitting()) status = 1;
       loop.stop();

@@ -265,7 +265,7 @@ const Field<Account> kAccountFields[] = {
     text("codecs", &Account::codecs, kOptional, "codecs in order of preference, e.g. `G722 PCMA PCMU`; unset: all the line can do (PCMU PCMA G722; G722 first on a wideband line)", check_codecs),
     choice("srtp", &Account::srtp, kOptional, srtp_policies, "SRTP (SDES keys): `off`; `optional` encrypts when the peer agrees; `mandatory` refuses calls without it (488)"),
     choice("inbound_source", &Account::inbound_source, kOptional, inbound_sources, "ghost-call protection: `registrar` rings a phone only for INVITEs from this account's registrar or outbound proxy (address and port, or the connection owsip opened); `any` accepts them from anywhere (direct IP calls)"),
-    choice("inbound_uri", &Account::inbound_uri, kOptional, inbound_uris, "ghost-call protection: `contact` rings only when the Request-URI carries the random contact user owsip registered; `user` also accepts the account's username (providers that rewrite the Request-URI); `any` accepts any"),
+    choice("inbound_uri", &Account::inbound_uri, kOptional, inbound_uris, "ghost-call protection: `contact` rings only when the Request-URI carries the secret contact user owsip registered (derived from the password); `user` also accepts the account's username (providers that rewrite the Request-URI); `any` accepts any"),
 };
 
 const Field<Port> kPortFields[] = {

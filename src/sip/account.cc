@@ -1,6 +1,7 @@
 #include "sip/account.h"
 
-#include <random>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "core/log.h"
 #include "sip/user_agent.h"
@@ -34,13 +35,20 @@ Result<RegisterTarget> make_register_target(const config::Account& a,
   return t;
 }
 
-std::string random_contact_user() {
-  std::random_device rd;  // /dev/urandom
+std::string contact_user_for(const config::Account& account) {
+  // HMAC-SHA-256 keyed with the password over the address of record: stable across restarts
+  // (a restarted owsip replaces its binding instead of leaving a stale one), different for
+  // every account, and unguessable without the password.
+  const std::string aor = account.username + "@" + account.realm;
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), account.password.data(), static_cast<int>(account.password.size()),
+       reinterpret_cast<const unsigned char*>(aor.data()), aor.size(), mac, &len);
   static const char kHex[] = "0123456789abcdef";
   std::string out = "u";
-  for (int i = 0; i < 4; ++i) {
-    uint32_t r = rd();
-    for (int j = 0; j < 4; ++j, r >>= 4) out += kHex[r & 15];
+  for (unsigned int i = 0; i < 8 && i < len; ++i) {
+    out += kHex[mac[i] >> 4];
+    out += kHex[mac[i] & 15];
   }
   return out;
 }
@@ -67,7 +75,7 @@ Account::Account(TimerQueue& timers, UserAgent& ua, const config::Account& accou
     t.name = account.key;
     t.user = account.username;
   }
-  t.contact_user = random_contact_user();
+  t.contact_user = contact_user_for(account);
   client_ = std::make_unique<RegisterClient>(ua, timers, t);
   if (!target) {
     log::err("sip.acct{" + account.key + "}", "%s", target.message().c_str());

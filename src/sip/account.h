@@ -23,9 +23,9 @@ class UserAgent;
 Result<RegisterTarget> make_register_target(const config::Account& account,
                                             const config::General& general);
 
-// 16 random hex digits after a 'u': the user part of an account's Contact, which scanners
-// cannot guess.
-std::string random_contact_user();
+// The user part of an account's Contact: 'u' and 16 hex digits of an HMAC of the address of
+// record keyed with the password. Scanners cannot guess it; it stays the same across restarts.
+std::string contact_user_for(const config::Account& account);
 
 // True when `a` and `b` register the same way: they differ at most in what the SIP layer does
 // not use for registering (the FXS port, the default flag, the inbound filter, codecs, SRTP),
@@ -53,7 +53,7 @@ class Account {
   const AccountStatus& status() const { return registration_->status(); }
   // Who the account is (defaults applied), for calls.
   const RegisterTarget& target() const { return client_->target(); }
-  // The random user part of our Contact; INVITEs for this account carry it.
+  // The user part of our Contact (contact_user_for()); INVITEs for this account carry it.
   const std::string& contact_user() const { return client_->contact_user(); }
   // Where the last REGISTER went ("udp:192.0.2.1:5060"): INVITEs must come from there.
   const std::string& registrar_destination() const { return client_->last_destination(); }

@@ -71,5 +71,24 @@ TEST(AccountTarget, OnlyPortAndDefaultDoNotNeedANewRegistration) {
   EXPECT_FALSE(same_registration(a, c));
 }
 
+TEST(Account, ContactUserIsStableSecretAndPerAccount) {
+  config::Account a;
+  a.username = "2001";
+  a.realm = "example.com";
+  a.password = "secret";
+  const std::string u = contact_user_for(a);
+  EXPECT_EQ(u.size(), 17u);
+  EXPECT_EQ(u[0], 'u');
+  EXPECT_EQ(u.find_first_not_of("0123456789abcdef", 1), std::string::npos) << u;
+  EXPECT_EQ(contact_user_for(a), u);  // the same after a restart
+  config::Account b = a;
+  b.password = "other";
+  EXPECT_NE(contact_user_for(b), u);
+  b = a;
+  b.username = "2002";
+  EXPECT_NE(contact_user_for(b), u);
+  EXPECT_EQ(u.find("2001"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace owsip::sip

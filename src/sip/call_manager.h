@@ -4,7 +4,7 @@
 //
 // Outgoing (place): INVITE to `number@realm` (or a contact's SIP address) through the account,
 // first hop its outbound proxy or registrar, digest credentials of the account, From its
-// address of record, Contact its random contact user. 180 and 183 report progress (183 with
+// address of record, Contact its secret contact user. 180 and 183 report progress (183 with
 // SDP is early media); 2xx answers; a failure ends the call with its status; destroying the
 // port's Call sends CANCEL or BYE.
 //

@@ -5,7 +5,7 @@
 // - comes from the account's registrar or outbound proxy: the address and port (and
 //   transport) the account's REGISTER went to; over TCP/TLS that is the connection owsip
 //   opened, whose far end has that address and port (account option inbound_source), and
-// - names in its Request-URI the random contact user the account registered with (option
+// - names in its Request-URI the secret contact user the account registered with (option
 //   inbound_uri: `user` also accepts the account's username, `any` anything).
 // Everything else gets 403, at most kRepliesPerSecond of them (owsip is no reflector), and is
 // logged once per source address and kind of refusal with the option that would accept it.
@@ -22,7 +22,7 @@ namespace owsip::sip {
 
 struct InboundAccount {
   std::string key;
-  std::string contact_user;  // the random user of our Contact
+  std::string contact_user;  // the user part of our Contact (contact_user_for())
   std::string username;
   std::string registrar;     // "udp:192.0.2.1:5060": where REGISTER went; empty: not yet
   std::string source_policy = "registrar";  // registrar | any

@@ -32,8 +32,8 @@ class UserAgent;
 struct RegisterTarget {
   std::string name;          // account section name, for logs
   std::string user;          // SIP user name (From/To)
-  // The Contact's user part: random per account (ghost-call protection: an INVITE must
-  // carry it); empty = `user`.
+  // The Contact's user part: secret per account (contact_user_for(); ghost-call protection:
+  // an INVITE must carry it); empty = `user`.
   std::string contact_user;
   std::string realm;         // SIP domain of the address of record
   std::string auth_user;     // digest user name

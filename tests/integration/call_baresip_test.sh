@@ -92,4 +92,40 @@ assert by_id[2]["end_cause"] == "remote hangup" and by_id[2]["answer"], by_id[2]
 assert by_id[3]["end_cause"] == "cancelled" and not by_id[3]["answer"], by_id[3]
 PY
 pass "the call log holds the three calls with direction, remote, cause, codec and quality"
+
+# --- owsip killed during a call, then started again ---
+phone_mark p0
+bs bob dial "sip:2001@owsip.test" >/dev/null
+wait_phone p0 '"event":"ring","on":true' 10
+ph p0 offhook
+wait_for_line "$WORK/owsip.log" "call 4 answered on port0" 10
+kill -KILL "$OWSIP_PID"
+wait_exit "$OWSIP_PID" 5
+python3 - "$WORK/calls.jsonl" <<'PY' || fail "the call log is damaged after SIGKILL"
+import json, sys
+lines = open(sys.argv[1]).read().split("\n")
+assert lines[-1] == "", "the last record is cut"
+recs = [json.loads(l) for l in lines[:-1]]
+assert [r["id"] for r in recs] == [1, 2, 3], [r["id"] for r in recs]
+PY
+pass "SIGKILL during a call: the call log's completed records are intact"
+bs bob hangup >/dev/null || true
+wait_exit "${PHONE_PID[p0]}" 10  # the phone notices owsip is gone
+mv "$WORK/owsip.log" "$WORK/owsip-killed.log"
+rm -f "$WORK/sim.sock"
+start_owsip "$conf" "$WORK/owsip.log"
+wait_for_socket "$WORK/sim.sock"
+wait_for_line "$WORK/owsip.log" "sip.acct\{home\}: registered as" 10
+exec {PHONE_FD[p0]}>&-
+rm -f "$WORK/p0.fifo"
+phone_start p0 0
+phone_mark p0
+bs bob dial "sip:2001@owsip.test" >/dev/null
+wait_phone p0 '"event":"ring","on":true' 10
+ph p0 offhook
+wait_for_line "$WORK/owsip.log" "call 1 answered on port0" 10
+wait_phone_hears p0 1000 10
+ph p0 onhook
+wait_for_line "$WORK/bob/baresip.log" "terminated" 10
+pass "restarted after SIGKILL: registered again, the phone reconnected, a call works"
 stop_owsip

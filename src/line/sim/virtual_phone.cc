@@ -817,6 +817,11 @@ A simple(typename A::Kind kind, uint32_t ms = 0) {
 void VirtualPhone::offhook() {
   enqueue(simple<Action>(Action::Kind::offhook));
 }
+void VirtualPhone::lift_now() {
+  if (user_off_hook_ || state_ != State::connected) return;
+  Action a = simple<Action>(Action::Kind::offhook);
+  start(a);
+}
 void VirtualPhone::onhook() {
   enqueue(simple<Action>(Action::Kind::onhook));
 }

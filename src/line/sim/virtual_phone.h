@@ -170,6 +170,9 @@ class VirtualPhone {
   void wait(uint32_t ms);
   // Runs `fn` when the actions before it are done.
   void then(std::function<void()> fn);
+  // Lifts the handset at once, ahead of the queued actions (answering a call while a script
+  // waits). Nothing when already off hook.
+  void lift_now();
 
  private:
   struct Action;
