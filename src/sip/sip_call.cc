@@ -197,6 +197,11 @@ Status SipCall::make_media(line::Line& line) {
   auto session = media::MediaSession::create(manager_.loop_, manager_.rtp_ports_, ms, std::move(path));
   if (!session) return session.status();
   media_ = std::move(*session);
+  media_->set_dtmf_handler([id = record_.id](const media::DtmfDigit& d) {
+    if (d.ended)
+      log::info(kTag, "call %llu: received DTMF %c (%d ms)", static_cast<unsigned long long>(id),
+                d.digit, d.duration_ms);
+  });
   line_ = &line;
   if (auto* ep = media_->audio_endpoint()) software_audio_ = line.attach_audio(ep);
   return Status::ok();
