@@ -57,6 +57,8 @@ void CallManager::on_stack(UserAgent* ua) {
       if (find(c->id())) c->abort("SIP stack restarted");
     sipsess_close_all(sock_);
     sock_ = static_cast<struct sipsess_sock*>(mem_deref(sock_));
+    last_listener_ = static_cast<struct sip_lsnr*>(mem_deref(last_listener_));
+    ua_->set_trusted_source(nullptr);
     ua_ = nullptr;
   }
   if (!ua) return;
@@ -64,7 +66,27 @@ void CallManager::on_stack(UserAgent* ua) {
     log::err(kTag, "cannot take calls: %s", std::strerror(err));
     return;
   }
+  if (int err = sip_listen(&last_listener_, ua->stack(), true, on_unhandled, this); err)
+    log::warn(kTag, "cannot listen for other requests: %s", std::strerror(err));
+  ua->set_trusted_source([this](const std::string& source) { return trusted(source); });
   ua_ = ua;
+}
+
+bool CallManager::trusted(const std::string& source) const {
+  for (const auto& [key, status] : sip_.accounts())
+    if (const Account* a = sip_.account(key); a && a->registrar_destination() == source) return true;
+  return false;
+}
+
+// Requests no listener took (MESSAGE, SUBSCRIBE, REGISTER, ...): a stateless 405, limited
+// like every answer to a stranger. ACKs are never answered.
+bool CallManager::on_unhandled(const struct sip_msg* msg, void* arg) {
+  auto* self = static_cast<CallManager*>(arg);
+  if (pl_strcmp(&msg->met, "ACK") == 0 || !self->ua_) return true;
+  if (self->ua_->may_answer(msg))
+    (void)sip_replyf(self->ua_->stack(), msg, 405, "Method Not Allowed",
+                     "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO\r\nContent-Length: 0\r\n\r\n");
+  return true;
 }
 
 Result<std::unique_ptr<phone::Call>> CallManager::place(int port, const phone::DialTarget& target,

@@ -38,6 +38,7 @@
 
 struct sip_msg;        // libre
 struct sipsess_sock;   // libre
+struct sip_lsnr;       // libre
 
 namespace owsip::sip {
 
@@ -90,6 +91,8 @@ class CallManager final : public phone::CallControl {
   friend class SipCallHandle;
   void on_stack(UserAgent* ua);
   static void on_connect(const struct ::sip_msg* msg, void* arg);
+  static bool on_unhandled(const struct ::sip_msg* msg, void* arg);
+  bool trusted(const std::string& source) const;
   void incoming(const struct ::sip_msg* msg);
   std::vector<InboundAccount> inbound_accounts() const;
   SipCall* find(uint64_t id) const;
@@ -105,6 +108,7 @@ class CallManager final : public phone::CallControl {
   RecordHandler on_record_;
   UserAgent* ua_ = nullptr;
   struct ::sipsess_sock* sock_ = nullptr;
+  struct ::sip_lsnr* last_listener_ = nullptr;  // after sipsess: what nobody handled
   std::vector<std::unique_ptr<SipCall>> calls_;
   uint64_t next_id_ = 1;
   RefusalLimiter limiter_;

@@ -40,7 +40,7 @@ bool RefusalLimiter::allow_reply(uint64_t now_ms) {
     started_ = true;
     last_ms_ = now_ms;
   }
-  tokens_ = std::min(kBurst, tokens_ + (now_ms - last_ms_) * kRepliesPerSecond / 1000.0);
+  tokens_ = std::min(burst_, tokens_ + static_cast<double>(now_ms - last_ms_) * per_second_ / 1000.0);
   last_ms_ = now_ms;
   if (tokens_ < 1) {
     ++dropped_;

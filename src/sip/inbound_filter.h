@@ -38,12 +38,16 @@ struct InboundDecision {
 InboundDecision route_inbound(const std::string& ruri_user, const std::string& source,
                               const std::vector<InboundAccount>& accounts);
 
-// Limits the refusals sent (token bucket) and the log lines about them (once per source).
+// Limits the answers to unsolicited requests (token bucket) and the log lines about them
+// (once per source).
 class RefusalLimiter {
  public:
   static constexpr double kRepliesPerSecond = 10;
   static constexpr double kBurst = 20;
   static constexpr size_t kRememberedSources = 256;
+
+  explicit RefusalLimiter(double per_second = kRepliesPerSecond, double burst = kBurst)
+      : per_second_(per_second), burst_(burst), tokens_(burst) {}
 
   // True when a 403 may be sent now; otherwise the request is dropped silently.
   bool allow_reply(uint64_t now_ms);
@@ -54,7 +58,9 @@ class RefusalLimiter {
   uint64_t dropped() const { return dropped_; }
 
  private:
-  double tokens_ = kBurst;
+  double per_second_;
+  double burst_;
+  double tokens_;
   uint64_t last_ms_ = 0;
   bool started_ = false;
   std::set<std::string> seen_;

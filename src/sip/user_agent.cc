@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "sip/net_monitor.h"
 #include "sip/sip_message.h"
+#include "sip/re_convert.h"
 #include "sip/tls_context.h"
 
 namespace owsip::sip {
@@ -35,7 +36,7 @@ bool on_request(const struct sip_msg* msg, void* arg) {
   if (std::optional<std::string> why = SipMessage::wrap(msg).request_error()) {
     log::debug(kTag, "refused a malformed %.*s from %s: %s", static_cast<int>(msg->met.l),
                msg->met.p, sa_text(&msg->src).c_str(), why->c_str());
-    if (pl_strcmp(&msg->met, "ACK") != 0) {
+    if (pl_strcmp(&msg->met, "ACK") != 0 && ua->may_answer(msg)) {
       int err = sip_replyf(ua->stack(), msg, 400, "Bad Request",
                            "Warning: 399 owsip \"%s\"\r\nContent-Length: 0\r\n\r\n", why->c_str());
       if (err) log::debug(kTag, "cannot answer 400: %s", std::strerror(err));
@@ -43,10 +44,12 @@ bool on_request(const struct sip_msg* msg, void* arg) {
     return true;
   }
   if (pl_strcmp(&msg->met, "OPTIONS") != 0) return false;  // INVITE etc.: later listeners
-  int err = sip_treplyf(nullptr, nullptr, ua->stack(), msg, false, 200, "OK",
-                        "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\n"
-                        "Accept: application/sdp\r\n"
-                        "Content-Length: 0\r\n\r\n");
+  if (!ua->may_answer(msg)) return true;
+  // Stateless: a flood of OPTIONS leaves no transactions behind.
+  int err = sip_replyf(ua->stack(), msg, 200, "OK",
+                       "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO\r\n"
+                       "Accept: application/sdp\r\n"
+                       "Content-Length: 0\r\n\r\n");
   if (err) log::warn(kTag, "cannot answer OPTIONS: %s", std::strerror(err));
   return true;
 }
@@ -76,7 +79,16 @@ void on_trace(bool tx, enum sip_transp tp, const struct sa* src, const struct sa
 }  // namespace
 
 UserAgent::UserAgent(Loop& loop, NetworkMonitor& net, UserAgentSettings settings)
-    : net_(net), settings_(std::move(settings)), retry_bind_(loop) {}
+    : net_(net), settings_(std::move(settings)), retry_bind_(loop), loop_(loop) {}
+
+bool UserAgent::may_answer(const struct sip_msg* msg) {
+  if (trusted_) {
+    const std::string source = std::string(transport_name(from_libre(msg->tp))) + ":" +
+                               HostPort{sa_text(&msg->src), sa_port(&msg->src)}.to_string();
+    if (trusted_(source)) return true;
+  }
+  return limiter_.allow_reply(loop_.clock().now_ms());
+}
 
 UserAgent::~UserAgent() {
   observers_.clear();

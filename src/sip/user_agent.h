@@ -19,12 +19,14 @@
 
 #include "core/loop.h"
 #include "core/status.h"
+#include "sip/inbound_filter.h"
 #include "sip/sip_address.h"
 
 struct sip;   // libre
 struct sa;    // libre
 struct dnsc;  // libre
 struct sip_lsnr;  // libre
+struct sip_msg;   // libre
 
 namespace owsip::sip {
 
@@ -81,6 +83,17 @@ class UserAgent {
   // Re-reads the interface address now (the monitor calls this when the network changed).
   void check_network();
 
+  // Answers to requests from strangers (OPTIONS, malformed requests, methods nobody handles)
+  // are rate-limited (kUnsolicitedPerSecond) so owsip cannot be used as a reflector; requests
+  // from a trusted source (an account's registrar or proxy, "udp:192.0.2.1:5060") always get
+  // theirs. True when `msg` may be answered now.
+  static constexpr double kUnsolicitedPerSecond = 50;
+  bool may_answer(const struct ::sip_msg* msg);
+  void set_trusted_source(std::function<bool(const std::string& source)> f) {
+    trusted_ = std::move(f);
+  }
+  uint64_t unanswered() const { return limiter_.dropped(); }
+
  private:
   std::optional<std::string> wanted_address() const;
   std::string no_address_reason() const;
@@ -101,6 +114,9 @@ class UserAgent {
   Timer retry_bind_;  // after a bind failed (port in use), try again
   std::map<int, Observer> observers_;
   int next_observer_ = 1;
+  Loop& loop_;
+  RefusalLimiter limiter_{kUnsolicitedPerSecond, 2 * kUnsolicitedPerSecond};
+  std::function<bool(const std::string&)> trusted_;
 };
 
 }  // namespace owsip::sip

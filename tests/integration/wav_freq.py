@@ -5,6 +5,8 @@ the loudest quarter second, or over FROM..TO seconds when given.
 usage: wav_freq.py FILE [FROM_S TO_S]
        wav_freq.py FILE --level HZ   the highest level (dBFS) of a HZ component in any 40 ms
                                      (a tone mixed under louder sound, e.g. call waiting)
+       wav_freq.py FILE --gap HZ     the longest stretch (ms, in 10 ms steps) in which a HZ tone
+                                     is below -40 dBFS, and the length of the file (ms)
 Plain Python (no numpy): a DFT at 10 Hz steps up to half the sample rate."""
 import math
 import struct
@@ -38,6 +40,21 @@ def main():
     if width != 2:
         sys.exit("not 16-bit")
     samples = struct.unpack("<%dh" % (len(raw) // 2), raw)[::ch]
+    if len(sys.argv) > 3 and sys.argv[2] == "--gap":
+        hz, n = float(sys.argv[3]), rate // 100
+        w_ = 2 * math.pi * hz / rate
+        cos_t = [math.cos(w_ * i) for i in range(n)]
+        sin_t = [math.sin(w_ * i) for i in range(n)]
+        longest = run = 0
+        for start in range(0, len(samples) - n + 1, n):
+            seg = samples[start:start + n]
+            re = sum(x * c for x, c in zip(seg, cos_t))
+            im = sum(x * s_ for x, s_ in zip(seg, sin_t))
+            level = 20 * math.log10(max(2 * math.sqrt(re * re + im * im) / n, 1e-9) / 32768)
+            run = run + 10 if level < -40 else 0
+            longest = max(longest, run)
+        print("%d %d" % (longest, len(samples) * 1000 // rate))
+        return
     if len(sys.argv) > 3 and sys.argv[2] == "--level":
         hz, n = float(sys.argv[3]), rate // 25
         w_ = 2 * math.pi * hz / rate
