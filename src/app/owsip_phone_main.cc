@@ -98,14 +98,21 @@ std::string rest_of(std::string_view line, const std::string& cmd) {
 
 class Session {
  public:
-  Session(Loop& loop, VirtualPhone& phone) : loop_(loop), phone_(phone), answer_timer_(loop) {}
+  Session(Loop& loop, VirtualPhone& phone)
+      : loop_(loop), phone_(phone), answer_timer_(loop), hangup_timer_(loop) {}
 
   // `answer MS`: once armed, the next ringing is answered MS ms after the bell starts.
+  // `autoanswer MS HOLD`: every ringing is, and the phone hangs up HOLD ms later (soak tests).
   void on_event(const PhoneEvent& e) {
     if (e.kind != PhoneEvent::Kind::ring || !e.on || answer_ms_ < 0) return;
+    if (answer_timer_.active() || phone_.off_hook()) return;
     const uint32_t ms = static_cast<uint32_t>(answer_ms_);
-    answer_ms_ = -1;
-    answer_timer_.start(ms, [this] { phone_.lift_now(); });
+    if (!auto_answer_) answer_ms_ = -1;
+    answer_timer_.start(ms, [this] {
+      phone_.lift_now();
+      if (auto_answer_ && hold_ms_ > 0)
+        hangup_timer_.start(hold_ms_, [this] { phone_.hang_up_now(); });
+    });
   }
 
   // Queues one command line on the phone; a malformed one is reported and skipped.
@@ -163,12 +170,22 @@ class Session {
       if (w.size() == 2 && (!parse_uint(w[1], ms) || ms > 600000))
         return print_error("answer: MS must be 0..600000");
       phone_.then([this, ms] { answer_ms_ = static_cast<int64_t>(ms); });
+    } else if (cmd == "autoanswer") {
+      uint32_t ms = 0, hold = 0;
+      if (!args(2, 2)) return;
+      if (!parse_uint(w[1], ms) || ms > 600000 || !parse_uint(w[2], hold) || hold > 3600000)
+        return print_error("autoanswer: MS must be 0..600000 and HOLD 0..3600000");
+      phone_.then([this, ms, hold] {
+        answer_ms_ = static_cast<int64_t>(ms);
+        hold_ms_ = hold;
+        auto_answer_ = true;
+      });
     } else if (cmd == "quit") {
       if (args(0, 0)) quit_after_pending();
     } else {
       print_error("unknown command '" + cmd +
                   "' (offhook, onhook, flash, dial, pulse, tone, play, record, silence, wait, "
-                  "answer, quit)");
+                  "answer, autoanswer, quit)");
     }
     if (!st) print_error(st.message());
   }
@@ -208,7 +225,10 @@ class Session {
   bool quit_queued_ = false;
   bool quitting_ = false;
   int64_t answer_ms_ = -1;  // armed: answer the next ringing after this many ms
+  bool auto_answer_ = false;
+  uint32_t hold_ms_ = 0;
   Timer answer_timer_;
+  Timer hangup_timer_;
 };
 
 }  // namespace

@@ -179,9 +179,11 @@ owsip_account() {
   } >>"$file"
 }
 
-# start_owsip CONF LOG: starts owsip in the foreground; sets OWSIP_PID.
+# start_owsip CONF LOG: starts owsip in the foreground; sets OWSIP_PID. OWSIP_WRAPPER (e.g.
+# "heaptrack -o FILE" or "valgrind --tool=massif") runs it under a tool, for diagnosis.
 start_owsip() {
-  start_bg "$2" "$BIN/owsip" -f -c "$1"
+  # shellcheck disable=SC2086  # the wrapper is a command line
+  start_bg "$2" ${OWSIP_WRAPPER:-} "$BIN/owsip" -f -c "$1"
   OWSIP_PID=$LAST_PID
 }
 

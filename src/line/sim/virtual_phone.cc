@@ -822,6 +822,11 @@ void VirtualPhone::lift_now() {
   Action a = simple<Action>(Action::Kind::offhook);
   start(a);
 }
+void VirtualPhone::hang_up_now() {
+  if (!user_off_hook_ || state_ != State::connected) return;
+  Action a = simple<Action>(Action::Kind::onhook);
+  start(a);
+}
 void VirtualPhone::onhook() {
   enqueue(simple<Action>(Action::Kind::onhook));
 }

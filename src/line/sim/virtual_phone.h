@@ -173,6 +173,8 @@ class VirtualPhone {
   // Lifts the handset at once, ahead of the queued actions (answering a call while a script
   // waits). Nothing when already off hook.
   void lift_now();
+  // Hangs up at once, ahead of the queued actions. Nothing when on hook.
+  void hang_up_now();
 
  private:
   struct Action;
