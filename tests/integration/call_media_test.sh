@@ -18,7 +18,8 @@ for u in 2001 2002 2004 2005; do kam_user "$KAM" "$u" "pw-$u"; done
 kam_start "$KAM"
 
 conf=$WORK/telephony
-owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$(free_port)'"
+RTP_BASE=$(free_port)
+owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$RTP_BASE'"
 owsip_account "$conf" wide 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'" \
   "option codecs 'G722 PCMU'" "option port '0'"
 owsip_account "$conf" secure 2004 pw-2004 "127.0.0.1:$KPORT" "option srtp 'mandatory'" \
@@ -88,6 +89,34 @@ calls = json.load(open(sys.argv[1]))
 c = [c for c in calls if c["account"] == "secure"][0]
 assert c["quality"]["srtp"] is True and c["state"] == "connected" and c["port"] == 1, c
 PY
+# On the wire: a PCMU packet is 172 bytes of RTP (12 + 160); SRTP adds the 10-byte tag.
+if [ "$(id -u)" -eq 0 ]; then
+  python3 - "$RTP_BASE" >"$WORK/wire.out" <<'PY'
+import socket, struct, sys, time
+base = int(sys.argv[1])
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+s.bind(("lo", 0))
+s.settimeout(0.2)
+sizes = {}
+end = time.time() + 1.5
+while time.time() < end:
+    try:
+        frame = s.recv(65535)
+    except socket.timeout:
+        continue
+    ip = frame[14:]
+    if len(ip) < 28 or ip[0] >> 4 != 4 or ip[9] != 17:
+        continue
+    ihl = (ip[0] & 15) * 4
+    sport, dport, ulen = struct.unpack("!HHH", ip[ihl:ihl + 6])
+    if base <= sport < base + 512 and sport % 2 == 0 and ip[ihl + 8] >> 6 == 2:
+        sizes[ulen - 8] = sizes.get(ulen - 8, 0) + 1
+print(" ".join("%d:%d" % kv for kv in sorted(sizes.items())))
+PY
+  grep -Eq '(^| )182:[0-9]+' "$WORK/wire.out" && ! grep -Eq '(^| )172:' "$WORK/wire.out" ||
+    fail "RTP sent by owsip is not SRTP on the wire (packet sizes: $(cat "$WORK/wire.out"))"
+  echo "SRTP on the wire: packet sizes $(cat "$WORK/wire.out") (plain PCMU would be 172)"
+fi
 grep -q "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\*\*\*\*" "$WORK/owsip.log" ||
   fail "the SDP in the debug log does not show the crypto line with its key hidden"
 pass "SRTP (SDES) with baresip srtp-mand: tones both ways, owsipctl shows it, keys hidden in the log"
