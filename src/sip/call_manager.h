@@ -8,6 +8,8 @@
 // SDP is early media); 2xx answers; a failure ends the call with its status; destroying the
 // port's Call sends CANCEL or BYE.
 //
+// Behind a NAT, the `stun` section's server tells the public IP for the SDP (stun_probe.h).
+//
 // Incoming: an INVITE passes the ghost-call filter (inbound_filter.h) or gets 403. Its offer
 // is checked against the account's media settings (488 when nothing is acceptable), then the
 // call is offered to the sink (the switchboard): 180 when some port rings or signals it as
@@ -33,6 +35,7 @@
 #include "core/loop.h"
 #include "media/media_session.h"
 #include "media/port_allocator.h"
+#include "media/stun_probe.h"
 #include "phone/call_control.h"
 #include "sip/inbound_filter.h"
 
@@ -96,6 +99,9 @@ class CallManager final : public phone::CallControl {
   void incoming(const struct ::sip_msg* msg);
   std::vector<InboundAccount> inbound_accounts() const;
   SipCall* find(uint64_t id) const;
+  // The public IP from the `stun` section's server, when configured and learned; (re)starts
+  // the probe when the section or the local address changed.
+  std::optional<std::string> public_ip();
   // Forgets a finished call (from a zero-delay timer, never inside its own callbacks).
   void reap_soon();
   void reap();
@@ -112,6 +118,7 @@ class CallManager final : public phone::CallControl {
   std::vector<std::unique_ptr<SipCall>> calls_;
   uint64_t next_id_ = 1;
   RefusalLimiter limiter_;
+  std::unique_ptr<media::StunProbe> stun_;
   Timer reaper_;
 };
 

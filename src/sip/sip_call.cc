@@ -186,6 +186,8 @@ Status SipCall::make_media(line::Line& line) {
   ms.bind_ip = ua->bound_address();
   ms.sdp = *sdp;
   ms.tag = "media.port" + std::to_string(line.port());
+  if (auto ip = manager_.public_ip(); ip && *ip != ms.bind_ip)
+    ms.public_address = media::NetAddress{*ip, 0};  // behind a NAT: our RTP port, public IP
   std::unique_ptr<media::MediaPath> path;
   if (auto device = line.open_rtp_device()) {
     path = std::make_unique<media::DevicePath>(std::move(device));

@@ -3,6 +3,8 @@
 # - a contact dialled with letters (`*sipp` = *7477) reaches a sipp UAS at the contact's SIP
 #   address, is answered, and the phone's on-hook sends the BYE sipp waits for;
 # - a contact whose UAS answers 486 gives the phone busy tone;
+# - behind a NAT (a STUN server here that answers 198.51.100.7), the SDP names the public
+#   address learned by STUN;
 # - ghost calls: an INVITE that does not come from the registrar, or that comes through it
 #   without owsip's contact user, gets 403 and no phone rings; a burst of them gets at most a
 #   rate-limited number of answers.
@@ -20,6 +22,28 @@ kam_setup "$KAM" "$KPORT"
 kam_user "$KAM" 2001 pw-2001
 kam_start "$KAM"
 
+# A STUN server that says every client is at 198.51.100.7 (a NAT's public side), bounded in time.
+STUN=$(free_port)
+python3 - "$STUN" >"$WORK/stun.log" 2>&1 <<'PY' &
+import socket, struct, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(0.5)
+end = time.time() + 120
+while time.time() < end:
+    try:
+        req, peer = s.recvfrom(1500)
+    except socket.timeout:
+        continue
+    if len(req) < 20 or req[0:2] != b"\x00\x01":
+        continue
+    xport = peer[1] ^ 0x2112
+    xip = struct.unpack("!I", socket.inet_aton("198.51.100.7"))[0] ^ 0x2112A442
+    attr = struct.pack("!HHBBHI", 0x0020, 8, 0, 1, xport, xip)
+    s.sendto(struct.pack("!HH", 0x0101, len(attr)) + req[4:20] + attr, peer)
+    print("answered", peer, flush=True)
+PY
+PIDS+=("$!")
+
 conf=$WORK/telephony
 owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$(free_port)'"
 owsip_account "$conf" home 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'"
@@ -27,6 +51,7 @@ printf '\nconfig contact\n\toption desc %s\n\toption code sipp\n\toption type si
   "'sipp answering'" "'port-$UAS@owsip.test'" >>"$conf"
 printf '\nconfig contact\n\toption desc %s\n\toption code busy\n\toption type sip\n\toption dial %s\n' \
   "'sipp busy'" "'port-$BUSY@owsip.test'" >>"$conf"
+printf '\nconfig stun\n\toption host 127.0.0.1\n\toption port %s\n' "$STUN" >>"$conf"
 start_owsip "$conf" "$WORK/owsip.log"
 wait_for_socket "$WORK/sim.sock"
 wait_for_line "$WORK/owsip.log" "sip.acct\{home\}: registered as" 10
@@ -42,10 +67,13 @@ ph p0 offhook "wait 300" "dial *7477"
 wait_for_line "$WORK/owsip.log" "dialled \*7477 = sipp answering" 10
 wait_for_line "$WORK/owsip.log" "call 1 answered" 10
 grep -q "INVITE sip:port-$UAS@owsip.test SIP/2.0" "$WORK/uas.msg" || fail "sipp got no INVITE for the contact"
+grep -q "stun: public address 198.51.100.7 (local 127.0.0.1)" "$WORK/owsip.log" || fail "no STUN address learned"
+grep -q "^c=IN IP4 198.51.100.7" "$WORK/uas.msg" || fail "the SDP does not carry the STUN address"
 ph p0 "wait 500" onhook
 wait_exit "$UAS_PID" 10
 [ "$EXIT_CODE" -eq 0 ] || fail "sipp UAS: exit $EXIT_CODE: $(tail -5 "$WORK/uas.out")"
 pass "*sipp (letters on the keypad) called the contact's SIP address; sipp saw INVITE, ACK and BYE"
+pass "the SDP names the public address learned by STUN (198.51.100.7)"
 
 # --- a busy contact ---
 start_bg "$WORK/busy.out" sipp -sf "$SRC/tests/data/sipp/uas_busy.xml" -i 127.0.0.1 -p "$BUSY" \
