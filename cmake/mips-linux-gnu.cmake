@@ -21,4 +21,5 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 # GCC 12 on 32-bit MIPS: 64-bit atomics live in libatomic.
-set(CMAKE_EXE_LINKER_FLAGS_INIT "-latomic")
+set(CMAKE_CXX_STANDARD_LIBRARIES "-latomic" CACHE STRING "libraries linked last")
+set(CMAKE_C_STANDARD_LIBRARIES "-latomic" CACHE STRING "libraries linked last")
