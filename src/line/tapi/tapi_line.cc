@@ -138,7 +138,7 @@ bool TapiLine::send_cid(unsigned long request, uint32_t mode, const dsp::CallerI
   };
   if (cid.month >= 1 && cid.month <= 12 && cid.day >= 1 && cid.day <= 31 && cid.hour < 24 &&
       cid.minute < 60) {
-    char date[9];
+    char date[16];  // MMDDhhmm; the fields were range-checked above
     std::snprintf(date, sizeof date, "%02u%02u%02u%02u", cid.month, cid.day, cid.hour, cid.minute);
     add(kCidElemDate, date);
   }
@@ -183,7 +183,7 @@ void TapiLine::update_led() {
 }
 
 std::unique_ptr<media::RtpDevice> TapiLine::open_rtp_device() {
-  return std::make_unique<TapiRtpDevice>(sys_, fd_, channel_, kpi_, tag_, nullptr);
+  return std::make_unique<TapiRtpDevice>(sys_, fd_, channel_, kpi_, tag_);
 }
 
 }  // namespace owsip::line::tapi

@@ -35,19 +35,10 @@ uint32_t random32() {
 
 }  // namespace
 
-TapiRtpDevice::TapiRtpDevice(TapiSys& sys, int fd, int channel, KpiChoice kpi, std::string tag,
-                             std::function<void()> on_closed)
-    : sys_(sys),
-      fd_(fd),
-      channel_(channel),
-      kpi_(kpi),
-      tag_(std::move(tag)),
-      on_closed_(std::move(on_closed)) {}
+TapiRtpDevice::TapiRtpDevice(TapiSys& sys, int fd, int channel, KpiChoice kpi, std::string tag)
+    : sys_(sys), fd_(fd), channel_(channel), kpi_(kpi), tag_(std::move(tag)) {}
 
-TapiRtpDevice::~TapiRtpDevice() {
-  stop();
-  if (on_closed_) on_closed_();
-}
+TapiRtpDevice::~TapiRtpDevice() { stop(); }
 
 media::Capabilities TapiRtpDevice::capabilities() const {
   // What every VMMC voice firmware of the VR9/Danube boards encodes; G.726/G.729 need codec

@@ -31,9 +31,9 @@ struct KpiChoice {
 
 class TapiRtpDevice final : public media::RtpDevice {
  public:
-  // `fd` is the channel's node (not owned); `on_closed` runs when the device is destroyed.
-  TapiRtpDevice(TapiSys& sys, int fd, int channel, KpiChoice kpi, std::string tag,
-                std::function<void()> on_closed);
+  // `fd` is the channel's node (not owned; it outlives the device). Destroying the device
+  // stops the coder.
+  TapiRtpDevice(TapiSys& sys, int fd, int channel, KpiChoice kpi, std::string tag);
   ~TapiRtpDevice() override;
 
   media::Capabilities capabilities() const override;
@@ -61,7 +61,6 @@ class TapiRtpDevice final : public media::RtpDevice {
   int channel_;
   KpiChoice kpi_;
   std::string tag_;
-  std::function<void()> on_closed_;
   PacketHandler from_dsp_;
   FdWatch watch_;
   bool running_ = false;
