@@ -159,6 +159,15 @@ TEST_F(TapiStartup, KpiOnIsRefusedWhenTheDriverLacksIt) {
   EXPECT_NE(error_.find("kpi 'on', but the driver offers no KPI"), std::string::npos) << error_;
 }
 
+TEST_F(TapiStartup, KpiOffNeverAsksTheDriver) {
+  cfg_.general.kpi = "off";
+  EmulatedTapi::Options o;
+  o.kpi = true;
+  ASSERT_TRUE(start(o)) << error_;
+  EXPECT_FALSE(backend_->kpi().use);
+  for (const auto& c : emu_->calls()) EXPECT_EQ(c.find("KPI"), std::string::npos) << c;
+}
+
 TEST_F(TapiStartup, StoppingTheBackendStopsTheDspAndClosesEveryNode) {
   ASSERT_TRUE(start()) << error_;
   EXPECT_EQ(emu_->open_fds(), 3u);
