@@ -13,9 +13,12 @@ SRC=$DEPS/src
 PREFIX=$DEPS/sysroot
 TRIPLE=mips-linux-gnu
 JOBS=${OWSIP_JOBS:-2}
-# Tests qemu-user cannot run; keep this short and say why (README, docs/HARDWARE.md):
-#  SipNetMonitor*: rtnetlink sockets are not emulated by qemu-user.
-GTEST_FILTER=${OWSIP_MIPS_GTEST_FILTER:--SipNetMonitor*}
+# Tests left out under qemu; keep this short and say why (docs/HARDWARE.md):
+#  MediaSimCall.*: two virtual phones talking in real time, judged by packet loss and MOS;
+#  under qemu (roughly ten times slower) on a shared two-core machine the 20 ms frame clocks
+#  fall behind and the thresholds fail now and then. The same path's logic runs in the
+#  MediaSession, MediaSoftwarePath and TapiMedia tests, which stay in.
+GTEST_FILTER=${OWSIP_MIPS_GTEST_FILTER:--MediaSimCall.*}
 
 log() { printf '==> mips: %s\n' "$*" >&2; }
 
