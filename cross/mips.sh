@@ -27,7 +27,7 @@ sudo_() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 ensure_packages() {
   local need=() p
   for p in g++-mips-linux-gnu qemu-user-static dpkg-dev make cmake ninja-build pkg-config \
-           autoconf automake libtool perl; do
+           autoconf automake libtool perl file; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
   done
   [ ${#need[@]} -eq 0 ] && return 0
