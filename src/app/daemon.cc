@@ -13,7 +13,10 @@ constexpr const char* kTag = "app";
 
 // General options that the line backend is built from.
 bool touches_lines(const config::ConfigDiff& d) {
-  static const char* const kLineOptions[] = {"backend", "sim_socket", "locale", "cid", "revert"};
+  static const char* const kLineOptions[] = {
+      "backend", "sim_socket", "locale", "cid", "revert",
+      // ltq_tapi: programmed into the DSP at start-up
+      "ossdev", "tapi_firmware", "tapi_coefficients", "echo_canceller", "jb_min", "jb_max", "kpi"};
   for (const auto& g : d.general)
     for (const char* o : kLineOptions)
       if (g == o) return true;

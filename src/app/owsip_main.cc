@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
     size_t start = 0;
     for (size_t nl; (nl = msg.find('\n', start)) != std::string::npos; start = nl + 1)
       log::err("config", "%s", msg.substr(start, nl - start).c_str());
+    if (start < msg.size()) log::err("app", "%s", msg.substr(start).c_str());  // the last line
     return 1;
   }
   if (Status s = loop.handle_signals([&] { daemon.stop(); }, [&] { daemon.reload(); }); !s) {

@@ -104,6 +104,8 @@ std::vector<std::string> sip_transports(const Environment&) { return {"udp", "tc
 std::vector<std::string> srtp_policies(const Environment&) { return {"off", "optional", "mandatory"}; }
 std::vector<std::string> inbound_sources(const Environment&) { return {"registrar", "any"}; }
 std::vector<std::string> inbound_uris(const Environment&) { return {"contact", "user", "any"}; }
+std::vector<std::string> echo_modes(const Environment&) { return {"off", "nlec", "wlec"}; }
+std::vector<std::string> kpi_modes(const Environment&) { return {"auto", "on", "off"}; }
 
 // "host", "host:port", "[v6]" or "[v6]:port"; "" when well-formed, else why not.
 std::string check_host_port(const char* what, const std::string& v) {
@@ -223,7 +225,7 @@ std::string check_host(const std::string& v) {
 const Field<General> kGeneralFields[] = {
     text("name", &General::name, kOptional, "name the daemon announces (User-Agent)"),
     choice("backend", &General::backend, kOptional, backends, "line backend driving the FXS ports"),
-    integer("ossdev", &General::ossdev, kOptional, 0, 255, "sound device index for a sound-card backend"),
+    integer("ossdev", &General::ossdev, kOptional, 0, 8, "TAPI device index: ltq_tapi opens /dev/vmmc<N+1>0 and its channels /dev/vmmc<N+1>1, 2, ..."),
     integer("log_level", &General::log_level, kOptional, 0, 7, "verbosity, syslog levels 0 (emerg) to 7 (debug)"),
     text("interface", &General::interface, kOptional, "network interface whose address SIP and RTP bind to, followed as it changes; `any` or empty: the address of the default route"),
     integer("local_port", &General::local_port, kOptional, 1, 65535, "SIP port (UDP and TCP)"),
@@ -241,6 +243,12 @@ const Field<General> kGeneralFields[] = {
     text("dialplan", &General::dialplan, kOptional, "digit map: a number that completes an alternative is dialled at once, e.g. `[2-9]xxxxxx|0xx.|11[02]`; unset: `#` or the inter-digit pause ends a number", check_digit_map),
     integer("tls_port", &General::tls_port, kOptional, 1, 65535, "SIP over TLS port (used when an account has `transport tls`); must differ from local_port"),
     text("tls_ca_file", &General::tls_ca_file, kOptional, "PEM file of the certificate authorities trusted for SIP over TLS"),
+    text("tapi_firmware", &General::tapi_firmware, kOptional, "ltq_tapi: VMMC DSP firmware file downloaded at start-up"),
+    text("tapi_coefficients", &General::tapi_coefficients, kOptional, "ltq_tapi: analog line coefficients (BBD file) downloaded after the firmware"),
+    choice("echo_canceller", &General::echo_canceller, kOptional, echo_modes, "ltq_tapi: line echo canceller of the DSP: `off`, `nlec` (near end, 16 ms) or `wlec` (window-based, near and far end)"),
+    integer("jb_min", &General::jb_min, kOptional, 10, 500, "ltq_tapi: smallest DSP jitter buffer, ms"),
+    integer("jb_max", &General::jb_max, kOptional, 10, 500, "ltq_tapi: largest DSP jitter buffer, ms; at least jb_min"),
+    choice("kpi", &General::kpi, kOptional, kpi_modes, "ltq_tapi: RTP moved by the kernel (drv_kpi2udp): `auto` uses it when the driver offers it, `on` requires it, `off` relays through owsip"),
 };
 
 const Field<Stun> kStunFields[] = {
@@ -274,6 +282,8 @@ const Field<Port> kPortFields[] = {
     boolean("nodial", &Port::nodial, "1: this port may not dial out"),
     boolean("callwaiting", &Port::callwaiting, "0 turns call waiting off: a call for this port while it is in a call gets 486 Busy Here"),
     text("led", &Port::led, kOptional, "sysfs LED of the port (name under /sys/class/leds)"),
+    integer("tx_gain", &Port::tx_gain, kOptional, -24, 12, "ltq_tapi: gain in dB of what the phone's microphone sends"),
+    integer("rx_gain", &Port::rx_gain, kOptional, -24, 12, "ltq_tapi: gain in dB of what the phone's earpiece plays"),
 };
 
 const Field<Contact> kContactFields[] = {
@@ -609,6 +619,13 @@ LoadResult load_telephony_text(std::string_view text, const std::string& file,
     v.error(o ? o->line : (general ? general->line : 0),
             "tls_port " + std::to_string(cfg.general.tls_port) +
                 " is also local_port: SIP over TCP and over TLS need different ports");
+  }
+  if (cfg.general.jb_min > cfg.general.jb_max) {
+    const UciOption* o = general ? general->find("jb_max") : nullptr;
+    if (!o && general) o = general->find("jb_min");
+    v.error(o ? o->line : (general ? general->line : 0),
+            "jb_max " + std::to_string(cfg.general.jb_max) + " ms is below jb_min " +
+                std::to_string(cfg.general.jb_min) + " ms");
   }
   if (!general) v.warn(0, "no 'general' section: using the defaults");
   if (cfg.accounts.empty()) v.warn(0, "no account section: owsip will register nowhere");

@@ -14,7 +14,7 @@ namespace owsip::config {
 struct General {
   std::string name = "owsip";        // announced name (User-Agent, SDP o= user)
   std::string backend = "ltq_tapi";  // line backend: ltq_tapi | sim
-  int ossdev = 0;                    // sound device index for a sound-card backend
+  int ossdev = 0;                    // TAPI device index (ltq_tapi: /dev/vmmc<N+1>0)
   int log_level = 3;                 // 0 (emerg) .. 7 (debug)
   std::string interface = "nas0";    // bind SIP/RTP to this interface; "any" or "" = all
   int local_port = 5060;
@@ -32,6 +32,13 @@ struct General {
   std::string dialplan;  // digit map (config/digit_map.h); empty: '#' or the pause ends a number
   int tls_port = 5061;                                   // SIP over TLS listens here
   std::string tls_ca_file = "/etc/ssl/certs/ca-certificates.crt";  // CAs trusted for TLS
+  // ltq_tapi backend (docs/HARDWARE.md); `ossdev` above is its TAPI device index.
+  std::string tapi_firmware = "/lib/firmware/vmmc_firmware.bin";  // DSP firmware image
+  std::string tapi_coefficients = "/lib/firmware/vmmc_bbd_fxs.bin";  // line coefficients (BBD)
+  std::string echo_canceller = "wlec";  // off | nlec | wlec
+  int jb_min = 20;                      // DSP jitter buffer bounds, ms
+  int jb_max = 160;
+  std::string kpi = "auto";  // kernel RTP (drv_kpi2udp): on | off | auto
   bool operator==(const General&) const = default;
 };
 
@@ -74,6 +81,8 @@ struct Port {
   bool nodial = false;
   bool callwaiting = true;  // a second call during a call waits (tone); 0: the caller gets 486
   std::string led;  // sysfs LED name, e.g. soc:green:fxs1
+  int tx_gain = 0;  // dB towards the network (ltq_tapi), -24..12
+  int rx_gain = 0;  // dB towards the phone (ltq_tapi), -24..12
   bool operator==(const Port&) const = default;
 };
 

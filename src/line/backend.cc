@@ -1,6 +1,7 @@
 #include "line/backend.h"
 
 #include "line/sim/sim_backend.h"
+#include "line/tapi/tapi_backend.h"
 
 namespace owsip::line {
 
@@ -13,7 +14,8 @@ Line* LineBackend::line(int port) {
 namespace {
 
 const BackendInfo kBackends[] = {
-    {"ltq_tapi", "Lantiq VMMC voice DSP through the TAPI driver (/dev/vmmc*)", nullptr},
+    {"ltq_tapi", "Lantiq VMMC voice DSP through the TAPI driver (/dev/vmmc*)",
+     &tapi::TapiBackend::create},
     {"sim", "virtual phones over a Unix socket (owsip-phone), for tests and demos",
      &sim::SimBackend::create},
 };

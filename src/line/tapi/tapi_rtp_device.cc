@@ -1,0 +1,149 @@
+#include "line/tapi/tapi_rtp_device.h"
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+#include "core/log.h"
+#include "line/tapi/tapi_io.h"
+
+namespace owsip::line::tapi {
+
+using namespace io;  // NOLINT
+
+namespace {
+
+int32_t coder_of(media::CodecId c) {
+  switch (c) {
+    case media::CodecId::pcmu: return kCodMlawG711;
+    case media::CodecId::pcma: return kCodAlawG711;
+    case media::CodecId::g722: return kCodG722_64;
+  }
+  return kCodAlawG711;
+}
+
+int32_t frame_len_of(int ptime_ms) {
+  if (ptime_ms <= 10) return kFrameLen10;
+  if (ptime_ms >= 30) return kFrameLen30;
+  return kFrameLen20;
+}
+
+uint32_t random32() {
+  static std::mt19937 gen{std::random_device{}()};
+  return gen();
+}
+
+}  // namespace
+
+TapiRtpDevice::TapiRtpDevice(TapiSys& sys, int fd, int channel, KpiChoice kpi, std::string tag)
+    : sys_(sys), fd_(fd), channel_(channel), kpi_(kpi), tag_(std::move(tag)) {}
+
+TapiRtpDevice::~TapiRtpDevice() { stop(); }
+
+media::Capabilities TapiRtpDevice::capabilities() const {
+  // What every VMMC voice firmware of the VR9/Danube boards encodes; G.726/G.729 need codec
+  // licences in the firmware and are not advertised (docs/HARDWARE.md).
+  return {{media::CodecId::pcma, media::CodecId::pcmu, media::CodecId::g722}, {8000}};
+}
+
+Status TapiRtpDevice::call(unsigned long request, uintptr_t arg) {
+  const int err = sys_.ioctl(fd_, request, arg);
+  if (err == 0) return Status::ok();
+  return Status::error("TAPI channel " + std::to_string(channel_) + ": " +
+                       request_name(request) + ": " + std::strerror(err) + " (errno " +
+                       std::to_string(err) + ")");
+}
+
+Status TapiRtpDevice::start(const media::NegotiatedMedia& media, PacketHandler from_dsp) {
+  if (running_) stop();  // a re-INVITE: program the channel afresh
+  from_dsp_ = std::move(from_dsp);
+  // The payload types of this call: what the DSP writes, what it accepts.
+  RtpPtCfg pt;
+  pt.pt_up[coder_of(media.codec)] = static_cast<uint8_t>(media.pt);
+  for (const auto& [p, codec] : media.receive) pt.pt_down[coder_of(codec)] = static_cast<uint8_t>(p);
+  if (Status s = call_ptr(kPktRtpPtCfgSet, &pt); !s) return s;
+  EncCfg enc;
+  enc.coder = coder_of(media.codec);
+  enc.frame_len = frame_len_of(media.ptime_ms);
+  if (Status s = call_ptr(kEncCfgSet, &enc); !s) return s;
+  RtpCfg rtp;
+  rtp.ssrc = random32();
+  rtp.seq = static_cast<uint16_t>(random32());
+  rtp.timestamp = random32();
+  rtp.events = media.event_pt >= 0 ? 1 : 0;
+  rtp.event_pt = static_cast<uint8_t>(media.event_pt >= 0 ? media.event_pt : 0);
+  rtp.event_play_pt = rtp.event_pt;
+  if (Status s = call_ptr(kPktRtpCfgSet, &rtp); !s) return s;
+  if (kpi_.use) {
+    KpiChCfg k;
+    k.kpi_channel = static_cast<uint32_t>(kpi_.group) << 12 | static_cast<uint32_t>(channel_);
+    if (Status s = call_ptr(kKpiChCfgSet, &k); !s) return s;
+  }
+  if (media::sends(media.direction))
+    if (Status s = call(kEncStart, 0); !s) return s;
+  if (media::receives(media.direction))
+    if (Status s = call(kDecStart, 0); !s) return s;
+  if (Status s = call(kLineFeedSet, kFeedActive); !s) return s;
+  running_ = true;
+  if (Status s = watch_.watch(fd_, FdWatch::kRead, [this](int) { on_readable(); }); !s) return s;
+  log::info(tag_, "DSP coder started: %s%s", media.describe().c_str(),
+            kpi_.use ? ", KPI group ready" : ", RTP relayed by owsip");
+  return Status::ok();
+}
+
+void TapiRtpDevice::stop() {
+  if (!running_) return;
+  running_ = false;
+  watch_.close();
+  if (kpi_socket_ >= 0) {
+    call(kQosStop, 0);
+    kpi_socket_ = -1;
+  }
+  call(kEncStop, 0);
+  call(kDecStop, 0);
+  log::info(tag_, "DSP coder stopped");
+}
+
+void TapiRtpDevice::on_readable() {
+  for (int i = 0; i < 32 && running_; ++i) {  // bounded: the rest waits for the next round
+    const ssize_t n = sys_.read(fd_, buf_, sizeof buf_);
+    if (n == -EAGAIN || n == -EINTR) return;
+    if (n < 0) {
+      log::warn(tag_, "reading RTP from the DSP: %s", std::strerror(static_cast<int>(-n)));
+      return;
+    }
+    if (n < 12) continue;  // not a whole RTP packet
+    if (from_dsp_) from_dsp_(std::span<const uint8_t>(buf_, static_cast<size_t>(n)));
+  }
+}
+
+Status TapiRtpDevice::write_packet(std::span<const uint8_t> rtp_packet) {
+  if (!running_) return Status::error("DSP coder not started");
+  const ssize_t n = sys_.write(fd_, rtp_packet.data(), rtp_packet.size());
+  if (n < 0)
+    return Status::error("writing RTP to the DSP: " +
+                         std::string(std::strerror(static_cast<int>(-n))));
+  return Status::ok();
+}
+
+Status TapiRtpDevice::send_dtmf(char, int) {
+  // The DSP detects the phone's keys and sends them as telephone-events itself
+  // (IFX_TAPI_PKT_RTP_CFG_SET), muted in the voice: nothing to add here.
+  return Status::ok();
+}
+
+bool TapiRtpDevice::attach_kpi_socket(int udp_fd) {
+  if (!kpi_.use || !running_) return false;
+  QosOnSocket q;
+  q.fd = udp_fd;
+  q.channel = static_cast<uint32_t>(channel_);
+  if (Status s = call_ptr(kQosOnSocketStart, &q); !s) {
+    log::warn(tag_, "%s; RTP stays relayed by owsip", s.message().c_str());
+    return false;
+  }
+  kpi_socket_ = udp_fd;
+  log::info(tag_, "KPI: the kernel moves this call's RTP");
+  return true;
+}
+
+}  // namespace owsip::line::tapi

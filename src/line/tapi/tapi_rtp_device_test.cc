@@ -1,0 +1,196 @@
+// The DSP's media path on the emulated device: whole RTP packets from the channel fd reach a
+// UDP peer on 127.0.0.1 through a MediaSession with a DevicePath, and the peer's packets reach
+// the DSP; with KPI offered, the kernel path is chosen, otherwise owsip relays and says so once.
+
+#include "line/tapi/tapi_rtp_device.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "line/tapi/tapi_test_fixture.h"
+#include "media/codec.h"
+#include "media/device_path.h"
+#include "media/media_session.h"
+#include "media/rtp_packet.h"
+#include "media/software_path.h"
+#include "media/test_harness.h"
+#include "media/test_signal.h"
+
+namespace owsip::line::tapi {
+namespace {
+
+using namespace io;  // NOLINT
+
+// What the emulated DSP's encoder sends: PCMA of a 1 kHz tone, its own SSRC and sequence.
+std::vector<uint8_t> dsp_packet(uint32_t n, int pt) {
+  static const std::vector<int16_t> tone = media::testing::sine(1000, 8000, 8000, 8000);
+  auto enc = media::make_encoder(media::CodecId::pcma);
+  std::vector<uint8_t> payload, packet;
+  enc->encode(std::span(tone).subspan((n % 50) * 160, 160), payload);
+  media::write_rtp({static_cast<uint8_t>(pt), n == 0, static_cast<uint16_t>(n), 160u * n,
+                    0xd5d5d5d5},
+                   payload, packet);
+  return packet;
+}
+
+class TapiMedia : public testing::TapiFixture {
+ protected:
+  // A UDP socket on 127.0.0.1, port 0.
+  static int udp_socket() {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    return fd;
+  }
+  static sockaddr_in address_of(int fd) {
+    sockaddr_in a{};
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    return a;
+  }
+  media::NegotiatedMedia pcma() {
+    media::NegotiatedMedia m;
+    m.codec = media::CodecId::pcma;
+    m.pt = 8;
+    m.receive = {{8, media::CodecId::pcma}};
+    m.event_pt = 101;
+    return m;
+  }
+};
+
+TEST_F(TapiMedia, DspPacketsReachAUdpPeerAndBackThroughAMediaSession) {
+  ASSERT_TRUE(start()) << error_;
+  Line& line = *backend_->lines()[0];
+  auto device = line.open_rtp_device();
+  ASSERT_TRUE(device);
+  media::RtpPortAllocator ports(0);
+  media::MediaSettings s;
+  s.bind_ip = "127.0.0.1";
+  auto a = media::MediaSession::create(loop_, ports, s,
+                                       std::make_unique<media::DevicePath>(std::move(device)));
+  ASSERT_TRUE(a) << a.message();
+  s.sdp.codecs = {media::CodecId::pcma, media::CodecId::pcmu};
+  auto b = media::MediaSession::create(loop_, ports, s,
+                                       std::make_unique<media::SoftwarePath>(loop_.clock()));
+  ASSERT_TRUE(b) << b.message();
+  auto offer = (*a)->create_offer();
+  ASSERT_TRUE(offer);
+  auto answer = (*b)->answer_offer(*offer);
+  ASSERT_TRUE(answer) << answer.message();
+  ASSERT_TRUE((*a)->accept_answer(*answer));
+
+  // The channel is programmed for the call.
+  const auto& c = emu_->channel(0);
+  EXPECT_TRUE(c.encoding);
+  EXPECT_TRUE(c.decoding);
+  EXPECT_EQ(c.feed, kFeedActive);
+  ASSERT_TRUE(c.enc_cfg);
+  EXPECT_EQ(c.enc_cfg->coder, kCodAlawG711);
+  ASSERT_TRUE(c.rtp_cfg);
+  EXPECT_EQ(c.rtp_cfg->events, 1);
+  EXPECT_EQ(c.rtp_cfg->event_pt, (*a)->negotiated()->event_pt);
+  EXPECT_EQ(c.pt_table->pt_up[kCodAlawG711], 8);
+  EXPECT_FALSE(emu_->channel(1).encoding);
+
+  // The DSP speaks every 20 ms; the peer's phone speaks too.
+  uint32_t n = 0;
+  Timer dsp(loop_);
+  std::function<void()> tick = [&] {
+    EXPECT_TRUE(emu_->dsp_packet(0, dsp_packet(n++, 8)));
+    if (n < 60) dsp.start(20, tick);
+  };
+  dsp.start(0, tick);
+  media::testing::LinePump pb(loop_, 8000, 700);
+  pb.start((*b)->audio_endpoint());
+  ASSERT_TRUE(run_until([&] {
+    return n >= 60 && (*b)->stats().packets_received >= 50 && c.played.size() >= 40;
+  }, 4000));
+  pb.stop();
+  // DSP -> UDP -> the peer's earpiece: the tone.
+  EXPECT_NEAR(pb.level(1000, 400, 1100), 8000, 1500);
+  // The peer -> UDP -> the DSP: whole RTP packets of the negotiated payload type.
+  media::RtpPacket p;
+  ASSERT_EQ(media::parse_rtp(c.played[10], p), media::RtpParse::ok);
+  EXPECT_EQ(p.header.pt, 8);
+  EXPECT_EQ(p.payload.size(), 160u);
+  // Hanging up stops the coder.
+  a = Status::error("hung up");
+  EXPECT_FALSE(c.encoding);
+  EXPECT_FALSE(c.decoding);
+}
+
+TEST_F(TapiMedia, WithoutKpiOwsipRelaysAndSaysSoOnce) {
+  std::vector<std::string> logged;
+  log::set_level(log::kNotice);
+  log::set_capture([&](int, const std::string& l) { logged.push_back(l); });
+  ASSERT_TRUE(start()) << error_;
+  EXPECT_FALSE(backend_->kpi().use);
+  auto dev = backend_->line_on_channel(1)->open_rtp_device();
+  auto* tapi = static_cast<TapiRtpDevice*>(dev.get());
+  int relayed = 0;
+  ASSERT_TRUE(dev->start(pcma(), [&](std::span<const uint8_t>) { ++relayed; }));
+  const int sock = udp_socket();
+  EXPECT_FALSE(tapi->attach_kpi_socket(sock));
+  EXPECT_TRUE(emu_->dsp_packet(1, dsp_packet(0, 8)));
+  EXPECT_TRUE(run_until([&] { return relayed == 1; }));
+  dev.reset();
+  ::close(sock);
+  log::set_capture(nullptr);
+  log::set_level(log::kErr);
+  EXPECT_EQ(std::count_if(logged.begin(), logged.end(),
+                          [](const std::string& l) {
+                            return l.find("offers no KPI") != std::string::npos;
+                          }),
+            1);
+  EXPECT_FALSE(emu_->channel(1).kpi);
+}
+
+TEST_F(TapiMedia, KpiIsChosenWhenTheDriverOffersIt) {
+  EmulatedTapi::Options o;
+  o.kpi = true;
+  ASSERT_TRUE(start(o)) << error_;
+  EXPECT_TRUE(backend_->kpi().use);
+  auto dev = backend_->line_on_channel(0)->open_rtp_device();
+  auto* tapi = static_cast<TapiRtpDevice*>(dev.get());
+  int relayed = 0;
+  ASSERT_TRUE(dev->start(pcma(), [&](std::span<const uint8_t>) { ++relayed; }));
+  ASSERT_TRUE(emu_->channel(0).kpi);
+  EXPECT_EQ(emu_->channel(0).kpi->kpi_channel, 1u << 12 | 0u);
+  // The call's socket, bound and connected to the peer, goes to the kernel.
+  const int peer = udp_socket(), ours = udp_socket();
+  sockaddr_in pa = address_of(peer), oa = address_of(ours);
+  ASSERT_EQ(::connect(ours, reinterpret_cast<sockaddr*>(&pa), sizeof pa), 0);
+  ASSERT_TRUE(tapi->attach_kpi_socket(ours));
+  EXPECT_TRUE(tapi->kpi_active());
+  // The DSP's packet goes out through the kernel, not through owsip.
+  ASSERT_TRUE(emu_->dsp_packet(0, dsp_packet(0, 8)));
+  pollfd pfd{peer, POLLIN, 0};
+  ASSERT_EQ(::poll(&pfd, 1, 1000), 1);
+  uint8_t buf[512];
+  EXPECT_EQ(::recv(peer, buf, sizeof buf, 0), 12 + 160);
+  // And the peer's packet reaches the decoder the same way.
+  const auto back = dsp_packet(1, 8);
+  ASSERT_EQ(::sendto(peer, back.data(), back.size(), 0, reinterpret_cast<sockaddr*>(&oa),
+                     sizeof oa),
+            static_cast<ssize_t>(back.size()));
+  pollfd ofd{ours, POLLIN, 0};
+  ASSERT_EQ(::poll(&ofd, 1, 1000), 1);
+  EXPECT_EQ(emu_->kpi_receive(0), 1);
+  EXPECT_EQ(emu_->channel(0).played.size(), 1u);
+  run_for(50);
+  EXPECT_EQ(relayed, 0);
+  dev.reset();  // FIO_QOS_STOP, coder stopped
+  EXPECT_EQ(emu_->channel(0).qos_socket, -1);
+  EXPECT_FALSE(emu_->channel(0).encoding);
+  ::close(peer);
+  ::close(ours);
+}
+
+}  // namespace
+}  // namespace owsip::line::tapi
