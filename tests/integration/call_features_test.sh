@@ -10,20 +10,13 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sip_lib.sh"
 source "$(dirname "$0")/call_lib.sh"
 
-KAM=$WORK/kam
-KPORT=$(free_port)
-OPORT=$(free_port)
-kam_setup "$KAM" "$KPORT"
-for u in 2001 2002 2003; do kam_user "$KAM" "$u" "pw-$u"; done
-kam_start "$KAM"
+call_kamailio 2001 2002 2003
 
 conf=$WORK/telephony
 owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$(free_port)'" "option cid 'etsi_fsk'"
 # Incoming calls for the account ring port 0 only; port 1 calls out through it as the default.
 owsip_account "$conf" home 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'" "option port '0'"
-start_owsip "$conf" "$WORK/owsip.log"
-wait_for_socket "$WORK/sim.sock"
-wait_for_line "$WORK/owsip.log" "sip.acct\{home\}: registered as" 10
+start_owsip_registered "$conf" home
 phone_start p0 0
 phone_start p1 1
 baresip_start b2 2002 pw-2002 "$KPORT" 1000

@@ -8,6 +8,27 @@ BARESIP_MODULES=/usr/lib/baresip/modules
 CTL=$SRC/tests/integration/baresip_ctl.py
 FREQ=$SRC/tests/integration/wav_freq.py
 
+# call_kamailio USER...: Kamailio on 127.0.0.1 with these users (password pw-USER); sets KAM,
+# KPORT (its port) and OPORT (a port for owsip).
+call_kamailio() {
+  KAM=$WORK/kam
+  KPORT=$(free_port)
+  OPORT=$(free_port)
+  kam_setup "$KAM" "$KPORT"
+  local u
+  for u in "$@"; do kam_user "$KAM" "$u" "pw-$u"; done
+  kam_start "$KAM"
+}
+
+# start_owsip_registered CONF ACCOUNT...: owsip with CONF, its sim socket up and every ACCOUNT
+# registered.
+start_owsip_registered() {
+  local conf=$1 a; shift
+  start_owsip "$conf" "$WORK/owsip.log"
+  wait_for_socket "$WORK/sim.sock"
+  for a in "$@"; do wait_for_line "$WORK/owsip.log" "sip.acct\{$a\}: registered as" 10; done
+}
+
 # baresip_start NAME USER PASSWORD KAMAILIO_PORT SINE_HZ [ACCOUNT PARAMS] [CONFIG LINES...]:
 # baresip registered as USER@owsip.test at Kamailio, answering automatically, sending a sine
 # of SINE_HZ and recording what it receives into $WORK/NAME/dump-*-dec.wav. Sets
@@ -105,12 +126,10 @@ wait_phone() {
   fail "$name: no event /$re/ within ${timeout}s"
 }
 
-# wait_phone_hears NAME HZ [TIMEOUT_S]: until the phone reports sound of HZ (+-3 %) in its
-# earpiece since the mark (`audio` events, once a second while sound is heard).
-wait_phone_hears() {
-  local name=$1 hz=$2 timeout=${3:-10} i
-  for ((i = 0; i < timeout * 10; i++)); do
-    phone_events "$name" | python3 -c '
+# heard NAME HZ: true when the phone reported sound of HZ (+-3 %) in its earpiece since the
+# mark (`audio` events, once a second while sound is heard, or a recognised `tone`).
+heard() {
+  phone_events "$1" | python3 -c '
 import json, sys
 hz = float(sys.argv[1])
 for line in sys.stdin:
@@ -118,7 +137,14 @@ for line in sys.stdin:
     fs = [e["freq"]] if e.get("event") == "audio" else e.get("freqs", []) if e.get("event") == "tone" else []
     if any(abs(f - hz) <= hz * 0.03 for f in fs):
         sys.exit(0)
-sys.exit(1)' "$hz" && return 0
+sys.exit(1)' "$2"
+}
+
+# wait_phone_hears NAME HZ [TIMEOUT_S]: until heard NAME HZ.
+wait_phone_hears() {
+  local name=$1 hz=$2 timeout=${3:-10} i
+  for ((i = 0; i < timeout * 10; i++)); do
+    heard "$name" "$hz" && return 0
     sleep 0.1
   done
   echo "--- $name events since the mark ---" >&2; phone_events "$name" >&2
@@ -127,14 +153,7 @@ sys.exit(1)' "$hz" && return 0
 
 # phone_not_heard NAME HZ: the phone heard no sound of HZ since the mark.
 phone_not_heard() {
-  phone_events "$1" | python3 -c '
-import json, sys
-hz = float(sys.argv[1])
-for line in sys.stdin:
-    e = json.loads(line)
-    fs = [e["freq"]] if e.get("event") == "audio" else e.get("freqs", []) if e.get("event") == "tone" else []
-    if any(abs(f - hz) <= hz * 0.03 for f in fs):
-        sys.exit(1)' "$2" || fail "$1 heard $2 Hz, which belongs to another call"
+  ! heard "$1" "$2" || fail "$1 heard $2 Hz, which belongs to another call"
 }
 
 # check_freq "HZ DBFS" WANT_HZ WHAT: the measured frequency is WANT_HZ +-3 % and audible.

@@ -10,12 +10,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sip_lib.sh"
 source "$(dirname "$0")/call_lib.sh"
 
-KAM=$WORK/kam
-KPORT=$(free_port)
-OPORT=$(free_port)
-kam_setup "$KAM" "$KPORT"
-for u in 2001 2002 2004 2005; do kam_user "$KAM" "$u" "pw-$u"; done
-kam_start "$KAM"
+call_kamailio 2001 2002 2004 2005
 
 conf=$WORK/telephony
 RTP_BASE=$(free_port)
@@ -26,10 +21,7 @@ owsip_account "$conf" secure 2004 pw-2004 "127.0.0.1:$KPORT" "option srtp 'manda
   "option port '1'"
 printf '\nconfig contact\n\toption desc %s\n\toption code sec\n\toption type realm\n\toption dial 2005\n\toption account secure\n' \
   "'secure peer'" >>"$conf"
-start_owsip "$conf" "$WORK/owsip.log"
-wait_for_socket "$WORK/sim.sock"
-wait_for_line "$WORK/owsip.log" "sip.acct\{wide\}: registered as" 10
-wait_for_line "$WORK/owsip.log" "sip.acct\{secure\}: registered as" 10
+start_owsip_registered "$conf" wide secure
 phone_start p0 0 16000
 phone_start p1 1
 baresip_start b2 2002 pw-2002 "$KPORT" 5000

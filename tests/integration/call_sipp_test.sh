@@ -13,14 +13,9 @@ source "$(dirname "$0")/sip_lib.sh"
 source "$(dirname "$0")/call_lib.sh"
 command -v sipp >/dev/null || { echo "SKIP: sipp is not installed (./run setup)"; exit 0; }
 
-KAM=$WORK/kam
-KPORT=$(free_port)
-OPORT=$(free_port)
 UAS=$(free_port)
 BUSY=$(free_port)
-kam_setup "$KAM" "$KPORT"
-kam_user "$KAM" 2001 pw-2001
-kam_start "$KAM"
+call_kamailio 2001
 
 # A STUN server that says every client is at 198.51.100.7 (a NAT's public side), bounded in time.
 STUN=$(free_port)
@@ -52,9 +47,7 @@ printf '\nconfig contact\n\toption desc %s\n\toption code sipp\n\toption type si
 printf '\nconfig contact\n\toption desc %s\n\toption code busy\n\toption type sip\n\toption dial %s\n' \
   "'sipp busy'" "'port-$BUSY@owsip.test'" >>"$conf"
 printf '\nconfig stun\n\toption host 127.0.0.1\n\toption port %s\n' "$STUN" >>"$conf"
-start_owsip "$conf" "$WORK/owsip.log"
-wait_for_socket "$WORK/sim.sock"
-wait_for_line "$WORK/owsip.log" "sip.acct\{home\}: registered as" 10
+start_owsip_registered "$conf" home
 phone_start p0 0
 phone_start p1 1
 

@@ -15,21 +15,13 @@ source "$(dirname "$0")/call_lib.sh"
 
 SECONDS_FLOOD=${OWSIP_FLOOD_SECONDS:-10}
 RATE=2000
-KAM=$WORK/kam
-KPORT=$(free_port)
-OPORT=$(free_port)
-kam_setup "$KAM" "$KPORT"
-kam_user "$KAM" 2001 pw-2001
-kam_user "$KAM" 2002 pw-2002
-kam_start "$KAM"
+call_kamailio 2001 2002
 
 conf=$WORK/telephony
 owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$(free_port)'"
 sed -i "s/option log_level '7'/option log_level '5'/" "$conf"  # the flood is not for the log
 owsip_account "$conf" home 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'"
-start_owsip "$conf" "$WORK/owsip.log"
-wait_for_socket "$WORK/sim.sock"
-wait_for_line "$WORK/owsip.log" "sip.acct\{home\}: registered as" 10
+start_owsip_registered "$conf" home
 phone_start p0 0
 phone_start p1 1
 baresip_start bob 2002 pw-2002 "$KPORT" 1000

@@ -13,12 +13,7 @@ command -v sipp >/dev/null || { echo "SKIP: sipp is not installed (./run setup)"
 
 CALLS=${OWSIP_SOAK_CALLS:-300}
 WARMUP=60
-KAM=$WORK/kam
-KPORT=$(free_port)
-OPORT=$(free_port)
-kam_setup "$KAM" "$KPORT"
-kam_user "$KAM" 2001 pw-2001
-kam_start "$KAM"
+call_kamailio 2001
 
 conf=$WORK/telephony
 owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$(free_port)'"
@@ -26,9 +21,7 @@ sed -i "s/option log_level '7'/option log_level '5'/" "$conf"
 owsip_account "$conf" home 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'" "option port '0'"
 # A short hook flash window: the phone's on-hook counts after 150 ms instead of 700 ms.
 printf '\nconfig timers\n\toption flash_max 150\n' >>"$conf"
-start_owsip "$conf" "$WORK/owsip.log"
-wait_for_socket "$WORK/sim.sock"
-wait_for_line "$WORK/owsip.log" "sip.acct\{home\}: registered as" 10
+start_owsip_registered "$conf" home
 phone_start p0 0
 ph p0 "autoanswer 20 200"
 
