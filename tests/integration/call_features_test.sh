@@ -96,4 +96,21 @@ wait_phone p0 '"event":"tone","freqs":\[425\]' 10
 ph p0 silence onhook
 wait_for_line "$WORK/owsip.log" "port0\{BUSY\}: -> IDLE" 10
 pass "port 1 hanging up gives port 0 busy tone"
+
+# --- the control interface during a call: calls, hangup ---
+ph p0 offhook "wait 300" "dial 2002#"
+wait_for_line "$WORK/owsip.log" "call [0-9]+ answered" 10
+wait_for_count "$WORK/owsip.log" "call [0-9]+ answered" 5 10
+"$BIN/owsipctl" -s "$WORK/ctl.sock" calls >"$WORK/calls.txt"
+grep -Eq "^ *0 +out +sip:2002@owsip.test +home +PCMU/8000 .*connected" "$WORK/calls.txt" ||
+  fail "owsipctl calls: $(cat "$WORK/calls.txt")"
+closed=$(count_lines "$WORK/b2/baresip.log" "session closed")
+"$BIN/owsipctl" -s "$WORK/ctl.sock" hangup 0 >"$WORK/hangup.txt"
+grep -q "port 0 hung up (was CONNECTED)" "$WORK/hangup.txt" || fail "owsipctl hangup: $(cat "$WORK/hangup.txt")"
+wait_for_count "$WORK/b2/baresip.log" "session closed" $((closed + 1)) 10
+wait_for_line "$WORK/owsip.log" "port0\{CONNECTED\}: -> BUSY" 5
+"$BIN/owsipctl" -s "$WORK/ctl.sock" hangup 1 >"$WORK/hangup1.txt" 2>&1 && fail "hangup of an idle port succeeded"
+grep -q "port 1 has no call" "$WORK/hangup1.txt" || fail "owsipctl hangup 1: $(cat "$WORK/hangup1.txt")"
+pass "owsipctl calls lists the call; owsipctl hangup 0 ends it (BYE), an idle port is refused"
+ph p0 onhook
 stop_owsip
