@@ -59,6 +59,21 @@ PY
 [ "$reply" = "SIP/2.0 200 OK" ] || fail "OPTIONS after the torture run answered '$reply'"
 pass "after the run: still registered (owsipctl and kamailio's location table), OPTIONS answered"
 
+# A call completes after the run: sipp calls the account through Kamailio, a virtual phone
+# answers it and hangs up (owsip's BYE ends sipp's scenario).
+if command -v sipp >/dev/null; then
+  source "$(dirname "$0")/call_lib.sh"
+  phone_start p0 0
+  ph p0 "autoanswer 20 1000"
+  start_bg "$WORK/sipp.out" sipp -sf "$SRC/tests/data/sipp/uac_wait_bye.xml" -s alice \
+    -i 127.0.0.1 -p "$(free_port)" -m 1 -timeout 20 -nostdin "127.0.0.1:$KPORT"
+  SIPP_PID=$LAST_PID
+  wait_exit "$SIPP_PID" 25
+  [ "$EXIT_CODE" -eq 0 ] || fail "the call after the torture run failed: $(tail -20 "$WORK/sipp.out")"
+  grep -q "sip.call: call [0-9]* answered on port0" "$log" || fail "owsip did not answer the call"
+  pass "after the run: a call through Kamailio is answered by the phone and ended with BYE"
+fi
+
 # A fresh registration works too: re-register through a reload of a changed account.
 sed -i "s/option registrar '127.0.0.1:$KPORT'/option registrar '127.0.0.1:$KPORT'\n\toption expires '600'/" "$conf"
 kill -HUP "$OWSIP_PID"
