@@ -60,7 +60,8 @@ bench_owsip_conf() {
 }
 
 # bs_ut_start NAME KPORT USER1 PASS1 [USER2 PASS2]: baresip as the system under test in owsip's
-# role: G.711 only, 8 kHz mono `ausine` source (1000 Hz), `aubridge` player, auto answer,
+# role: G.711 only, `ausine` source (1000 Hz; it runs only at 48 kHz stereo, so baresip resamples to
+# 8 kHz as it must with that source), `aubridge` player (8 kHz mono), auto answer,
 # ctrl_tcp; one account per USER, registered at Kamailio. Sets BS_PID[NAME], BS_CTRL[NAME],
 # BS_SIP[NAME] and BS_RTP[NAME] (first port of its RTP range, 200 ports).
 declare -A BS_SIP BS_RTP
@@ -80,8 +81,8 @@ dns_server	127.0.0.1:53
 audio_player	aubridge,$name
 audio_alert	aubridge,$name
 audio_source	ausine,1000
-ausrc_srate	8000
-ausrc_channels	1
+ausrc_srate	48000
+ausrc_channels	2
 auplay_srate	8000
 auplay_channels	1
 rtp_ports	$rtp-$((rtp + 200))
