@@ -24,12 +24,14 @@ note() { echo "bench: $*" >&2; }
 # result METRIC OWSIP BARESIP UNIT
 result() { printf 'RESULT\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4"; }
 
-# mem_kb PID: "VmRSS VmHWM private PSS" in KiB (private = Private_Clean + Private_Dirty of
-# /proc/PID/smaps_rollup).
+# mem_kb PID: "VmRSS VmHWM private PSS private_dirty" in KiB (private = Private_Clean +
+# Private_Dirty of /proc/PID/smaps_rollup; Private_Clean is mostly the executable's pages while
+# no other process maps that file, Private_Dirty is what no second instance could share).
 mem_kb() {
   local pid=$1
   awk '/^VmRSS:/ {r=$2} /^VmHWM:/ {h=$2} END {printf "%s %s ", r, h}' "/proc/$pid/status"
-  awk '/^Private_(Clean|Dirty):/ {p+=$2} /^Pss:/ {s=$2} END {printf "%s %s\n", p, s}' \
+  awk '/^Private_(Clean|Dirty):/ {p+=$2} /^Private_Dirty:/ {d=$2} /^Pss:/ {s=$2}
+       END {printf "%s %s %s\n", p, s, d}' \
     "/proc/$pid/smaps_rollup"
 }
 

@@ -32,16 +32,16 @@ wait_for_line "$WORK/owsip.log" "sip.acct\{work\}: registered as" 10
 phone_start p0 0
 phone_start p1 1
 sleep 3
-read -r o_rss0 o_hwm0 o_priv0 o_pss0 <<<"$(mem_kb "$OWSIP_PID")"
+read -r o_rss0 o_hwm0 o_priv0 o_pss0 o_dirty0 <<<"$(mem_kb "$OWSIP_PID")"
 note "owsip idle: rss $o_rss0 hwm $o_hwm0 private $o_priv0 pss $o_pss0 KiB"
 ph p0 offhook "wait 300" "dial 3000#" "wait 1500" "tone 700 -10"
 wait_for_line "$WORK/owsip.log" "call 1 answered" 15
 sleep 3
-read -r o_rss1 o_hwm1 o_priv1 o_pss1 <<<"$(mem_kb "$OWSIP_PID")"
+read -r o_rss1 o_hwm1 o_priv1 o_pss1 _ <<<"$(mem_kb "$OWSIP_PID")"
 ph p1 offhook "wait 300" "dial 3001#" "wait 1500" "tone 700 -10"
 wait_for_line "$WORK/owsip.log" "call 2 answered" 15
 sleep 3
-read -r o_rss2 o_hwm2 o_priv2 o_pss2 <<<"$(mem_kb "$OWSIP_PID")"
+read -r o_rss2 o_hwm2 o_priv2 o_pss2 o_dirty2 <<<"$(mem_kb "$OWSIP_PID")"
 note "owsip 1 call: rss $o_rss1 private $o_priv1; 2 calls: rss $o_rss2 private $o_priv2 KiB"
 ph p1 silence onhook
 wait_for_line "$WORK/owsip.log" "call 2 ended" 10
@@ -61,16 +61,16 @@ stop_pid "${PHONE_PID[p1]}"
 bs_ut_start ut "$KPORT" 2101 pw-2101 2102 pw-2102
 BPID=${BS_PID[ut]}
 sleep 3
-read -r b_rss0 b_hwm0 b_priv0 b_pss0 <<<"$(mem_kb "$BPID")"
+read -r b_rss0 b_hwm0 b_priv0 b_pss0 b_dirty0 <<<"$(mem_kb "$BPID")"
 note "baresip idle: rss $b_rss0 hwm $b_hwm0 private $b_priv0 pss $b_pss0 KiB"
 bs ut dial "sip:3000@owsip.test" >/dev/null
 wait_for_count "$WORK/ut/baresip.log" "Call established|established" 1 15
 sleep 3
-read -r b_rss1 b_hwm1 b_priv1 b_pss1 <<<"$(mem_kb "$BPID")"
+read -r b_rss1 b_hwm1 b_priv1 b_pss1 _ <<<"$(mem_kb "$BPID")"
 bs ut dial "sip:3001@owsip.test" >/dev/null
 wait_for_count "$WORK/ut/baresip.log" "Call established|established" 2 15
 sleep 3
-read -r b_rss2 b_hwm2 b_priv2 b_pss2 <<<"$(mem_kb "$BPID")"
+read -r b_rss2 b_hwm2 b_priv2 b_pss2 b_dirty2 <<<"$(mem_kb "$BPID")"
 note "baresip 1 call: rss $b_rss1 private $b_priv1; 2 calls: rss $b_rss2 private $b_priv2 KiB"
 bs ut hangup >/dev/null
 sleep 2
@@ -85,6 +85,7 @@ result "idle VmRSS" "$o_rss0" "$b_rss0" KiB
 result "idle VmHWM" "$o_hwm0" "$b_hwm0" KiB
 result "idle private" "$o_priv0" "$b_priv0" KiB
 result "idle PSS" "$o_pss0" "$b_pss0" KiB
+result "idle Private_Dirty" "$o_dirty0" "$b_dirty0" KiB
 result "1 call VmRSS" "$o_rss1" "$b_rss1" KiB
 result "1 call VmHWM" "$o_hwm1" "$b_hwm1" KiB
 result "1 call private" "$o_priv1" "$b_priv1" KiB
@@ -93,6 +94,7 @@ result "2 calls VmRSS" "$o_rss2" "$b_rss2" KiB
 result "2 calls VmHWM" "$o_hwm2" "$b_hwm2" KiB
 result "2 calls private" "$o_priv2" "$b_priv2" KiB
 result "2 calls PSS" "$o_pss2" "$b_pss2" KiB
+result "2 calls Private_Dirty" "$o_dirty2" "$b_dirty2" KiB
 result "RSS growth per call (avg of 2)" "$(( (o_rss2 - o_rss0) / 2 ))" "$(( (b_rss2 - b_rss0) / 2 ))" KiB
 result "private growth per call (avg of 2)" "$(( (o_priv2 - o_priv0) / 2 ))" "$(( (b_priv2 - b_priv0) / 2 ))" KiB
 cpu() { python3 -c "import sys; print('%.5f' % ((int(sys.argv[2]) - int(sys.argv[1])) / $CLK_TCK / $SECS))" "$1" "$2"; }
