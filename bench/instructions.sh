@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Instructions per call-second under callgrind (perf's instruction counter is not available on
 # this machine): owsip (one virtual phone calling a baresip far end) and baresip under test
-# (calling the same far end), each run under valgrind --tool=callgrind with collection off
+# (calling the same far end), each run under valgrind --tool=callgrind with instrumentation off
 # until the call is up, then SECONDS of the call collected. The top functions of each profile
 # are kept in $BENCH_OUT/callgrind-{owsip,baresip}.txt.
 #   bench/instructions.sh [SECONDS]   (default 20)
@@ -37,7 +37,7 @@ profile() {
 conf=$WORK/telephony
 bench_owsip_conf "$conf" "$(free_port)" "$(free_port)" 1
 owsip_account "$conf" home 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'"
-start_bg "$WORK/owsip.log" valgrind --tool=callgrind --collect-atstart=no \
+start_bg "$WORK/owsip.log" valgrind --tool=callgrind --instr-atstart=no \
   --callgrind-out-file="$WORK/owsip.cg.out" "$BIN/owsip" -f -c "$conf"
 OWSIP_PID=$LAST_PID
 wait_for_socket "$WORK/sim.sock" 60
@@ -58,7 +58,7 @@ mkdir -p "$WORK/ut"
 bs_ut_start ut "$KPORT" 2101 pw-2101
 stop_pid "${BS_PID[ut]}"  # the config is written; run it again under callgrind
 : >"$WORK/ut/baresip.log"
-start_bg "$WORK/ut/baresip.log" valgrind --tool=callgrind --collect-atstart=no \
+start_bg "$WORK/ut/baresip.log" valgrind --tool=callgrind --instr-atstart=no \
   --callgrind-out-file="$WORK/baresip.cg.out" baresip -f "$WORK/ut"
 BPID=$LAST_PID
 BS_PID[ut]=$BPID
