@@ -57,6 +57,7 @@ for n in "${NS[@]}"; do
   line=$(python3 - "$WORK/phones-$n.log" "$WORK/calls-$n.json" "$t0" "$t1" "$w0" "$w1" "$CLK_TCK" "$n" "$answered" <<'PY'
 import json, sys
 ph, calls, t0, t1, w0, w1, tck, n, answered = sys.argv[1:]
+answered = int(answered)
 end = [json.loads(l) for l in open(ph) if '"window_end"' in l]
 e = end[0] if end else {}
 cpu = (int(t1) - int(t0)) / int(tck) / (float(w1) - float(w0)) * 100
@@ -77,7 +78,7 @@ except (ValueError, OSError, AttributeError):
     pass
 late = missing + skipped
 print("%.1f %d %d %d %d %d %.1f %d" % (cpu, answered, active, e.get("frames_sent", 0),
-      late, lost, conc, 1 if e and late == 0 and lost == 0 and int(answered) >= int(n) else 0))
+      late, lost, conc, 1 if e and late == 0 and lost == 0 and answered >= int(n) else 0))
 PY
 )
   read -r cpu answered active sent late lost conc ok <<<"$line"

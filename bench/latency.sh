@@ -24,7 +24,7 @@ baresip_start far0 3000 pw-3000 "$KPORT" 1000
 
 # capture NAME FILTER: tcpdump on lo into $WORK/NAME.pcap; sets CAP_PID.
 capture() {
-  start_bg "$WORK/$1.tcpdump.log" tcpdump -i lo -U -n -s 4096 -w "$WORK/$1.pcap" "$2"
+  start_bg "$WORK/$1.tcpdump.log" tcpdump -i lo -U --immediate-mode -n -s 4096 -w "$WORK/$1.pcap" "$2"
   CAP_PID=$LAST_PID
   wait_for_line "$WORK/$1.tcpdump.log" "listening on" 10
 }

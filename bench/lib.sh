@@ -102,6 +102,7 @@ CFG
     echo "<sip:$1@owsip.test>;auth_pass=$2;outbound=\"sip:127.0.0.1:$kport\";regint=600;answermode=auto;audio_codecs=PCMU" >>"$d/accounts"
     shift 2
   done
+  BS_T0=$(date +%s.%N)  # the moment of the exec, for bench/startup_size.sh
   start_bg "$d/baresip.log" baresip -f "$d"
   BS_PID[$name]=$LAST_PID
   BS_CTRL[$name]=$ctrl

@@ -40,27 +40,25 @@ for ((r = 0; r < RUNS; r++)); do
   rm -f "$WORK/sim.sock"
   bench_owsip_conf "$conf" "$OPORT" "$(free_port)" 2
   owsip_account "$conf" home 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'"
-  start_bg "$WORK/cap-o$r.log" tcpdump -i lo -U -n -s 2048 -w "$WORK/o$r.pcap" "udp and port $KPORT"
+  start_bg "$WORK/cap-o$r.log" tcpdump -i lo -U --immediate-mode -n -s 2048 -w "$WORK/o$r.pcap" "udp and port $KPORT"
   CAP=$LAST_PID
   wait_for_line "$WORK/cap-o$r.log" "listening on" 10
   t0=$(date +%s.%N)
   start_owsip "$conf" "$WORK/owsip-$r.log"
   wait_for_line "$WORK/owsip-$r.log" "sip.acct\{home\}: registered as" 10
-  sleep 0.3
+  sleep 1
   stop_pid "$CAP"
   stop_owsip
   o_ms+=("$(first_register "$WORK/o$r.pcap" "$OPORT" "$t0")")
 
-  start_bg "$WORK/cap-b$r.log" tcpdump -i lo -U -n -s 2048 -w "$WORK/b$r.pcap" "udp and port $KPORT"
+  start_bg "$WORK/cap-b$r.log" tcpdump -i lo -U --immediate-mode -n -s 2048 -w "$WORK/b$r.pcap" "udp and port $KPORT"
   CAP=$LAST_PID
   wait_for_line "$WORK/cap-b$r.log" "listening on" 10
-  # bs_ut_start waits for the registration; its t0 is taken just before it starts baresip.
-  t0=$(date +%s.%N)
-  bs_ut_start "bs$r" "$KPORT" 2101 pw-2101
-  sleep 0.3
+  bs_ut_start "bs$r" "$KPORT" 2101 pw-2101  # sets BS_T0 just before the exec
+  sleep 1
   stop_pid "$CAP"
   stop_pid "${BS_PID[bs$r]}"
-  b_ms+=("$(first_register "$WORK/b$r.pcap" "${BS_SIP[bs$r]}" "$t0")")
+  b_ms+=("$(first_register "$WORK/b$r.pcap" "${BS_SIP[bs$r]}" "$BS_T0")")
 done
 note "start-up to first REGISTER: owsip ${o_ms[*]} ms; baresip ${b_ms[*]} ms"
 result "start-up to first REGISTER (median of $RUNS)" "$(median "${o_ms[@]}")" "$(median "${b_ms[@]}")" ms
