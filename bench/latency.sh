@@ -35,7 +35,7 @@ sipp_calls() {
   local mp
   mp=$(free_port)
   sipp "127.0.0.1:$KPORT" -sf "$UAC_XML" -s "$1" -i 127.0.0.1 -p "$(free_port)" -mp "$mp" \
-    -m "$CALLS" -l 1 -r 1 -rp 1000 -timeout "$((CALLS * 3 + 30))" -nostdin \
+    -m "$CALLS" -l 1 -r 1 -rp 1500 -timeout "$((CALLS * 3 + 30))" -nostdin \
     >"$WORK/$2.sipp.log" 2>&1 || note "sipp ($2) exit $?: $(tail -3 "$WORK/$2.sipp.log")"
 }
 
@@ -53,7 +53,7 @@ FILTER_O="udp and (port $OPORT or portrange $RPORT-$((RPORT + 511)))"
 
 note "owsip: $CALLS calls from sipp (INVITE -> 180)"
 start_bg "$WORK/answer.log" "$BIN/owsip-bench-phones" -s "$WORK/sim.sock" -n 1 answer \
-  "$((CALLS * 3 + 30))" 700
+  "$((CALLS * 3 + 30))" 300
 ANSWER_PID=$LAST_PID
 capture o_uas "$FILTER_O"
 sipp_calls 2001 o_uas

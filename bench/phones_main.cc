@@ -9,7 +9,7 @@
 //                        window}); then the phones hang up and the tool exits
 //   dial NUMBER CALLS HOLD_MS
 //                        phone 0 makes CALLS calls one after the other: off hook, DTMF
-//                        NUMBER, HOLD_MS in the call, on hook, 700 ms pause
+//                        NUMBER, HOLD_MS in the call, on hook, 1.3 s pause
 //   answer SECONDS HOLD_MS
 //                        every phone answers each ringing at once and hangs up HOLD_MS
 //                        later; exits after SECONDS
@@ -175,7 +175,7 @@ int main(int argc, char** argv) {
         (void)p->dtmf(number);
         p->wait(hold_ms);
         p->onhook();
-        p->wait(700);
+        p->wait(1300);  // longer than a flash: the next off hook is a new call
       }
       p->then([&] {
         out("{\"event\":\"done\"}");
