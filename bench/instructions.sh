@@ -29,8 +29,9 @@ profile() {
   sleep 1
   local f
   for f in "$WORK/$name".cg.out*; do :; done  # the dump (.1), the last name in glob order
-  callgrind_annotate "$f" 2>/dev/null | head -40 >"$BENCH_OUT/callgrind-$name.txt" || true
-  awk '/^(summary|totals):/ {print $2; exit}' "$f"
+  callgrind_annotate "$f" 2>/dev/null | head -60 >"$BENCH_OUT/callgrind-$name.txt" || true
+  # A dump has no totals line: callgrind_annotate adds the events up ("PROGRAM TOTALS").
+  awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}' "$BENCH_OUT/callgrind-$name.txt"
 }
 
 # ---- owsip
