@@ -19,7 +19,8 @@ results=$BENCH_OUT/results.tsv
 run() {  # NAME SCRIPT ARGS...
   local name=$1; shift
   echo "==> bench: $name ($*)" >&2
-  if ! "$@" 2>"$BENCH_OUT/$name.log" | tee -a "$results" | grep -v '^RESULT' >&2; then
+  "$@" 2>"$BENCH_OUT/$name.log" | tee -a "$results" | { grep -v '^RESULT' >&2 || true; }
+  if [ "${PIPESTATUS[0]}" -ne 0 ]; then
     echo "bench: $name failed, see $BENCH_OUT/$name.log:" >&2
     tail -5 "$BENCH_OUT/$name.log" >&2
   fi
