@@ -19,8 +19,11 @@ results=$BENCH_OUT/results.tsv
 run() {  # NAME SCRIPT ARGS...
   local name=$1; shift
   echo "==> bench: $name ($*)" >&2
-  "$@" 2>"$BENCH_OUT/$name.log" | tee -a "$results" | { grep -v '^RESULT' >&2 || true; }
-  if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+  local rc=0
+  "$@" 2>"$BENCH_OUT/$name.log" >"$BENCH_OUT/$name.out" || rc=$?
+  grep '^RESULT' "$BENCH_OUT/$name.out" >>"$results" || true
+  grep -v '^RESULT' "$BENCH_OUT/$name.out" >&2 || true
+  if [ "$rc" -ne 0 ]; then
     echo "bench: $name failed, see $BENCH_OUT/$name.log:" >&2
     tail -5 "$BENCH_OUT/$name.log" >&2
   fi
