@@ -38,6 +38,8 @@ mem_kb() {
 # cpu_ticks PID: utime + stime of PID in clock ticks (/proc/PID/stat fields 14 and 15; the
 # command name in field 2 has no spaces for the processes measured here).
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# cpu_split PID: "utime stime" in clock ticks.
+cpu_split() { awk '{print $14, $15}' "/proc/$1/stat"; }
 CLK_TCK=$(getconf CLK_TCK)
 
 # bench_owsip_conf FILE SIP_PORT RTP_PORT NPORTS: the general section (sim backend, log level 6

@@ -47,9 +47,10 @@ ph p1 silence onhook
 wait_for_line "$WORK/owsip.log" "call 2 ended" 10
 sleep 1
 note "owsip: one call for $SECS s"
-t0=$(cpu_ticks "$OWSIP_PID")
+t0=$(cpu_ticks "$OWSIP_PID"); s0=$(cpu_split "$OWSIP_PID")
 sleep "$SECS"
-t1=$(cpu_ticks "$OWSIP_PID")
+t1=$(cpu_ticks "$OWSIP_PID"); s1=$(cpu_split "$OWSIP_PID")
+note "owsip utime stime (ticks) before: $s0, after: $s1"
 ph p0 silence onhook
 wait_for_line "$WORK/owsip.log" "call 1 ended" 10
 grep -q "call 1 ended" "$WORK/owsip.log"
@@ -75,9 +76,10 @@ note "baresip 1 call: rss $b_rss1 private $b_priv1; 2 calls: rss $b_rss2 private
 bs ut hangup >/dev/null
 sleep 2
 note "baresip: one call for $SECS s"
-u0=$(cpu_ticks "$BPID")
+u0=$(cpu_ticks "$BPID"); s0=$(cpu_split "$BPID")
 sleep "$SECS"
-u1=$(cpu_ticks "$BPID")
+u1=$(cpu_ticks "$BPID"); s1=$(cpu_split "$BPID")
+note "baresip utime stime (ticks) before: $s0, after: $s1"
 bs ut hangup >/dev/null || true
 stop_pid "$BPID"
 
