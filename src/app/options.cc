@@ -3,13 +3,14 @@
 namespace owsip::app {
 
 std::string usage() {
-  return "usage: owsip [-c FILE] [-f] [--syslog] [-v LEVEL] [--sysfs-root DIR] [--check-config] [--schema]\n"
-         "             [--version] [--help]\n"
+  return "usage: owsip [-c FILE] [-f] [--syslog] [-v LEVEL] [--sysfs-root DIR] [--log-timestamps]\n"
+         "             [--check-config] [--schema] [--version] [--help]\n"
          "  -c, --config FILE  telephony config (default /etc/config/telephony)\n"
          "  -f, --foreground   stay in the foreground and log to stderr (default: daemon, syslog)\n"
          "  --syslog           log to syslog (ident owsip) also in the foreground (procd)\n"
          "  -v, --verbose N    log level 0..7, overriding general.log_level\n"
          "  --sysfs-root DIR   where LEDs and relay GPIOs are found (default /sys)\n"
+         "  --log-timestamps   prefix log lines with the monotonic time in ms ([12345.678])\n"
          "  --check-config     validate the config, print the effective values and exit\n"
          "                     (exit 0 if valid, 1 with every error as FILE:LINE: message)\n"
          "  --schema           print the table of config options (Markdown) and exit\n"
@@ -47,6 +48,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
       const std::string* v = value("DIR");
       if (!v || v->empty()) return Status::error(a + " needs a directory");
       o.sysfs_root = *v;
+    } else if (a == "--log-timestamps") {
+      o.log_timestamps = true;
     } else if (a == "--check-config") {
       o.check_config = true;
     } else if (a == "--schema") {

@@ -15,6 +15,7 @@ struct Options {
   bool check_config = false;  // --check-config: validate, print the effective config, exit
   bool show_version = false;
   bool show_help = false;
+  bool log_timestamps = false;  // --log-timestamps: monotonic ms before every log line
   bool show_schema = false;   // --schema: print the option table (Markdown) and exit
   int log_level = -1;         // -v N overrides general.log_level; -1 = from the config
   std::string sysfs_root = "/sys";  // --sysfs-root: where LEDs and GPIOs are (tests: a temp dir)

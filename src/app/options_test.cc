@@ -22,6 +22,8 @@ TEST(Options, AllFlags) {
   EXPECT_TRUE(o->check_config);
   EXPECT_EQ(o->log_level, 7);
   EXPECT_TRUE(parse_options({"--version"})->show_version);
+  EXPECT_FALSE(o->log_timestamps);
+  EXPECT_TRUE(parse_options({"--log-timestamps"})->log_timestamps);
   EXPECT_TRUE(parse_options({"--help"})->show_help);
   EXPECT_EQ(parse_options({"--config=/x"})->config_path, "/x");
 }

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
 
   if (opts->log_level >= 0) log::set_level(opts->log_level);
   if (opts->syslog) log::set_sink(log::Sink::kSyslog);
+  log::set_timestamps(opts->log_timestamps);
   if (!opts->foreground) {
     // Refuse a bad config while stderr still reaches the user, before detaching.
     config::LoadResult pre = config::load_telephony_file(opts->config_path, env);

@@ -3,6 +3,7 @@
 #include <syslog.h>
 
 #include <cstdio>
+#include <ctime>
 #include <vector>
 
 namespace owsip::log {
@@ -10,6 +11,7 @@ namespace {
 
 struct State {
   int level = kErr;
+  bool timestamps = false;
   Sink sink = Sink::kStderr;
   std::function<void(int, const std::string&)> capture;
   std::vector<std::string> secrets;
@@ -41,6 +43,8 @@ void set_capture(std::function<void(int, const std::string&)> capture) {
   state().capture = std::move(capture);
 }
 
+void set_timestamps(bool on) { state().timestamps = on; }
+
 void add_secret(const std::string& secret) {
   if (secret.empty()) return;
   for (const auto& s : state().secrets)
@@ -65,7 +69,16 @@ void vwrite(int lvl, std::string_view tag, const char* fmt, va_list ap) {
   char body[1024];
   std::vsnprintf(body, sizeof body, fmt, ap);
   std::string line;
-  line.reserve(tag.size() + 2 + sizeof body);
+  line.reserve(tag.size() + 2 + sizeof body + 20);
+  if (state().timestamps) {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    char stamp[32];
+    std::snprintf(stamp, sizeof stamp, "[%lld.%03ld] ",
+                  static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000,
+                  static_cast<long>(ts.tv_nsec / 1000 % 1000));
+    line.append(stamp);
+  }
   line.append(tag).append(": ").append(body);
   line = scrub(std::move(line));
 

@@ -36,6 +36,10 @@ void set_sink(Sink sink, const char* ident = "owsip");
 // Tests: receive every emitted line (after scrubbing) instead of stderr/syslog; empty = reset.
 void set_capture(std::function<void(int level, const std::string& line)> capture);
 
+// Prefixes every line with the monotonic time in ms, "[12345.678] " (--log-timestamps: the
+// benchmarks measure latencies from the debug log).
+void set_timestamps(bool on);
+
 void add_secret(const std::string& secret);
 void clear_secrets();
 // Replaces every registered secret in `text` by "****".

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,17 @@ TEST_F(LogTest, LevelFiltersAndTagPrefixes) {
   debug("core", "four");
   EXPECT_EQ(lines_, (std::vector<std::string>{"sip: one 1", "line.sim: two"}));
   EXPECT_EQ(levels_, (std::vector<int>{kErr, kWarning}));
+}
+
+TEST_F(LogTest, TimestampsPrefixTheLineWithMonotonicMilliseconds) {
+  set_level(kDebug);
+  set_timestamps(true);
+  debug("sip", "x");
+  set_timestamps(false);
+  debug("sip", "y");
+  ASSERT_EQ(lines_.size(), 2u);
+  EXPECT_TRUE(std::regex_match(lines_[0], std::regex(R"(\[[0-9]+\.[0-9]{3}\] sip: x)"))) << lines_[0];
+  EXPECT_EQ(lines_[1], "sip: y");
 }
 
 TEST_F(LogTest, DefaultLevelIsErrAsInTheSeed) {
