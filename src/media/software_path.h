@@ -71,6 +71,8 @@ class SoftwarePath final : public MediaPath, public line::AudioEndpoint {
   DtmfTone earpiece_;  // received digits played to the phone
   HalfBandFilter mic_filter_, ear_filter_, inband_filter_, tone_filter_;
   std::vector<int16_t> pending_;  // microphone at the codec's rate, not yet sent
+  std::vector<int16_t> last_mic_;  // the last frame before start(), sent by it
+  int last_mic_rate_ = 8000;
   std::vector<int16_t> scratch_, scratch2_;
   std::vector<uint8_t> payload_;
   uint32_t ts_;

@@ -72,6 +72,22 @@ TEST(MediaSoftwarePath, PacketIntervalFollowsThePeersPtime) {
   }
 }
 
+TEST(MediaSoftwarePath, TheFrameBeforeTheAnswerGoesOutAtOnce) {
+  Fixture f;
+  f.frame();  // the phone talks before the call is set up
+  f.frame();
+  EXPECT_TRUE(f.out.sent.empty());
+  ASSERT_TRUE(f.path.start(media(CodecId::pcmu, 20), f.out));
+  ASSERT_EQ(f.out.sent.size(), 1u);  // not 20 ms later with the next frame
+  EXPECT_TRUE(f.out.sent[0].marker);
+  f.frame();
+  ASSERT_EQ(f.out.sent.size(), 2u);
+  EXPECT_EQ(f.out.sent[1].ts - f.out.sent[0].ts, 160u);
+  // A re-INVITE restarts the path: nothing is sent twice.
+  ASSERT_TRUE(f.path.start(media(CodecId::pcmu, 20), f.out));
+  EXPECT_EQ(f.out.sent.size(), 2u);
+}
+
 TEST(MediaSoftwarePath, G722OnANarrowbandLineAndG711OnAWidebandLine) {
   Fixture f;
   ASSERT_TRUE(f.path.start(media(CodecId::g722), f.out));
