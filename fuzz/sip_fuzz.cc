@@ -3,15 +3,17 @@
 // request URI, From, To, Contact) through sip_address's parsers, the Via received/rport
 // address learned from a registrar's answer, and the numeric headers of a REGISTER answer.
 //
-// fuzz_one_sip_message() is the one entry point: when the call layer lands, route the decoded
-// message through it here (request dispatch, dialog matching, SDP bodies), so the fuzzer
-// follows owsip's receive path as it grows.
+// fuzz_one_sip_message() is the one entry point; it follows the call layer's receive path too
+// (the ghost-call filter, the offer check of an INVITE, INFO digits).
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "fuzz/fuzz_support.h"
+#include "media/sdp_negotiator.h"
+#include "media/telephone_event.h"
+#include "sip/inbound_filter.h"
 #include "sip/sip_address.h"
 #include "sip/sip_message.h"
 
@@ -94,6 +96,40 @@ bool fuzz_one_sip_message(const uint8_t* data, size_t size) {
   (void)msg->header_count("Via");
   (void)msg->content_type();
   (void)msg->body();
+
+  // The call layer's receive path for requests outside a dialog: the ghost-call filter on the
+  // Request-URI user and the source, then the offer checked against an account's media
+  // settings; INFO bodies inside a call.
+  if (msg->is_request()) {
+    static const std::vector<InboundAccount> accounts = [] {
+      InboundAccount a;
+      a.key = "home";
+      a.contact_user = "u0123456789abcdef";
+      a.username = "2001";
+      a.registrar = "udp:192.0.2.1:5060";
+      InboundAccount any = a;
+      any.key = "open";
+      any.source_policy = "any";
+      any.uri_policy = "user";
+      any.username = "3001";
+      return std::vector<InboundAccount>{a, any};
+    }();
+    // libre reads the Request-URI's user as what lies between the scheme and '@'.
+    const std::string ruri = msg->request_uri();
+    std::string user;
+    if (size_t colon = ruri.find(':'); colon != std::string::npos)
+      if (size_t at = ruri.find('@', colon); at != std::string::npos)
+        user = ruri.substr(colon + 1, at - colon - 1);
+    InboundDecision d = route_inbound(user, "udp:192.0.2.1:5060", accounts);
+    require(d.account.empty() != d.reason.empty());
+    if (msg->method() == "INVITE" && msg->content_type() == "application/sdp") {
+      static owsip::media::SdpSettings settings;
+      auto n = owsip::media::SdpNegotiator::create(owsip::media::Capabilities::software(16000),
+                                                   settings, {"192.0.2.9", 4000});
+      if (n) (void)(*n)->answer_offer(msg->body());
+    }
+    if (msg->method() == "INFO") (void)owsip::media::parse_dtmf_info(msg->content_type(), msg->body());
+  }
   return true;
 }
 

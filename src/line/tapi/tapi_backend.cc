@@ -102,7 +102,7 @@ Result<std::unique_ptr<LineBackend>> TapiBackend::create(BackendContext& ctx) {
   return std::unique_ptr<LineBackend>(std::move(*b));
 }
 
-TapiBackend::TapiBackend(Loop& loop, TapiSys& sys) : loop_(loop), sys_(sys) {}
+TapiBackend::TapiBackend(Loop& /*loop*/, TapiSys& sys) : sys_(sys) {}
 
 TapiBackend::~TapiBackend() {
   watch_.close();

@@ -44,7 +44,6 @@ class TapiBackend final : public LineBackend {
                            const std::string& node);
   void on_device_readable();
 
-  Loop& loop_;
   TapiSys& sys_;
   std::unique_ptr<TapiSys> owned_sys_;
   std::string dev_node_;
