@@ -29,6 +29,14 @@ class RtpDevice {
   virtual Status write_packet(std::span<const uint8_t> rtp_packet) = 0;
   // The DSP sends a digit (as RFC 4733 events or in-band, as programmed by start()).
   virtual Status send_dtmf(char digit, int duration_ms) = 0;
+  // Kernel RTP (Lantiq KPI): the kernel takes over the call's RTP socket `udp_fd`, sending the
+  // DSP's packets to `peer` and giving it what arrives, with no copy through owsip. Called
+  // after start(), only for plain RTP (no SRTP). False: not offered; owsip relays.
+  virtual bool offload(int udp_fd, const NetAddress& peer) {
+    (void)udp_fd;
+    (void)peer;
+    return false;
+  }
 };
 
 class DevicePath final : public MediaPath {
@@ -42,6 +50,9 @@ class DevicePath final : public MediaPath {
   void on_rtp(const RtpPacket& packet, uint64_t now_ms) override;
   void send_dtmf(char digit, int duration_ms) override;
   void set_dtmf_handler(DtmfHandler handler) override { dtmf_handler_ = std::move(handler); }
+  bool offload_rtp(int udp_fd, const NetAddress& peer) override {
+    return device_->offload(udp_fd, peer);
+  }
   PathStats stats() const override { return stats_; }
 
  private:

@@ -61,6 +61,13 @@ class MediaPath {
     (void)duration_ms;
   }
   virtual PathStats stats() const = 0;
+  // Kernel RTP: hands the call's RTP socket (bound, about to be connected to `peer`) to the
+  // path's hardware; true when it took it over (owsip then neither sends nor reads RTP).
+  virtual bool offload_rtp(int udp_fd, const NetAddress& peer) {
+    (void)udp_fd;
+    (void)peer;
+    return false;
+  }
   // The line side of the software path; nullptr for a DSP path.
   virtual line::AudioEndpoint* audio_endpoint() { return nullptr; }
 };

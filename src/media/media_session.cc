@@ -114,6 +114,14 @@ Status MediaSession::apply(const NegotiatedMedia& m) {
     transport_->start_rtcp(settings_.rtcp_interval_ms);
     rtcp_started_ = true;
   }
+  // Kernel RTP (KPI) when the path's hardware offers it: plain RTP only (the kernel does no
+  // SRTP), and once per call (a later re-INVITE to another address stays with the kernel's
+  // first peer, as the driver cannot move it).
+  if (!offloaded_ && !m.srtp && m.remote_rtp.valid()) {
+    offloaded_ = path_->offload_rtp(transport_->rtp_fd(), m.remote_rtp);
+    if (offloaded_)
+      log::notice(settings_.tag.c_str(), "kernel RTP: the DSP and the kernel carry this call's RTP");
+  }
   log::info(settings_.tag.c_str(), "%s", m.describe().c_str());
   negotiated_ = m;
   return Status::ok();

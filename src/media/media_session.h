@@ -120,6 +120,7 @@ class MediaSession final : private RtpOutput {
   std::unique_ptr<SdpNegotiator> sdp_;
   std::optional<NegotiatedMedia> negotiated_;
   bool rtcp_started_ = false;
+  bool offloaded_ = false;  // kernel RTP (KPI) took over the RTP socket
   uint64_t sdp_refused_ = 0;
 };
 

@@ -55,6 +55,8 @@ class RtpTransport {
   // Starts receiving (watching both sockets).
   Status start(RtpHandler handler);
   uint16_t rtp_port() const { return sockets_.rtp.port(); }
+  // The RTP socket, for kernel RTP (media_path.h offload_rtp); it stays owned here.
+  int rtp_fd() const { return sockets_.rtp.fd(); }
   uint32_t ssrc() const { return ssrc_; }
 
   // Where the SDP says to send. A change of address forgets what symmetric RTP learned.

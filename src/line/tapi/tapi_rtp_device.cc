@@ -1,5 +1,9 @@
 #include "line/tapi/tapi_rtp_device.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -130,6 +134,31 @@ Status TapiRtpDevice::send_dtmf(char, int) {
   // The DSP detects the phone's keys and sends them as telephone-events itself
   // (IFX_TAPI_PKT_RTP_CFG_SET), muted in the voice: nothing to add here.
   return Status::ok();
+}
+
+bool TapiRtpDevice::offload(int udp_fd, const media::NetAddress& peer) {
+  if (!kpi_.use || !running_) return false;
+  // FIO_QOS_ON_SOCKET_START wants a bound and connected UDP socket.
+  struct sockaddr_storage ss {};
+  socklen_t len = 0;
+  if (inet_pton(AF_INET, peer.ip.c_str(), &reinterpret_cast<sockaddr_in*>(&ss)->sin_addr) == 1) {
+    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(peer.port);
+    len = sizeof(sockaddr_in);
+  } else if (inet_pton(AF_INET6, peer.ip.c_str(), &reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr) == 1) {
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
+    sin6->sin6_family = AF_INET6;
+    sin6->sin6_port = htons(peer.port);
+    len = sizeof(sockaddr_in6);
+  } else {
+    return false;
+  }
+  if (::connect(udp_fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
+    log::warn(tag_, "KPI: %s; RTP stays relayed by owsip", errno_text("connect " + peer.text()).c_str());
+    return false;
+  }
+  return attach_kpi_socket(udp_fd);
 }
 
 bool TapiRtpDevice::attach_kpi_socket(int udp_fd) {

@@ -41,6 +41,8 @@ class TapiRtpDevice final : public media::RtpDevice {
   void stop() override;
   Status write_packet(std::span<const uint8_t> rtp_packet) override;
   Status send_dtmf(char digit, int duration_ms) override;
+  // Kernel RTP: connects `udp_fd` to `peer`, then attach_kpi_socket().
+  bool offload(int udp_fd, const media::NetAddress& peer) override;
 
   // KPI: the kernel takes over `udp_fd` (bound and connected to the peer) for this channel.
   // Returns false, and the relay stays in use, when KPI is not chosen or the driver refuses.

@@ -192,5 +192,60 @@ TEST_F(TapiMedia, KpiIsChosenWhenTheDriverOffersIt) {
   ::close(ours);
 }
 
+TEST_F(TapiMedia, ACallsMediaSessionHandsItsSocketToTheKernelWhenKpiIsOffered) {
+  EmulatedTapi::Options o;
+  o.kpi = true;
+  ASSERT_TRUE(start(o)) << error_;
+  auto device = backend_->line_on_channel(0)->open_rtp_device();
+  ASSERT_TRUE(device);
+  media::RtpPortAllocator ports(0);
+  media::MediaSettings s;
+  s.bind_ip = "127.0.0.1";
+  auto a = media::MediaSession::create(loop_, ports, s,
+                                       std::make_unique<media::DevicePath>(std::move(device)));
+  ASSERT_TRUE(a) << a.message();
+  s.sdp.codecs = {media::CodecId::pcma, media::CodecId::pcmu};
+  auto b = media::MediaSession::create(loop_, ports, s,
+                                       std::make_unique<media::SoftwarePath>(loop_.clock()));
+  ASSERT_TRUE(b) << b.message();
+  auto offer = (*a)->create_offer();
+  ASSERT_TRUE(offer);
+  auto answer = (*b)->answer_offer(*offer);
+  ASSERT_TRUE(answer) << answer.message();
+  ASSERT_TRUE((*a)->accept_answer(*answer));
+  // The session gave its RTP socket, connected to the peer, to the kernel.
+  EXPECT_GE(emu_->channel(0).qos_socket, 0);
+  // The DSP's packets reach the peer without owsip relaying them.
+  for (uint32_t n = 0; n < 5; ++n) ASSERT_TRUE(emu_->dsp_packet(0, dsp_packet(n, 8)));
+  ASSERT_TRUE(run_until([&] { return (*b)->stats().packets_received >= 5; }, 2000));
+  EXPECT_EQ((*a)->stats().packets_sent, 0u);
+}
+
+TEST_F(TapiMedia, SrtpCallsStayRelayedByOwsip) {
+  EmulatedTapi::Options o;
+  o.kpi = true;
+  ASSERT_TRUE(start(o)) << error_;
+  auto device = backend_->line_on_channel(0)->open_rtp_device();
+  media::RtpPortAllocator ports(0);
+  media::MediaSettings s;
+  s.bind_ip = "127.0.0.1";
+  s.sdp.srtp = media::SrtpPolicy::mandatory;
+  auto a = media::MediaSession::create(loop_, ports, s,
+                                       std::make_unique<media::DevicePath>(std::move(device)));
+  ASSERT_TRUE(a) << a.message();
+  auto b = media::MediaSession::create(loop_, ports, s,
+                                       std::make_unique<media::SoftwarePath>(loop_.clock()));
+  ASSERT_TRUE(b) << b.message();
+  auto offer = (*a)->create_offer();
+  ASSERT_TRUE(offer);
+  auto answer = (*b)->answer_offer(*offer);
+  ASSERT_TRUE(answer) << answer.message();
+  ASSERT_TRUE((*a)->accept_answer(*answer));
+  EXPECT_EQ(emu_->channel(0).qos_socket, -1);  // the kernel does no SRTP
+  ASSERT_TRUE(emu_->dsp_packet(0, dsp_packet(0, 8)));
+  ASSERT_TRUE(run_until([&] { return (*b)->stats().packets_received >= 1; }, 2000));
+  EXPECT_EQ((*a)->stats().packets_sent, 1u);
+}
+
 }  // namespace
 }  // namespace owsip::line::tapi
