@@ -342,7 +342,9 @@ TEST_F(VirtualPhoneTest, FramesArriveEveryTwentyMilliseconds) {
     for (size_t n : daemon_->frame_sizes) ASSERT_EQ(n, frame_samples(rate));
     // On hook: silence.
     for (int16_t s : daemon_->mic) ASSERT_EQ(s, 0);
-    EXPECT_EQ(p->frames_received(), p->frames_sent());
+    // The daemon answers every frame; the answer to the last one may still be on its way.
+    EXPECT_LE(p->frames_received(), p->frames_sent());
+    EXPECT_GE(p->frames_received() + 1, p->frames_sent());
     EXPECT_LE(p->frames_skipped(), 2u);  // only a scheduling hiccup of > 60 ms skips one
   }
 }
