@@ -14,17 +14,19 @@ done
 [ -n "$KAM_MPATH" ] || fail "kamailio modules directory not found"
 
 # free_port: a port free for both UDP and TCP on 127.0.0.1 (and not handed out before in this
-# test).
+# test). Taken at random from 20000-32767, below the kernel's ephemeral range, so that the
+# client sockets of tests running beside this one (which get ephemeral ports) cannot take it
+# between this check and its use.
 USED_PORTS=" "
 free_port() {
   local p
   for _ in $(seq 50); do
     p=$(python3 -c '
-import socket
-t = socket.socket(socket.AF_INET, socket.SOCK_STREAM); t.bind(("127.0.0.1", 0))
-p = t.getsockname()[1]
+import random, socket
+p = random.randrange(20000, 32768)
+t = socket.socket(socket.AF_INET, socket.SOCK_STREAM); t.bind(("127.0.0.1", p))
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", p))
-print(p)')  || continue
+print(p)' 2>/dev/null) || continue
     case "$USED_PORTS" in *" $p "*) continue ;; esac
     USED_PORTS="$USED_PORTS$p "
     echo "$p"
