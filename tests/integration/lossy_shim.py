@@ -22,73 +22,60 @@ import time
 signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
 
 
-def media(front_ip, port, back_port, loss, seconds):
-    front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    front.bind((front_ip, port))
-    back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    back.bind(("127.0.0.1", 0))
-    print("media relay", flush=True)
-    peer = None
-    counts = {"in": [0, 0], "out": [0, 0]}
-    rnd = random.Random(815)
+def relay(first, second, fixed, loss, seconds, seed):
+    """Moves packets until `seconds` pass (or SIGTERM): what arrives at `first` leaves from
+    `second` to `fixed`, and what arrives at `second` leaves from `first` to whoever last sent
+    to `first`; each packet is lost with probability `loss`. Returns the counts
+    {"first": [forwarded, dropped], "second": [forwarded, dropped]} by arrival side."""
+    remembered = None
+    counts = {"first": [0, 0], "second": [0, 0]}
+    rnd = random.Random(seed)
     end = time.time() + seconds
     try:
         while time.time() < end:
-            ready, _, _ = select.select([front, back], [], [], 0.2)
+            ready, _, _ = select.select([first, second], [], [], 0.2)
             for s in ready:
                 data, src = s.recvfrom(65535)
-                way = "in" if s is front else "out"
-                if s is front:
-                    peer = src
+                side = "first" if s is first else "second"
+                if s is first:
+                    remembered = src
                 if rnd.random() < loss:
-                    counts[way][1] += 1
+                    counts[side][1] += 1
                     continue
-                counts[way][0] += 1
-                if s is front:
-                    back.sendto(data, ("127.0.0.1", back_port))
-                elif peer:
-                    front.sendto(data, peer)
+                counts[side][0] += 1
+                if s is first:
+                    second.sendto(data, fixed)
+                elif remembered:
+                    first.sendto(data, remembered)
     except KeyboardInterrupt:
         pass
-    print("media to owsip: %d forwarded, %d dropped; from owsip: %d forwarded, %d dropped"
-          % (counts["in"][0], counts["in"][1], counts["out"][0], counts["out"][1]), flush=True)
+    return counts
+
+
+def bound(ip, port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((ip, port))
+    return s
 
 
 def main():
     if sys.argv[1] == "--media":
-        media(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]))
+        front_ip, port, back_port = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+        loss, seconds = float(sys.argv[5]), float(sys.argv[6])
+        print("media relay", flush=True)
+        c = relay(bound(front_ip, port), bound("127.0.0.1", 0), ("127.0.0.1", back_port),
+                  loss, seconds, 815)
+        print("media to owsip: %d forwarded, %d dropped; from owsip: %d forwarded, %d dropped"
+              % (c["first"][0], c["first"][1], c["second"][0], c["second"][1]), flush=True)
         return
     inside_port, upstream_port = int(sys.argv[1]), int(sys.argv[2])
     loss, seconds = float(sys.argv[3]), float(sys.argv[4])
-    inside = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    inside.bind(("127.0.0.1", inside_port))
-    outside = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    outside.bind(("127.0.0.1", 0))
+    outside = bound("127.0.0.1", 0)
     print("outside", outside.getsockname()[1], flush=True)
-    client = None
-    counts = {"out": [0, 0], "in": [0, 0]}  # forwarded, dropped
-    rnd = random.Random(4711)
-    end = time.time() + seconds
-    try:
-        while time.time() < end:
-            ready, _, _ = select.select([inside, outside], [], [], 0.2)
-            for s in ready:
-                data, peer = s.recvfrom(65535)
-                way = "out" if s is inside else "in"
-                if s is inside:
-                    client = peer
-                if rnd.random() < loss:
-                    counts[way][1] += 1
-                    continue
-                counts[way][0] += 1
-                if s is inside:
-                    outside.sendto(data, ("127.0.0.1", upstream_port))
-                elif client:
-                    inside.sendto(data, client)
-    except KeyboardInterrupt:
-        pass
+    c = relay(bound("127.0.0.1", inside_port), outside, ("127.0.0.1", upstream_port), loss,
+              seconds, 4711)
     print("to the server: %d forwarded, %d dropped; to the client: %d forwarded, %d dropped"
-          % (counts["out"][0], counts["out"][1], counts["in"][0], counts["in"][1]), flush=True)
+          % (c["first"][0], c["first"][1], c["second"][0], c["second"][1]), flush=True)
 
 
 if __name__ == "__main__":
