@@ -1,9 +1,9 @@
 #include "app/daemon.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include "app/daemon_control.h"
+#include "core/clock.h"
 #include "core/log.h"
 
 namespace owsip::app {
@@ -87,9 +87,7 @@ void Daemon::start_calls() {
 }
 
 void Daemon::on_call_record(sip::CallManager::RecordEvent e, const sip::CallRecord& r) {
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now = wall_clock_ms();
   ctl::Json rec = call_record_json(r, now);
   if (e == sip::CallManager::RecordEvent::ended) call_log_.append(rec);
   if (control_) control_->publish_call(e, rec);

@@ -1,12 +1,12 @@
 #include "app/daemon_control.h"
 
-#include <chrono>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "app/call_log.h"
 #include "app/daemon.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/version.h"
 
@@ -130,9 +130,7 @@ void DaemonControl::publish_call(sip::CallManager::RecordEvent e, const Json& re
 // SIP calls in progress, and the internal calls between ports (which have no SIP record).
 Json DaemonControl::calls() {
   Json list = Json::array();
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now = wall_clock_ms();
   if (daemon_.calls())
     for (const auto& r : daemon_.calls()->records()) list.push(call_record_json(r, now));
   return list;

@@ -10,4 +10,9 @@ uint64_t SystemClock::now_ms() const {
       duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count());
 }
 
+int64_t wall_clock_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
 }  // namespace owsip

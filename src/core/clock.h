@@ -17,4 +17,8 @@ class SystemClock final : public Clock {
   uint64_t now_ms() const override;
 };
 
+// Milliseconds since the Unix epoch on the wall clock (call records, the call log); not for
+// timing, which uses a Clock.
+int64_t wall_clock_ms();
+
 }  // namespace owsip

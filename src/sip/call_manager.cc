@@ -17,13 +17,6 @@ namespace {
 
 constexpr const char* kTag = "sip.call";
 
-std::string source_of(const struct sip_msg* msg) {
-  char addr[64] = "";
-  sa_ntop(&msg->src, addr, sizeof addr);
-  return std::string(transport_name(from_libre(msg->tp))) + ":" +
-         HostPort{addr, sa_port(&msg->src)}.to_string();
-}
-
 // Digits, '*', '#' and '+' are a number; anything else is a SIP address.
 bool is_number(const std::string& s) {
   return !s.empty() && s.find_first_not_of("0123456789*#+") == std::string::npos;
@@ -151,14 +144,13 @@ void CallManager::on_connect(const struct sip_msg* msg, void* arg) {
 }
 
 void CallManager::incoming(const struct sip_msg* msg) {
-  const std::string source = source_of(msg);
+  const std::string source = endpoint_text(from_libre(msg->tp), &msg->src);
   const std::string user = text(msg->uri.user);
   InboundDecision d = route_inbound(user, source, inbound_accounts());
   if (d.account.empty()) {
-    char host[64] = "";
-    sa_ntop(&msg->src, host, sizeof host);
     // Once per source address and kind of refusal (wrong source, wrong Request-URI).
-    if (limiter_.first_refusal(std::string(host) + (d.reason.rfind("comes from", 0) == 0 ? " source" : " uri")))
+    if (limiter_.first_refusal(host_port(&msg->src).host +
+                               (d.reason.rfind("comes from", 0) == 0 ? " source" : " uri")))
       log::notice(kTag, "INVITE for '%s' refused (403): %s", user.c_str(), d.reason.c_str());
     // Stateless: one answer per request, no retransmissions for a scanner that never ACKs.
     if (limiter_.allow_reply(loop_.clock().now_ms()))

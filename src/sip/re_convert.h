@@ -18,4 +18,16 @@ inline Transport from_libre(enum sip_transp tp) {
   }
 }
 
+inline HostPort host_port(const struct sa* a) {
+  char text[64] = "";
+  sa_ntop(a, text, sizeof text);
+  return HostPort{text, sa_port(a)};
+}
+
+// "udp:192.0.2.1:5060": where a REGISTER went, and where a request came from. The ghost-call
+// filter compares the two, so both are written by this one function.
+inline std::string endpoint_text(Transport t, const struct sa* a) {
+  return std::string(transport_name(t)) + ":" + host_port(a).to_string();
+}
+
 }  // namespace owsip::sip

@@ -77,10 +77,8 @@ struct RegisterCallbacks {
     self->sent_contact_ = contact;
     self->sent_contact_uri_ = contact_uri(self->contact_user(), contact, t);
     self->sent_udp_ = t == Transport::kUdp;
-    char dst_text[64] = "";
-    sa_ntop(dst, dst_text, sizeof dst_text);
-    self->keepalive_dst_ = HostPort{dst_text, sa_port(dst)};
-    self->last_dst_ = std::string(transport_name(t)) + ":" + self->keepalive_dst_.to_string();
+    self->keepalive_dst_ = host_port(dst);
+    self->last_dst_ = endpoint_text(t, dst);
     int err = mbuf_printf(mb, "Contact: <%s>;expires=%u\r\n", self->sent_contact_uri_.c_str(),
                           self->current_.expires);
     for (const HostPort& old : self->current_.remove) {

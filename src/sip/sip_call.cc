@@ -2,9 +2,9 @@
 
 #include <re.h>
 
-#include <chrono>
 #include <cstring>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "media/device_path.h"
 #include "media/media_config.h"
@@ -19,12 +19,6 @@ namespace {
 
 constexpr const char* kTag = "sip.call";
 constexpr const char* kSdp = "application/sdp";
-
-int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string body_of(const struct sip_msg* msg) {
   if (!msg || !msg->mb || mbuf_get_left(msg->mb) == 0) return "";
@@ -53,6 +47,25 @@ void fill_caller(const struct pl& dname, const struct uri& uri, line::dsp::Calle
     cid.absence = line::dsp::CidAbsence::withheld;
   }
   if (strcasecmp(cid.name.c_str(), "anonymous") == 0) cid.name.clear();
+}
+
+// The reason phrase (RFC 3261 section 21) of a final answer owsip sends to a caller: the
+// switchboard's refusals, the offer check, and the configurable no_answer_response.
+const char* reason_phrase(int code) {
+  switch (code) {
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 408: return "Request Timeout";
+    case 480: return "Temporarily Unavailable";
+    case 486: return "Busy Here";
+    case 487: return "Request Terminated";
+    case 488: return "Not Acceptable Here";
+    case 500: return "Server Internal Error";
+    case 503: return "Service Unavailable";
+    case 600: return "Busy Everywhere";
+    case 603: return "Decline";
+    default: return code >= 600 ? "Global Failure" : code >= 500 ? "Server Error" : "Call Rejected";
+  }
 }
 
 std::string reason_of(const struct sip_msg* msg, int err) {
@@ -118,7 +131,7 @@ struct SipCallCallbacks {
     auto* c = static_cast<SipCall*>(arg);
     if (c->answered_) return;  // incoming: answered when the port took it; this is the ACK
     c->answered_ = true;
-    c->record_.answer_ms = wall_ms();
+    c->record_.answer_ms = wall_clock_ms();
     c->set_state("connected");
     log::notice(kTag, "call %llu answered", static_cast<unsigned long long>(c->id()));
     if (c->observer_) c->observer_->on_call_answered();
@@ -158,7 +171,7 @@ SipCall::SipCall(CallManager& manager, uint64_t id, bool incoming, const Registe
   record_.id = id;
   record_.incoming = incoming;
   record_.account = account.key;
-  record_.start_ms = wall_ms();
+  record_.start_ms = wall_clock_ms();
   record_.state = incoming ? "offered" : "calling";
 }
 
@@ -311,9 +324,9 @@ Status SipCall::ring(const struct sip_msg* msg) {
 }
 
 void SipCall::refuse(const struct sip_msg* msg, int code) {
-  const char* reason = code == 486 ? "Busy Here" : code == 488 ? "Not Acceptable Here"
-                       : code == 480 ? "Temporarily Unavailable" : "Service Unavailable";
-  if (manager_.ua_) (void)sip_treply(nullptr, manager_.ua_->stack(), msg, code, reason);
+  if (manager_.ua_)
+    (void)sip_treply(nullptr, manager_.ua_->stack(), msg, static_cast<uint16_t>(code),
+                     reason_phrase(code));
   end(code, code == 486 ? "busy" : "refused", false);
 }
 
@@ -347,7 +360,7 @@ Result<std::unique_ptr<phone::Call>> SipCall::answer(int port, line::Line& line,
     return Status::error(std::string("cannot send 200 OK: ") + std::strerror(err));
   }
   answered_ = true;
-  record_.answer_ms = wall_ms();
+  record_.answer_ms = wall_clock_ms();
   observer_ = &observer;
   has_handle_ = true;
   set_state("connected");
@@ -359,10 +372,7 @@ void SipCall::reject(int code) {
   offered_ = false;
   if (ended_) return;
   if (sess_) {
-    (void)sipsess_reject(sess_, static_cast<uint16_t>(code),
-                         code == 486 ? "Busy Here" : code == 480 ? "Temporarily Unavailable"
-                                                                 : "Call Rejected",
-                         nullptr);
+    (void)sipsess_reject(sess_, static_cast<uint16_t>(code), reason_phrase(code), nullptr);
     sess_ = static_cast<struct sipsess*>(mem_deref(sess_));
   }
   end(code, code == 486 ? "busy" : "not answered", false);
@@ -415,7 +425,7 @@ void SipCall::abort(const std::string& why) {
 void SipCall::end(int code, std::string cause, bool remote_hangup) {
   if (ended_) return;
   ended_ = true;
-  record_.end_ms = wall_ms();
+  record_.end_ms = wall_clock_ms();
   record_.end_code = code;
   record_.end_cause = cause;
   record_.state = "ended";

@@ -23,19 +23,13 @@ constexpr uint64_t kRebindRetryMs = 30000;  // after a failed bind (port in use)
 
 bool is_any(const std::string& interface) { return interface.empty() || interface == "any"; }
 
-std::string sa_text(const struct sa* a) {
-  char buf[64] = "";
-  sa_ntop(a, buf, sizeof buf);
-  return buf;
-}
-
 bool on_request(const struct sip_msg* msg, void* arg) {
   auto* ua = static_cast<UserAgent*>(arg);
   // The first listener: what libre's decoder lets through but RFC 3261 refuses is answered
   // 400 here (an ACK is never answered), before any later listener sees it.
   if (std::optional<std::string> why = SipMessage::wrap(msg).request_error()) {
     log::debug(kTag, "refused a malformed %.*s from %s: %s", static_cast<int>(msg->met.l),
-               msg->met.p, sa_text(&msg->src).c_str(), why->c_str());
+               msg->met.p, host_port(&msg->src).host.c_str(), why->c_str());
     if (pl_strcmp(&msg->met, "ACK") != 0 && ua->may_answer(msg)) {
       int err = sip_replyf(ua->stack(), msg, 400, "Bad Request",
                            "Warning: 399 owsip \"%s\"\r\nContent-Length: 0\r\n\r\n", why->c_str());
@@ -83,9 +77,7 @@ UserAgent::UserAgent(Loop& loop, NetworkMonitor& net, UserAgentSettings settings
 
 bool UserAgent::may_answer(const struct sip_msg* msg) {
   if (trusted_) {
-    const std::string source = std::string(transport_name(from_libre(msg->tp))) + ":" +
-                               HostPort{sa_text(&msg->src), sa_port(&msg->src)}.to_string();
-    if (trusted_(source)) return true;
+    if (trusted_(endpoint_text(from_libre(msg->tp), &msg->src))) return true;
   }
   return limiter_.allow_reply(loop_.clock().now_ms());
 }
@@ -243,7 +235,7 @@ void UserAgent::notify(NetEvent e) {
 }
 
 HostPort UserAgent::contact_address(const struct sa* laddr) const {
-  return HostPort{sa_text(laddr), sa_port(laddr)};
+  return host_port(laddr);
 }
 
 }  // namespace owsip::sip
