@@ -82,10 +82,15 @@ c = [c for c in calls if c["account"] == "secure"][0]
 assert c["quality"]["srtp"] is True and c["state"] == "connected" and c["port"] == 1, c
 PY
 # On the wire: a PCMU packet is 172 bytes of RTP (12 + 160); SRTP adds the 10-byte tag.
+# Only owsip's own RTP sockets count: tests running in parallel send plain RTP on loopback too.
 if [ "$(id -u)" -eq 0 ]; then
-  python3 - "$RTP_BASE" >"$WORK/wire.out" <<'PY'
+  own_rtp=$(ss -H -uanp | awk -v pid="pid=$OWSIP_PID," -v base="$RTP_BASE" '
+    index($0, pid) { n = split($4, a, ":"); p = a[n] + 0
+      if (p >= base && p < base + 512 && p % 2 == 0) printf "%d ", p }')
+  [ -n "$own_rtp" ] || fail "no RTP socket of owsip (pid $OWSIP_PID) found by ss"
+  python3 - "$own_rtp" >"$WORK/wire.out" <<'PY'
 import socket, struct, sys, time
-base = int(sys.argv[1])
+ports = {int(p) for p in sys.argv[1].split()}
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
 s.bind(("lo", 0))
 s.settimeout(0.2)
@@ -101,13 +106,13 @@ while time.time() < end:
         continue
     ihl = (ip[0] & 15) * 4
     sport, dport, ulen = struct.unpack("!HHH", ip[ihl:ihl + 6])
-    if base <= sport < base + 512 and sport % 2 == 0 and ip[ihl + 8] >> 6 == 2:
+    if sport in ports and ip[ihl + 8] >> 6 == 2:
         sizes[ulen - 8] = sizes.get(ulen - 8, 0) + 1
 print(" ".join("%d:%d" % kv for kv in sorted(sizes.items())))
 PY
   grep -Eq '(^| )182:[0-9]+' "$WORK/wire.out" && ! grep -Eq '(^| )172:' "$WORK/wire.out" ||
     fail "RTP sent by owsip is not SRTP on the wire (packet sizes: $(cat "$WORK/wire.out"))"
-  echo "SRTP on the wire: packet sizes $(cat "$WORK/wire.out") (plain PCMU would be 172)"
+  echo "SRTP on the wire from owsip's ports $own_rtp: packet sizes $(cat "$WORK/wire.out") (plain PCMU would be 172)"
 fi
 grep -q "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\*\*\*\*" "$WORK/owsip.log" ||
   fail "the SDP in the debug log does not show the crypto line with its key hidden"
