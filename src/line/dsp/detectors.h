@@ -1,6 +1,6 @@
 #pragma once
-// What a line without a DSP hears in the audio from the phone: DTMF digits and fax calling /
-// answer tones, detected with spandsp. Audio at 8 or 16 kHz.
+// What a line without a DSP hears in the audio from the phone: DTMF digits (spandsp) and fax
+// calling / answer tones (Goertzel filters). Audio at 8 or 16 kHz.
 
 #include <cstdint>
 #include <functional>
@@ -24,7 +24,8 @@ class DtmfDetector {
   Impl* impl_;
 };
 
-// Reports CNG (1100 Hz, a calling fax) and CED (2100 Hz answer tone or V.21 preamble).
+// Reports CNG (1100 Hz, a calling fax) and CED (2100 Hz answer tone or V.21 preamble), once
+// per burst.
 class FaxToneDetector {
  public:
   FaxToneDetector(int rate, std::function<void(FaxTone)> on_tone);
