@@ -32,21 +32,23 @@ constexpr uint64_t kStartupPackets = 10;  // the initial delay holds until this 
 // skipped; the history it then holds is the same.
 struct JitterBuffer::Plc {
   plc_state_t* state = plc_init(nullptr);
-  std::deque<int16_t> tail;  // the last PLC_HISTORY_LEN samples of real audio
-  bool fresh = false;        // real audio since the last fill-in
+  std::array<int16_t, PLC_HISTORY_LEN> tail{};  // the last samples of real audio, newest last
+  bool fresh = false;                           // real audio since the last fill-in
   std::vector<int16_t> scratch;
   ~Plc() { plc_free(state); }
 
   void real(std::span<int16_t> pcm) {
     plc_rx(state, pcm.data(), static_cast<int>(pcm.size()));
-    tail.insert(tail.end(), pcm.begin(), pcm.end());
-    while (tail.size() > PLC_HISTORY_LEN) tail.pop_front();
+    const size_t n = std::min(pcm.size(), tail.size());
+    std::copy(tail.begin() + static_cast<ptrdiff_t>(n), tail.end(), tail.begin());
+    std::copy(pcm.end() - static_cast<ptrdiff_t>(n), pcm.end(),
+              tail.end() - static_cast<ptrdiff_t>(n));
     fresh = true;
   }
   void fill(std::span<int16_t> out) {
     if (fresh) {
-      int16_t history[PLC_HISTORY_LEN] = {};
-      std::copy(tail.begin(), tail.end(), history + (PLC_HISTORY_LEN - tail.size()));
+      int16_t history[PLC_HISTORY_LEN];
+      std::copy(tail.begin(), tail.end(), history);
       plc_rx(state, history, PLC_HISTORY_LEN);
       fresh = false;
     }
@@ -85,6 +87,7 @@ void JitterBuffer::restart_stream() {
   ts_.reset();
   seen_.fill(std::numeric_limits<int64_t>::min());
   window_.clear();
+  minima_.clear();
   measured_ = 0;
   anchored_ = false;
   anchor_pending_ = false;
@@ -119,9 +122,7 @@ bool JitterBuffer::accept_ssrc(uint32_t ssrc, uint64_t now_ms) {
 }
 
 double JitterBuffer::min_transit() const {
-  double m = std::numeric_limits<double>::max();
-  for (const auto& t : window_) m = std::min(m, t.transit_ms);
-  return m;
+  return minima_.empty() ? std::numeric_limits<double>::max() : minima_.front().transit_ms;
 }
 
 void JitterBuffer::update_target() {
@@ -179,16 +180,22 @@ void JitterBuffer::push(const RtpPacket& p, uint64_t now_ms) {
       // The sender's timeline jumped: start over from this packet.
       packets_.clear();
       window_.clear();
+      minima_.clear();
       measured_ = 0;
       anchored_ = false;
       decoded_ts_ = -1;
       ++stats_.resets;
     }
   }
-  window_.push_back({now_ms, transit});
+  const Transit entry{now_ms, transit, ++transits_};
+  window_.push_back(entry);
+  while (!minima_.empty() && minima_.back().transit_ms >= transit) minima_.pop_back();
+  minima_.push_back(entry);
   ++measured_;
-  while (!window_.empty() && window_.front().arrival_ms + settings_.window_ms < now_ms)
+  while (!window_.empty() && window_.front().arrival_ms + settings_.window_ms < now_ms) {
+    if (minima_.front().n == window_.front().n) minima_.pop_front();
     window_.pop_front();
+  }
   update_target();
 
   // Anchoring waits for the next pull, so the first sample plays exactly at the target delay.

@@ -90,6 +90,7 @@ class JitterBuffer {
   struct Transit {
     uint64_t arrival_ms;
     double transit_ms;
+    uint64_t n;  // the how-manieth transit measured
   };
 
   bool accept_ssrc(uint32_t ssrc, uint64_t now_ms);
@@ -130,6 +131,8 @@ class JitterBuffer {
   std::vector<int16_t> decoded_;
 
   std::deque<Transit> window_;
+  std::deque<Transit> minima_;  // window_'s running minima: increasing transit, oldest first
+  uint64_t transits_ = 0;
   std::vector<double> excess_;  // scratch for the percentile
   double target_ms_;
   double pull_ms_ = 20;    // size of the last pull

@@ -1,5 +1,6 @@
 #include "line/dsp/detectors.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <spandsp.h>
@@ -61,11 +62,6 @@ struct FaxToneDetector::Impl {
   struct Goertzel {
     float coeff = 0;
     float s1 = 0, s2 = 0;
-    void step(float x) {
-      float s0 = x + coeff * s1 - s2;
-      s2 = s1;
-      s1 = s0;
-    }
     float power() const { return s1 * s1 + s2 * s2 - coeff * s1 * s2; }
   };
   struct Burst {
@@ -124,15 +120,38 @@ struct FaxToneDetector::Impl {
 FaxToneDetector::FaxToneDetector(int rate, std::function<void(FaxTone)> on_tone)
     : impl_(new Impl(rate, std::move(on_tone))) {}
 
-FaxToneDetector::~FaxToneDetector() { delete impl_; }
+FaxToneDetector::~FaxToneDetector() {
+  delete impl_;
+}
 
 void FaxToneDetector::feed(std::span<const int16_t> pcm) {
   Impl& d = *impl_;
-  for (int16_t sample : pcm) {
-    const float x = sample;
-    d.energy += x * x;
-    for (auto& g : d.bins) g.step(x);
-    if (++d.filled == d.block) d.end_block();
+  auto& [g0, g1, g2, g3] = d.bins;
+  size_t i = 0;
+  while (i < pcm.size()) {
+    // Up to the end of the block with the filter state in registers.
+    const size_t n = std::min(pcm.size() - i, static_cast<size_t>(d.block - d.filled));
+    float e = d.energy;
+    float a1 = g0.s1, a2 = g0.s2, b1 = g1.s1, b2 = g1.s2;
+    float c1 = g2.s1, c2 = g2.s2, e1 = g3.s1, e2 = g3.s2;
+    for (size_t k = i; k < i + n; ++k) {
+      const float x = pcm[k];
+      e += x * x;
+      float t = x + g0.coeff * a1 - a2;
+      a2 = a1, a1 = t;
+      t = x + g1.coeff * b1 - b2;
+      b2 = b1, b1 = t;
+      t = x + g2.coeff * c1 - c2;
+      c2 = c1, c1 = t;
+      t = x + g3.coeff * e1 - e2;
+      e2 = e1, e1 = t;
+    }
+    d.energy = e;
+    g0.s1 = a1, g0.s2 = a2, g1.s1 = b1, g1.s2 = b2;
+    g2.s1 = c1, g2.s2 = c2, g3.s1 = e1, g3.s2 = e2;
+    i += n;
+    d.filled += static_cast<int>(n);
+    if (d.filled == d.block) d.end_block();
   }
 }
 

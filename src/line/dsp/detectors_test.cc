@@ -115,14 +115,15 @@ TEST(FaxToneDetector, ToleratesTheFrequencyDeviationT30AllowsAndRuns16kHz) {
 
 TEST(FaxToneDetector, IgnoresOtherTonesShortBurstsQuietTonesAndNoise) {
   EXPECT_TRUE(fax_tones(sine(1300, 1000)).empty());
-  EXPECT_TRUE(fax_tones(sine(425, 2000)).empty());        // dial tone
+  EXPECT_TRUE(fax_tones(sine(425, 2000)).empty());                   // dial tone
   EXPECT_TRUE(fax_tones(sine(1100, 200, 8000, 8000, 500)).empty());  // too short for CNG
   EXPECT_TRUE(fax_tones(sine(2100, 300, 8000, 8000, 500)).empty());  // too short for CED
-  EXPECT_TRUE(fax_tones(sine(1100, 600, 100)).empty());   // below -43 dBm0
+  EXPECT_TRUE(fax_tones(sine(1100, 600, 100)).empty());              // below -43 dBm0
   EXPECT_TRUE(fax_tones(dtmf_audio("0123456789*#ABCD")).empty());
   std::vector<int16_t> noise(16000);
   uint32_t r = 12345;
-  for (auto& x : noise) x = static_cast<int16_t>(((r = r * 1103515245 + 12345) >> 16) % 16000) - 8000;
+  for (auto& x : noise)
+    x = static_cast<int16_t>(((r = r * 1103515245 + 12345) >> 16) % 16000) - 8000;
   EXPECT_TRUE(fax_tones(noise).empty());
 }
 
