@@ -41,6 +41,10 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # cpu_split PID: "utime stime" in clock ticks.
 cpu_split() { awk '{print $14, $15}' "/proc/$1/stat"; }
 CLK_TCK=$(getconf CLK_TCK)
+# cpu_ns PID: nanoseconds PID's threads have run on a CPU (/proc/PID/task/*/schedstat, field 1:
+# the scheduler's exact runtime). utime and stime are samples taken at the timer tick, which
+# over-charge a process that wakes briefly in step with timers, as a 20 ms media loop does.
+cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{n += $1} END {printf "%d\n", n}'; }
 
 # bench_owsip_conf FILE SIP_PORT RTP_PORT NPORTS: the general section (sim backend, log level 6
 # so that the log shows the call events without per-packet debug lines) and NPORTS port sections.

@@ -6,11 +6,13 @@
 # with two ports, each with its account and a virtual phone (owsip-phone) attached; baresip
 # under test registers the same kind of two accounts (G.711, ausine source, aubridge player).
 # Measured for each: VmRSS, VmHWM, private (Private_Clean + Private_Dirty), PSS idle, with one
-# and with two G.711 calls to the far ends; then utime + stime over CALL_SECONDS of one call.
+# and with two G.711 calls to the far ends; then utime + stime and the scheduler's exact on-CPU
+# time (schedstat) over CALL_SECONDS of one call, and the on-CPU time idle (up to 20 s).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 SECS=${1:-60}
+IDLE_SECS=$(( SECS < 20 ? SECS : 20 ))
 
 KAM=$WORK/kam
 KPORT=$(free_port)
@@ -33,6 +35,7 @@ phone_start p0 0
 phone_start p1 1
 sleep 3
 read -r o_rss0 o_hwm0 o_priv0 o_pss0 o_dirty0 <<<"$(mem_kb "$OWSIP_PID")"
+oi0=$(cpu_ns "$OWSIP_PID"); sleep "$IDLE_SECS"; oi1=$(cpu_ns "$OWSIP_PID")
 note "owsip idle: rss $o_rss0 hwm $o_hwm0 private $o_priv0 pss $o_pss0 KiB"
 ph p0 offhook "wait 300" "dial 3000#" "wait 1500" "tone 700 -10"
 wait_for_line "$WORK/owsip.log" "call 1 answered" 15
@@ -47,9 +50,9 @@ ph p1 silence onhook
 wait_for_line "$WORK/owsip.log" "call 2 ended" 10
 sleep 1
 note "owsip: one call for $SECS s"
-t0=$(cpu_ticks "$OWSIP_PID"); s0=$(cpu_split "$OWSIP_PID")
+t0=$(cpu_ticks "$OWSIP_PID"); s0=$(cpu_split "$OWSIP_PID"); on0=$(cpu_ns "$OWSIP_PID")
 sleep "$SECS"
-t1=$(cpu_ticks "$OWSIP_PID"); s1=$(cpu_split "$OWSIP_PID")
+t1=$(cpu_ticks "$OWSIP_PID"); s1=$(cpu_split "$OWSIP_PID"); on1=$(cpu_ns "$OWSIP_PID")
 note "owsip utime stime (ticks) before: $s0, after: $s1"
 ph p0 silence onhook
 wait_for_line "$WORK/owsip.log" "call 1 ended" 10
@@ -63,6 +66,7 @@ bs_ut_start ut "$KPORT" 2101 pw-2101 2102 pw-2102
 BPID=${BS_PID[ut]}
 sleep 3
 read -r b_rss0 b_hwm0 b_priv0 b_pss0 b_dirty0 <<<"$(mem_kb "$BPID")"
+bi0=$(cpu_ns "$BPID"); sleep "$IDLE_SECS"; bi1=$(cpu_ns "$BPID")
 note "baresip idle: rss $b_rss0 hwm $b_hwm0 private $b_priv0 pss $b_pss0 KiB"
 bs ut dial "sip:3000@owsip.test" >/dev/null
 wait_for_count "$WORK/ut/baresip.log" "Call established|established" 1 15
@@ -76,9 +80,9 @@ note "baresip 1 call: rss $b_rss1 private $b_priv1; 2 calls: rss $b_rss2 private
 bs ut hangup >/dev/null
 sleep 2
 note "baresip: one call for $SECS s"
-u0=$(cpu_ticks "$BPID"); s0=$(cpu_split "$BPID")
+u0=$(cpu_ticks "$BPID"); s0=$(cpu_split "$BPID"); bn0=$(cpu_ns "$BPID")
 sleep "$SECS"
-u1=$(cpu_ticks "$BPID"); s1=$(cpu_split "$BPID")
+u1=$(cpu_ticks "$BPID"); s1=$(cpu_split "$BPID"); bn1=$(cpu_ns "$BPID")
 note "baresip utime stime (ticks) before: $s0, after: $s1"
 bs ut hangup >/dev/null || true
 stop_pid "$BPID"
@@ -101,3 +105,6 @@ result "RSS growth per call (avg of 2)" "$(( (o_rss2 - o_rss0) / 2 ))" "$(( (b_r
 result "private growth per call (avg of 2)" "$(( (o_priv2 - o_priv0) / 2 ))" "$(( (b_priv2 - b_priv0) / 2 ))" KiB
 cpu() { python3 -c "import sys; print('%.5f' % ((int(sys.argv[2]) - int(sys.argv[1])) / $CLK_TCK / $SECS))" "$1" "$2"; }
 result "CPU s per call-second (utime+stime, ${SECS} s)" "$(cpu "$t0" "$t1")" "$(cpu "$u0" "$u1")" "s/s"
+run_s() { python3 -c "import sys; print('%.5f' % ((int(sys.argv[2]) - int(sys.argv[1])) / 1e9 / float(sys.argv[3])))" "$@"; }
+result "on-CPU s per second idle (schedstat, ${IDLE_SECS} s)" "$(run_s "$oi0" "$oi1" "$IDLE_SECS")" "$(run_s "$bi0" "$bi1" "$IDLE_SECS")" "s/s"
+result "on-CPU s per call-second (schedstat, ${SECS} s)" "$(run_s "$on0" "$on1" "$SECS")" "$(run_s "$bn0" "$bn1" "$SECS")" "s/s"
