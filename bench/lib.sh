@@ -10,7 +10,7 @@ BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export OWSIP_BIN_DIR=${OWSIP_BIN_DIR:-$BENCH_ROOT/build}
 export OWSIP_SOURCE_DIR=$BENCH_ROOT
 # Artifacts worth keeping (callgrind output, heaptrack summaries, logs of failed steps).
-BENCH_OUT=${BENCH_OUT:-$BENCH_ROOT/build/bench}
+BENCH_OUT=${BENCH_OUT:-$OWSIP_BIN_DIR/bench}
 mkdir -p "$BENCH_OUT"
 # shellcheck source=tests/integration/lib.sh
 source "$BENCH_ROOT/tests/integration/lib.sh"

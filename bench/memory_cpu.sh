@@ -35,6 +35,7 @@ phone_start p0 0
 phone_start p1 1
 sleep 3
 read -r o_rss0 o_hwm0 o_priv0 o_pss0 o_dirty0 <<<"$(mem_kb "$OWSIP_PID")"
+python3 "$BENCH_ROOT/bench/smaps_summary.py" "$OWSIP_PID" >"$BENCH_OUT/smaps-owsip-idle.txt"
 oi0=$(cpu_ns "$OWSIP_PID"); sleep "$IDLE_SECS"; oi1=$(cpu_ns "$OWSIP_PID")
 note "owsip idle: rss $o_rss0 hwm $o_hwm0 private $o_priv0 pss $o_pss0 KiB"
 ph p0 offhook "wait 300" "dial 3000#" "wait 1500" "tone 700 -10"
@@ -66,6 +67,7 @@ bs_ut_start ut "$KPORT" 2101 pw-2101 2102 pw-2102
 BPID=${BS_PID[ut]}
 sleep 3
 read -r b_rss0 b_hwm0 b_priv0 b_pss0 b_dirty0 <<<"$(mem_kb "$BPID")"
+python3 "$BENCH_ROOT/bench/smaps_summary.py" "$BPID" >"$BENCH_OUT/smaps-baresip-idle.txt"
 bi0=$(cpu_ns "$BPID"); sleep "$IDLE_SECS"; bi1=$(cpu_ns "$BPID")
 note "baresip idle: rss $b_rss0 hwm $b_hwm0 private $b_priv0 pss $b_pss0 KiB"
 bs ut dial "sip:3000@owsip.test" >/dev/null

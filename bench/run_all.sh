@@ -7,7 +7,7 @@
 # Each script's progress goes to $BENCH_OUT/NAME.log; the table also to $BENCH_OUT/table.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BENCH_OUT=${BENCH_OUT:-$PWD/build/bench}
+BENCH_OUT=${BENCH_OUT:-${OWSIP_BIN_DIR:-$PWD/build}/bench}
 export BENCH_OUT
 mkdir -p "$BENCH_OUT"
 

@@ -17,7 +17,7 @@ using owsip::ctl::Json;
 
 namespace {
 
-constexpr const char* kDefaultSocket = "/var/run/owsip.sock";
+constexpr const char* kDefaultSocket = "/var/run/owsip/owsip.sock";
 
 void usage(FILE* to) {
   std::fprintf(to,

@@ -24,7 +24,7 @@ struct General {
   std::string locale = "germany";
   bool revert = false;  // swap FXS port 0 and port 1
   std::string sim_socket = "/tmp/owsip-sim.sock";  // sim backend: where virtual phones connect
-  std::string ctl_socket = "/var/run/owsip.sock";  // control socket (owsipctl)
+  std::string ctl_socket = "/var/run/owsip/owsip.sock";  // control socket (owsipctl)
   std::string ctl_group;                           // group given access to it; empty: none
   std::string call_log = "/tmp/owsip-calls.jsonl";  // call records; empty: none
   int call_log_size = 256;                         // KiB before rotation

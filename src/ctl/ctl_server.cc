@@ -72,6 +72,15 @@ Status CtlServer::listen(const std::string& path, const std::string& group) {
     if (live) return Status::error("ctl_socket " + path + " is in use by another process");
     ::unlink(path.c_str());
   }
+  // The default lies in a directory of its own (/var/run/owsip), so that owsip running as a user
+  // of its own can create it there; the socket's mode and group guard it, not the directory.
+  if (const auto slash = path.rfind('/'); slash != std::string::npos && slash > 0) {
+    const std::string dir = path.substr(0, slash);
+    if (::mkdir(dir.c_str(), 0755) == 0) {
+      (void)::chmod(dir.c_str(), 0755);  // whatever the umask
+      log::info(kTag, "created %s", dir.c_str());
+    }
+  }
   fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd_ < 0) return Status::error(errno_text("socket"));
   const mode_t old = ::umask(0117);  // the socket is created 0660

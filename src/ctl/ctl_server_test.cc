@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -104,6 +105,22 @@ TEST_F(CtlServerTest, ASecondOwsipCannotStealALiveSocket) {
   Status s = second.listen(path_, "");
   ASSERT_FALSE(s);
   EXPECT_NE(s.message().find("in use by another process"), std::string::npos);
+}
+
+TEST_F(CtlServerTest, CreatesTheSocketsMissingDirectory) {
+  const std::string dir = "/tmp/owsip-ctl-dir-" + std::to_string(::getpid());
+  FakeControl other;
+  {
+    CtlServer second(loop_, other);
+    ASSERT_TRUE(second.listen(dir + "/owsip.sock", ""));
+    struct stat st;
+    ASSERT_EQ(::stat(dir.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISDIR(st.st_mode));
+    EXPECT_EQ(st.st_mode & 0777, 0755u);
+    ASSERT_EQ(::stat((dir + "/owsip.sock").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0660u);
+  }
+  EXPECT_EQ(::rmdir(dir.c_str()), 0);  // the socket went with the server
 }
 
 }  // namespace

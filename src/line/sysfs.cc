@@ -59,8 +59,10 @@ void Led::set(LedMode mode) {
     }
     case LedMode::blink:
       write("trigger", "timer");
-      write("delay_on", "500");
-      write("delay_off", "500");
+      // The timer trigger creates these files owned by root, so owsip running as its own user
+      // cannot write them; the trigger blinks at 1 Hz (500/500 ms) on its own then.
+      (void)sysfs_.write("class/leds/" + name_ + "/delay_on", "500");
+      (void)sysfs_.write("class/leds/" + name_ + "/delay_off", "500");
       break;
   }
 }
