@@ -122,7 +122,14 @@ int main(int argc, char** argv) {
         timer->start(hold, [phone] { phone->onhook(); });
       }
     });
-    if (owsip::Status s = phone->connect(socket_path, first_jack + i, 8000); !s) {
+    // A full listen backlog refuses at once (EAGAIN): owsip accepts as its loop runs, so
+    // wait a little and try again, a bounded number of times.
+    owsip::Status s = phone->connect(socket_path, first_jack + i, 8000);
+    for (int attempt = 0; !s && attempt < 50; ++attempt) {
+      ::usleep(20000);
+      s = phone->connect(socket_path, first_jack + i, 8000);
+    }
+    if (!s) {
       std::fprintf(stderr, "owsip-bench-phones: jack %d: %s\n", first_jack + i,
                    s.message().c_str());
       return 1;

@@ -65,7 +65,7 @@ Status SimBackend::listen() {
   if (::lstat(path_.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) ::unlink(path_.c_str());
   if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
     return Status::error(errno_text("sim_socket " + path_));
-  if (::listen(listen_fd_, 64) != 0) return Status::error(errno_text("listen"));
+  if (::listen(listen_fd_, SOMAXCONN) != 0) return Status::error(errno_text("listen"));
   return listen_watch_.watch(listen_fd_, FdWatch::kRead, [this](int) { on_accept(); });
 }
 
