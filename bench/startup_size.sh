@@ -65,17 +65,19 @@ result "start-up to first REGISTER (median of $RUNS)" "$(median "${o_ms[@]}")" "
 
 strip_size() { local f=$WORK/stripped; cp "$1" "$f"; strip --strip-all "$f"; stat -c %s "$f"; }
 o_size=$(strip_size "$OWSIP_BIN_DIR/owsip")
-# baresip: the executable and what it loads in this role, libre.so included (owsip's x86-64
-# build loads the same libre.so, so this favours owsip by libre's size; the MIPS build is static).
+# Both load Debian's libre.so (the MIPS build links it statically): counted on both sides.
+libre=$(ldconfig -p | awk '/libre\.so/ && !found {print $NF; found = 1}')  # no early exit: SIGPIPE
+libre_size=0
+[ -n "$libre" ] && libre_size=$(strip_size "$libre")
+# baresip: the executable and the modules it loads in this role.
 b_size=$(strip_size "$(command -v baresip)")
 b_total=$b_size
 for m in g711 ausine aubridge account menu ctrl_tcp; do
   b_total=$((b_total + $(strip_size "$BARESIP_MODULES/$m.so")))
 done
-libre=$(ldconfig -p | awk '/libre\.so/ && !found {print $NF; found = 1}')  # no early exit: SIGPIPE
-[ -n "$libre" ] && b_total=$((b_total + $(strip_size "$libre")))
 result "x86-64 stripped size: owsip / baresip executable" "$((o_size / 1024))" "$((b_size / 1024))" KiB
-result "x86-64 stripped: owsip / baresip + modules + libre.so" "$((o_size / 1024))" "$((b_total / 1024))" KiB
+result "x86-64 stripped: owsip + libre.so / baresip + its 6 modules + libre.so" \
+  "$(((o_size + libre_size) / 1024))" "$(((b_total + libre_size) / 1024))" KiB
 if [ -x "$BENCH_ROOT/build-mips/owsip" ]; then
   m=$WORK/owsip-mips
   cp "$BENCH_ROOT/build-mips/owsip" "$m"
