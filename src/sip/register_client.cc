@@ -73,7 +73,7 @@ struct RegisterCallbacks {
     const HostPort local = self->ua_.contact_address(src);
     const HostPort contact = self->current_.contact ? *self->current_.contact : local;
     if (t == Transport::kTls && self->ua_.tls())
-      self->ua_.tls()->expect(self->tls_host(), self->target_.tls_verify);
+      self->ua_.tls()->expect(self->target_.first_hop_host(), self->target_.tls_verify);
     self->sent_contact_ = contact;
     self->sent_contact_uri_ = contact_uri(self->contact_user(), contact, t);
     self->sent_udp_ = t == Transport::kUdp;
@@ -99,8 +99,8 @@ struct RegisterCallbacks {
     if (err || !msg) {
       r.code = 0;
       r.reason = transport_error(err) + " (" + self->last_dst_ + ")";
-      if (self->first_hop_tls() && self->ua_.tls()) {
-        std::string refused = self->ua_.tls()->refusal(self->tls_host());
+      if (self->target_.first_hop_tls() && self->ua_.tls()) {
+        std::string refused = self->ua_.tls()->refusal(self->target_.first_hop_host());
         if (!refused.empty()) r.reason = "TLS: " + refused;
       }
       self->finish(std::move(r));
@@ -195,14 +195,6 @@ Status RegisterClient::init() {
   return Status::ok();
 }
 
-bool RegisterClient::first_hop_tls() const {
-  return (target_.outbound ? target_.outbound->transport : target_.transport) == Transport::kTls;
-}
-
-std::string RegisterClient::tls_host() const {
-  return target_.outbound ? target_.outbound->address.host : target_.registrar.host;
-}
-
 void RegisterClient::send(const RegisterRequest& request, Done done) {
   cancel();
   current_ = request;
@@ -210,11 +202,11 @@ void RegisterClient::send(const RegisterRequest& request, Done done) {
   challenges_ = 0;
   if (!unusable_.empty()) return fail_soon(unusable_);
   if (!ua_.bound()) return fail_soon(ua_.down_reason());
-  if (first_hop_tls()) {
+  if (target_.first_hop_tls()) {
     if (!ua_.tls()) return fail_soon("TLS transport is not open");
     if (target_.tls_verify && !ua_.tls()->ca_error().empty())
       return fail_soon("TLS: " + ua_.tls()->ca_error());
-    ua_.tls()->clear_refusal(tls_host());
+    ua_.tls()->clear_refusal(target_.first_hop_host());
   }
   transmit();
 }

@@ -44,6 +44,15 @@ struct RegisterTarget {
   bool tls_verify = true;
   uint32_t flow_keepalive_s = 0;    // TCP/TLS CRLF keep-alive period; 0 = none
   std::optional<ProxyUri> outbound;  // first hop, when set
+
+  // Requests (REGISTER and INVITE alike) go to the outbound proxy, else the registrar.
+  bool first_hop_tls() const {
+    return (outbound ? outbound->transport : transport) == Transport::kTls;
+  }
+  // The name (or address) the first hop's certificate must carry.
+  const std::string& first_hop_host() const {
+    return outbound ? outbound->address.host : registrar.host;
+  }
 };
 
 class RegisterClient final : public RegisterSender {
@@ -77,8 +86,6 @@ class RegisterClient final : public RegisterSender {
   void transmit();
   void finish(RegisterResult result);
   void fail_soon(std::string reason);
-  bool first_hop_tls() const;
-  std::string tls_host() const;  // the name the first hop's certificate must carry
 
   UserAgent& ua_;
   RegisterTarget target_;

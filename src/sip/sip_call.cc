@@ -12,6 +12,7 @@
 #include "media/telephone_event.h"
 #include "sip/re_convert.h"
 #include "sip/sip_service.h"
+#include "sip/tls_context.h"
 #include "sip/user_agent.h"
 
 namespace owsip::sip {
@@ -266,6 +267,10 @@ Status SipCall::connect(const std::string& to_uri, int port, line::Line& line,
   const char* routes[1] = {route.c_str()};
   struct mbuf* desc = to_mbuf(*offer);
   const std::string cuser = target_.contact_user.empty() ? target_.user : target_.contact_user;
+  // A new TLS connection checks the certificate against the host set last on the shared
+  // context, which another account's REGISTER may have changed: set this account's first hop.
+  if (target_.first_hop_tls() && manager_.ua_ && manager_.ua_->tls())
+    manager_.ua_->tls()->expect(target_.first_hop_host(), target_.tls_verify);
   int err = sipsess_connect(&sess_, manager_.sock_, to_uri.c_str(),
                             target_.display_name.empty() ? nullptr : target_.display_name.c_str(),
                             from.c_str(), cuser.c_str(), routes, 1, kSdp, desc,

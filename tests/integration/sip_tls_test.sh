@@ -7,7 +7,8 @@
 #   - the same with tls_verify 0: registered (the opt-out);
 #   - a certificate for another IP address: refused for the name;
 #   - a host name (outbound proxy with maddr=127.0.0.1, no DNS involved): the certificate's DNS
-#     name matches and the server sees it as SNI.
+#     name matches and the server sees it as SNI; a call to a sipp UAS goes out over that TLS
+#     first hop (Kamailio relays it over UDP), is answered and ends with the phone's BYE.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sip_lib.sh"
 
@@ -84,10 +85,32 @@ kam_start "$KAM" -A WITH_TLS
 owsip_general "$conf" "$OPORT" "$OTLS" "option tls_ca_file '$WORK/testca.crt'" \
   "option outbound '<sip:sip.owsip.test:$KTLS;maddr=127.0.0.1;lr;transport=tls>'"
 owsip_account "$conf" byname dave pw-dave "127.0.0.1:$KTLS" "option transport tls"
+UAS=$(free_port)
+printf '\nconfig contact\n\toption desc %s\n\toption code sipp\n\toption type sip\n\toption dial %s\n' \
+  "'sipp over tls'" "'port-$UAS@owsip.test'" >>"$conf"
 LOG=$WORK/byname.log
 start_owsip "$conf" "$LOG"
 wait_for_line "$LOG" "sip.acct\{byname\}: registered as"
 grep -q "owsip-it: tls sni \[sip.owsip.test\]" "$KAM/kamailio.log" ||
   fail "kamailio did not see SNI sip.owsip.test: $(grep 'tls sni' "$KAM/kamailio.log" | tail -1)"
-stop_owsip
 pass "a host name is checked against the certificate and sent as SNI"
+
+# --- a call over the TLS first hop: Kamailio relays it to a sipp UAS over UDP ---
+if command -v sipp >/dev/null && command -v baresip >/dev/null; then
+  source "$(dirname "$0")/call_lib.sh"
+  start_bg "$WORK/uas.out" sipp -sf "$SRC/tests/data/sipp/uas_answer.xml" -i 127.0.0.1 -p "$UAS" \
+    -m 1 -timeout 30 -trace_msg -message_file "$WORK/uas.msg" -nostdin
+  UAS_PID=$LAST_PID
+  wait_for_socket "$WORK/sim.sock"
+  phone_start p0 0
+  ph p0 offhook "wait 300" "dial *7477"
+  wait_for_line "$LOG" "call 1: INVITE sip:port-$UAS@owsip.test via sip:sip.owsip.test:$KTLS;maddr=127.0.0.1;transport=tls" 10
+  wait_for_line "$LOG" "call 1 answered" 10
+  grep -q "INVITE sip:port-$UAS@owsip.test SIP/2.0" "$WORK/uas.msg" || fail "sipp got no INVITE"
+  ph p0 "wait 500" onhook
+  wait_exit "$UAS_PID" 10
+  [ "$EXIT_CODE" -eq 0 ] || fail "sipp UAS: exit $EXIT_CODE: $(tail -5 "$WORK/uas.out")"
+  grep -q "certificate of .* refused" "$LOG" && fail "a certificate was refused: $(grep refused "$LOG")"
+  pass "a call goes out over the verified TLS first hop and ends with BYE"
+fi
+stop_owsip
