@@ -12,7 +12,18 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 SECS=${1:-60}
+# syscalls NAME PID: after the CPU window, still in the call, 10 s of strace -c on every thread
+# (it slows the process, so it is not part of the CPU figures): what the kernel time is spent on.
+syscalls() {
+  command -v strace >/dev/null || { note "no strace: no syscall summary"; return 0; }
+  timeout -s INT 10 strace -c -f -p "$2" -o "$BENCH_OUT/syscalls-$1.txt" 2>/dev/null || true
+  note "$1: syscalls in 10 s of the call: $(awk '$NF == "total" {print $4}' \
+    "$BENCH_OUT/syscalls-$1.txt" 2>/dev/null) (top: $BENCH_OUT/syscalls-$1.txt)"
+}
 IDLE_SECS=$(( SECS < 20 ? SECS : 20 ))
+# A binary linked moments ago is still dirty in the page cache, and smaps counts its mapped code
+# as Private_Dirty until it is written back: write it back first.
+sync
 
 KAM=$WORK/kam
 KPORT=$(free_port)
@@ -55,6 +66,7 @@ t0=$(cpu_ticks "$OWSIP_PID"); s0=$(cpu_split "$OWSIP_PID"); on0=$(cpu_ns "$OWSIP
 sleep "$SECS"
 t1=$(cpu_ticks "$OWSIP_PID"); s1=$(cpu_split "$OWSIP_PID"); on1=$(cpu_ns "$OWSIP_PID")
 note "owsip utime stime (ticks) before: $s0, after: $s1"
+syscalls owsip "$OWSIP_PID"
 ph p0 silence onhook
 wait_for_line "$WORK/owsip.log" "call 1 ended" 10
 grep -q "call 1 ended" "$WORK/owsip.log"
@@ -86,6 +98,7 @@ u0=$(cpu_ticks "$BPID"); s0=$(cpu_split "$BPID"); bn0=$(cpu_ns "$BPID")
 sleep "$SECS"
 u1=$(cpu_ticks "$BPID"); s1=$(cpu_split "$BPID"); bn1=$(cpu_ns "$BPID")
 note "baresip utime stime (ticks) before: $s0, after: $s1"
+syscalls baresip "$BPID"
 bs ut hangup >/dev/null || true
 stop_pid "$BPID"
 
