@@ -280,6 +280,14 @@ void JitterBuffer::render(std::span<int16_t> out, int64_t need) {
     if (covered) {
       --it;
       const Slot& slot = it->second;
+      if (play_ts_ - it->first >= slot.ticks()) {
+        // Already passed: a longer packet that starts earlier (timestamps that overlap, from a
+        // peer that changed its packet size mid-stream, or forged) played over all of it. The
+        // loop above only drops passed packets at the front; this one would give n <= 0.
+        if (it->first != decoded_ts_) ++stats_.dropped;
+        packets_.erase(it);
+        continue;
+      }
       if (decoded_ts_ != it->first) {
         decoder_->decode(slot.payload, decoded_);
         decoded_ts_ = it->first;

@@ -264,6 +264,39 @@ TEST(JitterBuffer, MarkerAfterSilenceStartsTalkspurtAtTargetDelay) {
   EXPECT_LT(s.weak_frames(3100, 5000), 2);
 }
 
+TEST(JitterBuffer, AShortPacketInsideALongerOneIsDroppedOncePassed) {
+  // Same SSRC, timestamps that overlap: 1 s of tone at ts 0, then 10 ms of silence at ts 390,
+  // which lies inside it. Playing the long packet takes the playout point from 320 to 480,
+  // past the short one (390-470) without touching it; it must then be dropped, not played
+  // from offset 90 of its 80 samples (a negative length: a write far past the frame).
+  JitterBuffer jb({}, make_decoder(CodecId::pcmu));
+  auto enc = make_encoder(CodecId::pcmu);
+  std::vector<uint8_t> tone;
+  enc->encode(testing::sine(1000, 8000, 8000), tone);
+  RtpPacket p;
+  p.header = {0, false, 1, 0, 7};
+  p.payload = tone;
+  jb.push(p, 1000);
+  const std::vector<uint8_t> silence(80, 0xff);
+  p.header = {0, false, 2, 390, 7};
+  p.payload = silence;
+  jb.push(p, 1049);
+  std::vector<int16_t> heard;
+  for (uint64_t now = 1020; now <= 1400; now += 20) {
+    int16_t frame[160];
+    jb.pull(frame, now);
+    heard.insert(heard.end(), frame, frame + 160);
+  }
+  EXPECT_EQ(jb.stats().dropped, 1u);
+  EXPECT_EQ(jb.stats().played, 1u);  // the tone, decoded once; the silence never
+  // The tone plays on without a gap from where it starts (after the initial delay).
+  const auto first = static_cast<size_t>(
+      std::find_if(heard.begin(), heard.end(), [](int16_t v) { return v != 0; }) - heard.begin());
+  ASSERT_LT(first + 160 * 10, heard.size());
+  for (size_t f = first; f + 160 <= heard.size(); f += 160)
+    EXPECT_GT(testing::rms(std::span(heard).subspan(f, 160)), 4000) << "at sample " << f;
+}
+
 TEST(JitterBuffer, BeforeTheFirstPacketItPlaysSilence) {
   JitterBuffer jb({}, make_decoder(CodecId::g722));
   std::vector<int16_t> out(320, 1);
