@@ -23,11 +23,13 @@ class G711Encoder final : public Encoder {
   explicit G711Encoder(CodecId id) : info_(codec_info(id)) {}
   const CodecInfo& info() const override { return info_; }
   void encode(std::span<const int16_t> pcm, std::vector<uint8_t>& out) override {
-    out.reserve(out.size() + pcm.size());
+    const size_t at = out.size();
+    out.resize(at + pcm.size());
+    uint8_t* o = out.data() + at;
     if (info_.id == CodecId::pcmu) {
-      for (int16_t s : pcm) out.push_back(linear_to_ulaw(s));
+      for (int16_t s : pcm) *o++ = linear_to_ulaw(s);
     } else {
-      for (int16_t s : pcm) out.push_back(linear_to_alaw(s));
+      for (int16_t s : pcm) *o++ = linear_to_alaw(s);
     }
   }
 

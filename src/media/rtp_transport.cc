@@ -10,7 +10,10 @@ namespace owsip::media {
 namespace {
 
 constexpr size_t kReceiveBuffer = 2048;
-constexpr int kMaxDatagramsPerWakeup = 64;   // the loop gets to others between bursts
+// One datagram per wake-up: the loop's epoll is level-triggered, so a second queued datagram
+// wakes it again at once, while reading until EAGAIN costs a failed recvfrom on every wake-up
+// and the usual case is one packet per 20 ms. (It also lets other sockets in between bursts.)
+constexpr int kMaxDatagramsPerWakeup = 1;
 constexpr uint64_t kWarningEveryMs = 10000;  // rate limit for per-packet warnings
 
 uint64_t now_us() {
