@@ -80,29 +80,8 @@ bs_ut_start() {
   sip=$(free_port); ctrl=$(free_port); rtp=$(free_port)
   rtp=$(( (rtp / 2) * 2 ))
   [ "$rtp" -lt 64000 ] || rtp=$((rtp - 1000))
-  cat >"$d/config" <<CFG
-poll_method	epoll
-sip_listen	127.0.0.1:$sip
-sip_transports	udp
-net_interface	127.0.0.1
-dns_server	127.0.0.1:53
-audio_player	aubridge,$name
-audio_alert	aubridge,$name
-audio_source	ausine,1000
-ausrc_srate	48000
-ausrc_channels	2
-auplay_srate	8000
-auplay_channels	1
-rtp_ports	$rtp-$((rtp + 200))
-module_path	$BARESIP_MODULES
-module	g711.so
-module	ausine.so
-module	aubridge.so
-module_app	account.so
-module_app	menu.so
-module_app	ctrl_tcp.so
-ctrl_tcp_listen	127.0.0.1:$ctrl
-CFG
+  baresip_config "$d" "$name" "$sip" "$ctrl" "$rtp-$((rtp + 200))" 1000 g711 ausine aubridge
+  printf 'auplay_srate\t8000\nauplay_channels\t1\n' >>"$d/config"
   : >"$d/accounts"
   while [ $# -ge 2 ]; do
     echo "<sip:$1@owsip.test>;auth_pass=$2;outbound=\"sip:127.0.0.1:$kport\";regint=600;answermode=auto;audio_codecs=PCMU" >>"$d/accounts"

@@ -39,31 +39,9 @@ baresip_start() {
   local d=$WORK/$name sip ctrl rtp
   mkdir -p "$d"
   sip=$(free_port); ctrl=$(free_port); rtp=$(free_port)
-  cat >"$d/config" <<CFG
-poll_method	epoll
-sip_listen	127.0.0.1:$sip
-sip_transports	udp
-net_interface	127.0.0.1
-dns_server	127.0.0.1:53
-audio_player	aubridge,$name
-audio_alert	aubridge,$name
-audio_source	ausine,$hz
-ausrc_srate	48000
-ausrc_channels	2
-rtp_ports	$((rtp + 2))-$((rtp + 40))
-module_path	$BARESIP_MODULES
-module	g711.so
-module	g722.so
-module	ausine.so
-module	aubridge.so
-module	sndfile.so
-module	srtp.so
-module_app	account.so
-module_app	menu.so
-module_app	ctrl_tcp.so
-ctrl_tcp_listen	127.0.0.1:$ctrl
-snd_path	$d
-CFG
+  baresip_config "$d" "$name" "$sip" "$ctrl" "$((rtp + 2))-$((rtp + 40))" "$hz" \
+    g711 g722 ausine aubridge sndfile srtp
+  echo "snd_path	$d" >>"$d/config"
   local line
   for line in "$@"; do echo "$line" >>"$d/config"; done
   echo "\"Baresip $user\" <sip:$user@owsip.test>;auth_pass=$pass;outbound=\"sip:127.0.0.1:$kport\";regint=600;answermode=auto$params" >"$d/accounts"
@@ -71,6 +49,25 @@ CFG
   BS_PID[$name]=$LAST_PID
   BS_CTRL[$name]=$ctrl
   wait_for_line "$d/baresip.log" "$user@owsip.test.*200 OK" 10
+}
+
+# baresip_config DIR NAME SIP_PORT CTRL_PORT RTP_RANGE SINE_HZ MODULE...: writes DIR/config for
+# a baresip on 127.0.0.1 (UDP only): the `ausine` source at SINE_HZ (it runs at 48 kHz stereo
+# only), the `aubridge` player named NAME, ctrl_tcp, and these codec/media modules. The tests and
+# bench/lib.sh append what differs.
+baresip_config() {
+  local d=$1 name=$2 sip=$3 ctrl=$4 rtp_range=$5 hz=$6; shift 6
+  local m
+  {
+    printf 'poll_method\tepoll\nsip_listen\t127.0.0.1:%s\nsip_transports\tudp\n' "$sip"
+    printf 'net_interface\t127.0.0.1\ndns_server\t127.0.0.1:53\n'
+    printf 'audio_player\taubridge,%s\naudio_alert\taubridge,%s\n' "$name" "$name"
+    printf 'audio_source\tausine,%s\nausrc_srate\t48000\nausrc_channels\t2\n' "$hz"
+    printf 'rtp_ports\t%s\nmodule_path\t%s\n' "$rtp_range" "$BARESIP_MODULES"
+    for m in "$@"; do printf 'module\t%s.so\n' "$m"; done
+    printf 'module_app\taccount.so\nmodule_app\tmenu.so\nmodule_app\tctrl_tcp.so\n'
+    printf 'ctrl_tcp_listen\t127.0.0.1:%s\n' "$ctrl"
+  } >"$d/config"
 }
 
 # bs NAME COMMAND [PARAMS]: one ctrl_tcp command; prints baresip's answer.
