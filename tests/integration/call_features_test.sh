@@ -13,7 +13,7 @@ source "$(dirname "$0")/call_lib.sh"
 call_kamailio 2001 2002 2003
 
 conf=$WORK/telephony
-owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$(free_port)'" "option cid 'etsi_fsk'"
+owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$RTP_WINDOW'" "option cid 'etsi_fsk'"
 # Incoming calls for the account ring port 0 only; port 1 calls out through it as the default.
 owsip_account "$conf" home 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'" "option port '0'"
 start_owsip_registered "$conf" home

@@ -34,11 +34,16 @@ start_owsip_registered() {
 # of SINE_HZ and recording what it receives into $WORK/NAME/dump-*-dec.wav. Sets
 # BS_PID[NAME], BS_CTRL[NAME] (its ctrl_tcp port) and waits for its registration.
 declare -A BS_PID BS_CTRL
+BS_COUNT=0
 baresip_start() {
   local name=$1 user=$2 pass=$3 kport=$4 hz=$5 params=${6:-}; shift 5; shift || true
   local d=$WORK/$name sip ctrl rtp
   mkdir -p "$d"
-  sip=$(free_port); ctrl=$(free_port); rtp=$(free_port)
+  sip=$(free_port); ctrl=$(free_port)
+  # 40 ports each from the upper half of this test's RTP window (sip_lib.sh).
+  rtp=$((RTP_WINDOW + 256 + 40 * BS_COUNT))
+  BS_COUNT=$((BS_COUNT + 1))
+  [ "$BS_COUNT" -le 6 ] || fail "more than 6 baresips in one test: no RTP ports left for them"
   baresip_config "$d" "$name" "$sip" "$ctrl" "$((rtp + 2))-$((rtp + 40))" "$hz" \
     g711 g722 ausine aubridge sndfile srtp
   echo "snd_path	$d" >>"$d/config"

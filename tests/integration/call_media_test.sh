@@ -13,7 +13,7 @@ source "$(dirname "$0")/call_lib.sh"
 call_kamailio 2001 2002 2004 2005
 
 conf=$WORK/telephony
-RTP_BASE=$(free_port)
+RTP_BASE=$RTP_WINDOW
 owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$RTP_BASE'"
 owsip_account "$conf" wide 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'" \
   "option codecs 'G722 PCMU'" "option port '0'"

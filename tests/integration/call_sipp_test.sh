@@ -40,7 +40,7 @@ PY
 PIDS+=("$!")
 
 conf=$WORK/telephony
-owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$(free_port)'"
+owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$RTP_WINDOW'"
 owsip_account "$conf" home 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'"
 printf '\nconfig contact\n\toption desc %s\n\toption code sipp\n\toption type sip\n\toption dial %s\n' \
   "'sipp answering'" "'port-$UAS@owsip.test'" >>"$conf"

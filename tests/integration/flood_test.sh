@@ -18,7 +18,7 @@ RATE=2000
 call_kamailio 2001 2002
 
 conf=$WORK/telephony
-owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$(free_port)'"
+owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$RTP_WINDOW'"
 sed -i "s/option log_level '7'/option log_level '5'/" "$conf"  # the flood is not for the log
 owsip_account "$conf" home 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'"
 start_owsip_registered "$conf" home

@@ -13,7 +13,7 @@ source "$(dirname "$0")/sip_lib.sh"
 source "$(dirname "$0")/call_lib.sh"
 
 call_kamailio 2001 2002
-RTP_BASE=$(( $(free_port) / 2 * 2 ))
+RTP_BASE=$RTP_WINDOW
 STUN=$(free_port)
 python3 - "$STUN" >"$WORK/stun.log" 2>&1 <<'PY' &
 import socket, struct, sys, time

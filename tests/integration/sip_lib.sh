@@ -18,6 +18,20 @@ done
 # client sockets of tests running beside this one (which get ephemeral ports) cannot take it
 # between this check and its use.
 USED_PORTS=" "
+# RTP_WINDOW: the first port of 512 that are this test's own for RTP: owsip's rtp_port (owsip
+# allocates up to 256 pairs upward from it) and, from its upper half, baresip's rtp_ports. The
+# windows lie in 8192-19967, below free_port's range, one per test script (its place among
+# tests/integration/*_test.sh), so tests running side by side never share one, and no RTP socket
+# can take a port that free_port promised to another test's server. Scripts that are not tests
+# (the benchmarks run alone) get the first window.
+RTP_WINDOW=8192
+_i=0
+for _t in "$SRC"/tests/integration/*_test.sh; do
+  [ "$(basename "$_t")" = "$(basename "$0")" ] && RTP_WINDOW=$((8192 + _i * 512))
+  _i=$((_i + 1))
+done
+[ "$_i" -le 23 ] || fail "more than 23 integration tests: sip_lib.sh needs more RTP windows"
+unset _i _t
 free_port() {
   local p
   for _ in $(seq 50); do

@@ -16,7 +16,7 @@ WARMUP=60
 call_kamailio 2001
 
 conf=$WORK/telephony
-owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$(free_port)'"
+owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$RTP_WINDOW'"
 sed -i "s/option log_level '7'/option log_level '5'/" "$conf"
 owsip_account "$conf" home 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'" "option port '0'"
 # A short hook flash window: the phone's on-hook counts after 150 ms instead of 700 ms.
