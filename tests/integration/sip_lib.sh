@@ -13,11 +13,6 @@ for d in /usr/lib/*/kamailio/modules /usr/lib/kamailio/modules; do
 done
 [ -n "$KAM_MPATH" ] || fail "kamailio modules directory not found"
 
-# free_port: a port free for both UDP and TCP on 127.0.0.1 (and not handed out before in this
-# test). Taken at random from 20000-32767, below the kernel's ephemeral range, so that the
-# client sockets of tests running beside this one (which get ephemeral ports) cannot take it
-# between this check and its use.
-USED_PORTS=" "
 # RTP_WINDOW: the first port of 512 that are this test's own for RTP: owsip's rtp_port (owsip
 # allocates up to 256 pairs upward from it) and, from its upper half, baresip's rtp_ports. The
 # windows lie in 8192-19967, below free_port's range, one per test script (its place among
@@ -32,6 +27,11 @@ for _t in "$SRC"/tests/integration/*_test.sh; do
 done
 [ "$_i" -le 23 ] || fail "more than 23 integration tests: sip_lib.sh needs more RTP windows"
 unset _i _t
+
+# free_port: a port free for both UDP and TCP on 127.0.0.1 (and not handed out before in this
+# test). Taken at random from 20000-32767, below the kernel's ephemeral range, so that the
+# client sockets of tests running beside this one (which get ephemeral ports) cannot take it
+# between this check and its use.
 free_port() {
   local p
   for _ in $(seq 50); do
@@ -41,8 +41,9 @@ p = random.randrange(20000, 32768)
 t = socket.socket(socket.AF_INET, socket.SOCK_STREAM); t.bind(("127.0.0.1", p))
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", p))
 print(p)' 2>/dev/null) || continue
-    case "$USED_PORTS" in *" $p "*) continue ;; esac
-    USED_PORTS="$USED_PORTS$p "
+    # Callers run free_port in $(...), a subshell: the ports handed out are kept in a file.
+    grep -qx "$p" "$WORK/.free_ports" 2>/dev/null && continue
+    echo "$p" >>"$WORK/.free_ports"
     echo "$p"
     return 0
   done
