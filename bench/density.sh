@@ -17,11 +17,7 @@ HOLD=${1:-20}
 NS=("$@")
 [ ${#NS[@]} -gt 0 ] || NS=(16 32 64 128)
 
-KAM=$WORK/kam
-KPORT=$(free_port)
-kam_setup "$KAM" "$KPORT"
-kam_user "$KAM" 2001 pw-2001
-kam_start "$KAM"
+call_kamailio 2001
 
 best=0
 summary=()

@@ -11,11 +11,7 @@ source "$(dirname "$0")/lib.sh"
 SECS=${1:-20}
 command -v valgrind >/dev/null || { note "valgrind missing: instructions skipped"; exit 0; }
 
-KAM=$WORK/kam
-KPORT=$(free_port)
-kam_setup "$KAM" "$KPORT"
-for u in 2001 2101 3000; do kam_user "$KAM" "$u" "pw-$u"; done
-kam_start "$KAM"
+call_kamailio 2001 2101 3000
 baresip_start far0 3000 pw-3000 "$KPORT" 1000
 
 # profile NAME PID: collection on for SECS, then off; prints the instructions counted.

@@ -15,11 +15,7 @@ command -v tcpdump >/dev/null || { note "tcpdump missing (apt-get install tcpdum
 PCAPLAT=$BENCH_ROOT/bench/pcap_latency.py
 UAC_XML=$BENCH_ROOT/bench/sipp/uac_short.xml
 
-KAM=$WORK/kam
-KPORT=$(free_port)
-kam_setup "$KAM" "$KPORT"
-for u in 2001 2101 3000; do kam_user "$KAM" "$u" "pw-$u"; done
-kam_start "$KAM"
+call_kamailio 2001 2101 3000
 baresip_start far0 3000 pw-3000 "$KPORT" 1000
 
 # capture NAME FILTER: tcpdump on lo into $WORK/NAME.pcap; sets CAP_PID.

@@ -12,6 +12,17 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 SECS=${1:-60}
+# cpu_window NAME PID: over SECS of the call, prints "TICKS NS": utime + stime in clock ticks
+# and the scheduler's on-CPU nanoseconds; then the syscall summary below.
+cpu_window() {
+  local t0 s0 n0 t1 s1 n1
+  t0=$(cpu_ticks "$2"); s0=$(cpu_split "$2"); n0=$(cpu_ns "$2")
+  sleep "$SECS"
+  t1=$(cpu_ticks "$2"); s1=$(cpu_split "$2"); n1=$(cpu_ns "$2")
+  note "$1 utime stime (ticks) before: $s0, after: $s1"
+  syscalls "$1" "$2"
+  echo "$((t1 - t0)) $((n1 - n0))"
+}
 # syscalls NAME PID: after the CPU window, still in the call, 10 s of strace -c on every thread
 # (it slows the process, so it is not part of the CPU figures): what the kernel time is spent on.
 syscalls() {
@@ -25,11 +36,7 @@ IDLE_SECS=$(( SECS < 20 ? SECS : 20 ))
 # as Private_Dirty until it is written back: write it back first.
 sync
 
-KAM=$WORK/kam
-KPORT=$(free_port)
-kam_setup "$KAM" "$KPORT"
-for u in 2001 2002 2101 2102 3000 3001; do kam_user "$KAM" "$u" "pw-$u"; done
-kam_start "$KAM"
+call_kamailio 2001 2002 2101 2102 3000 3001
 baresip_start far0 3000 pw-3000 "$KPORT" 1000
 baresip_start far1 3001 pw-3001 "$KPORT" 1000
 
@@ -62,11 +69,7 @@ ph p1 silence onhook
 wait_for_line "$WORK/owsip.log" "call 2 ended" 10
 sleep 1
 note "owsip: one call for $SECS s"
-t0=$(cpu_ticks "$OWSIP_PID"); s0=$(cpu_split "$OWSIP_PID"); on0=$(cpu_ns "$OWSIP_PID")
-sleep "$SECS"
-t1=$(cpu_ticks "$OWSIP_PID"); s1=$(cpu_split "$OWSIP_PID"); on1=$(cpu_ns "$OWSIP_PID")
-note "owsip utime stime (ticks) before: $s0, after: $s1"
-syscalls owsip "$OWSIP_PID"
+read -r o_ticks o_ns <<<"$(cpu_window owsip "$OWSIP_PID")"
 ph p0 silence onhook
 wait_for_line "$WORK/owsip.log" "call 1 ended" 10
 grep -q "call 1 ended" "$WORK/owsip.log"
@@ -94,11 +97,7 @@ note "baresip 1 call: rss $b_rss1 private $b_priv1; 2 calls: rss $b_rss2 private
 bs ut hangup >/dev/null
 sleep 2
 note "baresip: one call for $SECS s"
-u0=$(cpu_ticks "$BPID"); s0=$(cpu_split "$BPID"); bn0=$(cpu_ns "$BPID")
-sleep "$SECS"
-u1=$(cpu_ticks "$BPID"); s1=$(cpu_split "$BPID"); bn1=$(cpu_ns "$BPID")
-note "baresip utime stime (ticks) before: $s0, after: $s1"
-syscalls baresip "$BPID"
+read -r b_ticks b_ns <<<"$(cpu_window baresip "$BPID")"
 bs ut hangup >/dev/null || true
 stop_pid "$BPID"
 
@@ -118,8 +117,8 @@ result "2 calls PSS" "$o_pss2" "$b_pss2" KiB
 result "2 calls Private_Dirty" "$o_dirty2" "$b_dirty2" KiB
 result "RSS growth per call (avg of 2)" "$(( (o_rss2 - o_rss0) / 2 ))" "$(( (b_rss2 - b_rss0) / 2 ))" KiB
 result "private growth per call (avg of 2)" "$(( (o_priv2 - o_priv0) / 2 ))" "$(( (b_priv2 - b_priv0) / 2 ))" KiB
-cpu() { python3 -c "import sys; print('%.5f' % ((int(sys.argv[2]) - int(sys.argv[1])) / $CLK_TCK / $SECS))" "$1" "$2"; }
-result "CPU s per call-second (utime+stime, ${SECS} s)" "$(cpu "$t0" "$t1")" "$(cpu "$u0" "$u1")" "s/s"
-run_s() { python3 -c "import sys; print('%.5f' % ((int(sys.argv[2]) - int(sys.argv[1])) / 1e9 / float(sys.argv[3])))" "$@"; }
-result "on-CPU s per second idle (schedstat, ${IDLE_SECS} s)" "$(run_s "$oi0" "$oi1" "$IDLE_SECS")" "$(run_s "$bi0" "$bi1" "$IDLE_SECS")" "s/s"
-result "on-CPU s per call-second (schedstat, ${SECS} s)" "$(run_s "$on0" "$on1" "$SECS")" "$(run_s "$bn0" "$bn1" "$SECS")" "s/s"
+cpu() { python3 -c "import sys; print('%.5f' % (int(sys.argv[1]) / $CLK_TCK / $SECS))" "$1"; }
+result "CPU s per call-second (utime+stime, ${SECS} s)" "$(cpu "$o_ticks")" "$(cpu "$b_ticks")" "s/s"
+run_s() { python3 -c "import sys; print('%.5f' % (int(sys.argv[1]) / 1e9 / float(sys.argv[2])))" "$@"; }
+result "on-CPU s per second idle (schedstat, ${IDLE_SECS} s)" "$(run_s $((oi1 - oi0)) "$IDLE_SECS")" "$(run_s $((bi1 - bi0)) "$IDLE_SECS")" "s/s"
+result "on-CPU s per call-second (schedstat, ${SECS} s)" "$(run_s "$o_ns" "$SECS")" "$(run_s "$b_ns" "$SECS")" "s/s"

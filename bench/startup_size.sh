@@ -7,12 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 RUNS=${1:-5}
 
-KAM=$WORK/kam
-KPORT=$(free_port)
-kam_setup "$KAM" "$KPORT"
-kam_user "$KAM" 2001 pw-2001
-kam_user "$KAM" 2101 pw-2101
-kam_start "$KAM"
+call_kamailio 2001 2101
 
 # first_register PCAP SRC_PORT T0: ms from T0 (epoch seconds) to the first REGISTER from
 # SRC_PORT.

@@ -17,26 +17,9 @@ UAS=$(free_port)
 BUSY=$(free_port)
 call_kamailio 2001
 
-# A STUN server that says every client is at 198.51.100.7 (a NAT's public side), bounded in time.
 STUN=$(free_port)
-python3 - "$STUN" >"$WORK/stun.log" 2>&1 <<'PY' &
-import socket, struct, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1])))
-s.settimeout(0.5)
-end = time.time() + 120
-while time.time() < end:
-    try:
-        req, peer = s.recvfrom(1500)
-    except socket.timeout:
-        continue
-    if len(req) < 20 or req[0:2] != b"\x00\x01":
-        continue
-    xport = peer[1] ^ 0x2112
-    xip = struct.unpack("!I", socket.inet_aton("198.51.100.7"))[0] ^ 0x2112A442
-    attr = struct.pack("!HHBBHI", 0x0020, 8, 0, 1, xport, xip)
-    s.sendto(struct.pack("!HH", 0x0101, len(attr)) + req[4:20] + attr, peer)
-    print("answered", peer, flush=True)
-PY
+# A STUN server that says every client is at 198.51.100.7 (a NAT's public side).
+python3 "$SRC/tests/integration/fake_stun.py" "$STUN" 198.51.100.7 120 >"$WORK/stun.log" 2>&1 &
 PIDS+=("$!")
 
 conf=$WORK/telephony

@@ -15,21 +15,8 @@ source "$(dirname "$0")/call_lib.sh"
 call_kamailio 2001 2002
 RTP_BASE=$RTP_WINDOW
 STUN=$(free_port)
-python3 - "$STUN" >"$WORK/stun.log" 2>&1 <<'PY' &
-import socket, struct, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1])))
-s.settimeout(0.5)
-end = time.time() + 150
-while time.time() < end:
-    try:
-        req, peer = s.recvfrom(1500)
-    except socket.timeout:
-        continue
-    if len(req) >= 20 and req[0:2] == b"\x00\x01":
-        xip = struct.unpack("!I", socket.inet_aton("127.0.0.2"))[0] ^ 0x2112A442
-        attr = struct.pack("!HHBBHI", 0x0020, 8, 0, 1, peer[1] ^ 0x2112, xip)
-        s.sendto(struct.pack("!HH", 0x0101, len(attr)) + req[4:20] + attr, peer)
-PY
+# A STUN server that says every client is at 127.0.0.2, where the media relays listen.
+python3 "$SRC/tests/integration/fake_stun.py" "$STUN" 127.0.0.2 150 >"$WORK/stun.log" 2>&1 &
 PIDS+=("$!")
 # One media relay per call: the first call gets the RTP port pair at rtp_port, the second the next.
 python3 "$SRC/tests/integration/lossy_shim.py" --media 127.0.0.2 "$RTP_BASE" "$RTP_BASE" 0.2 150 \
