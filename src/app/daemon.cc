@@ -93,6 +93,16 @@ void Daemon::on_call_record(sip::CallManager::RecordEvent e, const sip::CallReco
   if (control_) control_->publish_call(e, rec);
 }
 
+// The options of the port with id `port` in `c` (defaults when it has no section).
+static phone::PortOptions port_options(const config::Telephony& c, int port) {
+  phone::PortOptions opts;
+  if (const config::Port* p = line::port_section(c, port)) {
+    opts.nodial = p->nodial;
+    opts.callwaiting = p->callwaiting;
+  }
+  return opts;
+}
+
 Status Daemon::reload() {
   config::LoadResult r = config::load_telephony_file(options_.config_path, env_);
   if (!r.ok()) {
@@ -119,7 +129,7 @@ void Daemon::apply(const config::Telephony& next, const config::ConfigDiff& diff
                       static_cast<uint64_t>(config_->general.call_log_size) * 1024);
   if (rtp_ports_) rtp_ports_->set_base(config_->general.rtp_port);
   plan_ = std::make_unique<phone::DialPlan>(*config_);
-  for (auto& p : ports_) p->set_dial_plan(plan_.get());
+  for (auto& p : ports_) p->reload(port_options(*config_, p->id()), plan_.get());
   apply_relays(diff);
   if (sip_) sip_->apply(next, diff);
   if (control_) control_->listen(config_->general.ctl_socket, config_->general.ctl_group);
@@ -156,12 +166,8 @@ Status Daemon::build_lines() {
   if (!b) return Status::error("backend " + config_->general.backend + ": " + b.message());
   backend_ = std::move(*b);
   for (line::Line* l : backend_->lines()) {
-    phone::PortOptions opts;
-    if (const config::Port* p = line::port_section(*config_, l->port())) {
-      opts.nodial = p->nodial;
-      opts.callwaiting = p->callwaiting;
-    }
-    auto port = std::make_unique<phone::Port>(*l, opts, loop_, config_->timers);
+    auto port = std::make_unique<phone::Port>(*l, port_options(*config_, l->port()), loop_,
+                                              config_->timers);
     if (!plan_) plan_ = std::make_unique<phone::DialPlan>(*config_);
     port->set_dial_plan(plan_.get());
     if (board_) board_->add_port(*port);

@@ -30,6 +30,7 @@ std::string LineEvent::describe() const {
     case Kind::digit:
       return std::string("digit ") + digit + (pulse ? " (pulse)" : " (dtmf)");
     case Kind::fax_tone: return fax == FaxTone::cng ? "fax_tone cng" : "fax_tone ced";
+    case Kind::lost: return "lost";
   }
   return "?";
 }

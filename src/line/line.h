@@ -28,7 +28,7 @@ std::string_view line_feed_name(LineFeed feed);
 std::optional<LineFeed> parse_line_feed(std::string_view name);
 
 struct LineEvent {
-  enum class Kind : uint8_t { on_hook, off_hook, flash, digit, fax_tone };
+  enum class Kind : uint8_t { on_hook, off_hook, flash, digit, fax_tone, lost };  // lost: the phone is gone
   Kind kind = Kind::on_hook;
   char digit = 0;      // digit: '0'-'9', '*', '#', 'A'-'D'
   bool pulse = false;  // digit: dialled with the hook switch rather than as DTMF

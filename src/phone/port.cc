@@ -23,6 +23,9 @@ std::string_view port_event_name(PortEvent e) {
     case E::incoming: return "INCOMING";
     case E::withdrawn: return "WITHDRAWN";
     case E::held_hangup: return "HELD_HANGUP";
+    case E::admin_hangup: return "ADMIN_HANGUP";
+    case E::line_lost: return "LINE_LOST";
+    case E::reload: return "RELOAD";
   }
   return "?";
 }
@@ -39,52 +42,81 @@ struct PortTable {
       bits(E::on_hook, E::timeout, E::digit, E::flash, E::withdrawn);
   static constexpr uint64_t kAfterHangUp = bits(S::idle, S::ringing, S::recall);
   static constexpr std::array<State, 15> kStates = {{
-      {S::idle, "IDLE", bits(E::off_hook, E::incoming), bits(S::dial_tone, S::congestion, S::ringing),
-       "", &Port::enter_idle, &Port::idle_event},
-      {S::dial_tone, "DIAL_TONE", bits(E::digit, E::on_hook, E::flash, E::timeout),
-       bits(S::dialing, S::idle, S::congestion), "dial_tone_timeout", &Port::enter_dial_tone,
-       &Port::dial_tone_event},
-      {S::dialing, "DIALING", bits(E::digit, E::on_hook, E::flash, E::timeout),
-       bits(S::idle, S::congestion, S::calling), "interdigit", &Port::enter_dialing,
-       &Port::dialing_event},
-      {S::congestion, "CONGESTION", kWaitingForOnHookEvents, kAfterHangUp | bits(S::parked),
-       "off_hook_warning", &Port::enter_congestion, &Port::waiting_for_on_hook_event},
-      {S::parked, "PARKED", bits(E::on_hook, E::digit, E::flash, E::withdrawn), kAfterHangUp, "",
-       &Port::enter_parked, &Port::waiting_for_on_hook_event},
-      {S::calling, "CALLING", kCallSetupEvents, kCallSetupNext, "", &Port::enter_calling,
-       &Port::call_setup_event},
-      {S::ringback, "RINGBACK", kCallSetupEvents, kCallSetupNext, "", &Port::enter_ringback,
-       &Port::call_setup_event},
-      {S::early_media, "EARLY_MEDIA", kCallSetupEvents, kCallSetupNext, "", &Port::enter_talking,
-       &Port::call_setup_event},
-      {S::connected, "CONNECTED",
-       bits(E::on_hook, E::flash, E::digit, E::remote_hangup, E::incoming),
-       bits(S::idle, S::busy, S::waiting), "", &Port::enter_talking, &Port::connected_event},
-      {S::busy, "BUSY", kWaitingForOnHookEvents, kAfterHangUp | bits(S::parked, S::connected),
-       "off_hook_warning", &Port::enter_busy, &Port::waiting_for_on_hook_event},
-      {S::ringing, "RINGING", bits(E::off_hook, E::withdrawn), bits(S::connected, S::idle, S::congestion),
-       "", &Port::enter_ringing, &Port::ringing_event},
-      {S::waiting, "WAITING",
-       bits(E::on_hook, E::flash, E::digit, E::remote_hangup, E::withdrawn),
-       bits(S::two_calls, S::connected, S::ringing, S::busy), "", &Port::enter_waiting,
-       &Port::waiting_event},
-      {S::two_calls, "TWO_CALLS",
-       bits(E::on_hook, E::flash, E::digit, E::remote_hangup, E::held_hangup),
-       bits(S::recall, S::holding, S::connected), "", &Port::enter_two_calls,
-       &Port::two_calls_event},
-      {S::holding, "HOLDING", bits(E::on_hook, E::flash, E::digit, E::remote_hangup),
-       bits(S::recall, S::connected, S::busy), "", &Port::enter_holding, &Port::holding_event},
-      {S::recall, "RECALL", bits(E::off_hook, E::timeout, E::remote_hangup),
-       bits(S::connected, S::idle), "recall", &Port::enter_recall, &Port::recall_event},
+      {.id = S::idle, .name = "IDLE",
+       .in_events = bits(E::off_hook, E::incoming),
+       .out_states = bits(S::dial_tone, S::congestion, S::ringing),
+       .on_enter = &Port::enter_idle, .action = &Port::idle_event},
+      {.id = S::dial_tone, .name = "DIAL_TONE",
+       .in_events = bits(E::digit, E::on_hook, E::flash, E::timeout),
+       .out_states = bits(S::dialing, S::idle, S::congestion), .timer = "dial_tone_timeout",
+       .on_enter = &Port::enter_dial_tone, .on_leave = &Port::leave_tone,
+       .action = &Port::dial_tone_event},
+      {.id = S::dialing, .name = "DIALING",
+       .in_events = bits(E::digit, E::on_hook, E::flash, E::timeout),
+       .out_states = bits(S::idle, S::congestion, S::calling), .timer = "interdigit",
+       .action = &Port::dialing_event},
+      {.id = S::congestion, .name = "CONGESTION", .in_events = kWaitingForOnHookEvents,
+       .out_states = kAfterHangUp | bits(S::parked), .timer = "off_hook_warning",
+       .on_enter = &Port::enter_congestion, .on_leave = &Port::leave_tone,
+       .action = &Port::waiting_for_on_hook_event},
+      {.id = S::parked, .name = "PARKED",
+       .in_events = bits(E::on_hook, E::digit, E::flash, E::withdrawn),
+       .out_states = kAfterHangUp, .action = &Port::waiting_for_on_hook_event},
+      {.id = S::calling, .name = "CALLING", .in_events = kCallSetupEvents,
+       .out_states = kCallSetupNext, .action = &Port::call_setup_event},
+      {.id = S::ringback, .name = "RINGBACK", .in_events = kCallSetupEvents,
+       .out_states = kCallSetupNext, .on_enter = &Port::enter_ringback,
+       .on_leave = &Port::leave_tone, .action = &Port::call_setup_event},
+      {.id = S::early_media, .name = "EARLY_MEDIA", .in_events = kCallSetupEvents,
+       .out_states = kCallSetupNext, .action = &Port::call_setup_event},
+      {.id = S::connected, .name = "CONNECTED",
+       .in_events = bits(E::on_hook, E::flash, E::digit, E::remote_hangup, E::incoming),
+       .out_states = bits(S::idle, S::busy, S::waiting), .action = &Port::connected_event},
+      {.id = S::busy, .name = "BUSY", .in_events = kWaitingForOnHookEvents,
+       .out_states = kAfterHangUp | bits(S::parked, S::connected), .timer = "off_hook_warning",
+       .on_enter = &Port::enter_busy, .on_leave = &Port::leave_tone,
+       .action = &Port::waiting_for_on_hook_event},
+      {.id = S::ringing, .name = "RINGING", .in_events = bits(E::off_hook, E::withdrawn),
+       .out_states = bits(S::connected, S::idle, S::congestion),
+       .on_enter = &Port::enter_ringing, .on_leave = &Port::leave_ringing,
+       .action = &Port::ringing_event},
+      {.id = S::waiting, .name = "WAITING",
+       .in_events = bits(E::on_hook, E::flash, E::digit, E::remote_hangup, E::withdrawn),
+       .out_states = bits(S::two_calls, S::connected, S::ringing, S::busy),
+       .on_enter = &Port::enter_waiting, .on_leave = &Port::leave_tone,
+       .action = &Port::waiting_event},
+      {.id = S::two_calls, .name = "TWO_CALLS",
+       .in_events = bits(E::on_hook, E::flash, E::digit, E::remote_hangup, E::held_hangup),
+       .out_states = bits(S::recall, S::holding, S::connected), .action = &Port::two_calls_event},
+      {.id = S::holding, .name = "HOLDING",
+       .in_events = bits(E::on_hook, E::flash, E::digit, E::remote_hangup),
+       .out_states = bits(S::recall, S::connected, S::busy), .action = &Port::holding_event},
+      {.id = S::recall, .name = "RECALL",
+       .in_events = bits(E::off_hook, E::timeout, E::remote_hangup),
+       .out_states = bits(S::connected, S::idle), .timer = "recall",
+       .on_enter = &Port::enter_recall, .on_leave = &Port::leave_ringing,
+       .action = &Port::recall_event},
   }};
+  static constexpr FsmSpec<Port, S, E> kSpec = {
+      .kind = "port",
+      .states = kStates,
+      .event_name = port_event_name,
+      .event_count = static_cast<unsigned>(E::reload) + 1,
+      .initial = S::idle,
+      .all_state_events = bits(E::admin_hangup, E::line_lost, E::reload),
+      .all_state_next = bits(S::idle, S::busy),
+      .all_state_action = &Port::all_state_event,
+      .timeout_event = E::timeout,
+  };
 };
+
+const FsmSpec<Port, PortState, PortEvent>& port_fsm_spec() { return PortTable::kSpec; }
 
 Port::Port(line::Line& line, PortOptions options, TimerQueue& timers,
            const TimerValues& timer_values)
     : line_(line),
       options_(options),
-      fsm_(*this, PortTable::kStates, port_event_name, E::timeout, timers, timer_values,
-           "port" + std::to_string(line.port()), S::idle) {
+      fsm_(*this, PortTable::kSpec, timers, &timer_values, "port" + std::to_string(line.port())) {
   for (int i = 0; i < 2; ++i) {
     legs_[i].port = this;
     legs_[i].index = i;
@@ -105,6 +137,7 @@ void Port::on_line_event(const line::LineEvent& e) {
     case K::on_hook: fsm_.dispatch(E::on_hook); break;
     case K::flash: fsm_.dispatch(E::flash); break;
     case K::digit: fsm_.dispatch(E::digit, e.digit); break;
+    case K::lost: fsm_.dispatch(E::line_lost); break;
     case K::fax_tone: break;  // fax handling arrives with T.38
   }
 }
@@ -135,21 +168,22 @@ void Port::leg_ended(const Leg& leg, const CallEnd& end) {
 // --- offered calls -----------------------------------------------------------------------
 
 bool Port::offer(IncomingCall& call, const line::dsp::CallerId& cid) {
-  if (offered_) return false;
-  const S s = fsm_.state();
-  const bool can_ring = s == S::idle && !line_.off_hook() && line_.present();
-  const bool can_wait = s == S::connected && options_.callwaiting && !other().call;
-  if (!can_ring && !can_wait) return false;
+  if (offered_ || !fsm_.accepts(E::incoming)) return false;
   offered_ = &call;
   offered_cid_ = cid;
-  log::info(fsm_.name(), "offered %s", call.describe().c_str());
   fsm_.dispatch(E::incoming);
-  return true;
+  // The state's action decides: it rings or signals the call as waiting, or leaves it.
+  if (fsm_.state() == S::ringing || fsm_.state() == S::waiting) {
+    log::info(fsm_.name(), "offered %s", call.describe().c_str());
+    return true;
+  }
+  offered_ = nullptr;
+  return false;
 }
 
 void Port::withdraw(IncomingCall& call) {
   if (offered_ != &call) return;
-  offered_ = nullptr;
+  offered_ = nullptr;  // gone, whatever the state makes of it
   fsm_.dispatch(E::withdrawn);
 }
 
@@ -187,34 +221,72 @@ void Port::hang_up_active() {
   }
 }
 
-void Port::hang_up() {
-  switch (fsm_.state()) {
-    case S::idle: return;
-    case S::ringing:
-      release_offered();
-      fsm_.transition(S::idle);
-      return;
-    case S::recall:
-      active().call.reset();
-      fsm_.transition(S::idle);
-      return;
-    default:
+void Port::hang_up() { fsm_.dispatch(E::admin_hangup); }
+
+void Port::reload(PortOptions options, const DialPlan* plan) {
+  pending_options_ = options;
+  pending_plan_ = plan;
+  fsm_.dispatch(E::reload);
+}
+
+void Port::end_everything(S next) {
+  release_offered();
+  other().call.reset();  // BYE or CANCEL
+  active().call.reset();
+  active_ = 0;
+  fsm_.transition(next);
+}
+
+void Port::all_state_event(E e, char) {
+  switch (e) {
+    case E::admin_hangup:
+      if (fsm_.state() == S::idle) return;
       // As on-hook, but the phone may still be off hook: it hears the busy tone.
-      release_offered();
-      other().call.reset();
-      active().call.reset();
-      if (line_.off_hook()) fsm_.transition(S::busy);
-      else fsm_.transition(S::idle);
+      return end_everything(line_.off_hook() ? S::busy : S::idle);
+    case E::line_lost:
+      if (fsm_.state() != S::idle) end_everything(S::idle);
+      return;
+    case E::reload:
+      options_ = pending_options_;
+      plan_ = pending_plan_;
+      return;
+    default: return;
   }
 }
 
-// --- on-enter actions ----------------------------------------------------------------------
+std::string Port::inconsistency() const {
+  const bool active_call = legs_[active_].call != nullptr;
+  const bool held = legs_[1 - active_].call != nullptr;
+  const bool offered = offered_ != nullptr;
+  // What each state needs: [active call, held call, offered call]; -1 = either.
+  struct Need { int active, held, offered; };
+  Need n{0, 0, 0};
+  switch (fsm_.state()) {
+    case S::idle: case S::dial_tone: case S::dialing: n = {0, 0, 0}; break;
+    case S::congestion: case S::parked: case S::busy: n = {0, 0, -1}; break;
+    case S::calling: case S::ringback: case S::early_media: case S::connected: n = {1, 0, 0}; break;
+    case S::ringing: n = {0, 0, 1}; break;
+    case S::waiting: n = {1, 0, 1}; break;
+    case S::two_calls: n = {1, 1, 0}; break;
+    case S::holding: case S::recall: n = {1, 0, 0}; break;
+  }
+  std::string out;
+  auto check = [&](int need, bool has, const char* what) {
+    if (need >= 0 && (need == 1) != has)
+      out += std::string(out.empty() ? "" : "; ") + (has ? "has " : "lacks ") + what;
+  };
+  check(n.active, active_call, "an active call");
+  check(n.held, held, "a held call");
+  check(n.offered, offered, "an offered call");
+  if (out.empty()) return out;
+  return std::string(fsm_.state_name()) + ": " + out;
+}
+
+// --- on-enter and on-leave actions ----------------------------------------------------------
 
 void Port::enter_idle() {
   active().call.reset();  // CANCEL or BYE if a call is still up
   other().call.reset();
-  line_.stop_ring();
-  line_.stop_tone();
   number_.clear();
 }
 
@@ -222,8 +294,6 @@ void Port::enter_dial_tone() {
   number_.clear();
   line_.play_tone(line::ToneKind::dial);
 }
-
-void Port::enter_dialing() { line_.stop_tone(); }
 
 void Port::enter_congestion() {
   active().call.reset();
@@ -235,39 +305,29 @@ void Port::enter_busy() {
   line_.play_tone(line::ToneKind::busy);
 }
 
-void Port::enter_calling() { line_.stop_tone(); }
-
 void Port::enter_ringback() { line_.play_tone(line::ToneKind::ringback); }
 
-// Early media and a connected call: the far end's audio, no local tone.
-void Port::enter_talking() { line_.stop_tone(); }
-
-void Port::enter_parked() { line_.stop_tone(); }
-
-void Port::enter_ringing() {
-  line_.stop_tone();
-  line_.ring(offered_cid_);
-}
+void Port::enter_ringing() { line_.ring(offered_cid_); }
 
 void Port::enter_waiting() {
   line_.play_tone(line::ToneKind::call_waiting);
   line_.send_offhook_cid(offered_cid_);
 }
 
-void Port::enter_two_calls() { line_.stop_tone(); }
+void Port::enter_recall() { line_.ring(std::nullopt); }
 
-void Port::enter_holding() { line_.stop_tone(); }
+// Every state that plays a tone stops it when left, every state that rings stops the bell.
+void Port::leave_tone() { line_.stop_tone(); }
 
-void Port::enter_recall() {
-  line_.stop_tone();
-  line_.ring(std::nullopt);
-}
+void Port::leave_ringing() { line_.stop_ring(); }
 
 // --- actions -------------------------------------------------------------------------------
 
 void Port::idle_event(E e, char) {
-  if (e == E::incoming) fsm_.transition(S::ringing);
-  else if (e == E::off_hook) fsm_.transition(options_.nodial ? S::congestion : S::dial_tone);
+  if (e == E::incoming) {
+    // A phone that is there and on hook rings; otherwise the call is not taken here.
+    if (offered_ && !line_.off_hook() && line_.present()) fsm_.transition(S::ringing);
+  } else if (e == E::off_hook) fsm_.transition(options_.nodial ? S::congestion : S::dial_tone);
 }
 
 void Port::dial_tone_event(E e, char arg) {
@@ -328,7 +388,9 @@ void Port::connected_event(E e, char arg) {
       if (active().call) active().call->send_dtmf(arg);
       return;
     case E::remote_hangup: fsm_.transition(S::busy); return;
-    case E::incoming: fsm_.transition(S::waiting); return;
+    case E::incoming:
+      if (offered_ && options_.callwaiting && !other().call) fsm_.transition(S::waiting);
+      return;
     default: return;  // a flash without a second call does nothing
   }
 }
@@ -368,6 +430,7 @@ void Port::waiting_event(E e, char arg) {
 void Port::two_calls_event(E e, char arg) {
   switch (e) {
     case E::flash:
+      if (!active().call || !other().call) return;
       active().call->hold(true);
       active_ = 1 - active_;
       active().call->hold(false);
@@ -375,7 +438,9 @@ void Port::two_calls_event(E e, char arg) {
                   active().call->describe().c_str(), other().call->describe().c_str());
       return;
     case E::on_hook: return hang_up_active();  // recall for the held call
-    case E::digit: active().call->send_dtmf(arg); return;
+    case E::digit:
+      if (active().call) active().call->send_dtmf(arg);
+      return;
     case E::remote_hangup:
       active().call.reset();
       active_ = 1 - active_;
@@ -392,7 +457,7 @@ void Port::two_calls_event(E e, char arg) {
 void Port::holding_event(E e, char) {
   switch (e) {
     case E::flash:
-      active().call->hold(false);
+      if (active().call) active().call->hold(false);
       fsm_.transition(S::connected);
       return;
     case E::on_hook: fsm_.transition(S::recall); return;
@@ -406,7 +471,7 @@ void Port::holding_event(E e, char) {
 void Port::recall_event(E e, char) {
   switch (e) {
     case E::off_hook:
-      active().call->hold(false);
+      if (active().call) active().call->hold(false);
       fsm_.transition(S::connected);
       return;
     case E::timeout:
@@ -452,7 +517,6 @@ void Port::evaluate(bool finished) {
       log::notice(fsm_.name(), "dialled %s%s%s", number_.c_str(),
                   d.target.contact.empty() ? "" : " = ", d.target.contact.c_str());
       if (calls_) return place(d.target);
-      if (router_ && router_(d.target)) return;
       log::notice(fsm_.name(), "no route for %s", number_.c_str());
       fsm_.transition(S::congestion);
       return;

@@ -29,7 +29,7 @@
 #include "line/line.h"
 #include "phone/call_control.h"
 #include "phone/dial_plan.h"
-#include "phone/fsm.h"
+#include "core/fsm.h"
 
 namespace owsip::phone {
 
@@ -65,9 +65,17 @@ enum class PortEvent : uint8_t {
   incoming,       // the switchboard offers a call
   withdrawn,      // the offered call went away (caller hung up, answered elsewhere)
   held_hangup,    // the far end of the held call hung up
+  // All-state events: every state accepts them.
+  admin_hangup,   // the control interface hangs the port up
+  line_lost,      // the phone is gone (a virtual phone disconnected)
+  reload,         // a new config: options and dial plan
 };
 
 std::string_view port_event_name(PortEvent e);
+
+class Port;
+// The port's declared table (docs/STATE_MACHINES.md is drawn from it).
+const FsmSpec<Port, PortState, PortEvent>& port_fsm_spec();
 
 struct PortOptions {
   bool nodial = false;
@@ -90,17 +98,12 @@ class CallDesk {
 
 class Port {
  public:
-  // Called when the dial plan says dial and no CallControl is set; returns false when the
-  // number cannot be placed (congestion).
-  using Router = std::function<bool(const DialTarget& target)>;
-
   Port(line::Line& line, PortOptions options, TimerQueue& timers, const TimerValues& timer_values);
   ~Port();
   Port(const Port&) = delete;
   Port& operator=(const Port&) = delete;
 
   void on_line_event(const line::LineEvent& e);
-  void set_router(Router r) { router_ = std::move(r); }
   // Where calls are placed; not owned, must outlive the port (or be reset to nullptr first).
   void set_call_control(CallControl* c) { calls_ = c; }
   // Where offered calls are answered; not owned, must outlive the port (or be reset first).
@@ -115,6 +118,9 @@ class Port {
   // inter-digit pause ends a number, which then has no route. Not owned; must outlive the port.
   void set_dial_plan(const DialPlan* plan) { plan_ = plan; }
   void set_options(PortOptions o) { options_ = o; }
+  // A new config while the port runs (the all-state event RELOAD): the options and the plan
+  // apply from the next call; a call in progress keeps going.
+  void reload(PortOptions options, const DialPlan* plan);
   const PortOptions& options() const { return options_; }
   void set_timer_values(const TimerValues& v) { fsm_.set_timer_values(v); }
   // Told of every state change (for the control interface's watch).
@@ -127,8 +133,11 @@ class Port {
   // call). The port keeps the pointer until withdraw() or until it answers.
   bool offer(IncomingCall& call, const line::dsp::CallerId& cid);
   void withdraw(IncomingCall& call);
-  // Ends whatever the port is doing as if the phone had hung up (control interface `hangup`).
+  // Ends whatever the port is doing (the all-state event ADMIN_HANGUP, control interface
+  // `hangup`): every call and the offered one end; a phone still off hook hears busy tone.
   void hang_up();
+  // "" when the state matches the calls the port holds, else what does not (tests, `ports`).
+  std::string inconsistency() const;
 
   PortState state() const { return fsm_.state(); }
   std::string_view state_name() const { return fsm_.state_name(); }
@@ -139,6 +148,7 @@ class Port {
 
  private:
   friend struct PortTable;
+  friend struct PortProbe;  // tests: deliver raw events
   // One call leg and the observer its call layer reports to.
   struct Leg final : CallObserver {
     Port* port = nullptr;
@@ -152,18 +162,15 @@ class Port {
   // on-enter actions
   void enter_idle();
   void enter_dial_tone();
-  void enter_dialing();
   void enter_congestion();
-  void enter_parked();
-  void enter_calling();
   void enter_ringback();
-  void enter_talking();
   void enter_busy();
   void enter_ringing();
   void enter_waiting();
-  void enter_two_calls();
-  void enter_holding();
   void enter_recall();
+  // on-leave actions
+  void leave_tone();
+  void leave_ringing();
   // actions
   void idle_event(PortEvent e, char arg);
   void dial_tone_event(PortEvent e, char arg);
@@ -176,6 +183,9 @@ class Port {
   void two_calls_event(PortEvent e, char arg);
   void holding_event(PortEvent e, char arg);
   void recall_event(PortEvent e, char arg);
+  void all_state_event(PortEvent e, char arg);
+  // Ends every call and the offered one; then `next` (ADMIN_HANGUP, LINE_LOST).
+  void end_everything(PortState next);
 
   void leg_ended(const Leg& leg, const CallEnd& end);
   void place(const DialTarget& target);
@@ -193,8 +203,9 @@ class Port {
 
   line::Line& line_;
   PortOptions options_;
-  Router router_;
   const DialPlan* plan_ = nullptr;
+  PortOptions pending_options_;         // RELOAD: what it applies
+  const DialPlan* pending_plan_ = nullptr;
   CallControl* calls_ = nullptr;
   CallDesk* desk_ = nullptr;
   Leg legs_[2];

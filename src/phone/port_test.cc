@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/log.h"
+#include "fakes/fake_call_control.h"
 #include "fakes/fake_line.h"
 #include "fakes/fake_timer_queue.h"
 
@@ -50,6 +51,7 @@ class PortTest : public ::testing::Test {
   testing::FakeTimerQueue queue_;
   TimerValues timers_;
   testing::FakeLine line_{1};
+  testing::FakeCallControl calls_;  // before the port, which may hold its calls
   Port port_{line_, {}, queue_, timers_};
   Lines log_;
 };
@@ -65,19 +67,16 @@ TEST_F(PortTest, OffHookDialToneFirstDigitStopsIt) {
                          "port1{DIAL_TONE}: event DIGIT '5'", "port1{DIAL_TONE}: -> DIALING"}));
 }
 
-TEST_F(PortTest, HashEndsTheNumberAndTheRouterPlacesIt) {
+TEST_F(PortTest, HashEndsTheNumberAndTheCallIsPlaced) {
   config::Telephony cfg;
   cfg.accounts.push_back(account("a"));
   DialPlan plan(cfg);
   port_.set_dial_plan(&plan);
-  std::string placed;
-  port_.set_router([&](const DialTarget& t) {
-    placed = t.target + "@" + t.account;
-    return true;
-  });
+  port_.set_call_control(&calls_);
   line_.inject(LineEvent::hook(true));
   dial("0301234#");
-  EXPECT_EQ(placed, "0301234@a");
+  EXPECT_EQ(calls_.log, Lines{"invite 0301234@a"});
+  EXPECT_EQ(port_.state(), PortState::calling);
 }
 
 TEST_F(PortTest, AUniqueContactCodeDialsWithoutWaiting) {
@@ -91,14 +90,10 @@ TEST_F(PortTest, AUniqueContactCodeDialsWithoutWaiting) {
   cfg.contacts.push_back(c);
   DialPlan plan(cfg);
   port_.set_dial_plan(&plan);
-  std::string placed;
-  port_.set_router([&](const DialTarget& t) {
-    placed = t.target;
-    return true;
-  });
+  port_.set_call_control(&calls_);
   line_.inject(LineEvent::hook(true));
   dial("*3926753");
-  EXPECT_EQ(placed, "0123");
+  EXPECT_EQ(calls_.log, Lines{"invite 0123@a"});
 }
 
 TEST_F(PortTest, ANumberTheDialPlanRefusesGivesCongestionAtOnce) {

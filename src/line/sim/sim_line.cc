@@ -50,6 +50,7 @@ void SimLine::detach() {
   player_.reset();
   if (was_off) on_hook_event(LineEvent::hook(false));
   update_led();
+  emit({LineEvent::Kind::lost});  // whatever the port still did for this phone ends
 }
 
 void SimLine::send(const std::string& msg) {
