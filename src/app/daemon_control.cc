@@ -113,7 +113,11 @@ Json DaemonControl::ports() {
         .set("hook", Json::str(p->line().off_hook() ? "off" : "on"))
         .set("state", Json::str(p->state_name()))
         .set("number", Json::str(p->number()))
-        .set("ringing", Json::boolean(p->line().ringing()));
+        .set("ringing", Json::boolean(p->line().ringing()))
+        .set("calls", Json::num((p->call() ? 1 : 0) + (p->held_call() ? 1 : 0)))
+        .set("offered", Json::boolean(p->offered() != nullptr));
+    if (std::string fault = p->inconsistency(); !fault.empty())
+      o.set("fault", Json::str(fault));  // a state that does not match its calls: a bug
     list.push(std::move(o));
   }
   return list;
