@@ -1,6 +1,7 @@
 #include "sip/registration.h"
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <random>
 
@@ -14,36 +15,6 @@ constexpr uint32_t kBackoffFirstS = 4;
 constexpr uint32_t kBackoffMaxS = 300;
 constexpr double kJitter = 0.2;  // a retry comes up to 20 % early, so accounts drift apart
 
-constexpr uint64_t bit(RegState s) { return uint64_t{1} << static_cast<unsigned>(s); }
-
-struct StateDef {
-  RegState id;
-  std::string_view name;
-  uint64_t next;  // states it may enter
-};
-
-// The declared machine: which state may follow which. enter() refuses anything else.
-constexpr StateDef kStates[] = {
-    {RegState::kIdle, "IDLE",
-     bit(RegState::kRegistering) | bit(RegState::kDisabled) | bit(RegState::kFailed) |
-         bit(RegState::kStopped)},
-    {RegState::kDisabled, "DISABLED", bit(RegState::kStopped)},
-    {RegState::kRegistering, "REGISTERING",
-     bit(RegState::kRegistering) | bit(RegState::kRegistered) | bit(RegState::kFailed) |
-         bit(RegState::kUnregistering) | bit(RegState::kStopped)},
-    {RegState::kRegistered, "REGISTERED",
-     bit(RegState::kRegistered) | bit(RegState::kRegistering) | bit(RegState::kFailed) |
-         bit(RegState::kUnregistering) | bit(RegState::kStopped)},
-    {RegState::kFailed, "FAILED",
-     bit(RegState::kRegistering) | bit(RegState::kFailed) | bit(RegState::kUnregistering) |
-         bit(RegState::kStopped)},
-    {RegState::kUnregistering, "UNREGISTERING", bit(RegState::kStopped)},
-    {RegState::kStopped, "STOPPED", 0},
-};
-static_assert(std::size(kStates) == static_cast<size_t>(RegState::kStopped) + 1);
-
-const StateDef& def(RegState s) { return kStates[static_cast<size_t>(s)]; }
-
 std::string seconds_from(uint64_t at_ms, uint64_t now_ms) {
   uint64_t s = at_ms > now_ms ? (at_ms - now_ms + 999) / 1000 : 0;
   return std::to_string(s) + " s";
@@ -56,7 +27,62 @@ Registration::Random default_random() {
 
 }  // namespace
 
-std::string_view reg_state_name(RegState s) { return def(s).name; }
+// The declared machine: which state takes which event and may enter which state.
+struct RegistrationTable {
+  using R = RegState;
+  using E = RegEvent;
+  using State = FsmState<Registration, R, E, const RegEventArg*>;
+  static constexpr std::array<State, 7> kStates = {{
+      {.id = R::kIdle, .name = "IDLE", .in_events = bits(E::start, E::suspend),
+       .out_states = bits(R::kRegistering, R::kDisabled, R::kFailed),
+       .action = &Registration::idle_event},
+      {.id = R::kDisabled, .name = "DISABLED"},
+      {.id = R::kRegistering, .name = "REGISTERING",
+       .in_events = bits(E::answer, E::suspend, E::restart),
+       .out_states = bits(R::kRegistering, R::kRegistered, R::kFailed),
+       .action = &Registration::registering_event},
+      {.id = R::kRegistered, .name = "REGISTERED",
+       .in_events = bits(E::answer, E::retry, E::suspend, E::restart, E::flow_failed),
+       .out_states = bits(R::kRegistered, R::kRegistering, R::kFailed),
+       .action = &Registration::registered_event},
+      {.id = R::kFailed, .name = "FAILED", .in_events = bits(E::retry, E::suspend, E::restart),
+       .out_states = bits(R::kRegistering, R::kFailed), .action = &Registration::failed_event},
+      {.id = R::kUnregistering, .name = "UNREGISTERING", .in_events = bits(E::answer),
+       .out_states = bits(R::kStopped), .action = &Registration::unregistering_event},
+      {.id = R::kStopped, .name = "STOPPED"},
+  }};
+  static constexpr FsmSpec<Registration, R, E, const RegEventArg*> kSpec = {
+      .kind = "registration",
+      .states = kStates,
+      .event_name = reg_event_name,
+      .event_count = static_cast<unsigned>(E::stop) + 1,
+      .initial = R::kIdle,
+      .all_state_events = bits(E::stop),
+      .all_state_next = bits(R::kUnregistering, R::kStopped),
+      .all_state_action = &Registration::stop_event,
+  };
+};
+
+const FsmSpec<Registration, RegState, RegEvent, const RegEventArg*>& registration_fsm_spec() {
+  return RegistrationTable::kSpec;
+}
+
+std::string_view reg_state_name(RegState s) {
+  return RegistrationTable::kStates[static_cast<size_t>(s)].name;
+}
+
+std::string_view reg_event_name(RegEvent e) {
+  switch (e) {
+    case RegEvent::start: return "START";
+    case RegEvent::answer: return "ANSWER";
+    case RegEvent::retry: return "RETRY";
+    case RegEvent::suspend: return "SUSPEND";
+    case RegEvent::restart: return "RESTART";
+    case RegEvent::flow_failed: return "FLOW_FAILED";
+    case RegEvent::stop: return "STOP";
+  }
+  return "?";
+}
 
 std::string AccountStatus::describe(uint64_t now_ms) const {
   switch (state) {
@@ -88,7 +114,10 @@ Registration::Registration(TimerQueue& timers, RegisterSender& sender,
       timer_(timers),
       keepalive_timer_(timers),
       done_timer_(timers),
-      expires_(std::clamp<uint32_t>(settings_.expires, 1, kMaxExpires)) {}
+      expires_(std::clamp<uint32_t>(settings_.expires, 1, kMaxExpires)),
+      fsm_(*this, RegistrationTable::kSpec, timers, nullptr, "sip.acct{" + settings_.name + "}") {
+  fsm_.set_observer([this](RegState from, RegState to) { on_state_change(from, to); });
+}
 
 Registration::~Registration() {
   if (in_flight_) sender_.cancel();
@@ -107,19 +136,14 @@ uint32_t Registration::backoff_s(int consecutive_failures) {
 
 std::string Registration::tag() const { return "sip.acct{" + settings_.name + "}"; }
 
-void Registration::enter(RegState next) {
-  const RegState from = status_.state;
-  if (!(def(from).next & bit(next))) {
-    log::err(tag(), "transition %s -> %s not permitted (bug): ignored",
-             std::string(def(from).name).c_str(), std::string(def(next).name).c_str());
-    return;
-  }
-  status_.state = next;
+// Every state change: the status line in the log, then the change handler.
+void Registration::on_state_change(RegState from, RegState to) {
+  status_.state = to;
   const uint64_t now = timers_.clock().now_ms();
   const std::string line = status_.describe(now);
-  if (from == next && next == RegState::kRegistered) {
+  if (from == to && to == RegState::kRegistered) {
     log::info(tag(), "refreshed: %s", line.c_str());
-  } else if (next == RegState::kFailed) {
+  } else if (to == RegState::kFailed) {
     log::write(status_.code >= 300 ? log::kErr : log::kWarning, tag(), "%s", line.c_str());
   } else {
     log::notice(tag(), "%s", line.c_str());
@@ -127,14 +151,69 @@ void Registration::enter(RegState next) {
   if (on_change_) on_change_(status_);
 }
 
-void Registration::start() {
-  if (status_.state != RegState::kIdle) return;
+void Registration::start() { fsm_.dispatch(RegEvent::start); }
+
+void Registration::idle_event(RegEvent e, Arg arg) {
+  if (e == RegEvent::suspend) return do_suspend(arg ? arg->why : "");
   if (settings_.disabled) {
-    enter(RegState::kDisabled);
+    fsm_.transition(RegState::kDisabled);
     return;
   }
   send_register();
-  enter(RegState::kRegistering);
+  fsm_.transition(RegState::kRegistering);
+}
+
+void Registration::registering_event(RegEvent e, Arg arg) {
+  switch (e) {
+    case RegEvent::answer: return arg && arg->result ? on_result(*arg->result) : void();
+    case RegEvent::suspend: return do_suspend(arg ? arg->why : "");
+    case RegEvent::restart: return do_restart(arg ? arg->why : "");
+    default: return;
+  }
+}
+
+void Registration::registered_event(RegEvent e, Arg arg) {
+  switch (e) {
+    case RegEvent::answer: return arg && arg->result ? on_result(*arg->result) : void();
+    case RegEvent::retry: return send_register();  // the refresh; the state stays
+    case RegEvent::suspend: return do_suspend(arg ? arg->why : "");
+    case RegEvent::restart: return do_restart(arg ? arg->why : "");
+    case RegEvent::flow_failed:
+      if (in_flight_) return;  // the request in flight finds out by itself
+      log::warn(tag(), "connection to the registrar lost (%s): registering again",
+                std::string(arg ? arg->why : "").c_str());
+      timer_.cancel();
+      keepalive_timer_.cancel();
+      send_register();
+      fsm_.transition(RegState::kRegistering);
+      return;
+    default: return;
+  }
+}
+
+void Registration::failed_event(RegEvent e, Arg arg) {
+  switch (e) {
+    case RegEvent::retry:
+      send_register();
+      fsm_.transition(RegState::kRegistering);
+      return;
+    case RegEvent::suspend: return do_suspend(arg ? arg->why : "");
+    case RegEvent::restart: return do_restart(arg ? arg->why : "");
+    default: return;
+  }
+}
+
+void Registration::unregistering_event(RegEvent, Arg arg) {
+  if (arg && arg->result) on_unregistered(*arg->result);
+}
+
+void Registration::send(const RegisterRequest& req) {
+  in_flight_ = true;
+  sender_.send(req, [this](const RegisterResult& r) {
+    in_flight_ = false;
+    const RegEventArg arg{&r, {}};
+    fsm_.dispatch(RegEvent::answer, &arg);  // REGISTERING, REGISTERED or UNREGISTERING take it
+  });
 }
 
 void Registration::send_register() {
@@ -142,16 +221,11 @@ void Registration::send_register() {
   req.expires = expires_;
   req.contact = learned_;
   req.remove = remove_;
-  in_flight_ = true;
-  sender_.send(req, [this](const RegisterResult& r) {
-    in_flight_ = false;
-    on_result(r);
-  });
+  send(req);
 }
 
 void Registration::on_result(const RegisterResult& r) {
   if (!r.contact.host.empty()) last_contact_ = r.contact;
-  if (status_.state == RegState::kUnregistering) return on_unregistered(r);
   if (r.code >= 200 && r.code < 300) return on_registered(r);
   if (r.code == 423 && r.min_expires > expires_ && r.min_expires <= kMaxExpires) {
     log::notice(tag(), "registrar wants at least %u s (asked %u s): asking again", r.min_expires,
@@ -177,7 +251,7 @@ void Registration::on_registered(const RegisterResult& r) {
   status_.retry_at_ms = 0;
 
   if (settings_.learn_contact && r.seen_as && *r.seen_as != r.contact && !learned_this_round_) {
-    enter(RegState::kRegistered);
+    fsm_.transition(RegState::kRegistered);
     log::notice(tag(), "registrar sees us at %s, our Contact said %s: registering that address",
                 r.seen_as->to_string().c_str(), r.contact.to_string().c_str());
     remove_.push_back(r.contact);
@@ -187,8 +261,9 @@ void Registration::on_registered(const RegisterResult& r) {
     return;
   }
   learned_this_round_ = false;
-  timer_.start(uint64_t{refresh_delay_s(granted)} * 1000, [this] { send_register(); });
-  enter(RegState::kRegistered);
+  timer_.start(uint64_t{refresh_delay_s(granted)} * 1000,
+               [this] { fsm_.dispatch(RegEvent::retry); });
+  fsm_.transition(RegState::kRegistered);
   schedule_keepalive();
 }
 
@@ -205,11 +280,8 @@ void Registration::on_failure(int code, std::string reason, uint32_t retry_after
   status_.code = code;
   status_.reason = reason.empty() ? "no reason given" : std::move(reason);
   status_.retry_at_ms = timers_.clock().now_ms() + delay_ms;
-  timer_.start(delay_ms, [this] {
-    send_register();
-    enter(RegState::kRegistering);
-  });
-  enter(RegState::kFailed);
+  timer_.start(delay_ms, [this] { fsm_.dispatch(RegEvent::retry); });
+  fsm_.transition(RegState::kFailed);
 }
 
 void Registration::on_unregistered(const RegisterResult& r) {
@@ -238,31 +310,24 @@ void Registration::cancel_activity() {
 }
 
 void Registration::suspend(std::string reason) {
-  switch (status_.state) {
-    case RegState::kDisabled:
-    case RegState::kUnregistering:
-    case RegState::kStopped:
-      return;
-    default:
-      break;
-  }
+  const RegEventArg arg{nullptr, reason};
+  fsm_.dispatch(RegEvent::suspend, &arg);
+}
+
+void Registration::do_suspend(std::string_view reason) {
   cancel_activity();
   status_.code = 0;
-  status_.reason = std::move(reason);
+  status_.reason = std::string(reason);
   status_.retry_at_ms = 0;
-  enter(RegState::kFailed);
+  fsm_.transition(RegState::kFailed);
 }
 
 void Registration::restart(std::string_view why) {
-  switch (status_.state) {
-    case RegState::kIdle:
-    case RegState::kDisabled:
-    case RegState::kUnregistering:
-    case RegState::kStopped:
-      return;
-    default:
-      break;
-  }
+  const RegEventArg arg{nullptr, why};
+  fsm_.dispatch(RegEvent::restart, &arg);
+}
+
+void Registration::do_restart(std::string_view why) {
   cancel_activity();
   const uint64_t now = timers_.clock().now_ms();
   if (may_hold_binding_ && now < binding_until_ms_ && !last_contact_.host.empty() &&
@@ -273,28 +338,22 @@ void Registration::restart(std::string_view why) {
   failures_ = 0;
   log::notice(tag(), "registering anew: %s", std::string(why).c_str());
   send_register();
-  enter(RegState::kRegistering);
+  fsm_.transition(RegState::kRegistering);
 }
 
 void Registration::on_flow_failed(std::string_view why) {
-  if (status_.state != RegState::kRegistered || in_flight_) return;
-  log::warn(tag(), "connection to the registrar lost (%s): registering again",
-            std::string(why).c_str());
-  timer_.cancel();
-  keepalive_timer_.cancel();
-  send_register();
-  enter(RegState::kRegistering);
+  const RegEventArg arg{nullptr, why};
+  fsm_.dispatch(RegEvent::flow_failed, &arg);
 }
 
 void Registration::stop(std::function<void()> done) {
-  if (status_.state == RegState::kStopped || status_.state == RegState::kUnregistering) {
-    if (status_.state == RegState::kStopped) {
-      on_stopped_ = std::move(done);
-      finish_stop();
-    }
-    return;
-  }
+  if (status_.state == RegState::kUnregistering) return;  // already on its way
   on_stopped_ = std::move(done);
+  fsm_.dispatch(RegEvent::stop);
+}
+
+void Registration::stop_event(RegEvent, Arg) {
+  if (status_.state == RegState::kStopped) return finish_stop();
   timer_.cancel();
   keepalive_timer_.cancel();
   const uint64_t now = timers_.clock().now_ms();
@@ -312,16 +371,12 @@ void Registration::stop(std::function<void()> done) {
   if (!last_contact_.host.empty() && learned_ != last_contact_ &&
       std::find(req.remove.begin(), req.remove.end(), last_contact_) == req.remove.end())
     req.remove.push_back(last_contact_);
-  in_flight_ = true;
-  sender_.send(req, [this](const RegisterResult& r) {
-    in_flight_ = false;
-    on_result(r);
-  });
-  enter(RegState::kUnregistering);
+  send(req);
+  fsm_.transition(RegState::kUnregistering);
 }
 
 void Registration::finish_stop() {
-  if (status_.state != RegState::kStopped) enter(RegState::kStopped);
+  if (status_.state != RegState::kStopped) fsm_.transition(RegState::kStopped);
   // From the loop: the owner may destroy this object in `done`.
   done_timer_.start(0, [this] {
     auto cb = std::move(on_stopped_);

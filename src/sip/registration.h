@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/fsm.h"
 #include "core/timer.h"
 #include "sip/sip_address.h"
 
@@ -40,6 +41,26 @@ enum class RegState {
   kStopped,
 };
 std::string_view reg_state_name(RegState s);
+
+// What drives a registration (docs/STATE_MACHINES.md draws the table).
+enum class RegEvent : uint8_t {
+  start,        // begin (or stay disabled)
+  answer,       // the final answer to our REGISTER came (or none: a transport error)
+  retry,        // the refresh or retry timer ran out
+  suspend,      // the network is gone
+  restart,      // the local address changed: register anew
+  flow_failed,  // the connection carrying the registration failed
+  stop,         // all-state: remove the binding, then stop
+};
+std::string_view reg_event_name(RegEvent e);
+struct RegisterResult;
+// What an event carries: the answer (ANSWER), or why (SUSPEND, RESTART, FLOW_FAILED).
+struct RegEventArg {
+  const RegisterResult* result = nullptr;
+  std::string_view why;
+};
+class Registration;
+const FsmSpec<Registration, RegState, RegEvent, const RegEventArg*>& registration_fsm_spec();
 
 // What the control interface shows for an account.
 struct AccountStatus {
@@ -129,14 +150,26 @@ class Registration {
   static uint32_t backoff_s(int consecutive_failures);  // before jitter
 
  private:
+  friend struct RegistrationTable;
+  using Arg = const RegEventArg*;
+  // actions (the table in registration.cc says which state takes which event)
+  void idle_event(RegEvent e, Arg arg);
+  void registering_event(RegEvent e, Arg arg);
+  void registered_event(RegEvent e, Arg arg);
+  void failed_event(RegEvent e, Arg arg);
+  void unregistering_event(RegEvent e, Arg arg);
+  void stop_event(RegEvent e, Arg arg);
+  void do_suspend(std::string_view reason);
+  void do_restart(std::string_view why);
+  void on_state_change(RegState from, RegState to);
   // Abandons the request in flight and stops the refresh/retry and keep-alive timers.
   void cancel_activity();
   void send_register();
+  void send(const RegisterRequest& req);
   void on_result(const RegisterResult& r);
   void on_registered(const RegisterResult& r);
   void on_failure(int code, std::string reason, uint32_t retry_after_s);
   void on_unregistered(const RegisterResult& r);
-  void enter(RegState next);
   void schedule_keepalive();
   void finish_stop();
   std::string tag() const;
@@ -153,6 +186,7 @@ class Registration {
   uint32_t expires_;       // what we ask for (423 raises it)
   int failures_ = 0;       // consecutive
   bool in_flight_ = false;
+  Fsm<Registration, RegState, RegEvent, const RegEventArg*> fsm_;
   bool may_hold_binding_ = false;
   uint64_t binding_until_ms_ = 0;
   HostPort last_contact_;  // what our last REGISTER's Contact carried

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <functional>
 
 #include "core/log.h"
 #include "fakes/fake_timer_queue.h"
@@ -360,6 +361,75 @@ TEST_F(RegistrationTest, DescribeForTheControlInterface) {
   s.retry_at_ms = 10500;
   EXPECT_EQ(s.describe(10000), "failed: TLS: certificate verify failed; retry in 1 s");
   EXPECT_EQ(reg_state_name(RegState::kRegistered), "REGISTERED");
+}
+
+// Every (state, event) pair of the registration's table: reached as the registrar and the
+// network would reach it, each event through its public entry, then the account is stopped.
+// After each step: a request is in flight exactly where the state says one is, and stop
+// always ends in STOPPED with `done` run.
+TEST_F(RegistrationTest, EveryEventInEveryStateLeavesAConsistentRegistration) {
+  using R = RegState;
+  struct Recipe {
+    R state;
+    std::function<void(Registration&)> steps;
+  };
+  const std::vector<Recipe> recipes = {
+      {R::kIdle, [](Registration&) {}},
+      {R::kDisabled, [](Registration& r) { r.start(); }},
+      {R::kRegistering, [](Registration& r) { r.start(); }},
+      {R::kRegistered, [this](Registration& r) { r.start(), sender.ok(3600); }},
+      {R::kFailed, [this](Registration& r) { r.start(), sender.fail(403, "Forbidden"); }},
+      {R::kUnregistering, [this](Registration& r) { r.start(), sender.ok(3600), r.stop(nullptr); }},
+      {R::kStopped, [this](Registration& r) { r.start(), r.stop(nullptr), sender.fail(0, "x"); }},
+  };
+  ASSERT_EQ(recipes.size(), registration_fsm_spec().states.size());
+  auto consistent = [this](const Registration& r) -> std::string {
+    const R st = r.status().state;
+    const bool flight = static_cast<bool>(sender.pending);
+    if ((st == R::kRegistering || st == R::kUnregistering) && !flight)
+      return std::string(reg_state_name(st)) + " without a request in flight";
+    if ((st == R::kIdle || st == R::kDisabled || st == R::kFailed || st == R::kStopped) && flight)
+      return std::string(reg_state_name(st)) + " with a request in flight";
+    return "";
+  };
+  const std::vector<std::pair<RegEvent, std::function<void(Registration&)>>> events = {
+      {RegEvent::start, [](Registration& r) { r.start(); }},
+      {RegEvent::answer, [this](Registration&) { if (sender.pending) sender.ok(3600); }},
+      {RegEvent::retry, [this](Registration&) { timers.advance(3600 * 1000); }},
+      {RegEvent::suspend, [](Registration& r) { r.suspend("interface down"); }},
+      {RegEvent::restart, [](Registration& r) { r.restart("new address"); }},
+      {RegEvent::flow_failed, [](Registration& r) { r.on_flow_failed("reset"); }},
+      {RegEvent::stop, [](Registration& r) { r.stop(nullptr); }},
+  };
+  ASSERT_EQ(events.size(), static_cast<size_t>(RegEvent::stop) + 1);
+  for (const auto& recipe : recipes) {
+    for (const auto& [event, deliver] : events) {
+      SCOPED_TRACE(std::string(reg_state_name(recipe.state)) + " + " +
+                   std::string(reg_event_name(event)));
+      sender.pending = nullptr;
+      RegistrationSettings settings;
+      settings.disabled = recipe.state == R::kDisabled;
+      auto reg = make(settings);
+      recipe.steps(*reg);
+      timers.advance(0);
+      ASSERT_EQ(reg->status().state, recipe.state);
+      ASSERT_EQ(consistent(*reg), "");
+      deliver(*reg);
+      EXPECT_EQ(consistent(*reg), "");
+      if (sender.pending) sender.ok(3600);
+      EXPECT_EQ(consistent(*reg), "");
+      bool done = false;
+      reg->stop([&] { done = true; });
+      if (sender.pending) sender.ok(0);
+      timers.advance(0);
+      EXPECT_EQ(reg->status().state, R::kStopped);
+      EXPECT_EQ(consistent(*reg), "");
+      // A registration already on its way out keeps its first `done` (none here).
+      EXPECT_TRUE(done || recipe.state == R::kUnregistering ||
+                  (event == RegEvent::stop && recipe.state != R::kStopped))
+          << "stop did not report done";
+    }
+  }
 }
 
 }  // namespace
