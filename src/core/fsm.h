@@ -60,6 +60,7 @@ struct FsmSpec {
   std::string_view (*event_name)(E) = nullptr;
   unsigned event_count = 0;  // events are 0 .. event_count-1
   S initial{};
+  uint64_t other_initial = 0;  // further states an instance may start in (bits)
   // Events every state accepts, handled by all_state_action (before the state's own action,
   // which does not see them); that action may also enter the states of all_state_next.
   uint64_t all_state_events = 0;
@@ -77,18 +78,23 @@ class Fsm {
 
   // REQUIRES: `spec.states[i].id == S(i)` for every i, and `timer_values` set when a state
   // names a timer (checked: a broken table aborts at start-up). `spec` must outlive the Fsm.
+  // `initial`: spec.initial or one of spec.other_initial (checked like the table).
   Fsm(Ctx& ctx, const Spec& spec, TimerQueue& timers, const TimerValues* timer_values,
       std::string name)
+      : Fsm(ctx, spec, timers, timer_values, std::move(name), spec.initial) {}
+  Fsm(Ctx& ctx, const Spec& spec, TimerQueue& timers, const TimerValues* timer_values,
+      std::string name, S initial)
       : ctx_(ctx),
         spec_(spec),
         timer_values_(timer_values),
         timer_(timers),
         name_(std::move(name)),
-        state_(spec.initial) {
+        state_(initial) {
     for (size_t i = 0; i < spec_.states.size(); ++i) {
       const State& s = spec_.states[i];
       if (static_cast<size_t>(s.id) != i || (!s.timer.empty() && !timer_values_)) std::abort();
     }
+    if (initial != spec_.initial && !(spec_.other_initial & bit(initial))) std::abort();
   }
 
   S state() const { return state_; }
@@ -196,7 +202,9 @@ std::string fsm_mermaid(const FsmSpec<Ctx, S, E, Arg>& spec) {
     return out;
   };
   std::string out = "stateDiagram-v2\n";
-  out += "  [*] --> " + std::string(spec.states[static_cast<size_t>(spec.initial)].name) + "\n";
+  for (const auto& s : spec.states)
+    if (s.id == spec.initial || (spec.other_initial & bit(s.id)))
+      out += "  [*] --> " + std::string(s.name) + "\n";
   for (const auto& s : spec.states) {
     std::string events = names(s.in_events);
     out += "  " + std::string(s.name) + " : " + (events.empty() ? "(no events)" : events);

@@ -2,6 +2,8 @@
 
 #include <re.h>
 
+#include <cstdarg>
+#include <cstdio>
 #include <cstring>
 
 #include "core/clock.h"
@@ -122,20 +124,14 @@ struct SipCallCallbacks {
       early = true;
     }
     if (msg->scode == 100) return;
-    log::info(kTag, "call %llu: %u %s%s", static_cast<unsigned long long>(c->id()), msg->scode,
-              text(msg->reason).c_str(), early ? " (early media)" : "");
-    c->set_state(early ? "early" : "ringing");
-    if (c->observer_) c->observer_->on_call_progress(msg->scode, early);
+    c->note(log::kInfo, ": %u %s%s", msg->scode, text(msg->reason).c_str(),
+            early ? " (early media)" : "");
+    c->machine_.progress(msg->scode, early);
   }
 
   static void established(const struct sip_msg*, void* arg) {
-    auto* c = static_cast<SipCall*>(arg);
-    if (c->answered_) return;  // incoming: answered when the port took it; this is the ACK
-    c->answered_ = true;
-    c->record_.answer_ms = wall_clock_ms();
-    c->set_state("connected");
-    log::notice(kTag, "call %llu answered", static_cast<unsigned long long>(c->id()));
-    if (c->observer_) c->observer_->on_call_answered();
+    // Outgoing: the 2xx. Incoming: the ACK of our 200, which changes nothing.
+    static_cast<SipCall*>(arg)->machine_.answered_now();
   }
 
   static void info(struct sip* sip, const struct sip_msg* msg, void* arg) {
@@ -147,38 +143,41 @@ struct SipCallCallbacks {
       return;
     }
     (void)sip_reply(sip, msg, 200, "OK");
-    log::info(kTag, "call %llu: INFO digit %c", static_cast<unsigned long long>(c->id()),
-              digit->digit);
+    c->note(log::kInfo, ": INFO digit %c", digit->digit);
     if (c->media_) c->media_->play_dtmf(digit->digit, digit->duration_ms > 0 ? digit->duration_ms : 100);
   }
 
   static void closed(int err, const struct sip_msg* msg, void* arg) {
     auto* c = static_cast<SipCall*>(arg);
     c->sess_ = static_cast<struct sipsess*>(mem_deref(c->sess_));
-    const bool cancelled = c->record_.incoming && !c->answered_;
+    const bool answered = c->machine_.answered();
+    const bool cancelled = c->record_.incoming && !answered;
     std::string cause = reason_of(msg, err);
     int code = msg && msg->scode >= 300 ? msg->scode : 0;
     if (cancelled) cause = err == ECONNRESET ? "cancelled" : cause;
-    else if (c->answered_) cause = "remote hangup";
+    else if (answered) cause = "remote hangup";
     else if (code == 486 || code == 600) cause = "busy";
     else if (!code && err == ETIMEDOUT) code = 408;
-    c->end(code, cause, c->answered_);
+    c->end(code, cause, answered);
   }
 };
 
 SipCall::SipCall(CallManager& manager, uint64_t id, bool incoming, const RegisterTarget& target,
                  const config::Account& account)
-    : manager_(manager), target_(target), account_(account) {
+    : manager_(manager),
+      target_(target),
+      account_(account),
+      machine_(*this, manager.loop_, "sip.call{" + std::to_string(id) + "}", incoming) {
   record_.id = id;
   record_.incoming = incoming;
   record_.account = account.key;
   record_.start_ms = wall_clock_ms();
-  record_.state = incoming ? "offered" : "calling";
+  record_.state = machine_.record_state();
 }
 
 SipCall::~SipCall() {
   sess_ = static_cast<struct sipsess*>(mem_deref(sess_));
-  drop_media();
+  drop_media(machine_.held());
 }
 
 std::string SipCall::describe() const {
@@ -186,9 +185,48 @@ std::string SipCall::describe() const {
          (record_.incoming ? " from " : " to ") + record_.remote + " (" + record_.account + ")";
 }
 
-void SipCall::set_state(const char* state) {
-  record_.state = state;
-  manager_.record(CallManager::RecordEvent::changed, *this);
+void SipCall::note(int level, const char* fmt, ...) const {
+  char what[512];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  log::write(level, kTag, "call %llu%s", static_cast<unsigned long long>(record_.id), what);
+}
+
+void SipCall::state_changed(CallState, CallState to) {
+  record_.state = machine_.record_state();
+  if (to != CallState::ended) manager_.record(CallManager::RecordEvent::changed, *this);
+}
+
+void SipCall::tell_progress(int code, bool early_media) {
+  if (observer_) observer_->on_call_progress(code, early_media);
+}
+
+void SipCall::tell_answered() {
+  record_.answer_ms = wall_clock_ms();
+  if (record_.incoming) {
+    note(log::kNotice, " answered on port%d", record_.port);
+    return;  // the port answered it itself
+  }
+  note(log::kNotice, " answered");
+  if (observer_) observer_->on_call_answered();
+}
+
+void SipCall::tell_ended(const CallEventArg& how, CallState from, bool was_offered) {
+  record_.end_ms = wall_clock_ms();
+  record_.end_code = how.code;
+  record_.end_cause = how.cause;
+  drop_media(from == CallState::held);
+  note(log::kNotice, " ended: %s%s", how.code ? (std::to_string(how.code) + " ").c_str() : "",
+       how.cause.c_str());
+  manager_.record(CallManager::RecordEvent::ended, *this);
+  if (was_offered && manager_.sink_) manager_.sink_->withdraw(*this);  // the caller gave up
+  manager_.reap_soon();
+  if (phone::CallObserver* o = observer_) {
+    observer_ = nullptr;
+    o->on_call_ended({how.code, how.cause, how.remote_hangup});  // may destroy the handle: last
+  }
 }
 
 Status SipCall::make_media(line::Line& line) {
@@ -223,10 +261,10 @@ Status SipCall::make_media(line::Line& line) {
   return Status::ok();
 }
 
-void SipCall::drop_media() {
+void SipCall::drop_media(bool held) {
   if (!media_) return;
   record_.media = media_->stats();
-  if (line_ && software_audio_ && !held_) line_->attach_audio(nullptr);
+  if (line_ && software_audio_ && !held) line_->attach_audio(nullptr);
   software_audio_ = false;
   media_.reset();  // RTCP BYE
   line_ = nullptr;
@@ -235,8 +273,7 @@ void SipCall::drop_media() {
 Status SipCall::apply_answer(const std::string& sdp) {
   if (!media_) return Status::error("no media");
   Status s = media_->accept_answer(sdp);
-  if (!s) log::warn(kTag, "call %llu: the answer is not usable: %s",
-                    static_cast<unsigned long long>(id()), s.message().c_str());
+  if (!s) note(log::kWarning, ": the answer is not usable: %s", s.message().c_str());
   return s;
 }
 
@@ -244,8 +281,7 @@ int SipCall::answer_offer(const std::string& offer, struct mbuf** answer) {
   if (!media_) return EPROTO;
   auto a = media_->answer_offer(offer);
   if (!a) {
-    log::notice(kTag, "call %llu: offer refused: %s", static_cast<unsigned long long>(id()),
-                a.message().c_str());
+    note(log::kNotice, ": offer refused: %s", a.message().c_str());
     return EPROTO;  // libre answers 488
   }
   *answer = to_mbuf(*a);
@@ -280,13 +316,12 @@ Status SipCall::connect(const std::string& to_uri, int port, line::Line& line,
                             SipCallCallbacks::closed, this, nullptr);
   mem_deref(desc);
   if (err) {
-    drop_media();
+    drop_media(machine_.held());
     return Status::error("cannot send the INVITE to " + to_uri + ": " + std::strerror(err));
   }
   observer_ = &observer;
   has_handle_ = true;
-  log::notice(kTag, "call %llu: INVITE %s via %s", static_cast<unsigned long long>(id()),
-              to_uri.c_str(), route.c_str());
+  note(log::kNotice, ": INVITE %s via %s", to_uri.c_str(), route.c_str());
   return Status::ok();
 }
 
@@ -307,8 +342,7 @@ int SipCall::check_invite(const struct sip_msg* msg) {
   if (!n) return 500;
   auto a = (*n)->answer_offer(offer_sdp_);
   if (!a) {
-    log::notice(kTag, "call %llu from %s: offer refused: %s", static_cast<unsigned long long>(id()),
-                record_.remote.c_str(), a.message().c_str());
+    note(log::kNotice, " from %s: offer refused: %s", record_.remote.c_str(), a.message().c_str());
     return 488;
   }
   return 0;
@@ -323,8 +357,7 @@ Status SipCall::ring(const struct sip_msg* msg) {
                            SipCallCallbacks::established, SipCallCallbacks::info, nullptr,
                            SipCallCallbacks::closed, this, nullptr);
   if (err) return Status::error(std::string("cannot answer 180: ") + std::strerror(err));
-  offered_ = true;
-  set_state("ringing");
+  machine_.ring();
   return Status::ok();
 }
 
@@ -337,8 +370,7 @@ void SipCall::refuse(const struct sip_msg* msg, int code) {
 
 Result<std::unique_ptr<phone::Call>> SipCall::answer(int port, line::Line& line,
                                                      phone::CallObserver& observer) {
-  offered_ = false;
-  if (ended_ || !sess_) return Status::error("the caller hung up");
+  if (machine_.ended() || !sess_) return Status::error("the caller hung up");
   record_.port = port;
   if (Status s = make_media(line); !s) {
     reject(500);
@@ -364,53 +396,48 @@ Result<std::unique_ptr<phone::Call>> SipCall::answer(int port, line::Line& line,
     reject(500);
     return Status::error(std::string("cannot send 200 OK: ") + std::strerror(err));
   }
-  answered_ = true;
-  record_.answer_ms = wall_clock_ms();
+  machine_.answered_now();
   observer_ = &observer;
   has_handle_ = true;
-  set_state("connected");
-  log::notice(kTag, "call %llu answered on port%d", static_cast<unsigned long long>(id()), port);
   return std::unique_ptr<phone::Call>(std::make_unique<SipCallHandle>(manager_, id()));
 }
 
 void SipCall::reject(int code) {
-  offered_ = false;
-  if (ended_) return;
+  if (machine_.ended()) return;
   if (sess_) {
     (void)sipsess_reject(sess_, static_cast<uint16_t>(code), reason_phrase(code), nullptr);
     sess_ = static_cast<struct sipsess*>(mem_deref(sess_));
   }
-  end(code, code == 486 ? "busy" : "not answered", false);
+  machine_.end({.code = code, .cause = code == 486 ? "busy" : "not answered",
+                .by_switchboard = true});
 }
 
 void SipCall::hang_up() {
   has_handle_ = false;
   observer_ = nullptr;
-  if (!ended_) {
-    log::notice(kTag, "call %llu: local hang-up (%s)", static_cast<unsigned long long>(id()),
-                answered_ ? "BYE" : "CANCEL");
+  if (!machine_.ended()) {
+    const bool answered = machine_.answered();
+    note(log::kNotice, ": local hang-up (%s)", answered ? "BYE" : "CANCEL");
     sess_ = static_cast<struct sipsess*>(mem_deref(sess_));  // CANCEL or BYE
-    end(0, answered_ ? "local hangup" : "cancelled", false);
+    end(0, answered ? "local hangup" : "cancelled", false);
   }
   manager_.reap_soon();
 }
 
 void SipCall::hold(bool on) {
-  if (!media_ || !sess_ || held_ == on) return;
-  held_ = on;
+  if (!media_ || !sess_ || machine_.held() == on || !machine_.hold(on)) return;
   if (line_ && software_audio_) line_->attach_audio(on ? nullptr : media_->audio_endpoint());
   media_->set_hold(on);
   auto offer = media_->create_offer();
   if (!offer) {
-    log::warn(kTag, "call %llu: cannot make a %s offer: %s", static_cast<unsigned long long>(id()),
-              on ? "hold" : "resume", offer.message().c_str());
+    note(log::kWarning, ": cannot make a %s offer: %s", on ? "hold" : "resume",
+         offer.message().c_str());
     return;
   }
   struct mbuf* desc = to_mbuf(*offer);
   int err = sipsess_modify(sess_, desc);
   mem_deref(desc);
-  if (err) log::warn(kTag, "call %llu: re-INVITE failed: %s", static_cast<unsigned long long>(id()), std::strerror(err));
-  set_state(on ? "held" : "connected");
+  if (err) note(log::kWarning, ": re-INVITE failed: %s", std::strerror(err));
 }
 
 void SipCall::send_dtmf(char digit) {
@@ -418,35 +445,13 @@ void SipCall::send_dtmf(char digit) {
 }
 
 void SipCall::abort(const std::string& why) {
-  if (ended_) return;
-  if (offered_) {
-    offered_ = false;
-    if (manager_.sink_) manager_.sink_->withdraw(*this);
-  }
+  if (machine_.ended()) return;
   sess_ = static_cast<struct sipsess*>(mem_deref(sess_));
-  end(503, why, answered_);
+  end(503, why, machine_.answered());  // an offered call is withdrawn from the switchboard
 }
 
 void SipCall::end(int code, std::string cause, bool remote_hangup) {
-  if (ended_) return;
-  ended_ = true;
-  record_.end_ms = wall_clock_ms();
-  record_.end_code = code;
-  record_.end_cause = cause;
-  record_.state = "ended";
-  drop_media();
-  log::notice(kTag, "call %llu ended: %s%s", static_cast<unsigned long long>(id()),
-              code ? (std::to_string(code) + " ").c_str() : "", cause.c_str());
-  manager_.record(CallManager::RecordEvent::ended, *this);
-  if (offered_) {  // the caller gave up while the phones rang
-    offered_ = false;
-    if (manager_.sink_) manager_.sink_->withdraw(*this);
-  }
-  manager_.reap_soon();
-  if (phone::CallObserver* o = observer_) {
-    observer_ = nullptr;
-    o->on_call_ended({code, cause, remote_hangup});  // may destroy the handle: last
-  }
+  machine_.end({.code = code, .cause = std::move(cause), .remote_hangup = remote_hangup});
 }
 
 CallRecord SipCall::record() const {

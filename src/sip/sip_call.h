@@ -12,6 +12,7 @@
 
 #include "config/telephony.h"
 #include "phone/call_control.h"
+#include "sip/call_machine.h"
 #include "sip/call_manager.h"
 #include "sip/register_client.h"
 
@@ -20,7 +21,7 @@ struct mbuf;     // libre
 
 namespace owsip::sip {
 
-class SipCall final : public phone::IncomingCall {
+class SipCall final : public phone::IncomingCall, private CallDialog {
  public:
   SipCall(CallManager& manager, uint64_t id, bool incoming, const RegisterTarget& target,
           const config::Account& account);
@@ -54,16 +55,24 @@ class SipCall final : public phone::IncomingCall {
   void abort(const std::string& why);
 
   uint64_t id() const { return record_.id; }
-  bool finished() const { return ended_ && !has_handle_; }
+  bool finished() const { return machine_.ended() && !has_handle_; }
+  CallState state() const { return machine_.state(); }
   CallRecord record() const;
 
  private:
   friend struct SipCallCallbacks;
   Status make_media(line::Line& line);
-  void drop_media();
+  // `held`: the line's audio is already detached (it may carry the other call).
+  void drop_media(bool held);
   // The call ended (far end, failure, local hang-up): record it, tell the port once.
   void end(int code, std::string cause, bool remote_hangup);
-  void set_state(const char* state);
+  // CallDialog: what the call's machine asks for.
+  void state_changed(CallState from, CallState to) override;
+  void tell_progress(int code, bool early_media) override;
+  void tell_answered() override;
+  void tell_ended(const CallEventArg& end, CallState from, bool was_offered) override;
+  // Logs "call N<what follows>" under the tag sip.call.
+  void note(int level, const char* fmt, ...) const __attribute__((format(printf, 3, 4)));
   Status apply_answer(const std::string& sdp);
   int answer_offer(const std::string& offer, struct ::mbuf** answer);
 
@@ -78,10 +87,7 @@ class SipCall final : public phone::IncomingCall {
   bool software_audio_ = false;  // the line's audio is attached to media_
   phone::CallObserver* observer_ = nullptr;
   bool has_handle_ = false;
-  bool answered_ = false;
-  bool ended_ = false;
-  bool held_ = false;
-  bool offered_ = false;           // incoming: the sink holds it
+  CallMachine machine_;
   std::string offer_sdp_;          // incoming: the INVITE's offer (empty: late offer)
   std::string early_sdp_;          // outgoing: the answer seen in a 183
 };
