@@ -3,7 +3,8 @@
 # 14: in TWO_CALLS it once left the port in TWO_CALLS without calls and the next flash crashed
 # owsip). After each hang-up the port holds no call, its state matches (no "fault" in ports),
 # flash, digits and on-hook behave, and owsip stays up. CALLING and EARLY_MEDIA need a SIP far
-# end: the unit test walking every (state, event) pair covers them (src/phone/port_fsm_test.cc).
+# end: call_sipp_test.sh hangs up there against sipp (and src/phone/port_fsm_test.cc walks
+# every (state, event) pair).
 source "$(dirname "$0")/lib.sh"
 
 CTL=$BIN/owsipctl

@@ -3,6 +3,8 @@
 # - a contact dialled with letters (`*sipp` = *7477) reaches a sipp UAS at the contact's SIP
 #   address, is answered, and the phone's on-hook sends the BYE sipp waits for;
 # - a contact whose UAS answers 486 gives the phone busy tone;
+# - owsipctl hangup while the far end has sent only 100 Trying (CALLING) and while it plays
+#   early media (EARLY_MEDIA): owsip CANCELs, the phone still off hook hears busy tone;
 # - behind a NAT (a STUN server here that answers 198.51.100.7), the SDP names the public
 #   address learned by STUN;
 # - ghost calls: an INVITE that does not come from the registrar, or that comes through it
@@ -15,6 +17,7 @@ command -v sipp >/dev/null || { echo "SKIP: sipp is not installed (./run setup)"
 
 UAS=$(free_port)
 BUSY=$(free_port)
+SLOW=$(free_port)
 call_kamailio 2001
 
 STUN=$(free_port)
@@ -29,6 +32,8 @@ printf '\nconfig contact\n\toption desc %s\n\toption code sipp\n\toption type si
   "'sipp answering'" "'port-$UAS@owsip.test'" >>"$conf"
 printf '\nconfig contact\n\toption desc %s\n\toption code busy\n\toption type sip\n\toption dial %s\n' \
   "'sipp busy'" "'port-$BUSY@owsip.test'" >>"$conf"
+printf '\nconfig contact\n\toption desc %s\n\toption code slow\n\toption type sip\n\toption dial %s\n' \
+  "'sipp slow'" "'port-$SLOW@owsip.test'" >>"$conf"
 printf '\nconfig stun\n\toption host 127.0.0.1\n\toption port %s\n' "$STUN" >>"$conf"
 start_owsip_registered "$conf" home
 phone_start p0 0
@@ -61,6 +66,36 @@ wait_phone p0 '"event":"tone","freqs":\[425\],"cadence":\[480,480\]' 10
 ph p0 onhook
 wait_exit "$BUSY_PID" 10
 pass "a contact answering 486 gives busy tone (425 Hz, 480/480 ms)"
+
+# --- owsipctl hangup while the far end has not answered: CANCEL, busy tone ---
+port0_state() {
+  "$BIN/owsipctl" -s "$WORK/ctl.sock" --json ports | python3 -c '
+import json, sys
+p = [x for x in json.load(sys.stdin) if x["port"] == 0][0]
+print(p["state"], p["calls"], p.get("fault", "-"))'
+}
+for scenario in trying:CALLING early:EARLY_MEDIA; do
+  xml=${scenario%%:*} state=${scenario#*:}
+  start_bg "$WORK/$xml.out" sipp -sf "$SRC/tests/data/sipp/uas_${xml}_cancel.xml" -i 127.0.0.1 \
+    -p "$SLOW" -m 1 -timeout 30 -nostdin
+  SLOW_PID=$LAST_PID
+  ph p0 "wait 1000" offhook "wait 300" "dial *7569"  # *slow (after a pause: no flash)
+  for ((i = 0; i < 100; i++)); do
+    [ "$(port0_state)" = "$state 1 -" ] && break
+    sleep 0.1
+  done
+  [ "$(port0_state)" = "$state 1 -" ] || fail "port 0 is '$(port0_state)', not in $state with its call"
+  phone_mark p0
+  "$BIN/owsipctl" -s "$WORK/ctl.sock" hangup 0 | grep -q "was $state" || fail "hangup in $state"
+  wait_phone p0 '"event":"tone","freqs":\[425\],"cadence":\[480,480\]' 10
+  wait_exit "$SLOW_PID" 10
+  [ "$EXIT_CODE" -eq 0 ] || fail "sipp ($xml): exit $EXIT_CODE: $(tail -5 "$WORK/$xml.out")"
+  [ "$(port0_state)" = "BUSY 0 -" ] || fail "after the hangup in $state port 0 is '$(port0_state)'"
+  ph p0 flash "dial 5" onhook
+  for ((i = 0; i < 50; i++)); do [ "$(port0_state)" = "IDLE 0 -" ] && break; sleep 0.1; done
+  [ "$(port0_state)" = "IDLE 0 -" ] || fail "port 0 is '$(port0_state)' after on-hook"
+  pass "owsipctl hangup in $state: sipp saw the CANCEL, the phone heard busy tone, then idle"
+done
 
 # --- ghost calls ---
 contact=$(kam_contacts "$KAM" | awk '$1 == "2001" { print $2 }' | head -1)
