@@ -37,6 +37,7 @@ struct Field {
   ChoicesFn choices = nullptr;
   CheckFn check = nullptr;
   bool secret = false;
+  Restart restart = Restart::kNothing;
   std::string_view help;
 };
 
@@ -95,6 +96,15 @@ constexpr Field<S> choice(std::string_view name, std::string S::*m, Req req, Cho
   f.help = help;
   return f;
 }
+
+// The option as `f`, with what changing it restarts on reload.
+template <class S>
+constexpr Field<S> restarts(Restart r, Field<S> f) {
+  f.restart = r;
+  return f;
+}
+constexpr Restart kLines = Restart::kLines;
+constexpr Restart kSipStack = Restart::kSipStack;
 
 std::vector<std::string> backends(const Environment& env) { return env.backends; }
 std::vector<std::string> locales(const Environment& env) { return env.locales; }
@@ -222,33 +232,35 @@ std::string check_host(const std::string& v) {
 }
 
 // Every field of every section type. The help strings feed the README's option table.
+// A general option that the line backend is built from restarts the lines (kLines); one that
+// the SIP user agent is built from restarts the SIP stack (kSipStack).
 const Field<General> kGeneralFields[] = {
-    text("name", &General::name, kOptional, "name the daemon announces (User-Agent)"),
-    choice("backend", &General::backend, kOptional, backends, "line backend driving the FXS ports"),
-    integer("ossdev", &General::ossdev, kOptional, 0, 8, "TAPI device index: ltq_tapi opens /dev/vmmc<N+1>0 and its channels /dev/vmmc<N+1>1, 2, ..."),
+    restarts(kSipStack, text("name", &General::name, kOptional, "name the daemon announces (User-Agent)")),
+    restarts(kLines, choice("backend", &General::backend, kOptional, backends, "line backend driving the FXS ports")),
+    restarts(kLines, integer("ossdev", &General::ossdev, kOptional, 0, 8, "TAPI device index: ltq_tapi opens /dev/vmmc<N+1>0 and its channels /dev/vmmc<N+1>1, 2, ...")),
     integer("log_level", &General::log_level, kOptional, 0, 7, "verbosity, syslog levels 0 (emerg) to 7 (debug)"),
-    text("interface", &General::interface, kOptional, "network interface whose address SIP and RTP bind to, followed as it changes; `any` or empty: the address of the default route"),
-    integer("local_port", &General::local_port, kOptional, 1, 65535, "SIP port (UDP and TCP)"),
+    restarts(kSipStack, text("interface", &General::interface, kOptional, "network interface whose address SIP and RTP bind to, followed as it changes; `any` or empty: the address of the default route")),
+    restarts(kSipStack, integer("local_port", &General::local_port, kOptional, 1, 65535, "SIP port (UDP and TCP)")),
     integer("rtp_port", &General::rtp_port, kOptional, 1, 65535, "first RTP port; RTP/RTCP pairs are allocated upward from it"),
-    text("outbound", &General::outbound, kOptional, "outbound proxy, e.g. `<sip:192.168.1.1:9060;lr;transport=udp>`", check_outbound),
-    choice("cid", &General::cid, kOptional, cids, "caller-ID standard; unset sends no caller ID"),
-    choice("locale", &General::locale, kOptional, locales, "country whose call-progress tones and ring cadence are used"),
-    boolean("revert", &General::revert, "swap FXS port 0 and port 1"),
-    text("sim_socket", &General::sim_socket, kOptional, "sim backend: Unix socket where virtual phones (owsip-phone) connect"),
+    restarts(kSipStack, text("outbound", &General::outbound, kOptional, "outbound proxy, e.g. `<sip:192.168.1.1:9060;lr;transport=udp>`", check_outbound)),
+    restarts(kLines, choice("cid", &General::cid, kOptional, cids, "caller-ID standard; unset sends no caller ID")),
+    restarts(kLines, choice("locale", &General::locale, kOptional, locales, "country whose call-progress tones and ring cadence are used")),
+    restarts(kLines, boolean("revert", &General::revert, "swap FXS port 0 and port 1")),
+    restarts(kLines, text("sim_socket", &General::sim_socket, kOptional, "sim backend: Unix socket where virtual phones (owsip-phone) connect")),
     text("ctl_socket", &General::ctl_socket, kOptional, "control socket for owsipctl, ubus and the web UI (JSON lines)"),
     text("ctl_group", &General::ctl_group, kOptional, "group allowed to use the control socket (mode 0660); unset: root only"),
     text("call_log", &General::call_log, kOptional, "call log file, one JSON line per call; empty: no call log"),
     integer("no_answer_response", &General::no_answer_response, kOptional, 400, 699, "SIP status sent to a caller nobody answered within the ring_timeout timer"),
     integer("call_log_size", &General::call_log_size, kOptional, 4, 65536, "size in KiB at which the call log is rotated (one old file kept as .1)"),
     text("dialplan", &General::dialplan, kOptional, "digit map: a number that completes an alternative is dialled at once, e.g. `[2-9]xxxxxx|0xx.|11[02]`; unset: `#` or the inter-digit pause ends a number", check_digit_map),
-    integer("tls_port", &General::tls_port, kOptional, 1, 65535, "SIP over TLS port (used when an account has `transport tls`); must differ from local_port"),
-    text("tls_ca_file", &General::tls_ca_file, kOptional, "PEM file of the certificate authorities trusted for SIP over TLS"),
-    text("tapi_firmware", &General::tapi_firmware, kOptional, "ltq_tapi: VMMC DSP firmware file downloaded at start-up"),
-    text("tapi_coefficients", &General::tapi_coefficients, kOptional, "ltq_tapi: analog line coefficients (BBD file) downloaded after the firmware"),
-    choice("echo_canceller", &General::echo_canceller, kOptional, echo_modes, "ltq_tapi: line echo canceller of the DSP: `off`, `nlec` (near end, 16 ms) or `wlec` (window-based, near and far end)"),
-    integer("jb_min", &General::jb_min, kOptional, 10, 500, "ltq_tapi: smallest DSP jitter buffer, ms"),
-    integer("jb_max", &General::jb_max, kOptional, 10, 500, "ltq_tapi: largest DSP jitter buffer, ms; at least jb_min"),
-    choice("kpi", &General::kpi, kOptional, kpi_modes, "ltq_tapi: RTP moved by the kernel (drv_kpi2udp): `auto` uses it when the driver offers it, `on` requires it, `off` relays through owsip"),
+    restarts(kSipStack, integer("tls_port", &General::tls_port, kOptional, 1, 65535, "SIP over TLS port (used when an account has `transport tls`); must differ from local_port")),
+    restarts(kSipStack, text("tls_ca_file", &General::tls_ca_file, kOptional, "PEM file of the certificate authorities trusted for SIP over TLS")),
+    restarts(kLines, text("tapi_firmware", &General::tapi_firmware, kOptional, "ltq_tapi: VMMC DSP firmware file downloaded at start-up")),
+    restarts(kLines, text("tapi_coefficients", &General::tapi_coefficients, kOptional, "ltq_tapi: analog line coefficients (BBD file) downloaded after the firmware")),
+    restarts(kLines, choice("echo_canceller", &General::echo_canceller, kOptional, echo_modes, "ltq_tapi: line echo canceller of the DSP: `off`, `nlec` (near end, 16 ms) or `wlec` (window-based, near and far end)")),
+    restarts(kLines, integer("jb_min", &General::jb_min, kOptional, 10, 500, "ltq_tapi: smallest DSP jitter buffer, ms")),
+    restarts(kLines, integer("jb_max", &General::jb_max, kOptional, 10, 500, "ltq_tapi: largest DSP jitter buffer, ms; at least jb_min")),
+    restarts(kLines, choice("kpi", &General::kpi, kOptional, kpi_modes, "ltq_tapi: RTP moved by the kernel (drv_kpi2udp): `auto` uses it when the driver offers it, `on` requires it, `off` relays through owsip")),
 };
 
 const Field<Stun> kStunFields[] = {
@@ -717,6 +729,12 @@ std::vector<std::string> changed_general_options(const General& a, const General
     if (!same) out.emplace_back(f.name);
   }
   return out;
+}
+
+Restart general_option_restart(std::string_view name) {
+  for (const auto& f : kGeneralFields)
+    if (f.name == name) return f.restart;
+  return Restart::kNothing;
 }
 
 }  // namespace owsip::config
