@@ -15,11 +15,9 @@
 #include <string>
 #include <vector>
 
-#include <spandsp.h>
-#undef lrint
-#undef lrintf
-
+#include "line/dsp/detectors.h"
 #include "line/dsp/resample.h"
+#include "line/dsp/tone_player.h"
 #include "line/sim/sim_protocol.h"
 
 namespace owsip::line::sim {
@@ -228,30 +226,26 @@ class VirtualPhoneTest : public ::testing::Test {
   std::vector<PhoneEvent> events_;
 };
 
-// spandsp's DTMF receiver over the microphone audio, at 8 kHz.
+// The DTMF digits in the microphone audio.
 std::string dtmf_digits(const std::vector<int16_t>& pcm, int rate) {
-  std::vector<int16_t> narrow = pcm;
-  if (rate == 16000) {
-    narrow.resize(pcm.size() / 2);
-    dsp::downsample2(pcm, narrow);
-  }
   std::string got;
-  dtmf_rx_state_t* rx = dtmf_rx_init(
-      nullptr,
-      [](void* user, const char* d, int len) { static_cast<std::string*>(user)->append(d, len); },
-      &got);
-  dtmf_rx(rx, narrow.data(), static_cast<int>(narrow.size()));
-  dtmf_rx_free(rx);
+  dsp::DtmfDetector rx(rate, [&](char d) { got += d; });
+  rx.feed(pcm);
   return got;
 }
 
-std::vector<int16_t> tone_gen_pcm(int f1, int l1, int d1, int d2, uint32_t ms) {
-  tone_gen_descriptor_t* desc = tone_gen_descriptor_init(nullptr, f1, l1, 0, 0, d1, d2, 0, 0, 1);
-  tone_gen_state_t* gen = tone_gen_init(nullptr, desc);
+// A tone of `hz` at `level` dBm0 at 8 kHz for `ms`: on for `on_ms`, off for `off_ms`, repeated
+// (off_ms 0: continuous).
+std::vector<int16_t> tone_gen_pcm(int hz, int level, int on_ms, int off_ms, uint32_t ms) {
+  Tone tone{};
+  tone.level_dbm0 = static_cast<int8_t>(level);
+  tone.steps[0] = {static_cast<uint16_t>(hz), 0, false, static_cast<uint16_t>(off_ms ? on_ms : 0)};
+  tone.steps[1] = {0, 0, false, static_cast<uint16_t>(off_ms)};
+  tone.count = off_ms ? 2 : 1;
+  dsp::TonePlayer player(8000);
+  player.start(tone);
   std::vector<int16_t> out(ms * 8);
-  out.resize(static_cast<size_t>(tone_gen(gen, out.data(), static_cast<int>(out.size()))));
-  tone_gen_free(gen);
-  tone_gen_descriptor_free(desc);
+  player.generate(out);
   return out;
 }
 
