@@ -76,7 +76,7 @@ void Daemon::start_calls() {
 
 void Daemon::on_call_record(sip::CallManager::RecordEvent e, const sip::CallRecord& r) {
   const int64_t now = wall_clock_ms();
-  ctl::Json rec = call_record_json(r, now);
+  Json rec = call_record_json(r, now);
   if (e == sip::CallManager::RecordEvent::ended) call_log_.append(rec);
   if (control_) control_->publish_call(e, rec);
 }

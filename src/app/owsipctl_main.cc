@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "ctl/commands.h"
-#include "ctl/json.h"
+#include "core/json.h"
 
-using owsip::ctl::Json;
+using owsip::Json;
 
 namespace {
 

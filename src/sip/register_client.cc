@@ -58,7 +58,7 @@ bool match_contact(const struct sip_hdr* hdr, const struct sip_msg*, void* arg) 
 struct RegisterCallbacks {
   static int on_auth(char** user, char** pass, const char* realm, void* arg) {
     auto* self = static_cast<RegisterClient*>(arg);
-    log::debug("sip.acct{" + self->target_.name + "}", "digest challenge for realm '%s'", realm);
+    log::debug(self->tag(), "digest challenge for realm '%s'", realm);
     int err = str_dup(user, self->target_.auth_user.c_str());
     err |= str_dup(pass, self->target_.password.c_str());
     return err;
@@ -164,7 +164,7 @@ struct RegisterCallbacks {
     self->flow_keepalive_ = static_cast<struct sip_keepalive*>(mem_deref(self->flow_keepalive_));
     if (int kerr = sip_keepalive_start(&self->flow_keepalive_, self->ua_.stack(), msg,
                                        self->target_.flow_keepalive_s, on_flow_lost, self))
-      log::warn("sip.acct{" + self->target_.name + "}", "no connection keep-alive: %s",
+      log::warn(self->tag(), "no connection keep-alive: %s",
                 std::strerror(kerr));
   }
 
@@ -271,7 +271,7 @@ void RegisterClient::keepalive() {
   mbuf_write_str(mb, kCrlf);
   mb->pos = 0;
   if (int err = sip_send(ua_.stack(), nullptr, SIP_TRANSP_UDP, &dst, mb); err)
-    log::debug("sip.acct{" + target_.name + "}", "keep-alive to %s: %s",
+    log::debug(tag(), "keep-alive to %s: %s",
                keepalive_dst_.to_string().c_str(), std::strerror(err));
   mem_deref(mb);
 }

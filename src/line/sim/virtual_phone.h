@@ -86,12 +86,9 @@ struct PhoneEvent {
   double level_dbm0 = 0;
   char digit = 0;
 
-  // {"event":"ring","on":true,"ms":4000}, ... one line, no newline, strings escaped.
+  // {"event":"ring","on":true,"ms":4000}, ... one line, no newline (core/json.h).
   std::string json() const;
 };
-
-// Escapes `s` as the body of a JSON string (quotes, backslash, control characters).
-std::string json_escape(std::string_view s);
 
 class VirtualPhone {
  public:

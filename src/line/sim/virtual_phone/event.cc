@@ -1,123 +1,104 @@
 // What the phone noticed: events to the handler, and their JSON form.
 #include <cmath>
-#include <cstdio>
 #include <utility>
 
+#include "core/json.h"
 #include "core/log.h"
 #include "line/sim/virtual_phone/internal.h"
 
 namespace owsip::line::sim {
 namespace {
 
-void append_number(std::string& out, double v, int decimals) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  out += buf;
-}
-
-std::string json_freqs(const std::vector<uint16_t>& f) {
-  std::string s = "[";
-  for (size_t i = 0; i < f.size(); ++i) s += (i ? "," : "") + std::to_string(f[i]);
-  return s + "]";
+template <typename T>
+Json numbers(const std::vector<T>& values) {
+  Json a = Json::array();
+  for (T v : values) a.push(Json::num(static_cast<int64_t>(v)));
+  return a;
 }
 
 std::string two(int v) {
   return std::string(1, static_cast<char>('0' + v / 10 % 10)) + static_cast<char>('0' + v % 10);
 }
 
-}  // namespace
-
-std::string json_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
+void add_caller(Json& j, const dsp::CallerId& caller) {
+  j.set("number", Json::str(caller.number)).set("name", Json::str(caller.name));
+  if (caller.month != 0)
+    j.set("time", Json::str(two(caller.month) + "-" + two(caller.day) + " " + two(caller.hour) +
+                            ":" + two(caller.minute)));
+  if (caller.absence == dsp::CidAbsence::withheld) j.set("absence", Json::str("withheld"));
+  if (caller.absence == dsp::CidAbsence::unavailable) j.set("absence", Json::str("unavailable"));
 }
 
+void add_tone(Json& j, const dsp::HeardTone& tone) {
+  j.set("freqs", numbers(tone.freqs()));
+  if (tone.steps.empty()) return;  // stopped
+  j.set("cadence", numbers(tone.cadence())).set("level_dbm0", Json::real(tone.level_dbm0, 1));
+  if (!tone.multi_frequency()) return;
+  Json steps = Json::array();
+  for (const auto& step : tone.steps) {
+    Json s = Json::object();
+    s.set("freqs", numbers(step.freqs)).set("ms", Json::num(step.ms));
+    steps.push(std::move(s));
+  }
+  j.set("steps", std::move(steps));
+}
+
+const char* event_name(PhoneEvent::Kind kind) {
+  using K = PhoneEvent::Kind;
+  switch (kind) {
+    case K::welcome: return "welcome";
+    case K::closed: return "closed";
+    case K::ring: return "ring";
+    case K::feed: return "feed";
+    case K::cid: return "cid";
+    case K::tone: return "tone";
+    case K::audio: return "audio";
+    case K::primary_response: return "primary_response";
+    case K::cas: return "cas";
+    case K::error: return "error";
+  }
+  return "?";
+}
+
+}  // namespace
+
 std::string PhoneEvent::json() const {
-  auto str = [](std::string_view v) { return "\"" + json_escape(v) + "\""; };
-  std::string j = "{\"event\":";
+  Json j = Json::object();
+  j.set("event", Json::str(event_name(kind)));
   switch (kind) {
     case Kind::welcome:
-      j += "\"welcome\",\"port\":" + std::to_string(port) + ",\"jack\":" + std::to_string(jack) +
-           ",\"rate\":" + std::to_string(rate) + ",\"locale\":" + str(locale) +
-           ",\"cid\":" + str(cid);
+      j.set("port", Json::num(port)).set("jack", Json::num(jack)).set("rate", Json::num(rate));
+      j.set("locale", Json::str(locale)).set("cid", Json::str(cid));
       break;
     case Kind::closed:
-      j += "\"closed\",\"reason\":" + str(text);
+      j.set("reason", Json::str(text));
       break;
     case Kind::ring:
-      j += std::string("\"ring\",\"on\":") + (on ? "true" : "false") +
-           ",\"ms\":" + std::to_string(ms);
+      j.set("on", Json::boolean(on)).set("ms", Json::num(ms));
       break;
     case Kind::feed:
-      j += "\"feed\",\"feed\":" + str(line_feed_name(feed));
+      j.set("feed", Json::str(line_feed_name(feed)));
       break;
     case Kind::cid:
-      j += "\"cid\",\"number\":" + str(caller.number) + ",\"name\":" + str(caller.name);
-      if (caller.month != 0)
-        j += ",\"time\":\"" + two(caller.month) + "-" + two(caller.day) + " " + two(caller.hour) +
-             ":" + two(caller.minute) + "\"";
-      if (caller.absence == dsp::CidAbsence::withheld) j += ",\"absence\":\"withheld\"";
-      if (caller.absence == dsp::CidAbsence::unavailable) j += ",\"absence\":\"unavailable\"";
+      add_caller(j, caller);
       break;
-    case Kind::tone: {
-      j += "\"tone\",\"freqs\":" + json_freqs(tone.freqs());
-      if (tone.steps.empty()) break;  // stopped
-      j += ",\"cadence\":[";
-      const auto cad = tone.cadence();
-      for (size_t i = 0; i < cad.size(); ++i) j += (i ? "," : "") + std::to_string(cad[i]);
-      j += "],\"level_dbm0\":";
-      append_number(j, tone.level_dbm0, 1);
-      if (tone.multi_frequency()) {
-        j += ",\"steps\":[";
-        for (size_t i = 0; i < tone.steps.size(); ++i)
-          j += std::string(i ? "," : "") + "{\"freqs\":" + json_freqs(tone.steps[i].freqs) +
-               ",\"ms\":" + std::to_string(tone.steps[i].ms) + "}";
-        j += "]";
-      }
+    case Kind::tone:
+      add_tone(j, tone);
       break;
-    }
     case Kind::audio:
-      j += "\"audio\",\"freq\":" + std::to_string(std::lround(freq_hz)) + ",\"level_dbm0\":";
-      append_number(j, level_dbm0, 1);
+      j.set("freq", Json::num(std::lround(freq_hz))).set("level_dbm0", Json::real(level_dbm0, 1));
       break;
     case Kind::primary_response:
-      j += std::string("\"primary_response\",\"loop\":") + (on ? "\"closed\"" : "\"open\"");
+      j.set("loop", Json::str(on ? "closed" : "open"));
       break;
     case Kind::cas:
-      j += "\"cas\",\"ack\":" + str(std::string(1, digit));
+      j.set("ack", Json::str(std::string(1, digit)));
       break;
     case Kind::error:
-      j += "\"error\",\"message\":" + str(text);
+      j.set("message", Json::str(text));
       break;
   }
-  return j + "}";
+  return j.dump();
 }
 
 void VirtualPhone::emit(PhoneEvent e) {
