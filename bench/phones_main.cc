@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json.h"
 #include "core/loop.h"
 #include "core/timer.h"
 #include "line/sim/virtual_phone.h"
@@ -112,8 +113,9 @@ int main(int argc, char** argv) {
       if (e.kind == PhoneEvent::Kind::welcome) {
         if (++welcomed == phones.size() && on_all_welcomed) on_all_welcomed();
       } else if (e.kind == PhoneEvent::Kind::closed) {
-        out("{\"event\":\"closed\",\"phone\":" + std::to_string(i) + ",\"reason\":\"" +
-            owsip::line::sim::json_escape(e.text) + "\"}");
+        owsip::Json closed = owsip::Json::object();
+        closed.set("event", owsip::Json::str("closed")).set("phone", owsip::Json::num(i));
+        out(closed.set("reason", owsip::Json::str(e.text)).dump());
         status = 1;
         loop.stop();
       } else if (answer && e.kind == PhoneEvent::Kind::ring && e.on && !phone->off_hook()) {
@@ -160,12 +162,16 @@ int main(int argc, char** argv) {
         main_timer.start(hold_s * 1000, [&] {
           const Totals end = totals(phones);
           const uint64_t ms = loop.clock().now_ms() - window_start_ms;
-          out("{\"event\":\"window_end\",\"phones\":" + std::to_string(phones.size()) +
-              ",\"ms\":" + std::to_string(ms) +
-              ",\"frames_sent\":" + std::to_string(end.sent - start.sent) +
-              ",\"frames_received\":" + std::to_string(end.received - start.received) +
-              ",\"frames_skipped\":" + std::to_string(end.skipped - start.skipped) +
-              ",\"frames_expected\":" + std::to_string(phones.size() * ms / 20) + "}");
+          using owsip::Json;
+          Json w = Json::object();
+          w.set("event", Json::str("window_end"))
+              .set("phones", Json::num(static_cast<int64_t>(phones.size())))
+              .set("ms", Json::num(static_cast<int64_t>(ms)))
+              .set("frames_sent", Json::num(static_cast<int64_t>(end.sent - start.sent)))
+              .set("frames_received", Json::num(static_cast<int64_t>(end.received - start.received)))
+              .set("frames_skipped", Json::num(static_cast<int64_t>(end.skipped - start.skipped)))
+              .set("frames_expected", Json::num(static_cast<int64_t>(phones.size() * ms / 20)));
+          out(w.dump());
           for (auto& p : phones) p->onhook();
           main_timer.start(1500, [&] { loop.stop(); });
         });

@@ -11,7 +11,7 @@
 
 #include "ctl/commands.h"
 #include "ctl/ctl_server.h"
-#include "ctl/json.h"
+#include "core/json.h"
 #include "fuzz/fuzz_support.h"
 
 namespace {

@@ -31,8 +31,7 @@ double round1(double v) { return static_cast<double>(static_cast<int64_t>(v * 10
 
 }  // namespace
 
-ctl::Json call_record_json(const sip::CallRecord& r, int64_t now_ms) {
-  using ctl::Json;
+Json call_record_json(const sip::CallRecord& r, int64_t now_ms) {
   Json o = Json::object();
   o.set("id", Json::num(static_cast<int64_t>(r.id)))
       .set("direction", Json::str(r.incoming ? "in" : "out"))
@@ -102,7 +101,7 @@ void CallLog::rotate() {
   open();
 }
 
-void CallLog::append(const ctl::Json& record) {
+void CallLog::append(const Json& record) {
   if (path_.empty()) return;
   if (fd_ < 0 && !open()) return;
   const std::string line = record.dump() + "\n";

@@ -9,13 +9,13 @@
 #include <cstdint>
 #include <string>
 
-#include "ctl/json.h"
+#include "core/json.h"
 #include "sip/call_manager.h"
 
 namespace owsip::app {
 
 // The JSON of a call record, for the log and for `owsipctl calls`.
-ctl::Json call_record_json(const sip::CallRecord& r, int64_t now_ms);
+Json call_record_json(const sip::CallRecord& r, int64_t now_ms);
 
 class CallLog {
  public:
@@ -28,7 +28,7 @@ class CallLog {
   // the log stays off (calls are not affected).
   void configure(const std::string& path, uint64_t max_bytes);
   // Appends one record (ends the line). Errors are logged; the call goes on regardless.
-  void append(const ctl::Json& record);
+  void append(const Json& record);
   const std::string& path() const { return path_; }
   uint64_t written() const { return written_; }
 

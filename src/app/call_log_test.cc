@@ -59,7 +59,7 @@ TEST_F(CallLogTest, OneParsableLinePerCallWithEveryField) {
   log.append(call_record_json(record(7), 0));
   auto lines = lines_of(path_);
   ASSERT_EQ(lines.size(), 1u);
-  auto j = ctl::Json::parse(lines[0]);
+  auto j = Json::parse(lines[0]);
   ASSERT_TRUE(j) << lines[0];
   EXPECT_EQ(j->get("direction").as_string(), "in");
   EXPECT_EQ(j->get("remote_name").as_string(), "Alice \"A\"");

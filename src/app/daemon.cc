@@ -10,18 +10,6 @@ namespace owsip::app {
 
 namespace {
 constexpr const char* kTag = "app";
-
-// General options that the line backend is built from.
-bool touches_lines(const config::ConfigDiff& d) {
-  static const char* const kLineOptions[] = {
-      "backend", "sim_socket", "locale", "cid", "revert",
-      // ltq_tapi: programmed into the DSP at start-up
-      "ossdev", "tapi_firmware", "tapi_coefficients", "echo_canceller", "jb_min", "jb_max", "kpi"};
-  for (const auto& g : d.general)
-    for (const char* o : kLineOptions)
-      if (g == o) return true;
-  return !d.ports.empty() || d.timers;
-}
 }  // namespace
 
 std::string format_diagnostics(const config::Diagnostics& diags) {
@@ -88,7 +76,7 @@ void Daemon::start_calls() {
 
 void Daemon::on_call_record(sip::CallManager::RecordEvent e, const sip::CallRecord& r) {
   const int64_t now = wall_clock_ms();
-  ctl::Json rec = call_record_json(r, now);
+  Json rec = call_record_json(r, now);
   if (e == sip::CallManager::RecordEvent::ended) call_log_.append(rec);
   if (control_) control_->publish_call(e, rec);
 }
@@ -133,7 +121,7 @@ void Daemon::apply(const config::Telephony& next, const config::ConfigDiff& diff
   apply_relays(diff);
   if (sip_) sip_->apply(next, diff);
   if (control_) control_->listen(config_->general.ctl_socket, config_->general.ctl_group);
-  if (touches_lines(diff)) {
+  if (diff.restart_lines) {
     rebuild_pending_ = true;
     if (!all_ports_idle())
       log::notice(kTag, "line settings changed: applied once every port is idle");

@@ -25,17 +25,17 @@ class DaemonControl final : public ctl::Control {
   void listen(const std::string& path, const std::string& group);
   void publish_port(const phone::Port& port, phone::PortState from, phone::PortState to);
   // A call started, changed state or ended (`record` is its call_record_json()).
-  void publish_call(sip::CallManager::RecordEvent e, const ctl::Json& record);
+  void publish_call(sip::CallManager::RecordEvent e, const Json& record);
 
-  ctl::Json status() override;
-  ctl::Json accounts() override;
-  ctl::Json ports() override;
-  ctl::Json calls() override;
-  ctl::Json call_log(size_t max_records) override;
-  ctl::Json timers() override;
-  Result<ctl::Json> reload() override;
-  Result<ctl::Json> set_log_level(int level) override;
-  Result<ctl::Json> hangup(int port) override;
+  Json status() override;
+  Json accounts() override;
+  Json ports() override;
+  Json calls() override;
+  Json call_log(size_t max_records) override;
+  Json timers() override;
+  Result<Json> reload() override;
+  Result<Json> set_log_level(int level) override;
+  Result<Json> hangup(int port) override;
 
  private:
   void publish_account(const std::string& key, const sip::AccountStatus& status);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,54 @@ int check_config(const app::Options& opts, const config::Environment& env) {
   return 0;
 }
 
+// --help, --version, --schema, --check-config: an exit status; nullopt for the daemon.
+std::optional<int> one_shot(const app::Options& opts, const config::Environment& env) {
+  if (opts.show_help) {
+    std::fputs(app::usage().c_str(), stdout);
+    return 0;
+  }
+  if (opts.show_version) {
+    std::printf("owsip %s\n", kVersion);
+    return 0;
+  }
+  if (opts.show_schema) {
+    std::fputs(config::format_schema_markdown(env).c_str(), stdout);
+    return 0;
+  }
+  if (opts.check_config) return check_config(opts, env);
+  return std::nullopt;
+}
+
+// Logging as asked; in the background, detached once the config is known to load. False
+// (reported) when owsip cannot go on.
+bool set_up_process(const app::Options& opts, const config::Environment& env) {
+  if (opts.log_level >= 0) log::set_level(opts.log_level);
+  if (opts.syslog) log::set_sink(log::Sink::kSyslog);
+  log::set_timestamps(opts.log_timestamps);
+  if (opts.foreground) return true;
+  // Refuse a bad config while stderr still reaches the user, before detaching.
+  config::LoadResult pre = config::load_telephony_file(opts.config_path, env);
+  if (!pre.ok()) {
+    std::fputs(app::format_diagnostics(pre.diagnostics).c_str(), stderr);
+    return false;
+  }
+  log::set_sink(log::Sink::kSyslog);
+  if (daemon(0, 0) != 0) {
+    std::perror("owsip: daemon");
+    return false;
+  }
+  return true;
+}
+
+// Every error of a failed start on its own line, as file:line: message.
+void log_start_error(const Status& s) {
+  std::string msg = s.message();
+  size_t start = 0;
+  for (size_t nl; (nl = msg.find('\n', start)) != std::string::npos; start = nl + 1)
+    log::err("config", "%s", msg.substr(start, nl - start).c_str());
+  if (start < msg.size()) log::err("app", "%s", msg.substr(start).c_str());  // the last line
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -34,37 +83,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "owsip: %s\n%s", opts.message().c_str(), app::usage().c_str());
     return 2;
   }
-  if (opts->show_help) {
-    std::fputs(app::usage().c_str(), stdout);
-    return 0;
-  }
-  if (opts->show_version) {
-    std::printf("owsip %s\n", kVersion);
-    return 0;
-  }
   config::Environment env = app::make_environment();
-  if (opts->show_schema) {
-    std::fputs(config::format_schema_markdown(env).c_str(), stdout);
-    return 0;
-  }
-  if (opts->check_config) return check_config(*opts, env);
-
-  if (opts->log_level >= 0) log::set_level(opts->log_level);
-  if (opts->syslog) log::set_sink(log::Sink::kSyslog);
-  log::set_timestamps(opts->log_timestamps);
-  if (!opts->foreground) {
-    // Refuse a bad config while stderr still reaches the user, before detaching.
-    config::LoadResult pre = config::load_telephony_file(opts->config_path, env);
-    if (!pre.ok()) {
-      std::fputs(app::format_diagnostics(pre.diagnostics).c_str(), stderr);
-      return 1;
-    }
-    log::set_sink(log::Sink::kSyslog);
-    if (daemon(0, 0) != 0) {
-      std::perror("owsip: daemon");
-      return 1;
-    }
-  }
+  if (auto exit_status = one_shot(*opts, env)) return *exit_status;
+  if (!set_up_process(*opts, env)) return 1;
 
   Loop loop;
   if (Status s = loop.init(); !s) {
@@ -73,12 +94,7 @@ int main(int argc, char** argv) {
   }
   app::Daemon daemon(loop, env, {opts->config_path, opts->log_level, opts->sysfs_root});
   if (Status s = daemon.start(); !s) {
-    // Every error on its own line, as file:line: message.
-    std::string msg = s.message();
-    size_t start = 0;
-    for (size_t nl; (nl = msg.find('\n', start)) != std::string::npos; start = nl + 1)
-      log::err("config", "%s", msg.substr(start, nl - start).c_str());
-    if (start < msg.size()) log::err("app", "%s", msg.substr(start).c_str());  // the last line
+    log_start_error(s);
     return 1;
   }
   if (Status s = loop.handle_signals([&] { daemon.stop(); }, [&] { daemon.reload(); }); !s) {

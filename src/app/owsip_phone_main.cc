@@ -17,6 +17,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -118,76 +119,12 @@ class Session {
   // Queues one command line on the phone; a malformed one is reported and skipped.
   void command(std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    auto w = words(line);
+    const Words w = words(line);
     if (w.empty() || w[0][0] == '#') return;
-    const std::string& cmd = w[0];
-    auto args = [&](size_t min, size_t max) {
-      if (w.size() - 1 < min || w.size() - 1 > max) {
-        print_error(cmd + ": " +
-                    (min == max && min == 0 ? "takes no argument" : "wrong number of arguments"));
-        return false;
-      }
-      return true;
-    };
-    Status st = Status::ok();
-    if (cmd == "offhook") {
-      if (args(0, 0)) phone_.offhook();
-    } else if (cmd == "onhook") {
-      if (args(0, 0)) phone_.onhook();
-    } else if (cmd == "flash") {
-      uint32_t ms = 250;
-      if (!args(0, 1)) return;
-      if (w.size() == 2 && (!parse_uint(w[1], ms) || ms == 0 || ms > 5000))
-        return print_error("flash: MS must be 1..5000");
-      phone_.flash(ms);
-    } else if (cmd == "dial") {
-      if (args(1, 1)) st = phone_.dtmf(w[1]);
-    } else if (cmd == "pulse") {
-      if (args(1, 1)) st = phone_.pulse(w[1]);
-    } else if (cmd == "tone") {
-      if (!args(1, 2)) return;
-      double hz = 0, level = -10;
-      if (!parse_double(w[1], hz)) return print_error("tone: HZ must be a number");
-      if (w.size() == 3 && !parse_double(w[2], level))
-        return print_error("tone: DBM0 must be a number");
-      st = phone_.tone(hz, level);
-    } else if (cmd == "play") {
-      std::string path = rest_of(line, cmd);
-      if (path.empty()) return print_error("play: FILE.wav missing");
-      st = phone_.play(path);
-    } else if (cmd == "record") {
-      st = phone_.record(rest_of(line, cmd));  // no file: stop recording
-    } else if (cmd == "silence") {
-      if (args(0, 0)) phone_.silence();
-    } else if (cmd == "wait") {
-      uint32_t ms = 0;
-      if (!args(1, 1)) return;
-      if (!parse_uint(w[1], ms) || ms > 3600000) return print_error("wait: MS must be 0..3600000");
-      phone_.wait(ms);
-    } else if (cmd == "answer") {
-      uint32_t ms = 2000;
-      if (!args(0, 1)) return;
-      if (w.size() == 2 && (!parse_uint(w[1], ms) || ms > 600000))
-        return print_error("answer: MS must be 0..600000");
-      phone_.then([this, ms] { answer_ms_ = static_cast<int64_t>(ms); });
-    } else if (cmd == "autoanswer") {
-      uint32_t ms = 0, hold = 0;
-      if (!args(2, 2)) return;
-      if (!parse_uint(w[1], ms) || ms > 600000 || !parse_uint(w[2], hold) || hold > 3600000)
-        return print_error("autoanswer: MS must be 0..600000 and HOLD 0..3600000");
-      phone_.then([this, ms, hold] {
-        answer_ms_ = static_cast<int64_t>(ms);
-        hold_ms_ = hold;
-        auto_answer_ = true;
-      });
-    } else if (cmd == "quit") {
-      if (args(0, 0)) quit_after_pending();
-    } else {
-      print_error("unknown command '" + cmd +
-                  "' (offhook, onhook, flash, dial, pulse, tone, play, record, silence, wait, "
-                  "answer, autoanswer, quit)");
-    }
-    if (!st) print_error(st.message());
+    if (hook_command(w) || sound_command(w, line) || script_command(w)) return;
+    print_error("unknown command '" + w[0] +
+                "' (offhook, onhook, flash, dial, pulse, tone, play, record, silence, wait, "
+                "answer, autoanswer, quit)");
   }
 
   // Splits input into lines; the last partial line waits for more.
@@ -219,6 +156,115 @@ class Session {
   bool quitting() const { return quitting_; }
 
  private:
+  using Words = std::vector<std::string>;
+
+  // Whether the command has min..max arguments; reported when not.
+  static bool arity(const Words& w, size_t min, size_t max) {
+    if (w.size() - 1 >= min && w.size() - 1 <= max) return true;
+    print_error(w[0] + ": " +
+                (min == max && min == 0 ? "takes no argument" : "wrong number of arguments"));
+    return false;
+  }
+  static void report(const Status& st) {
+    if (!st) print_error(st.message());
+  }
+
+  // The hook switch and the keypad; false: not one of these commands.
+  bool hook_command(const Words& w) {
+    const std::string& cmd = w[0];
+    if (cmd == "offhook") {
+      if (arity(w, 0, 0)) phone_.offhook();
+    } else if (cmd == "onhook") {
+      if (arity(w, 0, 0)) phone_.onhook();
+    } else if (cmd == "flash") {
+      uint32_t ms = 250;
+      if (!arity(w, 0, 1)) return true;
+      if (w.size() == 2 && (!parse_uint(w[1], ms) || ms == 0 || ms > 5000))
+        print_error("flash: MS must be 1..5000");
+      else
+        phone_.flash(ms);
+    } else if (cmd == "dial") {
+      if (arity(w, 1, 1)) report(phone_.dtmf(w[1]));
+    } else if (cmd == "pulse") {
+      if (arity(w, 1, 1)) report(phone_.pulse(w[1]));
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  // The microphone and the recorder; false: not one of these commands.
+  bool sound_command(const Words& w, std::string_view line) {
+    const std::string& cmd = w[0];
+    if (cmd == "tone") {
+      if (!arity(w, 1, 2)) return true;
+      double hz = 0, level = -10;
+      if (!parse_double(w[1], hz))
+        print_error("tone: HZ must be a number");
+      else if (w.size() == 3 && !parse_double(w[2], level))
+        print_error("tone: DBM0 must be a number");
+      else
+        report(phone_.tone(hz, level));
+    } else if (cmd == "play") {
+      std::string path = rest_of(line, cmd);
+      if (path.empty())
+        print_error("play: FILE.wav missing");
+      else
+        report(phone_.play(path));
+    } else if (cmd == "record") {
+      report(phone_.record(rest_of(line, cmd)));  // no file: stop recording
+    } else if (cmd == "silence") {
+      if (arity(w, 0, 0)) phone_.silence();
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  // Waiting and quitting; false: not one of these commands.
+  bool script_command(const Words& w) {
+    const std::string& cmd = w[0];
+    if (cmd == "wait") {
+      uint32_t ms = 0;
+      if (!arity(w, 1, 1)) return true;
+      if (!parse_uint(w[1], ms) || ms > 3600000)
+        print_error("wait: MS must be 0..3600000");
+      else
+        phone_.wait(ms);
+    } else if (cmd == "quit") {
+      if (arity(w, 0, 0)) quit_after_pending();
+    } else {
+      return answer_command(w);
+    }
+    return true;
+  }
+
+  // Answering ringing; false: not one of these commands.
+  bool answer_command(const Words& w) {
+    const std::string& cmd = w[0];
+    uint32_t ms = 2000, hold = 0;
+    if (cmd == "answer") {
+      if (!arity(w, 0, 1)) return true;
+      if (w.size() == 2 && (!parse_uint(w[1], ms) || ms > 600000))
+        print_error("answer: MS must be 0..600000");
+      else
+        phone_.then([this, ms] { answer_ms_ = static_cast<int64_t>(ms); });
+    } else if (cmd == "autoanswer") {
+      if (!arity(w, 2, 2)) return true;
+      if (!parse_uint(w[1], ms) || ms > 600000 || !parse_uint(w[2], hold) || hold > 3600000)
+        print_error("autoanswer: MS must be 0..600000 and HOLD 0..3600000");
+      else
+        phone_.then([this, ms, hold] {
+          answer_ms_ = static_cast<int64_t>(ms);
+          hold_ms_ = hold;
+          auto_answer_ = true;
+        });
+    } else {
+      return false;
+    }
+    return true;
+  }
+
   Loop& loop_;
   VirtualPhone& phone_;
   std::string buffer_;
@@ -231,72 +277,107 @@ class Session {
   Timer hangup_timer_;
 };
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// The command line; an exit status when the program should end at once.
+struct Args {
   std::string socket_path;
   int jack = -1;
   int rate = 8000;
   VirtualPhone::Options options;
-  int opt;
-  while ((opt = getopt(argc, argv, "s:p:r:c:nvh")) != -1) {
-    switch (opt) {
-      case 's':
-        socket_path = optarg;
-        break;
-      case 'p': {
-        uint32_t v = 0;
-        if (!parse_uint(optarg, v) || v > 127) {
-          std::fprintf(stderr, "owsip-phone: -p %s: a jack number 0..127\n%s", optarg, kUsage);
-          return 2;
-        }
-        jack = static_cast<int>(v);
-        break;
-      }
-      case 'r': {
-        uint32_t v = 0;
-        if (!parse_uint(optarg, v) || (v != 8000 && v != 16000)) {
-          std::fprintf(stderr, "owsip-phone: -r %s: 8000 or 16000\n%s", optarg, kUsage);
-          return 2;
-        }
-        rate = static_cast<int>(v);
-        break;
-      }
-      case 'c':
-        options.cid = line::dsp::parse_cid_standard(optarg);
-        if (!options.cid) {
-          std::fprintf(stderr,
-                       "owsip-phone: -c %s: one of telecordia, etsi_fsk, etsi_dtmf, sin, ntt, "
-                       "kpn_dtmf, kpn_dtmf_fsk\n",
-                       optarg);
-          return 2;
-        }
-        break;
-      case 'n':
-        options.analyze_tones = false;
-        break;
-      case 'v':
-        log::set_level(log::kDebug);
-        break;
-      case 'h':
-        std::fputs(kUsage, stdout);
-        return 0;
-      default:
-        std::fputs(kUsage, stderr);
+};
+
+std::optional<int> parse_option(int opt, Args& a) {
+  uint32_t v = 0;
+  switch (opt) {
+    case 's':
+      a.socket_path = optarg;
+      return std::nullopt;
+    case 'p':
+      if (!parse_uint(optarg, v) || v > 127) {
+        std::fprintf(stderr, "owsip-phone: -p %s: a jack number 0..127\n%s", optarg, kUsage);
         return 2;
-    }
+      }
+      a.jack = static_cast<int>(v);
+      return std::nullopt;
+    case 'r':
+      if (!parse_uint(optarg, v) || (v != 8000 && v != 16000)) {
+        std::fprintf(stderr, "owsip-phone: -r %s: 8000 or 16000\n%s", optarg, kUsage);
+        return 2;
+      }
+      a.rate = static_cast<int>(v);
+      return std::nullopt;
+    case 'c':
+      a.options.cid = line::dsp::parse_cid_standard(optarg);
+      if (a.options.cid) return std::nullopt;
+      std::fprintf(stderr,
+                   "owsip-phone: -c %s: one of telecordia, etsi_fsk, etsi_dtmf, sin, ntt, "
+                   "kpn_dtmf, kpn_dtmf_fsk\n",
+                   optarg);
+      return 2;
+    case 'n':
+      a.options.analyze_tones = false;
+      return std::nullopt;
+    case 'v':
+      log::set_level(log::kDebug);
+      return std::nullopt;
+    case 'h':
+      std::fputs(kUsage, stdout);
+      return 0;
+    default:
+      std::fputs(kUsage, stderr);
+      return 2;
   }
-  if (socket_path.empty() || jack < 0 || optind != argc) {
+}
+
+std::optional<int> parse_args(int argc, char** argv, Args& a) {
+  int opt;
+  while ((opt = getopt(argc, argv, "s:p:r:c:nvh")) != -1)
+    if (auto exit_status = parse_option(opt, a)) return exit_status;
+  if (a.socket_path.empty() || a.jack < 0 || optind != argc) {
     std::fprintf(stderr, "owsip-phone: -s SOCKET and -p JACK are required\n%s", kUsage);
     return 2;
   }
+  return std::nullopt;
+}
+
+// Feeds stdin to the session: watched by the loop when it is a pipe, socket or terminal.
+// epoll refuses regular files (a script redirected from a file) and /dev/null; those never
+// block, so they are read at once.
+void read_stdin(FdWatch& stdin_watch, Session& session) {
+  struct stat st {};
+  const bool pollable = fstat(STDIN_FILENO, &st) == 0 &&
+                        (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || isatty(STDIN_FILENO));
+  Status w = pollable ? Status::ok() : Status::error("stdin is not pollable");
+  if (pollable)
+    w = stdin_watch.watch(STDIN_FILENO, FdWatch::kRead, [&stdin_watch, &session](int) {
+      char buf[4096];
+      ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);  // readable: does not block
+      if (n > 0) {
+        session.input(std::string_view(buf, static_cast<size_t>(n)));
+      } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+        stdin_watch.close();
+        session.end_of_input();
+      }
+    });
+  if (w) return;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(STDIN_FILENO, buf, sizeof buf)) > 0)
+    session.input(std::string_view(buf, static_cast<size_t>(n)));
+  session.end_of_input();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  if (auto exit_status = parse_args(argc, argv, args)) return *exit_status;
 
   Loop loop;
   if (Status s = loop.init(); !s) {
     std::fprintf(stderr, "owsip-phone: %s\n", s.message().c_str());
     return 1;
   }
-  VirtualPhone phone(loop, options);
+  VirtualPhone phone(loop, args.options);
   Session session(loop, phone);
   int status = 0;
   phone.set_event_handler([&](const PhoneEvent& e) {
@@ -309,40 +390,15 @@ int main(int argc, char** argv) {
   });
   (void)loop.handle_signals([&] { session.quit_now(); }, [] {});
 
-  if (Status s = phone.connect(socket_path, jack, rate); !s) {
+  if (Status s = phone.connect(args.socket_path, args.jack, args.rate); !s) {
     PhoneEvent e;
     e.kind = PhoneEvent::Kind::closed;
     e.text = s.message();
     print_line(e.json());
     return 1;
   }
-
-  // stdin: watched by the loop when it is a pipe, socket or terminal. epoll refuses regular
-  // files (a script redirected from a file) and /dev/null; those never block, so they are read
-  // at once.
-  struct stat st {};
-  const bool pollable = fstat(STDIN_FILENO, &st) == 0 &&
-                        (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || isatty(STDIN_FILENO));
   FdWatch stdin_watch;
-  Status w = pollable ? Status::ok() : Status::error("stdin is not pollable");
-  if (pollable)
-    w = stdin_watch.watch(STDIN_FILENO, FdWatch::kRead, [&](int) {
-      char buf[4096];
-      ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);  // readable: does not block
-      if (n > 0) {
-        session.input(std::string_view(buf, static_cast<size_t>(n)));
-      } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-        stdin_watch.close();
-        session.end_of_input();
-      }
-    });
-  if (!w) {
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(STDIN_FILENO, buf, sizeof buf)) > 0)
-      session.input(std::string_view(buf, static_cast<size_t>(n)));
-    session.end_of_input();
-  }
+  read_stdin(stdin_watch, session);
 
   if (Status s = loop.run(); !s) {
     std::fprintf(stderr, "owsip-phone: %s\n", s.message().c_str());

@@ -67,6 +67,12 @@ ConfigDiff diff(const Telephony& running, const Telephony& loaded) {
   d.ports = diff_sections(running.ports, loaded.ports);
   d.contacts = diff_sections(running.contacts, loaded.contacts);
   d.relays = diff_sections(running.relays, loaded.relays);
+  for (const auto& name : d.general) {
+    const Restart r = general_option_restart(name);
+    d.restart_lines = d.restart_lines || r == Restart::kLines;
+    d.restart_sip_stack = d.restart_sip_stack || r == Restart::kSipStack;
+  }
+  d.restart_lines = d.restart_lines || !d.ports.empty() || d.timers;
   return d;
 }
 

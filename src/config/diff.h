@@ -25,6 +25,11 @@ struct ConfigDiff {
   SectionDiff ports;
   SectionDiff contacts;
   SectionDiff relays;
+  // What the change restarts (Restart in schema.h): the lines when a general option marked
+  // kLines, a port section or the timers changed; the SIP stack when a general option marked
+  // kSipStack changed (the accounts are diffed on their own above).
+  bool restart_lines = false;
+  bool restart_sip_stack = false;
 
   bool empty() const;
   // One line for the log, e.g. "general: log_level; accounts: +fxs3 ~fxs1 -fxs2".

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "config/schema.h"
 
 namespace owsip::config {
@@ -67,6 +69,57 @@ TEST(Diff, ReorderingSectionsIsNotAChange) {
       "config account 'keep'\n option realm r\n option username u\n option password p\n"
       "config general\n option log_level 3\n";
   EXPECT_TRUE(diff(load(kBase), load(reordered)).empty());
+}
+
+TEST(Diff, WhatAChangeRestarts) {
+  const Telephony base = load(kBase);
+  auto with = [&](const std::string& general) {
+    std::string next = kBase;
+    next.replace(0, next.find("config account"), "config general\n option log_level 3\n" + general);
+    return diff(base, load(next));
+  };
+  ConfigDiff d = with(" option log_level 3\n option call_log /tmp/calls\n");
+  EXPECT_FALSE(d.restart_lines);
+  EXPECT_FALSE(d.restart_sip_stack);
+  d = with(" option locale croatia\n");
+  EXPECT_TRUE(d.restart_lines);
+  EXPECT_FALSE(d.restart_sip_stack);
+  d = with(" option outbound '<sip:proxy;lr>'\n");
+  EXPECT_FALSE(d.restart_lines);
+  EXPECT_TRUE(d.restart_sip_stack);
+  d = with(" option local_port 5070\n option jb_max 200\n");
+  EXPECT_TRUE(d.restart_lines);
+  EXPECT_TRUE(d.restart_sip_stack);
+
+  std::string port = kBase;
+  port.replace(port.find("option id 1\n"), 12, "option id 1\n option nodial 1\n");
+  EXPECT_TRUE(diff(base, load(port)).restart_lines);
+  EXPECT_TRUE(diff(base, load(kBase + "config timers\n option flash_max 800\n")).restart_lines);
+  std::string account = kBase;
+  account.replace(account.find("password p"), 10, "password q");
+  d = diff(base, load(account));
+  EXPECT_FALSE(d.restart_lines);
+  EXPECT_FALSE(d.restart_sip_stack);  // the account alone re-registers (sip_service.h)
+}
+
+// Every general option, with what changing it restarts.
+TEST(Diff, EveryGeneralOptionSaysWhatItRestarts) {
+  const std::set<std::string> lines = {"backend", "sim_socket", "locale", "cid", "revert",
+                                       "ossdev", "tapi_firmware", "tapi_coefficients",
+                                       "echo_canceller", "jb_min", "jb_max", "kpi"};
+  const std::set<std::string> sip = {"name", "interface", "local_port", "tls_port",
+                                     "tls_ca_file", "outbound"};
+  size_t general = 0;
+  for (const auto& doc : schema_docs({{"sim"}, {"germany"}})) {
+    if (doc.section != "general") continue;
+    ++general;
+    const Restart want = lines.count(doc.option)  ? Restart::kLines
+                         : sip.count(doc.option) ? Restart::kSipStack
+                                                 : Restart::kNothing;
+    EXPECT_EQ(general_option_restart(doc.option), want) << doc.option;
+  }
+  EXPECT_GT(general, lines.size() + sip.size());
+  EXPECT_EQ(general_option_restart("no_such_option"), Restart::kNothing);
 }
 
 }  // namespace

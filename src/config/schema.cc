@@ -11,293 +11,14 @@
 #include <set>
 #include <sstream>
 
-#include "config/digit_map.h"
+#include "config/schema_fields.h"
 #include "config/uci.h"
 #include "core/log.h"
 
 namespace owsip::config {
 namespace {
 
-enum class Kind { kString, kInt, kBool, kEnum };
-
-using ChoicesFn = std::vector<std::string> (*)(const Environment&);
-// Extra check of a string value; returns an error message or "".
-using CheckFn = std::string (*)(const std::string&);
-
-template <class S>
-struct Field {
-  std::string_view name;
-  Kind kind = Kind::kString;
-  std::string S::*str = nullptr;
-  int S::*num = nullptr;
-  bool S::*flag = nullptr;
-  bool required = false;
-  int min = 0;
-  int max = 0;
-  ChoicesFn choices = nullptr;
-  CheckFn check = nullptr;
-  bool secret = false;
-  std::string_view help;
-};
-
-enum Req : bool { kOptional = false, kRequired = true };
-
-template <class S>
-constexpr Field<S> text(std::string_view name, std::string S::*m, Req req, std::string_view help,
-                        CheckFn check = nullptr) {
-  Field<S> f;
-  f.name = name;
-  f.kind = Kind::kString;
-  f.str = m;
-  f.required = req;
-  f.check = check;
-  f.help = help;
-  return f;
-}
-template <class S>
-constexpr Field<S> secret(std::string_view name, std::string S::*m, Req req,
-                          std::string_view help) {
-  Field<S> f = text(name, m, req, help);
-  f.secret = true;
-  return f;
-}
-template <class S>
-constexpr Field<S> integer(std::string_view name, int S::*m, Req req, int min, int max,
-                           std::string_view help) {
-  Field<S> f;
-  f.name = name;
-  f.kind = Kind::kInt;
-  f.num = m;
-  f.required = req;
-  f.min = min;
-  f.max = max;
-  f.help = help;
-  return f;
-}
-template <class S>
-constexpr Field<S> boolean(std::string_view name, bool S::*m, std::string_view help) {
-  Field<S> f;
-  f.name = name;
-  f.kind = Kind::kBool;
-  f.flag = m;
-  f.help = help;
-  return f;
-}
-template <class S>
-constexpr Field<S> choice(std::string_view name, std::string S::*m, Req req, ChoicesFn choices,
-                          std::string_view help) {
-  Field<S> f;
-  f.name = name;
-  f.kind = Kind::kEnum;
-  f.str = m;
-  f.required = req;
-  f.choices = choices;
-  f.help = help;
-  return f;
-}
-
-std::vector<std::string> backends(const Environment& env) { return env.backends; }
-std::vector<std::string> locales(const Environment& env) { return env.locales; }
-std::vector<std::string> cids(const Environment&) { return cid_standards(); }
-std::vector<std::string> contact_types(const Environment&) { return {"sip", "realm"}; }
-std::vector<std::string> sip_transports(const Environment&) { return {"udp", "tcp", "tls"}; }
-std::vector<std::string> srtp_policies(const Environment&) { return {"off", "optional", "mandatory"}; }
-std::vector<std::string> inbound_sources(const Environment&) { return {"registrar", "any"}; }
-std::vector<std::string> inbound_uris(const Environment&) { return {"contact", "user", "any"}; }
-std::vector<std::string> echo_modes(const Environment&) { return {"off", "nlec", "wlec"}; }
-std::vector<std::string> kpi_modes(const Environment&) { return {"auto", "on", "off"}; }
-
-// "host", "host:port", "[v6]" or "[v6]:port"; "" when well-formed, else why not.
-std::string check_host_port(const char* what, const std::string& v) {
-  const std::string bad = std::string(what) + " '" + v + "'";
-  std::string_view s = v, host = s, port;
-  bool has_port = false;
-  if (!s.empty() && s.front() == '[') {
-    size_t close = s.find(']');
-    if (close == std::string_view::npos) return bad + " opens '[' without ']'";
-    host = s.substr(1, close - 1);
-    std::string_view rest = s.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':') return bad + ": expected ':port' after ']'";
-      port = rest.substr(1);
-      has_port = true;
-    }
-    if (host.empty() || host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos)
-      return bad + " is not an IPv6 address in brackets";
-  } else {
-    size_t colon = s.find(':');
-    if (colon != s.rfind(':')) return bad + " is not host[:port] (an IPv6 address needs [brackets])";
-    if (colon != std::string_view::npos) {
-      host = s.substr(0, colon);
-      port = s.substr(colon + 1);
-      has_port = true;
-    }
-    if (host.empty() || host.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
-                                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") !=
-                            std::string_view::npos)
-      return bad + " is not host[:port] (an IPv6 address needs [brackets])";
-  }
-  if (has_port) {
-    long n = 0;
-    for (char c : port) {
-      if (c < '0' || c > '9' || n > 65535) return bad + ": the port is not a number 1..65535";
-      n = n * 10 + (c - '0');
-    }
-    if (port.empty() || n < 1 || n > 65535) return bad + ": the port is not a number 1..65535";
-  }
-  return "";
-}
-
-std::string check_registrar(const std::string& v) { return check_host_port("registrar", v); }
-
-std::string check_outbound(const std::string& v) {
-  std::string_view s = v;
-  if (!s.empty() && s.front() == '<') {
-    if (s.back() != '>') return "outbound proxy '" + v + "' opens '<' without closing '>'";
-    s = s.substr(1, s.size() - 2);
-  }
-  if (s.rfind("sip:", 0) == 0) {
-    s.remove_prefix(4);
-  } else if (s.rfind("sips:", 0) == 0) {
-    s.remove_prefix(5);
-  } else {
-    return "outbound proxy '" + v + "' is not a sip: or sips: URI";
-  }
-  if (s.find_first_of(" \t") != std::string_view::npos)
-    return "outbound proxy '" + v + "' contains a blank";
-  if (s.find('@') != std::string_view::npos)
-    return "outbound proxy '" + v + "' names a user; write sip:host[:port][;params]";
-  const std::string host_port(s.substr(0, s.find(';')));
-  if (std::string msg = check_host_port("outbound proxy host", host_port); !msg.empty()) return msg;
-  if (size_t t = s.find(";transport="); t != std::string_view::npos) {
-    std::string_view tp = s.substr(t + 11);
-    tp = tp.substr(0, tp.find(';'));
-    if (tp != "udp" && tp != "tcp" && tp != "tls" && tp != "UDP" && tp != "TCP" && tp != "TLS")
-      return "outbound proxy '" + v + "': transport must be udp, tcp or tls";
-  }
-  return "";
-}
-
-// Goes into a quoted From display name: no quotes, backslashes or control characters.
-std::string check_display_name(const std::string& v) {
-  for (char c : v)
-    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20)
-      return "display_name '" + v + "' may not hold quotes, backslashes or control characters";
-  return "";
-}
-
-// Codec names of the media layer (media/codec.h), separated by spaces or commas.
-std::string check_codecs(const std::string& v) {
-  static const char* const kKnown[] = {"PCMU", "PCMA", "G722"};
-  std::string name;
-  for (size_t i = 0; i <= v.size(); ++i) {
-    if (i < v.size() && v[i] != ' ' && v[i] != ',' && v[i] != '\t') {
-      name += static_cast<char>(std::toupper(static_cast<unsigned char>(v[i])));
-      continue;
-    }
-    if (name.empty()) continue;
-    if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown))
-      return "codecs: unknown codec '" + name + "' (known: PCMU PCMA G722)";
-    name.clear();
-  }
-  return "";
-}
-
-std::string check_code(const std::string& v) {
-  for (char c : v) {
-    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!ok) return "contact code '" + v + "' may hold only 0-9, a-z and A-Z";
-  }
-  return "";
-}
-
-std::string check_digit_map(const std::string& v) {
-  auto m = DigitMap::parse(v);
-  return m ? "" : m.message();
-}
-
-std::string check_host(const std::string& v) {
-  if (v.find_first_of(" \t/") != std::string::npos) return "host '" + v + "' is not a host name";
-  return "";
-}
-
-// Every field of every section type. The help strings feed the README's option table.
-const Field<General> kGeneralFields[] = {
-    text("name", &General::name, kOptional, "name the daemon announces (User-Agent)"),
-    choice("backend", &General::backend, kOptional, backends, "line backend driving the FXS ports"),
-    integer("ossdev", &General::ossdev, kOptional, 0, 8, "TAPI device index: ltq_tapi opens /dev/vmmc<N+1>0 and its channels /dev/vmmc<N+1>1, 2, ..."),
-    integer("log_level", &General::log_level, kOptional, 0, 7, "verbosity, syslog levels 0 (emerg) to 7 (debug)"),
-    text("interface", &General::interface, kOptional, "network interface whose address SIP and RTP bind to, followed as it changes; `any` or empty: the address of the default route"),
-    integer("local_port", &General::local_port, kOptional, 1, 65535, "SIP port (UDP and TCP)"),
-    integer("rtp_port", &General::rtp_port, kOptional, 1, 65535, "first RTP port; RTP/RTCP pairs are allocated upward from it"),
-    text("outbound", &General::outbound, kOptional, "outbound proxy, e.g. `<sip:192.168.1.1:9060;lr;transport=udp>`", check_outbound),
-    choice("cid", &General::cid, kOptional, cids, "caller-ID standard; unset sends no caller ID"),
-    choice("locale", &General::locale, kOptional, locales, "country whose call-progress tones and ring cadence are used"),
-    boolean("revert", &General::revert, "swap FXS port 0 and port 1"),
-    text("sim_socket", &General::sim_socket, kOptional, "sim backend: Unix socket where virtual phones (owsip-phone) connect"),
-    text("ctl_socket", &General::ctl_socket, kOptional, "control socket for owsipctl, ubus and the web UI (JSON lines)"),
-    text("ctl_group", &General::ctl_group, kOptional, "group allowed to use the control socket (mode 0660); unset: root only"),
-    text("call_log", &General::call_log, kOptional, "call log file, one JSON line per call; empty: no call log"),
-    integer("no_answer_response", &General::no_answer_response, kOptional, 400, 699, "SIP status sent to a caller nobody answered within the ring_timeout timer"),
-    integer("call_log_size", &General::call_log_size, kOptional, 4, 65536, "size in KiB at which the call log is rotated (one old file kept as .1)"),
-    text("dialplan", &General::dialplan, kOptional, "digit map: a number that completes an alternative is dialled at once, e.g. `[2-9]xxxxxx|0xx.|11[02]`; unset: `#` or the inter-digit pause ends a number", check_digit_map),
-    integer("tls_port", &General::tls_port, kOptional, 1, 65535, "SIP over TLS port (used when an account has `transport tls`); must differ from local_port"),
-    text("tls_ca_file", &General::tls_ca_file, kOptional, "PEM file of the certificate authorities trusted for SIP over TLS"),
-    text("tapi_firmware", &General::tapi_firmware, kOptional, "ltq_tapi: VMMC DSP firmware file downloaded at start-up"),
-    text("tapi_coefficients", &General::tapi_coefficients, kOptional, "ltq_tapi: analog line coefficients (BBD file) downloaded after the firmware"),
-    choice("echo_canceller", &General::echo_canceller, kOptional, echo_modes, "ltq_tapi: line echo canceller of the DSP: `off`, `nlec` (near end, 16 ms) or `wlec` (window-based, near and far end)"),
-    integer("jb_min", &General::jb_min, kOptional, 10, 500, "ltq_tapi: smallest DSP jitter buffer, ms"),
-    integer("jb_max", &General::jb_max, kOptional, 10, 500, "ltq_tapi: largest DSP jitter buffer, ms; at least jb_min"),
-    choice("kpi", &General::kpi, kOptional, kpi_modes, "ltq_tapi: RTP moved by the kernel (drv_kpi2udp): `auto` uses it when the driver offers it, `on` requires it, `off` relays through owsip"),
-};
-
-const Field<Stun> kStunFields[] = {
-    text("host", &Stun::host, kRequired, "STUN server host name or address", check_host),
-    integer("port", &Stun::port, kOptional, 1, 65535, "STUN server port"),
-};
-
-const Field<Account> kAccountFields[] = {
-    text("realm", &Account::realm, kRequired, "SIP domain (realm) of the account", check_host),
-    text("username", &Account::username, kRequired, "SIP user name"),
-    secret("password", &Account::password, kRequired, "SIP password (never logged or printed)"),
-    boolean("disabled", &Account::disabled, "1 disables the account"),
-    integer("port", &Account::port, kOptional, -1, 127, "FXS port id this account belongs to: its calls ring that port and it is the port's account for outgoing calls; -1: its calls ring every port"),
-    boolean("default", &Account::is_default, "1 makes this the account for calls that name no other"),
-    text("registrar", &Account::registrar, kOptional, "where REGISTER goes, host[:port] (IPv6 in brackets); unset: the realm (DNS SRV when no port)", check_registrar),
-    choice("transport", &Account::transport, kOptional, sip_transports, "SIP transport to the registrar"),
-    text("auth_user", &Account::auth_user, kOptional, "user name for digest authentication; unset: username"),
-    text("display_name", &Account::display_name, kOptional, "name shown to the called party (From header)", check_display_name),
-    integer("expires", &Account::expires, kOptional, 60, 86400, "registration lifetime asked of the registrar, seconds; refreshed before it ends"),
-    boolean("tls_verify", &Account::tls_verify, "0 accepts any server certificate (insecure); 1 checks the chain against tls_ca_file and the registrar's host name"),
-    integer("keepalive", &Account::keepalive, kOptional, 0, 3600, "seconds between keep-alives while registered (UDP: CRLF packet for the NAT binding; TCP/TLS: CRLF ping, a lost pong re-registers); 0 = none"),
-    text("codecs", &Account::codecs, kOptional, "codecs in order of preference, e.g. `G722 PCMA PCMU`; unset: all the line can do (PCMU PCMA G722; G722 first on a wideband line)", check_codecs),
-    choice("srtp", &Account::srtp, kOptional, srtp_policies, "SRTP (SDES keys): `off`; `optional` encrypts when the peer agrees; `mandatory` refuses calls without it (488)"),
-    choice("inbound_source", &Account::inbound_source, kOptional, inbound_sources, "ghost-call protection: `registrar` rings a phone only for INVITEs from this account's registrar or outbound proxy (address and port, or the connection owsip opened); `any` accepts them from anywhere (direct IP calls)"),
-    choice("inbound_uri", &Account::inbound_uri, kOptional, inbound_uris, "ghost-call protection: `contact` rings only when the Request-URI carries the secret contact user owsip registered (derived from the password); `user` also accepts the account's username (providers that rewrite the Request-URI); `any` accepts any"),
-};
-
-const Field<Port> kPortFields[] = {
-    integer("id", &Port::id, kOptional, 0, 127, "the physical FXS port this section describes"),
-    boolean("noring", &Port::noring, "1: the phone on this port never rings"),
-    boolean("nodial", &Port::nodial, "1: this port may not dial out"),
-    boolean("callwaiting", &Port::callwaiting, "0 turns call waiting off: a call for this port while it is in a call gets 486 Busy Here"),
-    text("led", &Port::led, kOptional, "sysfs LED of the port (name under /sys/class/leds)"),
-    integer("tx_gain", &Port::tx_gain, kOptional, -24, 12, "ltq_tapi: gain in dB of what the phone's microphone sends"),
-    integer("rx_gain", &Port::rx_gain, kOptional, -24, 12, "ltq_tapi: gain in dB of what the phone's earpiece plays"),
-};
-
-const Field<Contact> kContactFields[] = {
-    text("desc", &Contact::desc, kRequired, "name of the contact"),
-    text("code", &Contact::code, kRequired, "short-dial code after `*` (0-9, a-z, A-Z; letters dial as keypad digits)", check_code),
-    text("dial", &Contact::dial, kRequired, "number or SIP address to call"),
-    choice("type", &Contact::type, kRequired, contact_types, "`sip`: dial is a SIP address; `realm`: dial is a number through an account"),
-    text("account", &Contact::account, kOptional, "account section to call through; default account when unset"),
-};
-
-const Field<Relay> kRelayFields[] = {
-    integer("gpio", &Relay::gpio, kRequired, 0, 1023, "GPIO that switches the relay powering the FXS ports"),
-    integer("value", &Relay::value, kRequired, 0, 1, "value the GPIO is set to while owsip runs"),
-};
+using namespace schema_fields;
 
 std::optional<int> parse_int(const std::string& s) {
   if (s.empty() || s.size() > 11) return std::nullopt;
@@ -316,12 +37,6 @@ std::optional<bool> parse_bool(const std::string& s) {
   for (const char* f : kFalse)
     if (s == f) return false;
   return std::nullopt;
-}
-
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
 }
 
 class Validator {
@@ -432,66 +147,156 @@ class Validator {
   Diagnostics& diags_;
 };
 
-template <class S, size_t N>
-void format_section(std::ostringstream& os, const char* type, const std::string& name,
-                    const Field<S> (&fields)[N], const S& s) {
-  os << "\nconfig " << type;
-  if (!name.empty() && name[0] != '@') os << " " << uci_quote(name);
-  os << "\n";
-  for (const auto& f : fields) {
-    std::string v;
-    switch (f.kind) {
-      case Kind::kString:
-      case Kind::kEnum:
-        v = s.*f.str;
-        if (v.empty()) continue;  // unset: uci has no way to write an empty option
-        if (f.secret) v = "****";
-        break;
-      case Kind::kInt:
-        v = std::to_string(s.*f.num);
-        break;
-      case Kind::kBool:
-        v = s.*f.flag ? "1" : "0";
-        break;
-    }
-    os << "\toption " << f.name << " " << uci_quote(v) << "\n";
+// One load: the sections met so far, for what may appear once and what must be unique.
+class Loader {
+ public:
+  Loader(const std::string& file, const Environment& env, Diagnostics& diags)
+      : v_(file, env, diags), diags_(diags) {}
+
+  void section(const UciSection& sec, Telephony& cfg);
+  void check_references(const UciPackage& pkg, const Telephony& cfg);
+  void check_general(const Telephony& cfg);
+
+ private:
+  // False (and an error) when a section of this type was met before.
+  bool first_of_its_type(const UciSection& sec, const UciSection*& first);
+  void account(const UciSection& sec, Telephony& cfg);
+  void port(const UciSection& sec, Telephony& cfg);
+  void contact(const UciSection& sec, Telephony& cfg);
+  void relay(const UciSection& sec, Telephony& cfg);
+  // The line of option `name` of the general section, else of `fallback`, else of the section.
+  int general_line(const char* name, const char* fallback) const;
+
+  Validator v_;
+  Diagnostics& diags_;
+  const UciSection* general_ = nullptr;
+  const UciSection* stun_ = nullptr;
+  const UciSection* timers_ = nullptr;
+  std::map<int, const UciSection*> port_sections_;
+  std::map<std::string, const UciSection*> contact_codes_;
+  std::map<int, const UciSection*> relay_gpios_;
+  const UciSection* default_account_ = nullptr;
+};
+
+bool Loader::first_of_its_type(const UciSection& sec, const UciSection*& first) {
+  if (first) {
+    v_.error(sec.line, "second '" + sec.type + "' section (the first is at line " +
+                           std::to_string(first->line) + ")");
+    return false;
+  }
+  first = &sec;
+  return true;
+}
+
+void Loader::section(const UciSection& sec, Telephony& cfg) {
+  if (sec.type == "general") {
+    if (first_of_its_type(sec, general_)) v_.apply(sec, kGeneralFields, cfg.general);
+  } else if (sec.type == "stun") {
+    if (!first_of_its_type(sec, stun_)) return;
+    Stun s;
+    v_.apply(sec, kStunFields, s);
+    cfg.stun = s;
+  } else if (sec.type == "account") {
+    account(sec, cfg);
+  } else if (sec.type == "port") {
+    port(sec, cfg);
+  } else if (sec.type == "contact") {
+    contact(sec, cfg);
+  } else if (sec.type == "relay") {
+    relay(sec, cfg);
+  } else if (sec.type == "timers") {
+    if (first_of_its_type(sec, timers_)) v_.apply_timers(sec, cfg.timers);
+  } else {
+    v_.warn(sec.line, "unknown section type '" + sec.type + "' (ignored)");
   }
 }
 
-template <class S, size_t N>
-void add_docs(std::vector<OptionDoc>& out, const char* section, const Field<S> (&fields)[N],
-              const Environment& env) {
-  const S defaults{};
-  for (const auto& f : fields) {
-    OptionDoc d;
-    d.section = section;
-    d.option = std::string(f.name);
-    d.required = f.required;
-    d.description = std::string(f.help);
-    switch (f.kind) {
-      case Kind::kString:
-        d.type = "string";
-        d.default_text = defaults.*f.str;
-        break;
-      case Kind::kEnum:
-        d.type = "enum";
-        d.default_text = defaults.*f.str;
-        if (f.choices == locales)
-          d.description += " (" + std::to_string(env.locales.size()) + " countries, see docs/TONES.md)";
-        else
-          d.description += " (one of " + join(f.choices(env), ", ") + ")";
-        break;
-      case Kind::kInt:
-        d.type = "int " + std::to_string(f.min) + ".." + std::to_string(f.max);
-        d.default_text = f.required ? "" : std::to_string(defaults.*f.num);
-        break;
-      case Kind::kBool:
-        d.type = "bool";
-        d.default_text = defaults.*f.flag ? "1" : "0";
-        break;
-    }
-    out.push_back(std::move(d));
+void Loader::account(const UciSection& sec, Telephony& cfg) {
+  Account a;
+  a.key = sec.name;
+  v_.apply(sec, kAccountFields, a);
+  if (a.is_default) {
+    if (default_account_)
+      v_.error(sec.line, "account '" + sec.name + "' and account '" + default_account_->name +
+                             "' are both marked default");
+    default_account_ = &sec;
   }
+  cfg.accounts.push_back(std::move(a));
+}
+
+void Loader::port(const UciSection& sec, Telephony& cfg) {
+  const size_t errors_before = diags_.size();
+  Port p;
+  v_.apply(sec, kPortFields, p);
+  p.key = "port" + std::to_string(p.id);
+  p.section = sec.anonymous ? "" : sec.name;
+  auto [it, fresh] = port_sections_.emplace(p.id, &sec);
+  if (!fresh && diags_.size() == errors_before)
+    v_.error(sec.line, "port id " + std::to_string(p.id) + " is already described at line " +
+                           std::to_string(it->second->line));
+  cfg.ports.push_back(std::move(p));
+}
+
+void Loader::contact(const UciSection& sec, Telephony& cfg) {
+  Contact c;
+  v_.apply(sec, kContactFields, c);
+  c.key = c.code;
+  if (!c.code.empty()) {
+    auto [it, fresh] = contact_codes_.emplace(c.code, &sec);
+    if (!fresh)
+      v_.error(sec.line, "contact code '" + c.code + "' is already used at line " +
+                             std::to_string(it->second->line));
+  }
+  cfg.contacts.push_back(std::move(c));
+}
+
+void Loader::relay(const UciSection& sec, Telephony& cfg) {
+  Relay r;
+  v_.apply(sec, kRelayFields, r);
+  r.key = "gpio" + std::to_string(r.gpio);
+  r.section = sec.anonymous ? "" : sec.name;
+  if (r.gpio >= 0) {
+    auto [it, fresh] = relay_gpios_.emplace(r.gpio, &sec);
+    if (!fresh)
+      v_.error(sec.line, "gpio " + std::to_string(r.gpio) + " is already a relay at line " +
+                             std::to_string(it->second->line));
+  }
+  cfg.relays.push_back(std::move(r));
+}
+
+// References between sections, once every section is known.
+void Loader::check_references(const UciPackage& pkg, const Telephony& cfg) {
+  for (size_t i = 0, ci = 0; i < pkg.sections.size(); ++i) {
+    const auto& sec = pkg.sections[i];
+    if (sec.type != "contact") continue;
+    const Contact& c = cfg.contacts[ci++];
+    if (!c.account.empty() && !cfg.find_account(c.account)) {
+      const UciOption* o = sec.find("account");
+      v_.error(o ? o->line : sec.line,
+               "contact '" + c.code + "' names account '" + c.account + "', which does not exist");
+    }
+  }
+}
+
+int Loader::general_line(const char* name, const char* fallback) const {
+  if (!general_) return 0;
+  const UciOption* o = general_->find(name);
+  if (!o) o = general_->find(fallback);
+  return o ? o->line : general_->line;
+}
+
+// Options of the general section that must agree with each other; what is missing.
+void Loader::check_general(const Telephony& cfg) {
+  if (cfg.general.tls_port == cfg.general.local_port)
+    v_.error(general_line("tls_port", "local_port"),
+             "tls_port " + std::to_string(cfg.general.tls_port) +
+                 " is also local_port: SIP over TCP and over TLS need different ports");
+  if (cfg.general.jb_min > cfg.general.jb_max)
+    v_.error(general_line("jb_max", "jb_min"),
+             "jb_max " + std::to_string(cfg.general.jb_max) + " ms is below jb_min " +
+                 std::to_string(cfg.general.jb_min) + " ms");
+  if (!general_) v_.warn(0, "no 'general' section: using the defaults");
+  if (cfg.accounts.empty()) v_.warn(0, "no account section: owsip will register nowhere");
 }
 
 }  // namespace
@@ -513,123 +318,12 @@ LoadResult load_telephony_text(std::string_view text, const std::string& file,
   LoadResult result;
   Diagnostics& diags = result.diagnostics;
   UciPackage pkg = parse_uci(text, file, diags);
-  Validator v(file, env, diags);
+  Loader loader(file, env, diags);
   Telephony cfg;
   cfg.file = file;
-
-  const UciSection* general = nullptr;
-  const UciSection* stun = nullptr;
-  const UciSection* timers = nullptr;
-  std::map<int, const UciSection*> port_sections;
-  std::map<std::string, const UciSection*> contact_codes;
-  std::map<int, const UciSection*> relay_gpios;
-  const UciSection* default_account = nullptr;
-
-  for (const auto& sec : pkg.sections) {
-    const size_t errors_before = diags.size();
-    if (sec.type == "general") {
-      if (general) {
-        v.error(sec.line, "second 'general' section (the first is at line " +
-                              std::to_string(general->line) + ")");
-        continue;
-      }
-      general = &sec;
-      v.apply(sec, kGeneralFields, cfg.general);
-    } else if (sec.type == "stun") {
-      if (stun) {
-        v.error(sec.line, "second 'stun' section (the first is at line " +
-                              std::to_string(stun->line) + ")");
-        continue;
-      }
-      stun = &sec;
-      Stun s;
-      v.apply(sec, kStunFields, s);
-      cfg.stun = s;
-    } else if (sec.type == "account") {
-      Account a;
-      a.key = sec.name;
-      v.apply(sec, kAccountFields, a);
-      if (a.is_default) {
-        if (default_account)
-          v.error(sec.line, "account '" + sec.name + "' and account '" + default_account->name +
-                                "' are both marked default");
-        default_account = &sec;
-      }
-      cfg.accounts.push_back(std::move(a));
-    } else if (sec.type == "port") {
-      Port p;
-      v.apply(sec, kPortFields, p);
-      p.key = "port" + std::to_string(p.id);
-      p.section = sec.anonymous ? "" : sec.name;
-      auto [it, fresh] = port_sections.emplace(p.id, &sec);
-      if (!fresh && diags.size() == errors_before)
-        v.error(sec.line, "port id " + std::to_string(p.id) + " is already described at line " +
-                              std::to_string(it->second->line));
-      cfg.ports.push_back(std::move(p));
-    } else if (sec.type == "contact") {
-      Contact c;
-      v.apply(sec, kContactFields, c);
-      c.key = c.code;
-      if (!c.code.empty()) {
-        auto [it, fresh] = contact_codes.emplace(c.code, &sec);
-        if (!fresh)
-          v.error(sec.line, "contact code '" + c.code + "' is already used at line " +
-                                std::to_string(it->second->line));
-      }
-      cfg.contacts.push_back(std::move(c));
-    } else if (sec.type == "relay") {
-      Relay r;
-      v.apply(sec, kRelayFields, r);
-      r.key = "gpio" + std::to_string(r.gpio);
-      r.section = sec.anonymous ? "" : sec.name;
-      if (r.gpio >= 0) {
-        auto [it, fresh] = relay_gpios.emplace(r.gpio, &sec);
-        if (!fresh)
-          v.error(sec.line, "gpio " + std::to_string(r.gpio) + " is already a relay at line " +
-                                std::to_string(it->second->line));
-      }
-      cfg.relays.push_back(std::move(r));
-    } else if (sec.type == "timers") {
-      if (timers) {
-        v.error(sec.line, "second 'timers' section (the first is at line " +
-                              std::to_string(timers->line) + ")");
-        continue;
-      }
-      timers = &sec;
-      v.apply_timers(sec, cfg.timers);
-    } else {
-      v.warn(sec.line, "unknown section type '" + sec.type + "' (ignored)");
-    }
-  }
-
-  // References between sections, once every section is known.
-  for (size_t i = 0, ci = 0; i < pkg.sections.size(); ++i) {
-    const auto& sec = pkg.sections[i];
-    if (sec.type != "contact") continue;
-    const Contact& c = cfg.contacts[ci++];
-    if (!c.account.empty() && !cfg.find_account(c.account)) {
-      const UciOption* o = sec.find("account");
-      v.error(o ? o->line : sec.line,
-              "contact '" + c.code + "' names account '" + c.account + "', which does not exist");
-    }
-  }
-  if (cfg.general.tls_port == cfg.general.local_port) {
-    const UciOption* o = general ? general->find("tls_port") : nullptr;
-    if (!o && general) o = general->find("local_port");
-    v.error(o ? o->line : (general ? general->line : 0),
-            "tls_port " + std::to_string(cfg.general.tls_port) +
-                " is also local_port: SIP over TCP and over TLS need different ports");
-  }
-  if (cfg.general.jb_min > cfg.general.jb_max) {
-    const UciOption* o = general ? general->find("jb_max") : nullptr;
-    if (!o && general) o = general->find("jb_min");
-    v.error(o ? o->line : (general ? general->line : 0),
-            "jb_max " + std::to_string(cfg.general.jb_max) + " ms is below jb_min " +
-                std::to_string(cfg.general.jb_min) + " ms");
-  }
-  if (!general) v.warn(0, "no 'general' section: using the defaults");
-  if (cfg.accounts.empty()) v.warn(0, "no account section: owsip will register nowhere");
-
+  for (const auto& sec : pkg.sections) loader.section(sec, cfg);
+  loader.check_references(pkg, cfg);
+  loader.check_general(cfg);
   std::stable_sort(diags.begin(), diags.end(),
                    [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
   if (!has_errors(diags)) result.config = std::move(cfg);
@@ -649,74 +343,8 @@ LoadResult load_telephony_file(const std::string& path, const Environment& env) 
   return load_telephony_text(ss.str(), path, env);
 }
 
-std::string format_effective(const Telephony& c) {
-  std::ostringstream os;
-  os << "# effective configuration of " << c.file << " (defaults filled in, secrets masked)\n";
-  format_section(os, "general", "", kGeneralFields, c.general);
-  if (c.stun) format_section(os, "stun", "", kStunFields, *c.stun);
-  for (const auto& a : c.accounts) format_section(os, "account", a.key, kAccountFields, a);
-  for (const auto& p : c.ports) format_section(os, "port", p.section, kPortFields, p);
-  for (const auto& ct : c.contacts) format_section(os, "contact", "", kContactFields, ct);
-  for (const auto& r : c.relays) format_section(os, "relay", r.section, kRelayFields, r);
-  os << "\nconfig timers\n";
-  for (const auto& d : timer_defs())
-    os << "\toption " << d.name << " '" << c.timers.ms(d.name) << "'\n";
-  return os.str();
-}
-
 void register_secrets(const Telephony& c) {
   for (const auto& a : c.accounts) log::add_secret(a.password);
-}
-
-std::vector<OptionDoc> schema_docs(const Environment& env) {
-  std::vector<OptionDoc> out;
-  add_docs(out, "general", kGeneralFields, env);
-  add_docs(out, "stun", kStunFields, env);
-  add_docs(out, "account", kAccountFields, env);
-  add_docs(out, "port", kPortFields, env);
-  add_docs(out, "contact", kContactFields, env);
-  add_docs(out, "relay", kRelayFields, env);
-  for (const auto& d : timer_defs()) {
-    out.push_back({"timers", std::string(d.name),
-                   "ms " + std::to_string(d.min_ms) + ".." + std::to_string(d.max_ms),
-                   std::to_string(d.default_ms), false, std::string(d.help)});
-  }
-  return out;
-}
-
-std::string format_schema_markdown(const Environment& env) {
-  std::ostringstream os;
-  os << "| section | option | type | default | description |\n";
-  os << "|---|---|---|---|---|\n";
-  for (const auto& d : schema_docs(env)) {
-    std::string def = d.required ? "*required*" : (d.default_text.empty() ? "*(none)*" : "`" + d.default_text + "`");
-    std::string desc;  // a '|' would end the table cell, even inside `code`
-    for (char c : d.description) desc += c == '|' ? std::string("\\|") : std::string(1, c);
-    os << "| " << d.section << " | `" << d.option << "` | " << d.type << " | " << def << " | "
-       << desc << " |\n";
-  }
-  return os.str();
-}
-
-std::vector<std::string> changed_general_options(const General& a, const General& b) {
-  std::vector<std::string> out;
-  for (const auto& f : kGeneralFields) {
-    bool same = true;
-    switch (f.kind) {
-      case Kind::kString:
-      case Kind::kEnum:
-        same = a.*f.str == b.*f.str;
-        break;
-      case Kind::kInt:
-        same = a.*f.num == b.*f.num;
-        break;
-      case Kind::kBool:
-        same = a.*f.flag == b.*f.flag;
-        break;
-    }
-    if (!same) out.emplace_back(f.name);
-  }
-  return out;
 }
 
 }  // namespace owsip::config

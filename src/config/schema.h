@@ -55,7 +55,14 @@ struct OptionDoc {
 std::vector<OptionDoc> schema_docs(const Environment& env);
 std::string format_schema_markdown(const Environment& env);
 
+// What a changed option restarts when the configuration is reloaded: nothing (the new value is
+// used from then on), the lines (the backend and the ports are rebuilt once every port is idle)
+// or the SIP stack (every account un-registers, the user agent is rebuilt).
+enum class Restart { kNothing, kLines, kSipStack };
+
 // Names of the `general` options whose values differ (used by the reload diff).
 std::vector<std::string> changed_general_options(const General& a, const General& b);
+// What changing the `general` option `name` restarts (kNothing for an unknown name).
+Restart general_option_restart(std::string_view name);
 
 }  // namespace owsip::config

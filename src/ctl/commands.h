@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "ctl/json.h"
+#include "core/json.h"
 
 namespace owsip::ctl {
 

@@ -11,7 +11,7 @@
 
 #include "core/loop.h"
 #include "ctl/commands.h"
-#include "ctl/json.h"
+#include "core/json.h"
 
 namespace owsip::ctl {
 

@@ -66,6 +66,22 @@ class FakeDsp final : public RtpDevice {
   uint32_t n_ = 0;
 };
 
+// The offer of the DSP's session `a` answered by `b`, both through `relay`. The SDP side is
+// the same as a software path's; it offers what the DSP can do.
+void exchange_sdp(MediaSession& a, MediaSession& b, ImpairmentRelay& relay) {
+  auto offer = a.create_offer();
+  ASSERT_TRUE(offer);
+  EXPECT_NE(offer->find("m=audio " + std::to_string(a.rtp_port()) + " RTP/AVP 8 0 101\r\n"),
+            std::string::npos);
+  relay.to_a().to = {"127.0.0.1", a.rtp_port()};
+  auto answer = b.answer_offer(
+      via_relay(*offer, relay.port_for_a(), static_cast<uint16_t>(a.rtp_port() + 1)));
+  ASSERT_TRUE(answer) << answer.message();
+  relay.to_b().to = {"127.0.0.1", b.rtp_port()};
+  ASSERT_TRUE(a.accept_answer(
+      via_relay(*answer, relay.port_for_b(), static_cast<uint16_t>(b.rtp_port() + 1))));
+}
+
 TEST(MediaDevicePath, DspPacketsAreRelayedBothWaysWithTheSessionsSsrc) {
   Loop loop;
   ASSERT_TRUE(loop.init());
@@ -83,19 +99,8 @@ TEST(MediaDevicePath, DspPacketsAreRelayedBothWaysWithTheSessionsSsrc) {
   ASSERT_TRUE(b) << b.message();
   EXPECT_EQ((*a)->audio_endpoint(), nullptr);  // the DSP talks to the line itself
 
-  // The SDP side is the same; it offers what the DSP can do.
   ImpairmentRelay relay(loop);
-  auto offer = (*a)->create_offer();
-  ASSERT_TRUE(offer);
-  EXPECT_NE(offer->find("m=audio " + std::to_string((*a)->rtp_port()) + " RTP/AVP 8 0 101\r\n"),
-            std::string::npos);
-  relay.to_a().to = {"127.0.0.1", (*a)->rtp_port()};
-  auto answer = (*b)->answer_offer(
-      via_relay(*offer, relay.port_for_a(), static_cast<uint16_t>((*a)->rtp_port() + 1)));
-  ASSERT_TRUE(answer) << answer.message();
-  relay.to_b().to = {"127.0.0.1", (*b)->rtp_port()};
-  ASSERT_TRUE((*a)->accept_answer(
-      via_relay(*answer, relay.port_for_b(), static_cast<uint16_t>((*b)->rtp_port() + 1))));
+  ASSERT_NO_FATAL_FAILURE(exchange_sdp(**a, **b, relay));
   EXPECT_EQ(fake->starts, 1);
 
   std::vector<DtmfDigit> got;

@@ -177,26 +177,10 @@ void JitterBuffer::push(const RtpPacket& p, uint64_t now_ms) {
         ++stats_.late;
         return;
       }
-      // The sender's timeline jumped: start over from this packet.
-      packets_.clear();
-      window_.clear();
-      minima_.clear();
-      measured_ = 0;
-      anchored_ = false;
-      decoded_ts_ = -1;
-      ++stats_.resets;
+      start_over();  // the sender's timeline jumped: start over from this packet
     }
   }
-  const Transit entry{now_ms, transit, ++transits_};
-  window_.push_back(entry);
-  while (!minima_.empty() && minima_.back().transit_ms >= transit) minima_.pop_back();
-  minima_.push_back(entry);
-  ++measured_;
-  while (!window_.empty() && window_.front().arrival_ms + settings_.window_ms < now_ms) {
-    if (minima_.front().n == window_.front().n) minima_.pop_front();
-    window_.pop_front();
-  }
-  update_target();
+  measure(now_ms, transit);
 
   // Anchoring waits for the next pull, so the first sample plays exactly at the target delay.
   if (!anchored_ || (p.header.marker && packets_.empty())) anchor_pending_ = true;
@@ -215,6 +199,30 @@ void JitterBuffer::push(const RtpPacket& p, uint64_t now_ms) {
     packets_.erase(packets_.begin());
     ++stats_.dropped;
   }
+}
+
+void JitterBuffer::start_over() {
+  packets_.clear();
+  window_.clear();
+  minima_.clear();
+  measured_ = 0;
+  anchored_ = false;
+  decoded_ts_ = -1;
+  ++stats_.resets;
+}
+
+// One more transit time in the window (and its running minima); the target delay follows.
+void JitterBuffer::measure(uint64_t now_ms, double transit) {
+  const Transit entry{now_ms, transit, ++transits_};
+  window_.push_back(entry);
+  while (!minima_.empty() && minima_.back().transit_ms >= transit) minima_.pop_back();
+  minima_.push_back(entry);
+  ++measured_;
+  while (!window_.empty() && window_.front().arrival_ms + settings_.window_ms < now_ms) {
+    if (minima_.front().n == window_.front().n) minima_.pop_front();
+    window_.pop_front();
+  }
+  update_target();
 }
 
 double JitterBuffer::delay_ms(uint64_t now_ms) const {

@@ -97,6 +97,8 @@ class JitterBuffer {
   void restart_stream();
   void anchor(uint64_t now_ms);
   void update_target();
+  void start_over();
+  void measure(uint64_t now_ms, double transit);
   double min_transit() const;
   double delay_ms(uint64_t now_ms) const;
   // Ticks of concealment to play before the buffered audio (stretch); may skip ahead (shrink).

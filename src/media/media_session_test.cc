@@ -112,6 +112,44 @@ TEST_F(MediaCall, G722IsWidebandEndToEnd) {
   EXPECT_LT(pd.level(5000, 300, 700), 300);
 }
 
+// A receiving path's jitter statistics every 100 ms, from construction on.
+class JitterSampler {
+ public:
+  JitterSampler(Loop& loop, std::function<JitterStats()> stats)
+      : loop_(loop), stats_(std::move(stats)), t0_(loop.clock().now_ms()), timer_(loop) {
+    sample();
+  }
+  int max_target(uint64_t from, uint64_t to) const {
+    int m = 0;
+    for (const auto& s : samples_)
+      if (s.t >= from && s.t < to) m = std::max(m, s.j.target_ms);
+    return m;
+  }
+  double mean_delay(uint64_t from, uint64_t to) const {
+    double sum = 0;
+    int n = 0;
+    for (const auto& s : samples_)
+      if (s.t >= from && s.t < to) sum += s.j.delay_ms, ++n;
+    return n ? sum / n : 0.0;
+  }
+  const JitterStats& last() const { return samples_.back().j; }
+
+ private:
+  struct Sample {
+    uint64_t t;
+    JitterStats j;
+  };
+  void sample() {
+    samples_.push_back({loop_.clock().now_ms() - t0_, stats_()});
+    timer_.start(100, [this] { sample(); });
+  }
+  Loop& loop_;
+  std::function<JitterStats()> stats_;
+  const uint64_t t0_;
+  Timer timer_;
+  std::vector<Sample> samples_;
+};
+
 TEST_F(MediaCall, ImpairedNetworkIsConcealedAndTheBufferAdapts) {
   SoftwarePathSettings path;
   path.jitter.window_ms = 1500;  // a shorter memory keeps the test short
@@ -121,38 +159,16 @@ TEST_F(MediaCall, ImpairedNetworkIsConcealedAndTheBufferAdapts) {
   LinePump pa(loop_, 8000, 1000), pb(loop_, 8000, 700);
   pa.start(a->audio_endpoint());
   pb.start(b->audio_endpoint());
-  struct Sample {
-    uint64_t t;
-    JitterStats j;
-  };
-  std::vector<Sample> samples;
-  const uint64_t t0 = loop_.clock().now_ms();
-  Timer sampler(loop_);
-  std::function<void()> sample = [&] {
-    samples.push_back({loop_.clock().now_ms() - t0, b->path().stats().jitter});
-    sampler.start(100, sample);
-  };
-  sample();
+  JitterSampler samples(loop_, [&] { return b->path().stats().jitter; });
   // 0-2 s: 5 % loss, 5 % duplicates. 2-5 s: and 0-80 ms of jitter. 5-10 s: calm.
   relay.to_b().impair = {0.05, 0, 0.05, 0};
   Timer phase2(loop_), phase3(loop_);
   phase2.start(2000, [&] { relay.to_b().impair = {0.05, 80, 0.05, 0}; });
   phase3.start(5000, [&] { relay.to_b().impair = {}; });
   run_for(10000);
-  auto max_target = [&](uint64_t from, uint64_t to) {
-    int m = 0;
-    for (const auto& s : samples)
-      if (s.t >= from && s.t < to) m = std::max(m, s.j.target_ms);
-    return m;
-  };
-  auto mean_delay = [&](uint64_t from, uint64_t to) {
-    double sum = 0;
-    int n = 0;
-    for (const auto& s : samples)
-      if (s.t >= from && s.t < to) sum += s.j.delay_ms, ++n;
-    return n ? sum / n : 0.0;
-  };
-  const JitterStats& end = samples.back().j;
+  auto max_target = [&](uint64_t from, uint64_t to) { return samples.max_target(from, to); };
+  auto mean_delay = [&](uint64_t from, uint64_t to) { return samples.mean_delay(from, to); };
+  const JitterStats& end = samples.last();
   std::printf(
       "impaired: target calm %d ms, under jitter up to %d ms (delay %.0f ms), calm again %d ms "
       "(delay %.0f ms); concealed %llu ms, late %llu, duplicates %llu, reordered %llu; MOS %.2f\n",

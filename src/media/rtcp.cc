@@ -1,7 +1,5 @@
 #include "media/rtcp.h"
 
-#include <time.h>
-
 #include <algorithm>
 #include <cmath>
 
@@ -76,11 +74,10 @@ bool parse_sdes(std::span<const uint8_t> body, size_t count, std::string& cname)
 
 }  // namespace
 
-uint64_t ntp_now() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  const uint64_t sec = static_cast<uint64_t>(ts.tv_sec) + 2208988800ull;
-  const uint64_t frac = (static_cast<uint64_t>(ts.tv_nsec) << 32) / 1000000000ull;
+uint64_t ntp_time(int64_t wall_us) {
+  const auto us = static_cast<uint64_t>(wall_us);
+  const uint64_t sec = us / 1000000 + 2208988800ull;  // NTP counts from 1900
+  const uint64_t frac = ((us % 1000000) << 32) / 1000000;
   return sec << 32 | frac;
 }
 

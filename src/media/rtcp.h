@@ -50,8 +50,9 @@ struct RtcpCompound {
 // (RFC 3550 A.2), report counts that do not fit. Unknown packet types are skipped.
 bool parse_rtcp(std::span<const uint8_t> datagram, RtcpCompound& out);
 
-// 64-bit NTP timestamp of the wall clock now.
-uint64_t ntp_now();
+// The 64-bit NTP timestamp of a wall-clock time (Clock::wall_us: microseconds since the Unix
+// epoch).
+uint64_t ntp_time(int64_t wall_us);
 inline uint32_t ntp_middle(uint64_t ntp) {
   return static_cast<uint32_t>(ntp >> 16);
 }

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "core/clock.h"
 #include "media/quality.h"
 
 namespace owsip::media {
@@ -145,6 +146,18 @@ TEST(MediaQuality, MosIsSaneForCleanAndLossyCalls) {
   EXPECT_GT(estimate_mos({CodecId::g722, 1, 40}), estimate_mos({CodecId::g722, 5, 40}));
   EXPECT_EQ(mos_from_r(-5), 1);
   EXPECT_EQ(mos_from_r(120), 4.5);
+}
+
+// The wall clock comes from the Clock (a fake one in tests): NTP counts seconds from 1900 and
+// the fraction in 1/2^32 s.
+TEST(RtcpReports, NtpTimeOfAWallClockTime) {
+  EXPECT_EQ(ntp_time(0), 2208988800ull << 32);
+  EXPECT_EQ(ntp_time(1500000), (2208988801ull << 32) | 0x80000000u);
+  const uint64_t ntp = ntp_time(fake_wall_us(250));
+  EXPECT_EQ(ntp >> 32, 1773480400ull + 2208988800ull);
+  EXPECT_EQ(ntp & 0xffffffffu, 0x40000000u);
+  const uint64_t seconds = 1773480400ull + 2208988800ull;
+  EXPECT_EQ(ntp_middle(ntp), static_cast<uint32_t>((seconds << 16) | 0x4000));
 }
 
 }  // namespace

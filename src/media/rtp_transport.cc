@@ -1,6 +1,5 @@
 #include "media/rtp_transport.h"
 
-#include <chrono>
 #include <random>
 
 #include "core/log.h"
@@ -15,12 +14,6 @@ constexpr size_t kReceiveBuffer = 2048;
 // and the usual case is one packet per 20 ms. (It also lets other sockets in between bursts.)
 constexpr int kMaxDatagramsPerWakeup = 1;
 constexpr uint64_t kWarningEveryMs = 10000;  // rate limit for per-packet warnings
-
-uint64_t now_us() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                   std::chrono::steady_clock::now().time_since_epoch())
-                                   .count());
-}
 
 std::mt19937& rng() {
   static std::mt19937 r{std::random_device{}()};
@@ -145,7 +138,8 @@ void RtpTransport::on_rtp_readable() {
     }
     if (!accept_from(rtp_latch_, from, now, "RTP", remote_rtp_)) continue;
     ++stats_.rtp_received;
-    rtcp_.on_received(p.header, p.payload.size(), now_us(), p.header.pt != event_pt_);
+    rtcp_.on_received(p.header, p.payload.size(), loop_.clock().now_us(),
+                      p.header.pt != event_pt_);
     if (handler_) handler_(p, now);
   }
 }
@@ -172,7 +166,7 @@ void RtpTransport::handle_rtcp(std::vector<uint8_t>& datagram, const NetAddress&
       return;
     }
   }
-  if (!rtcp_.on_rtcp(datagram, ntp_now(), now_us())) {
+  if (!rtcp_.on_rtcp(datagram, ntp_time(loop_.clock().wall_us()), loop_.clock().now_us())) {
     ++stats_.malformed_rtcp;
     return;
   }
@@ -193,7 +187,7 @@ Status RtpTransport::send_packet(std::vector<uint8_t>& packet, uint32_t ts, size
     return s;
   }
   ++stats_.rtp_sent;
-  rtcp_.on_sent(ts, payload_bytes, now_us());
+  rtcp_.on_sent(ts, payload_bytes, loop_.clock().now_us());
   return Status::ok();
 }
 
@@ -233,7 +227,8 @@ void RtpTransport::schedule_report() {
 void RtpTransport::send_report(bool bye) {
   const NetAddress to = rtcp_destination();
   if (!to.valid()) return;
-  std::vector<uint8_t> report = rtcp_.make_report(ntp_now(), now_us(), bye);
+  const Clock& clock = loop_.clock();
+  std::vector<uint8_t> report = rtcp_.make_report(ntp_time(clock.wall_us()), clock.now_us(), bye);
   if (srtp_ && !srtp_->protect_rtcp(report)) return;
   if (!sockets_.rtcp.send(report, to)) ++stats_.send_errors;
 }

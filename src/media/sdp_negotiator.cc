@@ -259,14 +259,9 @@ Result<NegotiatedMedia> SdpNegotiator::accept_answer(std::string_view sdp) {
   return m;
 }
 
-Result<SdpNegotiator::Answer> SdpNegotiator::answer_offer(std::string_view sdp) {
-  if (Status s = decode(sdp, true); !s) return s;
-  Answer a;
-  NegotiatedMedia& m = a.media;
-  if (Status s = read_remote(m); !s)
-    return Status::error("the offer has no audio stream over RTP/AVP or RTP/SAVP");
-
-  // SRTP per policy.
+// The crypto line to answer with, per the account's SRTP policy; an error when the policy and
+// the offer disagree.
+Result<std::optional<CryptoAttribute>> SdpNegotiator::answer_crypto() const {
   const std::string_view proto = sdp_media_proto(audio_) ? sdp_media_proto(audio_) : "";
   const bool savp = proto == "RTP/SAVP" || proto == "RTP/SAVPF";
   std::optional<CryptoAttribute> crypto;
@@ -282,14 +277,13 @@ Result<SdpNegotiator::Answer> SdpNegotiator::answer_offer(std::string_view sdp) 
   if (!crypto && savp) return Status::error("RTP/SAVP offered without a usable crypto line");
   if (!crypto && settings_.srtp == SrtpPolicy::mandatory)
     return Status::error("SRTP is mandatory and the offer has no usable crypto");
+  return crypto;
+}
 
-  // The codec: ours in preference order, as the offer numbers it.
-  struct Offered {
-    CodecId codec;
-    int pt;
-  };
-  std::vector<Offered> offered;
-  const struct sdp_format* event = nullptr;
+// The codec to answer with, ours in preference order as the offer numbers it, and the
+// telephone-event format to take (null for none); an error when no codec is common.
+Status SdpNegotiator::choose_formats(OfferedCodec& chosen, const struct ::sdp_format*& event) const {
+  std::vector<OfferedCodec> offered;
   std::string names;
   for (struct le* le = list_head(sdp_media_format_lst(audio_, false)); le; le = le->next) {
     const auto* f = static_cast<const struct sdp_format*>(le->data);
@@ -303,23 +297,25 @@ Result<SdpNegotiator::Answer> SdpNegotiator::answer_offer(std::string_view sdp) 
       if (!event || (event->srate != 8000 && f->srate == 8000)) event = f;
     }
   }
-  std::optional<Offered> chosen;
-  for (CodecId c : codecs_) {
+  for (CodecId c : codecs_)
     for (const auto& o : offered)
       if (o.codec == c) {
         chosen = o;
-        break;
+        return Status::ok();
       }
-    if (chosen) break;
-  }
-  if (!chosen) return Status::error("no common codec (offered: " + names.substr(0, 200) + ")");
-  m.codec = chosen->codec;
-  m.pt = chosen->pt;
-  m.receive = {{chosen->pt, chosen->codec}};
-  const CodecInfo& info = codec_info(chosen->codec);
+  return Status::error("no common codec (offered: " + names.substr(0, 200) + ")");
+}
+
+// Our side of the answer's audio stream: the chosen codec, telephone-events, ptime.
+Status SdpNegotiator::set_answer_formats(const OfferedCodec& chosen,
+                                         const struct ::sdp_format* event, NegotiatedMedia& m) {
+  m.codec = chosen.codec;
+  m.pt = chosen.pt;
+  m.receive = {{chosen.pt, chosen.codec}};
+  const CodecInfo& info = codec_info(chosen.codec);
   int err = 0;
   list_flush(const_cast<struct list*>(sdp_media_format_lst(audio_, true)));
-  err |= sdp_format_add(nullptr, audio_, false, std::to_string(chosen->pt).c_str(),
+  err |= sdp_format_add(nullptr, audio_, false, std::to_string(chosen.pt).c_str(),
                         std::string(info.name).c_str(), static_cast<uint32_t>(info.rtp_clock), 1,
                         nullptr, nullptr, nullptr, false, nullptr);
   if (event) {
@@ -331,14 +327,30 @@ Result<SdpNegotiator::Answer> SdpNegotiator::answer_offer(std::string_view sdp) 
   }
   err |= sdp_media_set_lattr(audio_, true, "ptime", "%d", settings_.ptime_ms);
   if (err) return Status::error("sdp: cannot build the answer");
+  return Status::ok();
+}
+
+Result<SdpNegotiator::Answer> SdpNegotiator::answer_offer(std::string_view sdp) {
+  if (Status s = decode(sdp, true); !s) return s;
+  Answer a;
+  NegotiatedMedia& m = a.media;
+  if (Status s = read_remote(m); !s)
+    return Status::error("the offer has no audio stream over RTP/AVP or RTP/SAVP");
+  auto crypto = answer_crypto();
+  if (!crypto) return crypto.status();
+  OfferedCodec chosen{};
+  const struct sdp_format* event = nullptr;
+  if (Status s = choose_formats(chosen, event); !s) return s;
+  if (Status s = set_answer_formats(chosen, event, m); !s) return s;
   sdp_media_set_ldir(audio_, hold_ ? SDP_SENDONLY : SDP_SENDRECV);
   if (Status s = read_remote(m); !s) return s;  // the direction now includes ours
-  if (crypto) {
-    const SrtpKey& key = keys_[crypto->suite == SrtpSuite::aes_cm_128_hmac_sha1_80 ? 0 : 1];
-    set_crypto_attrs({{crypto->tag, crypto->suite, key}});
-    m.srtp = crypto->suite;
+  if (*crypto) {
+    const CryptoAttribute& c = **crypto;
+    const SrtpKey& key = keys_[c.suite == SrtpSuite::aes_cm_128_hmac_sha1_80 ? 0 : 1];
+    set_crypto_attrs({{c.tag, c.suite, key}});
+    m.srtp = c.suite;
     m.tx_key = key;
-    m.rx_key = crypto->key;
+    m.rx_key = c.key;
   } else {
     set_crypto_attrs({});
   }

@@ -24,6 +24,7 @@
 
 struct sdp_session;  // libre
 struct sdp_media;    // libre
+struct sdp_format;   // libre
 
 namespace owsip::media {
 
@@ -74,6 +75,15 @@ class SdpNegotiator {
   Status read_remote(NegotiatedMedia& media) const;
   void set_crypto_attrs(const std::vector<CryptoAttribute>& lines);
   std::vector<CryptoAttribute> remote_crypto() const;
+  // answer_offer's steps.
+  struct OfferedCodec {
+    CodecId codec;
+    int pt;
+  };
+  Result<std::optional<CryptoAttribute>> answer_crypto() const;
+  Status choose_formats(OfferedCodec& chosen, const struct ::sdp_format*& event) const;
+  Status set_answer_formats(const OfferedCodec& chosen, const struct ::sdp_format* event,
+                            NegotiatedMedia& m);
 
   Capabilities caps_;
   SdpSettings settings_;

@@ -10,6 +10,7 @@ namespace {
 class FakeClock final : public Clock {
  public:
   uint64_t now_ms() const override { return now; }
+  int64_t wall_us() const override { return fake_wall_us(now_ms()); }
   uint64_t now = 5000;
 };
 

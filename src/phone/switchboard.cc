@@ -11,8 +11,8 @@ namespace {
 constexpr const char* kTag = "phone.switchboard";
 
 // Caller ID carries the local date and time of the call (month, day, hour, minute).
-line::dsp::CallerId with_local_time(line::dsp::CallerId cid) {
-  std::time_t now = std::time(nullptr);
+line::dsp::CallerId with_local_time(line::dsp::CallerId cid, int64_t wall_us) {
+  const std::time_t now = static_cast<std::time_t>(wall_us / 1000000);
   std::tm tm{};
   if (localtime_r(&now, &tm)) {
     cid.month = static_cast<uint8_t>(tm.tm_mon + 1);
@@ -71,7 +71,7 @@ std::vector<Port*> Switchboard::ports_for(const std::string& account, int port) 
 
 int Switchboard::offer(IncomingCall& call, const std::string& account, int port) {
   std::vector<Port*> candidates = ports_for(account, port);
-  const line::dsp::CallerId cid = with_local_time(call.caller());
+  const line::dsp::CallerId cid = with_local_time(call.caller(), timers_.clock().wall_us());
   auto offer = std::make_unique<Offer>(timers_);
   offer->call = &call;
   bool busy = false;

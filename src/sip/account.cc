@@ -78,10 +78,10 @@ Account::Account(TimerQueue& timers, UserAgent& ua, const config::Account& accou
   t.contact_user = contact_user_for(account);
   client_ = std::make_unique<RegisterClient>(ua, timers, t);
   if (!target) {
-    log::err("sip.acct{" + account.key + "}", "%s", target.message().c_str());
+    log::err(client_->tag(), "%s", target.message().c_str());
     client_->set_unusable(target.message());
   } else if (Status s = client_->init(); !s) {
-    log::err("sip.acct{" + account.key + "}", "%s", s.message().c_str());
+    log::err(client_->tag(), "%s", s.message().c_str());
   }
 
   RegistrationSettings rs;

@@ -58,7 +58,7 @@ bool match_contact(const struct sip_hdr* hdr, const struct sip_msg*, void* arg) 
 struct RegisterCallbacks {
   static int on_auth(char** user, char** pass, const char* realm, void* arg) {
     auto* self = static_cast<RegisterClient*>(arg);
-    log::debug("sip.acct{" + self->target_.name + "}", "digest challenge for realm '%s'", realm);
+    log::debug(self->tag(), "digest challenge for realm '%s'", realm);
     int err = str_dup(user, self->target_.auth_user.c_str());
     err |= str_dup(pass, self->target_.password.c_str());
     return err;
@@ -98,61 +98,74 @@ struct RegisterCallbacks {
     r.contact_uri = self->sent_contact_uri_;
     if (err || !msg) {
       r.code = 0;
-      r.reason = transport_error(err) + " (" + self->last_dst_ + ")";
-      if (self->target_.first_hop_tls() && self->ua_.tls()) {
-        std::string refused = self->ua_.tls()->refusal(self->target_.first_hop_host());
-        if (!refused.empty()) r.reason = "TLS: " + refused;
-      }
+      r.reason = transport_failure(self, err);
       self->finish(std::move(r));
       return;
     }
     r.code = msg->scode;
     r.reason = text(msg->reason);
     if ((msg->scode == 401 || msg->scode == 407) && self->challenges_ < 3) {
-      // The first challenge of an attempt may be for a nonce the registrar forgot (restart,
-      // expiry): start authentication afresh. A second one that is not "stale" means the
-      // credentials themselves were refused.
-      if (self->challenges_++ == 0) sip_auth_reset(self->auth_);
-      int aerr = sip_auth_authenticate(self->auth_, msg);
-      if (aerr == 0) {
-        self->transmit();
-        return;
-      }
-      r.reason += aerr == EAUTH ? " (credentials of auth user '" + self->target_.auth_user +
-                                      "' refused)"
-                                : std::string(" (") + std::strerror(aerr) + ")";
-      self->finish(std::move(r));
+      if (!answer_challenge(self, msg, r)) self->finish(std::move(r));
       return;
     }
     if (const struct sip_hdr* h = sip_msg_hdr(msg, SIP_HDR_RETRY_AFTER))
       r.retry_after = leading_number(h->val);
     if (const struct sip_hdr* h = sip_msg_hdr(msg, SIP_HDR_MIN_EXPIRES))
       r.min_expires = leading_number(h->val);
-    if (msg->scode >= 200 && msg->scode < 300) {
-      const std::string cuser = self->contact_user();
-      ContactMatch m{&cuser, &self->sent_contact_,
-                     default_port(from_libre(msg->tp)), std::nullopt};
-      sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT, match_contact, &m);
-      if (m.expires)
-        r.expires = *m.expires;
-      else if (pl_isset(&msg->expires))
-        r.expires = pl_u32(&msg->expires);
-      char host[64] = "";
-      sa_ntop(&msg->via.addr, host, sizeof host);
-      HostPort sent_by{host, sa_port(&msg->via.addr)};
-      if (sent_by.port == 0) sent_by.port = default_port(from_libre(msg->tp));
-      r.seen_as = seen_as_from_via(text(msg->via.params), sent_by);
-      const bool reliable = msg->tp == SIP_TRANSP_TCP || msg->tp == SIP_TRANSP_TLS;
-      if (reliable && self->target_.flow_keepalive_s && self->current_.expires > 0) {
-        self->flow_keepalive_ =
-            static_cast<struct sip_keepalive*>(mem_deref(self->flow_keepalive_));
-        if (int kerr = sip_keepalive_start(&self->flow_keepalive_, self->ua_.stack(), msg,
-                                           self->target_.flow_keepalive_s, on_flow_lost, self))
-          log::warn("sip.acct{" + self->target_.name + "}", "no connection keep-alive: %s",
-                    std::strerror(kerr));
-      }
-    }
+    if (msg->scode >= 200 && msg->scode < 300) read_success(self, msg, r);
     self->finish(std::move(r));
+  }
+
+  // Why no answer came: the transport error, or what TLS refused.
+  static std::string transport_failure(RegisterClient* self, int err) {
+    std::string reason = transport_error(err) + " (" + self->last_dst_ + ")";
+    if (self->target_.first_hop_tls() && self->ua_.tls()) {
+      std::string refused = self->ua_.tls()->refusal(self->target_.first_hop_host());
+      if (!refused.empty()) reason = "TLS: " + refused;
+    }
+    return reason;
+  }
+
+  // 401/407: true when the request went out again with credentials; false with r.reason
+  // saying why not.
+  static bool answer_challenge(RegisterClient* self, const struct sip_msg* msg,
+                               RegisterResult& r) {
+    // The first challenge of an attempt may be for a nonce the registrar forgot (restart,
+    // expiry): start authentication afresh. A second one that is not "stale" means the
+    // credentials themselves were refused.
+    if (self->challenges_++ == 0) sip_auth_reset(self->auth_);
+    int aerr = sip_auth_authenticate(self->auth_, msg);
+    if (aerr == 0) {
+      self->transmit();
+      return true;
+    }
+    r.reason += aerr == EAUTH ? " (credentials of auth user '" + self->target_.auth_user +
+                                    "' refused)"
+                              : std::string(" (") + std::strerror(aerr) + ")";
+    return false;
+  }
+
+  // 2xx: how long the binding lasts, how the registrar sees us; the connection's keep-alive.
+  static void read_success(RegisterClient* self, const struct sip_msg* msg, RegisterResult& r) {
+    const std::string cuser = self->contact_user();
+    ContactMatch m{&cuser, &self->sent_contact_, default_port(from_libre(msg->tp)), std::nullopt};
+    sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT, match_contact, &m);
+    if (m.expires)
+      r.expires = *m.expires;
+    else if (pl_isset(&msg->expires))
+      r.expires = pl_u32(&msg->expires);
+    char host[64] = "";
+    sa_ntop(&msg->via.addr, host, sizeof host);
+    HostPort sent_by{host, sa_port(&msg->via.addr)};
+    if (sent_by.port == 0) sent_by.port = default_port(from_libre(msg->tp));
+    r.seen_as = seen_as_from_via(text(msg->via.params), sent_by);
+    const bool reliable = msg->tp == SIP_TRANSP_TCP || msg->tp == SIP_TRANSP_TLS;
+    if (!reliable || !self->target_.flow_keepalive_s || self->current_.expires == 0) return;
+    self->flow_keepalive_ = static_cast<struct sip_keepalive*>(mem_deref(self->flow_keepalive_));
+    if (int kerr = sip_keepalive_start(&self->flow_keepalive_, self->ua_.stack(), msg,
+                                       self->target_.flow_keepalive_s, on_flow_lost, self))
+      log::warn(self->tag(), "no connection keep-alive: %s",
+                std::strerror(kerr));
   }
 
   static void on_flow_lost(int err, void* arg) {
@@ -258,7 +271,7 @@ void RegisterClient::keepalive() {
   mbuf_write_str(mb, kCrlf);
   mb->pos = 0;
   if (int err = sip_send(ua_.stack(), nullptr, SIP_TRANSP_UDP, &dst, mb); err)
-    log::debug("sip.acct{" + target_.name + "}", "keep-alive to %s: %s",
+    log::debug(tag(), "keep-alive to %s: %s",
                keepalive_dst_.to_string().c_str(), std::strerror(err));
   mem_deref(mb);
 }

@@ -80,6 +80,8 @@ class RegisterClient final : public RegisterSender {
   const std::string& contact_user() const {
     return target_.contact_user.empty() ? target_.user : target_.contact_user;
   }
+  // The account's log tag, "sip.acct{name}" (as Registration's).
+  std::string tag() const { return "sip.acct{" + target_.name + "}"; }
 
  private:
   friend struct RegisterCallbacks;  // libre's C callbacks

@@ -143,9 +143,8 @@ void SipService::apply(const config::Telephony& next, const config::ConfigDiff& 
   if (stopping_) return;
   config_ = next;
   if (rebuilding_) return;  // the rebuild builds from config_ once the old accounts are gone
-  const bool outbound_changed =
-      std::find(diff.general.begin(), diff.general.end(), "outbound") != diff.general.end();
-  if (!ua_ || outbound_changed || user_agent_settings(next) != ua_->settings()) {
+  // The settings also change when the first account takes or the last one leaves TLS.
+  if (!ua_ || diff.restart_sip_stack || user_agent_settings(next) != ua_->settings()) {
     rebuild();
     return;
   }

@@ -5,12 +5,10 @@
 #include <cstring>
 #include <utility>
 
-#include <spandsp.h>
-// spandsp turns these into truncating casts, which breaks std::lrint users.
-#undef lrint
-#undef lrintf
+#include "line/dsp/caller_id_internal.h"
 
 namespace owsip::line::dsp {
+using namespace cid_internal;
 namespace {
 
 constexpr uint32_t kSamplesPerMs = 8;
@@ -41,22 +39,6 @@ constexpr uint32_t kCarBurstMs = 500;
 constexpr int kAlertToneDbm0 = -13;  // per tone, as spandsp's own alert tone
 constexpr int kDtmfDigitMs = 70;     // digit and gap, Lantiq TAPI's default
 constexpr uint8_t kDle = 0x10;
-// J-CLIP's name parameter: spandsp 0.0.6 has no constant for it; the Lantiq
-// TAPI driver (the original owsip backend) sends the name as type 0x03.
-constexpr uint8_t kJclipCallerName = 0x03;
-// J-CLIP message types: 0x40 on hook (spandsp's JCLIP_MDMF_CALLERID), 0x41
-// off hook.
-constexpr uint8_t kJclipOffhookCallerId = 0x41;
-
-struct TxFree {
-  void operator()(adsi_tx_state_t* s) const { adsi_tx_free(s); }
-};
-struct RxFree {
-  void operator()(adsi_rx_state_t* s) const { adsi_rx_free(s); }
-};
-using TxPtr = std::unique_ptr<adsi_tx_state_t, TxFree>;
-using RxPtr = std::unique_ptr<adsi_rx_state_t, RxFree>;
-
 // How one standard frames its FSK message.
 struct FskProfile {
   int adsi_standard;
@@ -121,10 +103,6 @@ CidAbsence effective_absence(const CallerId& cid, const std::string& number) {
 
 uint8_t absence_code(CidAbsence absence) {
   return absence == CidAbsence::withheld ? 'P' : 'O';
-}
-
-CidAbsence absence_from_code(uint8_t code) {
-  return code == 'P' ? CidAbsence::withheld : CidAbsence::unavailable;
 }
 
 int add_field(adsi_tx_state_t* tx, int standard, uint8_t* msg, int len, uint8_t type,
@@ -449,218 +427,6 @@ std::vector<int16_t> render_plan(const std::vector<CidStep>& plan) {
 
 std::vector<int16_t> offhook_cid_audio(CidStandard standard, const CallerId& cid) {
   return render_plan(offhook_plan(standard, cid));
-}
-
-// ---------------------------------------------------------------- decoding
-
-namespace {
-
-std::string_view field_text(const uint8_t* body, int len) {
-  return {reinterpret_cast<const char*>(body), static_cast<size_t>(len)};
-}
-
-bool parse_date(std::string_view text, CallerId& cid) {
-  if (text.size() != 8) return false;
-  std::array<uint8_t, 4> v{};
-  for (size_t i = 0; i < 8; ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
-    v[i / 2] = static_cast<uint8_t>(v[i / 2] * 10 + (text[i] - '0'));
-  }
-  cid.month = v[0];
-  cid.day = v[1];
-  cid.hour = v[2];
-  cid.minute = v[3];
-  return true;
-}
-
-// Walks an FSK caller ID message with adsi_next_field. nullopt for other
-// message types, corrupt structure, or no number/absence field.
-std::optional<CallerId> parse_fsk(adsi_rx_state_t* rx, int standard, const uint8_t* msg, int len) {
-  uint8_t type = 0;
-  const uint8_t* body = nullptr;
-  int body_len = 0;
-  int pos = adsi_next_field(rx, msg, len, -1, &type, &body, &body_len);
-  if (pos <= 0) return std::nullopt;
-  const bool jclip = standard == ADSI_STANDARD_JCLIP;
-  const bool sdmf = !jclip && type == CLASS_SDMF_CALLERID;
-  if (jclip ? (type != JCLIP_MDMF_CALLERID && type != kJclipOffhookCallerId)
-            : (type != CLASS_MDMF_CALLERID && !(sdmf && standard == ADSI_STANDARD_CLASS))) {
-    return std::nullopt;
-  }
-  CallerId cid;
-  bool identified = false;
-  while ((pos = adsi_next_field(rx, msg, len, pos, &type, &body, &body_len)) > 0) {
-    std::string_view text = field_text(body, body_len);
-    if (sdmf) {
-      // SDMF: MMDDHHMM then the number, or 'P'/'O' alone.
-      if (!parse_date(text.substr(0, 8), cid)) return std::nullopt;
-      std::string_view rest = text.substr(8);
-      if (rest == "P" || rest == "O") {
-        cid.absence = absence_from_code(static_cast<uint8_t>(rest[0]));
-      } else {
-        cid.number = std::string(rest);
-      }
-      identified = true;
-      continue;
-    }
-    if (jclip) {
-      if (type == JCLIP_CALLER_NUMBER) {
-        cid.number = std::string(text);
-        identified = true;
-      } else if (type == JCLIP_ABSENCE && !text.empty()) {
-        cid.absence = absence_from_code(static_cast<uint8_t>(text[0]));
-        identified = true;
-      } else if (type == kJclipCallerName) {
-        cid.name = std::string(text);
-      }
-      continue;
-    }
-    switch (type) {
-      case MCLASS_DATETIME:
-        parse_date(text, cid);
-        break;
-      case MCLASS_CALLER_NUMBER:
-        cid.number = std::string(text);
-        identified = true;
-        break;
-      case MCLASS_ABSENCE1:
-        if (!text.empty()) {
-          cid.absence = absence_from_code(static_cast<uint8_t>(text[0]));
-          identified = true;
-        }
-        break;
-      case MCLASS_CALLER_NAME:
-        cid.name = std::string(text);
-        break;
-      default:  // name absence, call type, ...: nothing to display
-        break;
-    }
-  }
-  if (pos == -2 || !identified) return std::nullopt;
-  return cid;
-}
-
-// Walks a DTMF CLIP digit string. Both ETSI variants: "A<number>C" /
-// "B<code>C" (with 'D' the redirecting number, except that KPN puts the
-// caller there) and "<number>#" / "A<number>#" / "D<code>#".
-std::optional<CallerId> parse_dtmf(adsi_rx_state_t* rx, bool kpn, const uint8_t* msg, int len) {
-  uint8_t type = 0;
-  const uint8_t* body = nullptr;
-  int body_len = 0;
-  int pos = adsi_next_field(rx, msg, len, -1, &type, &body, &body_len);
-  if (pos <= 0) return std::nullopt;
-  const bool hash_variant = type == CLIP_DTMF_HASH_TERMINATED;
-  CallerId cid;
-  bool identified = false;
-  while ((pos = adsi_next_field(rx, msg, len, pos, &type, &body, &body_len)) > 0) {
-    std::string text(field_text(body, body_len));
-    switch (type) {
-      case CLIP_DTMF_HASH_UNSPECIFIED:
-      case CLIP_DTMF_C_CALLER_NUMBER:  // 'A' in both variants
-        cid.number = text;
-        identified = true;
-        break;
-      case CLIP_DTMF_C_ABSENCE:  // 'B'
-        if (!hash_variant) {
-          cid.absence = text == "10" ? CidAbsence::withheld : CidAbsence::unavailable;
-          identified = true;
-        }
-        break;
-      case CLIP_DTMF_C_REDIRECT_NUMBER:  // 'D'
-        if (hash_variant) {
-          cid.absence = text == "1" ? CidAbsence::withheld : CidAbsence::unavailable;
-          identified = true;
-        } else if (kpn) {
-          cid.number = text;
-          identified = true;
-        }
-        break;
-      default:
-        break;
-    }
-  }
-  if (pos == -2 || !identified) return std::nullopt;
-  return cid;
-}
-
-}  // namespace
-
-struct CidDecoder::Impl {
-  CidStandard standard;
-  int fsk_standard = ADSI_STANDARD_NONE;
-  RxPtr fsk;   // null if the standard sends no FSK
-  RxPtr dtmf;  // null if the standard sends no DTMF
-  CallerId latest;
-  bool pending = false;
-
-  void deliver(CallerId cid) {
-    latest = std::move(cid);
-    pending = true;
-  }
-
-  static void on_fsk(void* user, const uint8_t* msg, int len) {
-    auto* self = static_cast<Impl*>(user);
-    auto cid = parse_fsk(self->fsk.get(), self->fsk_standard, msg, len);
-    if (!cid) return;
-    if (self->standard == CidStandard::kpn_dtmf_fsk && cid->number.empty() &&
-        cid->absence == CidAbsence::none) {
-      cid->number = self->latest.number;
-      cid->absence = self->latest.absence;
-    }
-    self->deliver(std::move(*cid));
-  }
-
-  static void on_dtmf(void* user, const uint8_t* msg, int len) {
-    auto* self = static_cast<Impl*>(user);
-    bool kpn =
-        self->standard == CidStandard::kpn_dtmf || self->standard == CidStandard::kpn_dtmf_fsk;
-    auto cid = parse_dtmf(self->dtmf.get(), kpn, msg, len);
-    if (cid) self->deliver(std::move(*cid));
-  }
-};
-
-CidDecoder::CidDecoder(CidStandard standard) : impl_(std::make_unique<Impl>()) {
-  impl_->standard = standard;
-  switch (standard) {
-    case CidStandard::telecordia:
-      impl_->fsk_standard = ADSI_STANDARD_CLASS;
-      break;
-    case CidStandard::etsi_fsk:
-    case CidStandard::sin:
-    case CidStandard::kpn_dtmf_fsk:
-      impl_->fsk_standard = ADSI_STANDARD_CLIP;
-      break;
-    case CidStandard::ntt:
-      impl_->fsk_standard = ADSI_STANDARD_JCLIP;
-      break;
-    case CidStandard::etsi_dtmf:
-    case CidStandard::kpn_dtmf:
-      break;
-  }
-  if (impl_->fsk_standard != ADSI_STANDARD_NONE) {
-    impl_->fsk.reset(adsi_rx_init(nullptr, impl_->fsk_standard, &Impl::on_fsk, impl_.get()));
-  }
-  if (standard == CidStandard::etsi_dtmf || standard == CidStandard::kpn_dtmf ||
-      standard == CidStandard::kpn_dtmf_fsk) {
-    impl_->dtmf.reset(adsi_rx_init(nullptr, ADSI_STANDARD_CLIP_DTMF, &Impl::on_dtmf, impl_.get()));
-  }
-}
-
-CidDecoder::~CidDecoder() = default;
-
-void CidDecoder::feed(std::span<const int16_t> pcm) {
-  while (!pcm.empty()) {
-    int n = static_cast<int>(std::min<size_t>(pcm.size(), 8000));
-    if (impl_->fsk) adsi_rx(impl_->fsk.get(), pcm.data(), n);
-    if (impl_->dtmf) adsi_rx(impl_->dtmf.get(), pcm.data(), n);
-    pcm = pcm.subspan(static_cast<size_t>(n));
-  }
-}
-
-std::optional<CallerId> CidDecoder::take() {
-  if (!impl_->pending) return std::nullopt;
-  impl_->pending = false;
-  return impl_->latest;
 }
 
 }  // namespace owsip::line::dsp

@@ -23,6 +23,9 @@
 //
 // Levels are in dBm0 with spandsp's reference: a full-scale sine is +3.14 dBm0.
 // Single-threaded; feed() never blocks and does a bounded amount of work per block.
+//
+// Implemented in line/dsp/tone_analyzer/, one operation per file behind the private header
+// internal.h (which lists them).
 
 #include <cstdint>
 #include <deque>

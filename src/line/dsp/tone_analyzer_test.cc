@@ -11,6 +11,8 @@
 #undef lrint
 #undef lrintf
 
+#include "line/dsp/level.h"
+
 namespace owsip::line::dsp {
 namespace {
 
@@ -34,17 +36,12 @@ std::vector<int16_t> tone_gen_pcm(int f1, int l1, int f2, int l2, int d1, int d2
   return out;
 }
 
-// Amplitude of a sine at `dbm0` (spandsp's reference: full-scale sine = +3.14 dBm0).
-double amplitude(double dbm0) {
-  return 32767.0 * std::pow(10.0, (dbm0 - 3.14) / 20);
-}
-
 // Plays a Tone the plain way, at any rate: steps in order, each frequency at the tone's level,
 // AM steps as f1 * (1 + depth * sin(f2)); repeats unless the last step is held.
 std::vector<int16_t> synth(const Tone& tone, int rate, uint32_t ms, double am_depth = 0.5) {
   std::vector<int16_t> out;
   out.reserve(static_cast<size_t>(rate) * ms / 1000);
-  const double a = amplitude(tone.level_dbm0);
+  const double a = sine_amplitude(tone.level_dbm0);
   double ph1 = 0, ph2 = 0;
   size_t step = 0;
   uint64_t left = static_cast<uint64_t>(tone.steps[0].ms) * rate / 1000;

@@ -4,9 +4,6 @@
 #include "line/sim/sim_backend.h"
 
 #include <gtest/gtest.h>
-#include <spandsp.h>
-#undef lrint
-#undef lrintf
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -19,6 +16,7 @@
 
 #include "config/schema.h"
 #include "core/log.h"
+#include "line/dsp/dtmf_sender.h"
 
 namespace owsip::line::sim {
 namespace {
@@ -179,15 +177,13 @@ TEST_F(SimBackendTest, DtmfInTheAudioBecomesDigits) {
   RawPhone p(sock());
   p.send_raw(encode_hello(0, 8000));
   p.send_raw(encode_hook(true));
-  dtmf_tx_state_t* tx = dtmf_tx_init(nullptr);
-  dtmf_tx_put(tx, "159#", -1);
+  // spandsp's default timing and level: 50 ms on, 55 ms off, -10 dBm0, no twist.
+  dsp::DtmfSender tx(8000, "159#", 50, 55, -10, 0);
   int16_t frame[160];
   for (int i = 0; i < 60; ++i) {
-    int n = dtmf_tx(tx, frame, 160);
-    std::fill(frame + std::max(n, 0), frame + 160, 0);
+    tx.fill(frame);
     p.send_raw(encode_audio(frame));
   }
-  dtmf_tx_free(tx);
   run(100);
   EXPECT_EQ(events_, (std::vector<std::string>{"port0 off_hook", "port0 digit 1 (dtmf)",
                                                "port0 digit 5 (dtmf)", "port0 digit 9 (dtmf)",

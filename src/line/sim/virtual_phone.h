@@ -27,6 +27,9 @@
 //
 // Event handlers may call any method of the phone (actions queue behind the running one), but
 // must not destroy it. Single-threaded, like the loop.
+//
+// The implementation lives in line/sim/virtual_phone/, one operation per file behind the
+// private header internal.h (which lists them).
 
 #include <cstdint>
 #include <deque>
@@ -43,6 +46,8 @@
 #include "core/status.h"
 #include "core/timer.h"
 #include "line/dsp/caller_id.h"
+#include "line/dsp/cas_detector.h"
+#include "line/dsp/dtmf_sender.h"
 #include "line/dsp/tone_analyzer.h"
 #include "line/dsp/wav.h"
 #include "line/line.h"
@@ -81,12 +86,9 @@ struct PhoneEvent {
   double level_dbm0 = 0;
   char digit = 0;
 
-  // {"event":"ring","on":true,"ms":4000}, ... one line, no newline, strings escaped.
+  // {"event":"ring","on":true,"ms":4000}, ... one line, no newline (core/json.h).
   std::string json() const;
 };
-
-// Escapes `s` as the body of a JSON string (quotes, backslash, control characters).
-std::string json_escape(std::string_view s);
 
 class VirtualPhone {
  public:
@@ -177,32 +179,54 @@ class VirtualPhone {
   void hang_up_now();
 
  private:
-  struct Action;
-  struct Dtmf;
-  struct Cas;
+  struct Action;  // a queued action (virtual_phone/internal.h)
   enum class Source : uint8_t { silence, tone, dtmf, wav };
 
+  // connect.cc
+  void reset_for(int jack, int rate);
+  void close_with(std::string reason, bool emit_event);
+  // socket.cc
+  Status watch(bool writable);
+  bool send(std::string packet, bool droppable);
+  void flush_outbox();
+  void on_readable();
+  // receive.cc
+  void handle(const std::string& packet);
+  void on_welcome(int port, int jack, int rate, const std::string& locale, const std::string& cid);
+  void on_feed(LineFeed feed);
+  // clock.cc
+  void tick();
+  // microphone.cc
+  void start_dtmf(const std::string& digits);
+  void start_tone(double hz, double level_dbm0);
+  void start_play(std::shared_ptr<const dsp::WavAudio> wav);
+  void fill_frame(std::vector<int16_t>& out);
+  void fill_from_wav(std::vector<int16_t>& out);
+  // earpiece.cc
+  void start_earpiece(const std::string& cid);
+  void start_record(std::unique_ptr<dsp::WavWriter> writer);
+  void stop_recording();
+  void on_earpiece(const std::vector<int16_t>& pcm);
+  bool analyse(const std::vector<int16_t>& pcm);
+  bool decode_cid(std::span<const int16_t> pcm8k);
+  void detect_cas(std::span<const int16_t> pcm8k);
+  // hook.cc
+  void set_loop(bool closed);
+  void lift();
+  void hang_up();
+  void start_flash(uint32_t ms);
+  void start_pulse(std::string digits);
+  void pulse_digit();
+  // ntt.cc
+  void on_ring(bool on);
+  void ntt_respond();
+  void ntt_release();
+  // actions.cc
   void enqueue(Action action);
   void pump();
   void start(Action& action);
   void done();
-  void set_loop(bool closed);
-  void pulse_digit();
-  void on_readable();
-  void handle(const std::string& packet);
-  void on_welcome(int port, int jack, int rate, const std::string& locale, const std::string& cid);
-  void on_ring(bool on);
-  void on_earpiece(const std::vector<int16_t>& pcm);
-  void detect_cas(std::span<const int16_t> pcm8k);
-  void ntt_respond();
-  void ntt_release();
-  void tick();
-  void fill_frame(std::vector<int16_t>& out);
-  void fill_dtmf(Dtmf& gen, std::span<int16_t> out, bool& finished);
-  Status watch(bool writable);
-  bool send(std::string packet, bool droppable);
-  void flush_outbox();
-  void close_with(std::string reason, bool emit_event);
+  // event.cc
   void emit(PhoneEvent e);
   void error(std::string message);
 
@@ -247,8 +271,8 @@ class VirtualPhone {
   // microphone
   Source source_ = Source::silence;
   double tone_phase_ = 0, tone_step_ = 0, tone_amplitude_ = 0;
-  std::unique_ptr<Dtmf> dtmf_;  // the digits being dialled
-  std::unique_ptr<Dtmf> ack_;   // the off-hook caller-ID acknowledgement, over any source
+  std::unique_ptr<dsp::DtmfSender> dtmf_;  // the digits being dialled
+  std::unique_ptr<dsp::DtmfSender> ack_;   // the off-hook caller-ID acknowledgement, over any source
   std::shared_ptr<const dsp::WavAudio> wav_;
   size_t wav_pos_ = 0;
 
@@ -256,7 +280,7 @@ class VirtualPhone {
   std::unique_ptr<dsp::WavWriter> recorder_;
   std::unique_ptr<dsp::ToneAnalyzer> analyzer_;
   std::unique_ptr<dsp::CidDecoder> cid_decoder_;
-  std::unique_ptr<Cas> cas_;
+  std::unique_ptr<dsp::CasDetector> cas_;
   std::optional<dsp::CallerId> last_cid_;
   double earpiece_level_dbm0_ = -99;
   std::vector<int16_t> pcm8k_;

@@ -1,8 +1,10 @@
-#include "ctl/json.h"
+#include "core/json.h"
 
 #include <json-c/json.h>
 
-namespace owsip::ctl {
+#include <cstdio>
+
+namespace owsip {
 
 Json::~Json() { json_object_put(obj_); }
 
@@ -33,6 +35,11 @@ Json Json::str(std::string_view s) {
 }
 Json Json::num(int64_t n) { return Json(json_object_new_int64(n)); }
 Json Json::real(double d) { return Json(json_object_new_double(d)); }
+Json Json::real(double d, int decimals) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.*f", decimals, d);
+  return Json(json_object_new_double_s(d, text));
+}
 Json Json::boolean(bool b) { return Json(json_object_new_boolean(b)); }
 
 Result<Json> Json::parse(std::string_view text) {
@@ -121,4 +128,4 @@ std::string Json::dump() const {
   return json_object_to_json_string_ext(obj_, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
-}  // namespace owsip::ctl
+}  // namespace owsip

@@ -1,7 +1,8 @@
 #pragma once
-// A small value type over json-c (the JSON library every OpenWrt image has), for the control
-// protocol. Copies share the underlying object (json-c reference counting); json-c's headers
-// stay in json.cc.
+// A small value type over json-c (the JSON library every OpenWrt image has): the one JSON reader
+// and writer of the project (the control protocol, the call log, the virtual phone's events).
+// Copies share the underlying object (json-c reference counting); json-c's headers stay in
+// json.cc.
 
 #include <cstdint>
 #include <optional>
@@ -13,7 +14,7 @@
 
 struct json_object;
 
-namespace owsip::ctl {
+namespace owsip {
 
 class Json {
  public:
@@ -29,6 +30,8 @@ class Json {
   static Json str(std::string_view s);
   static Json num(int64_t n);
   static Json real(double d);
+  // A number written with exactly `decimals` decimals (e.g. a level as -10.0).
+  static Json real(double d, int decimals);
   static Json boolean(bool b);
   // One JSON text; trailing garbage or nesting deeper than 32 levels is an error.
   static Result<Json> parse(std::string_view text);
@@ -57,4 +60,4 @@ class Json {
   json_object* obj_ = nullptr;
 };
 
-}  // namespace owsip::ctl
+}  // namespace owsip

@@ -1,0 +1,127 @@
+#include "config/option_checks.h"
+
+#include <algorithm>
+#include <cctype>
+#include <iterator>
+#include <string_view>
+
+#include "config/digit_map.h"
+
+namespace owsip::config {
+namespace {
+
+// "host", "host:port", "[v6]" or "[v6]:port"; "" when well-formed, else why not.
+std::string check_host_port(const char* what, const std::string& v) {
+  const std::string bad = std::string(what) + " '" + v + "'";
+  std::string_view s = v, host = s, port;
+  bool has_port = false;
+  if (!s.empty() && s.front() == '[') {
+    size_t close = s.find(']');
+    if (close == std::string_view::npos) return bad + " opens '[' without ']'";
+    host = s.substr(1, close - 1);
+    std::string_view rest = s.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return bad + ": expected ':port' after ']'";
+      port = rest.substr(1);
+      has_port = true;
+    }
+    if (host.empty() || host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos)
+      return bad + " is not an IPv6 address in brackets";
+  } else {
+    size_t colon = s.find(':');
+    if (colon != s.rfind(':')) return bad + " is not host[:port] (an IPv6 address needs [brackets])";
+    if (colon != std::string_view::npos) {
+      host = s.substr(0, colon);
+      port = s.substr(colon + 1);
+      has_port = true;
+    }
+    if (host.empty() || host.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") !=
+                            std::string_view::npos)
+      return bad + " is not host[:port] (an IPv6 address needs [brackets])";
+  }
+  if (has_port) {
+    long n = 0;
+    for (char c : port) {
+      if (c < '0' || c > '9' || n > 65535) return bad + ": the port is not a number 1..65535";
+      n = n * 10 + (c - '0');
+    }
+    if (port.empty() || n < 1 || n > 65535) return bad + ": the port is not a number 1..65535";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string check_registrar(const std::string& v) { return check_host_port("registrar", v); }
+
+std::string check_outbound(const std::string& v) {
+  std::string_view s = v;
+  if (!s.empty() && s.front() == '<') {
+    if (s.back() != '>') return "outbound proxy '" + v + "' opens '<' without closing '>'";
+    s = s.substr(1, s.size() - 2);
+  }
+  if (s.rfind("sip:", 0) == 0) {
+    s.remove_prefix(4);
+  } else if (s.rfind("sips:", 0) == 0) {
+    s.remove_prefix(5);
+  } else {
+    return "outbound proxy '" + v + "' is not a sip: or sips: URI";
+  }
+  if (s.find_first_of(" \t") != std::string_view::npos)
+    return "outbound proxy '" + v + "' contains a blank";
+  if (s.find('@') != std::string_view::npos)
+    return "outbound proxy '" + v + "' names a user; write sip:host[:port][;params]";
+  const std::string host_port(s.substr(0, s.find(';')));
+  if (std::string msg = check_host_port("outbound proxy host", host_port); !msg.empty()) return msg;
+  if (size_t t = s.find(";transport="); t != std::string_view::npos) {
+    std::string_view tp = s.substr(t + 11);
+    tp = tp.substr(0, tp.find(';'));
+    if (tp != "udp" && tp != "tcp" && tp != "tls" && tp != "UDP" && tp != "TCP" && tp != "TLS")
+      return "outbound proxy '" + v + "': transport must be udp, tcp or tls";
+  }
+  return "";
+}
+
+std::string check_display_name(const std::string& v) {
+  for (char c : v)
+    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20)
+      return "display_name '" + v + "' may not hold quotes, backslashes or control characters";
+  return "";
+}
+
+std::string check_codecs(const std::string& v) {
+  static const char* const kKnown[] = {"PCMU", "PCMA", "G722"};
+  std::string name;
+  for (size_t i = 0; i <= v.size(); ++i) {
+    if (i < v.size() && v[i] != ' ' && v[i] != ',' && v[i] != '\t') {
+      name += static_cast<char>(std::toupper(static_cast<unsigned char>(v[i])));
+      continue;
+    }
+    if (name.empty()) continue;
+    if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown))
+      return "codecs: unknown codec '" + name + "' (known: PCMU PCMA G722)";
+    name.clear();
+  }
+  return "";
+}
+
+std::string check_code(const std::string& v) {
+  for (char c : v) {
+    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!ok) return "contact code '" + v + "' may hold only 0-9, a-z and A-Z";
+  }
+  return "";
+}
+
+std::string check_digit_map(const std::string& v) {
+  auto m = DigitMap::parse(v);
+  return m ? "" : m.message();
+}
+
+std::string check_host(const std::string& v) {
+  if (v.find_first_of(" \t/") != std::string::npos) return "host '" + v + "' is not a host name";
+  return "";
+}
+
+}  // namespace owsip::config

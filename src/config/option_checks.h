@@ -1,0 +1,24 @@
+#pragma once
+// Checks of string option values beyond their type (schema.cc's `check` field): each returns
+// an error message naming the option, or "" when the value is good.
+
+#include <string>
+
+namespace owsip::config {
+
+// host[:port], IPv6 in brackets.
+std::string check_registrar(const std::string& v);
+// A sip: or sips: URI of a proxy, in <> or not, without a user; transport udp, tcp or tls.
+std::string check_outbound(const std::string& v);
+// Goes into a quoted From display name: no quotes, backslashes or control characters.
+std::string check_display_name(const std::string& v);
+// Codec names of the media layer (media/codec.h), separated by spaces or commas.
+std::string check_codecs(const std::string& v);
+// A contact's short-dial code: 0-9, a-z, A-Z.
+std::string check_code(const std::string& v);
+// A digit map (config/digit_map.h).
+std::string check_digit_map(const std::string& v);
+// A host name or address: no blanks or slashes.
+std::string check_host(const std::string& v);
+
+}  // namespace owsip::config

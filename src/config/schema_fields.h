@@ -1,0 +1,202 @@
+#pragma once
+// Private to the schema (schema.cc loads with it, schema_format.cc prints it): one table of
+// fields per section type. A field is an option: its name, kind, member of the typed section,
+// whether it is required, its range or choices, an extra check, whether it is a secret, what a
+// change of it restarts on reload, and its help text.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/option_checks.h"
+#include "config/schema.h"
+#include "config/telephony.h"
+
+namespace owsip::config::schema_fields {
+
+enum class Kind { kString, kInt, kBool, kEnum };
+
+using ChoicesFn = std::vector<std::string> (*)(const Environment&);
+// Extra check of a string value; returns an error message or "".
+using CheckFn = std::string (*)(const std::string&);
+
+template <class S>
+struct Field {
+  std::string_view name;
+  Kind kind = Kind::kString;
+  std::string S::*str = nullptr;
+  int S::*num = nullptr;
+  bool S::*flag = nullptr;
+  bool required = false;
+  int min = 0;
+  int max = 0;
+  ChoicesFn choices = nullptr;
+  CheckFn check = nullptr;
+  bool secret = false;
+  Restart restart = Restart::kNothing;
+  std::string_view help;
+};
+
+enum Req : bool { kOptional = false, kRequired = true };
+
+template <class S>
+constexpr Field<S> text(std::string_view name, std::string S::*m, Req req, std::string_view help,
+                        CheckFn check = nullptr) {
+  Field<S> f;
+  f.name = name;
+  f.kind = Kind::kString;
+  f.str = m;
+  f.required = req;
+  f.check = check;
+  f.help = help;
+  return f;
+}
+template <class S>
+constexpr Field<S> secret(std::string_view name, std::string S::*m, Req req,
+                          std::string_view help) {
+  Field<S> f = text(name, m, req, help);
+  f.secret = true;
+  return f;
+}
+template <class S>
+constexpr Field<S> integer(std::string_view name, int S::*m, Req req, int min, int max,
+                           std::string_view help) {
+  Field<S> f;
+  f.name = name;
+  f.kind = Kind::kInt;
+  f.num = m;
+  f.required = req;
+  f.min = min;
+  f.max = max;
+  f.help = help;
+  return f;
+}
+template <class S>
+constexpr Field<S> boolean(std::string_view name, bool S::*m, std::string_view help) {
+  Field<S> f;
+  f.name = name;
+  f.kind = Kind::kBool;
+  f.flag = m;
+  f.help = help;
+  return f;
+}
+template <class S>
+constexpr Field<S> choice(std::string_view name, std::string S::*m, Req req, ChoicesFn choices,
+                          std::string_view help) {
+  Field<S> f;
+  f.name = name;
+  f.kind = Kind::kEnum;
+  f.str = m;
+  f.required = req;
+  f.choices = choices;
+  f.help = help;
+  return f;
+}
+
+// The option as `f`, with what changing it restarts on reload.
+template <class S>
+constexpr Field<S> restarts(Restart r, Field<S> f) {
+  f.restart = r;
+  return f;
+}
+inline constexpr Restart kLines = Restart::kLines;
+inline constexpr Restart kSipStack = Restart::kSipStack;
+
+inline std::vector<std::string> backends(const Environment& env) { return env.backends; }
+inline std::vector<std::string> locales(const Environment& env) { return env.locales; }
+inline std::vector<std::string> cids(const Environment&) { return cid_standards(); }
+inline std::vector<std::string> contact_types(const Environment&) { return {"sip", "realm"}; }
+inline std::vector<std::string> sip_transports(const Environment&) { return {"udp", "tcp", "tls"}; }
+inline std::vector<std::string> srtp_policies(const Environment&) { return {"off", "optional", "mandatory"}; }
+inline std::vector<std::string> inbound_sources(const Environment&) { return {"registrar", "any"}; }
+inline std::vector<std::string> inbound_uris(const Environment&) { return {"contact", "user", "any"}; }
+inline std::vector<std::string> echo_modes(const Environment&) { return {"off", "nlec", "wlec"}; }
+inline std::vector<std::string> kpi_modes(const Environment&) { return {"auto", "on", "off"}; }
+
+// Every field of every section type. The help strings feed the README's option table.
+// A general option that the line backend is built from restarts the lines (kLines); one that
+// the SIP user agent is built from restarts the SIP stack (kSipStack).
+inline const Field<General> kGeneralFields[] = {
+    restarts(kSipStack, text("name", &General::name, kOptional, "name the daemon announces (User-Agent)")),
+    restarts(kLines, choice("backend", &General::backend, kOptional, backends, "line backend driving the FXS ports")),
+    restarts(kLines, integer("ossdev", &General::ossdev, kOptional, 0, 8, "TAPI device index: ltq_tapi opens /dev/vmmc<N+1>0 and its channels /dev/vmmc<N+1>1, 2, ...")),
+    integer("log_level", &General::log_level, kOptional, 0, 7, "verbosity, syslog levels 0 (emerg) to 7 (debug)"),
+    restarts(kSipStack, text("interface", &General::interface, kOptional, "network interface whose address SIP and RTP bind to, followed as it changes; `any` or empty: the address of the default route")),
+    restarts(kSipStack, integer("local_port", &General::local_port, kOptional, 1, 65535, "SIP port (UDP and TCP)")),
+    integer("rtp_port", &General::rtp_port, kOptional, 1, 65535, "first RTP port; RTP/RTCP pairs are allocated upward from it"),
+    restarts(kSipStack, text("outbound", &General::outbound, kOptional, "outbound proxy, e.g. `<sip:192.168.1.1:9060;lr;transport=udp>`", check_outbound)),
+    restarts(kLines, choice("cid", &General::cid, kOptional, cids, "caller-ID standard; unset sends no caller ID")),
+    restarts(kLines, choice("locale", &General::locale, kOptional, locales, "country whose call-progress tones and ring cadence are used")),
+    restarts(kLines, boolean("revert", &General::revert, "swap FXS port 0 and port 1")),
+    restarts(kLines, text("sim_socket", &General::sim_socket, kOptional, "sim backend: Unix socket where virtual phones (owsip-phone) connect")),
+    text("ctl_socket", &General::ctl_socket, kOptional, "control socket for owsipctl, ubus and the web UI (JSON lines)"),
+    text("ctl_group", &General::ctl_group, kOptional, "group allowed to use the control socket (mode 0660); unset: root only"),
+    text("call_log", &General::call_log, kOptional, "call log file, one JSON line per call; empty: no call log"),
+    integer("no_answer_response", &General::no_answer_response, kOptional, 400, 699, "SIP status sent to a caller nobody answered within the ring_timeout timer"),
+    integer("call_log_size", &General::call_log_size, kOptional, 4, 65536, "size in KiB at which the call log is rotated (one old file kept as .1)"),
+    text("dialplan", &General::dialplan, kOptional, "digit map: a number that completes an alternative is dialled at once, e.g. `[2-9]xxxxxx|0xx.|11[02]`; unset: `#` or the inter-digit pause ends a number", check_digit_map),
+    restarts(kSipStack, integer("tls_port", &General::tls_port, kOptional, 1, 65535, "SIP over TLS port (used when an account has `transport tls`); must differ from local_port")),
+    restarts(kSipStack, text("tls_ca_file", &General::tls_ca_file, kOptional, "PEM file of the certificate authorities trusted for SIP over TLS")),
+    restarts(kLines, text("tapi_firmware", &General::tapi_firmware, kOptional, "ltq_tapi: VMMC DSP firmware file downloaded at start-up")),
+    restarts(kLines, text("tapi_coefficients", &General::tapi_coefficients, kOptional, "ltq_tapi: analog line coefficients (BBD file) downloaded after the firmware")),
+    restarts(kLines, choice("echo_canceller", &General::echo_canceller, kOptional, echo_modes, "ltq_tapi: line echo canceller of the DSP: `off`, `nlec` (near end, 16 ms) or `wlec` (window-based, near and far end)")),
+    restarts(kLines, integer("jb_min", &General::jb_min, kOptional, 10, 500, "ltq_tapi: smallest DSP jitter buffer, ms")),
+    restarts(kLines, integer("jb_max", &General::jb_max, kOptional, 10, 500, "ltq_tapi: largest DSP jitter buffer, ms; at least jb_min")),
+    restarts(kLines, choice("kpi", &General::kpi, kOptional, kpi_modes, "ltq_tapi: RTP moved by the kernel (drv_kpi2udp): `auto` uses it when the driver offers it, `on` requires it, `off` relays through owsip")),
+};
+
+inline const Field<Stun> kStunFields[] = {
+    text("host", &Stun::host, kRequired, "STUN server host name or address", check_host),
+    integer("port", &Stun::port, kOptional, 1, 65535, "STUN server port"),
+};
+
+inline const Field<Account> kAccountFields[] = {
+    text("realm", &Account::realm, kRequired, "SIP domain (realm) of the account", check_host),
+    text("username", &Account::username, kRequired, "SIP user name"),
+    secret("password", &Account::password, kRequired, "SIP password (never logged or printed)"),
+    boolean("disabled", &Account::disabled, "1 disables the account"),
+    integer("port", &Account::port, kOptional, -1, 127, "FXS port id this account belongs to: its calls ring that port and it is the port's account for outgoing calls; -1: its calls ring every port"),
+    boolean("default", &Account::is_default, "1 makes this the account for calls that name no other"),
+    text("registrar", &Account::registrar, kOptional, "where REGISTER goes, host[:port] (IPv6 in brackets); unset: the realm (DNS SRV when no port)", check_registrar),
+    choice("transport", &Account::transport, kOptional, sip_transports, "SIP transport to the registrar"),
+    text("auth_user", &Account::auth_user, kOptional, "user name for digest authentication; unset: username"),
+    text("display_name", &Account::display_name, kOptional, "name shown to the called party (From header)", check_display_name),
+    integer("expires", &Account::expires, kOptional, 60, 86400, "registration lifetime asked of the registrar, seconds; refreshed before it ends"),
+    boolean("tls_verify", &Account::tls_verify, "0 accepts any server certificate (insecure); 1 checks the chain against tls_ca_file and the registrar's host name"),
+    integer("keepalive", &Account::keepalive, kOptional, 0, 3600, "seconds between keep-alives while registered (UDP: CRLF packet for the NAT binding; TCP/TLS: CRLF ping, a lost pong re-registers); 0 = none"),
+    text("codecs", &Account::codecs, kOptional, "codecs in order of preference, e.g. `G722 PCMA PCMU`; unset: all the line can do (PCMU PCMA G722; G722 first on a wideband line)", check_codecs),
+    choice("srtp", &Account::srtp, kOptional, srtp_policies, "SRTP (SDES keys): `off`; `optional` encrypts when the peer agrees; `mandatory` refuses calls without it (488)"),
+    choice("inbound_source", &Account::inbound_source, kOptional, inbound_sources, "ghost-call protection: `registrar` rings a phone only for INVITEs from this account's registrar or outbound proxy (address and port, or the connection owsip opened); `any` accepts them from anywhere (direct IP calls)"),
+    choice("inbound_uri", &Account::inbound_uri, kOptional, inbound_uris, "ghost-call protection: `contact` rings only when the Request-URI carries the secret contact user owsip registered (derived from the password); `user` also accepts the account's username (providers that rewrite the Request-URI); `any` accepts any"),
+};
+
+inline const Field<Port> kPortFields[] = {
+    integer("id", &Port::id, kOptional, 0, 127, "the physical FXS port this section describes"),
+    boolean("noring", &Port::noring, "1: the phone on this port never rings"),
+    boolean("nodial", &Port::nodial, "1: this port may not dial out"),
+    boolean("callwaiting", &Port::callwaiting, "0 turns call waiting off: a call for this port while it is in a call gets 486 Busy Here"),
+    text("led", &Port::led, kOptional, "sysfs LED of the port (name under /sys/class/leds)"),
+    integer("tx_gain", &Port::tx_gain, kOptional, -24, 12, "ltq_tapi: gain in dB of what the phone's microphone sends"),
+    integer("rx_gain", &Port::rx_gain, kOptional, -24, 12, "ltq_tapi: gain in dB of what the phone's earpiece plays"),
+};
+
+inline const Field<Contact> kContactFields[] = {
+    text("desc", &Contact::desc, kRequired, "name of the contact"),
+    text("code", &Contact::code, kRequired, "short-dial code after `*` (0-9, a-z, A-Z; letters dial as keypad digits)", check_code),
+    text("dial", &Contact::dial, kRequired, "number or SIP address to call"),
+    choice("type", &Contact::type, kRequired, contact_types, "`sip`: dial is a SIP address; `realm`: dial is a number through an account"),
+    text("account", &Contact::account, kOptional, "account section to call through; default account when unset"),
+};
+
+inline const Field<Relay> kRelayFields[] = {
+    integer("gpio", &Relay::gpio, kRequired, 0, 1023, "GPIO that switches the relay powering the FXS ports"),
+    integer("value", &Relay::value, kRequired, 0, 1, "value the GPIO is set to while owsip runs"),
+};
+
+inline std::string join(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+}  // namespace owsip::config::schema_fields

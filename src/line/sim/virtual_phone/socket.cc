@@ -1,0 +1,76 @@
+// The socket to owsip: packets out (through an outbox while the socket is full), packets in.
+#include <sys/socket.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "line/sim/sim_protocol.h"
+#include "line/sim/virtual_phone/internal.h"
+
+namespace owsip::line::sim {
+
+// Readable always; writable too while packets wait in the outbox.
+Status VirtualPhone::watch(bool writable) {
+  return watch_.watch(fd_, FdWatch::kRead | (writable ? FdWatch::kWrite : 0), [this](int events) {
+    if (events & FdWatch::kWrite) flush_outbox();
+    if (fd_ >= 0 && (events & (FdWatch::kRead | FdWatch::kError))) on_readable();
+  });
+}
+
+bool VirtualPhone::send(std::string packet, bool droppable) {
+  if (fd_ < 0) return false;
+  if (!outbox_.empty()) {
+    if (droppable && outbox_.size() >= kMaxOutbox) return false;
+    outbox_.push_back(std::move(packet));
+    return true;
+  }
+  ssize_t n = ::send(fd_, packet.data(), packet.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (n == static_cast<ssize_t>(packet.size())) return true;
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+    outbox_.push_back(std::move(packet));
+    (void)watch(true);
+    return true;
+  }
+  close_with(std::string("socket: ") + (n < 0 ? std::strerror(errno) : "short send"), true);
+  return false;
+}
+
+void VirtualPhone::flush_outbox() {
+  while (fd_ >= 0 && !outbox_.empty()) {
+    const std::string& p = outbox_.front();
+    ssize_t n = ::send(fd_, p.data(), p.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (n != static_cast<ssize_t>(p.size())) {
+      close_with(std::string("socket: ") + (n < 0 ? std::strerror(errno) : "short send"), true);
+      return;
+    }
+    outbox_.pop_front();
+  }
+  if (fd_ >= 0) (void)watch(false);
+}
+
+void VirtualPhone::on_readable() {
+  std::array<uint8_t, kMaxMessage + 1> buf;
+  // Bounded: a flood from owsip must not starve the rest of the loop.
+  for (int i = 0; i < 64 && fd_ >= 0; ++i) {
+    ssize_t n = ::recv(fd_, buf.data(), buf.size(), MSG_DONTWAIT | MSG_TRUNC);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+      close_with(std::string("socket: ") + std::strerror(errno), true);
+      return;
+    }
+    if (n == 0) {
+      close_with("connection closed by owsip", true);
+      return;
+    }
+    if (static_cast<size_t>(n) > kMaxMessage) {
+      close_with("protocol: packet of " + std::to_string(n) + " bytes", true);
+      return;
+    }
+    handle(std::string(reinterpret_cast<const char*>(buf.data()), static_cast<size_t>(n)));
+  }
+}
+
+}  // namespace owsip::line::sim
