@@ -248,7 +248,7 @@ const Field<General> kGeneralFields[] = {
     choice("echo_canceller", &General::echo_canceller, kOptional, echo_modes, "ltq_tapi: line echo canceller of the DSP: `off`, `nlec` (near end, 16 ms) or `wlec` (window-based, near and far end)"),
     integer("jb_min", &General::jb_min, kOptional, 10, 500, "ltq_tapi: smallest DSP jitter buffer, ms"),
     integer("jb_max", &General::jb_max, kOptional, 10, 500, "ltq_tapi: largest DSP jitter buffer, ms; at least jb_min"),
-    choice("kpi", &General::kpi, kOptional, kpi_modes, "ltq_tapi: RTP moved by the kernel (drv_kpi2udp): `auto` uses it when the driver offers it, `on` requires it, `off` relays through owsip"),
+    choice("kpi", &General::kpi, kOptional, kpi_modes, "ltq_tapi: RTP moved by the kernel (KPI): OpenWrt builds its driver without KPI and ships no drv_kpi2udp, so `auto` and `off` relay through owsip (`auto` says so) and `on` is refused"),
 };
 
 const Field<Stun> kStunFields[] = {
@@ -284,6 +284,9 @@ const Field<Port> kPortFields[] = {
     text("led", &Port::led, kOptional, "sysfs LED of the port (name under /sys/class/leds)"),
     integer("tx_gain", &Port::tx_gain, kOptional, -24, 12, "ltq_tapi: gain in dB of what the phone's microphone sends"),
     integer("rx_gain", &Port::rx_gain, kOptional, -24, 12, "ltq_tapi: gain in dB of what the phone's earpiece plays"),
+    choice("echo_canceller", &Port::echo_canceller, kOptional, echo_modes, "ltq_tapi: this port's line echo canceller, as the general option (`off`, `nlec`, `wlec`); unset: the general one"),
+    integer("ec_window", &Port::ec_window, kOptional, 0, 16, "ltq_tapi: echo canceller window of this port in ms: 4, 6, 8 or 16; 0: the driver's default"),
+    text("coefficients", &Port::coefficients, kOptional, "ltq_tapi: coefficient (BBD) file for this port's line only, downloaded after the general `tapi_coefficients` (e.g. a 600R file for a phone that wants it)"),
 };
 
 const Field<Contact> kContactFields[] = {
@@ -561,6 +564,12 @@ LoadResult load_telephony_text(std::string_view text, const std::string& file,
       v.apply(sec, kPortFields, p);
       p.key = "port" + std::to_string(p.id);
       p.section = sec.anonymous ? "" : sec.name;
+      if (p.ec_window != 0 && p.ec_window != 4 && p.ec_window != 6 && p.ec_window != 8 &&
+          p.ec_window != 16) {
+        const UciOption* o = sec.find("ec_window");
+        v.error(o ? o->line : sec.line, "ec_window " + std::to_string(p.ec_window) +
+                                            " ms: the DSP's windows are 4, 6, 8 and 16 ms");
+      }
       auto [it, fresh] = port_sections.emplace(p.id, &sec);
       if (!fresh && diags.size() == errors_before)
         v.error(sec.line, "port id " + std::to_string(p.id) + " is already described at line " +

@@ -83,6 +83,9 @@ struct Port {
   std::string led;  // sysfs LED name, e.g. soc:green:fxs1
   int tx_gain = 0;  // dB towards the network (ltq_tapi), -24..12
   int rx_gain = 0;  // dB towards the phone (ltq_tapi), -24..12
+  std::string echo_canceller;  // off | nlec | wlec (ltq_tapi); empty: the general one
+  int ec_window = 0;           // ms, 4 | 6 | 8 | 16 (ltq_tapi); 0: the driver's default
+  std::string coefficients;    // BBD file of this port (ltq_tapi); empty: the general one only
   bool operator==(const Port&) const = default;
 };
 
