@@ -29,13 +29,16 @@ enum class Req : uint8_t {
   dec_start, dec_stop,
 };
 enum class Form : uint8_t { none, value, pointer };
+// drv_vmmc's FIO_BBD_DOWNLOAD works on both: the device node reaches every analog channel, a
+// channel node that channel only (drv_vmmc_bbd.c, VMMC_BBD_Download).
+enum class Where : uint8_t { device, channel, both };
 struct ReqInfo {
   Req req;
   unsigned long number;
   const char* name;
   Form form;
   size_t bytes;  // what the driver copies through the pointer
-  bool device;   // a request of the device node (else of a channel node)
+  Where where;   // the node it is a request of
 };
 // nullptr: a request this driver does not have.
 const ReqInfo* lookup(unsigned long number);

@@ -14,6 +14,7 @@ namespace layout = emu::layout;
 using emu::Form;
 using emu::L;
 using emu::Req;
+using emu::Where;
 
 namespace emu {
 
@@ -22,53 +23,53 @@ namespace {
 // drv_tapi 3.6.1 include/drv_tapi_io.h ('q') and drv_vmmc 1.10.2.2 include/vmmc_io.h ('V'),
 // each with the size argument its header gives _IOW: int or char, never the struct.
 const ReqInfo kTable[] = {
-    {Req::fw_download, _IO('V', 15), "FIO_FW_DOWNLOAD", Form::pointer, layout::kVmmcInit, true},
-    {Req::bbd_download, _IO('V', 41), "FIO_BBD_DOWNLOAD", Form::pointer, layout::kDownload, true},
-    {Req::event_get, _IO('q', 0xC0), "IFX_TAPI_EVENT_GET", Form::pointer, layout::kEvent, true},
-    {Req::ch_init, _IO('q', 0x0F), "IFX_TAPI_CH_INIT", Form::pointer, layout::kChInit, false},
+    {Req::fw_download, _IO('V', 15), "FIO_FW_DOWNLOAD", Form::pointer, layout::kVmmcInit, Where::device},
+    {Req::bbd_download, _IO('V', 41), "FIO_BBD_DOWNLOAD", Form::pointer, layout::kDownload, Where::both},
+    {Req::event_get, _IO('q', 0xC0), "IFX_TAPI_EVENT_GET", Form::pointer, layout::kEvent, Where::device},
+    {Req::ch_init, _IO('q', 0x0F), "IFX_TAPI_CH_INIT", Form::pointer, layout::kChInit, Where::channel},
     {Req::line_type_set, _IOW('q', 0x47, int), "IFX_TAPI_LINE_TYPE_SET", Form::pointer,
-     layout::kLineType, false},
+     layout::kLineType, Where::channel},
     {Req::tone_table_cfg_set, _IOW('q', 0x36, int), "IFX_TAPI_TONE_TABLE_CFG_SET",
-     Form::pointer, layout::kTone, false},
+     Form::pointer, layout::kTone, Where::channel},
     {Req::ring_cfg_set, _IO('q', 0x02), "IFX_TAPI_RING_CFG_SET", Form::pointer,
-     layout::kRingCfg, false},
+     layout::kRingCfg, Where::channel},
     {Req::ring_cadence_hr_set, _IO('q', 0x03), "IFX_TAPI_RING_CADENCE_HR_SET", Form::pointer,
-     layout::kCadence, false},
+     layout::kCadence, Where::channel},
     {Req::map_data_add, _IOW('q', 0x24, int), "IFX_TAPI_MAP_DATA_ADD", Form::pointer,
-     layout::kMapData, false},
-    {Req::line_feed_set, _IO('q', 0x01), "IFX_TAPI_LINE_FEED_SET", Form::value, 0, false},
+     layout::kMapData, Where::channel},
+    {Req::line_feed_set, _IO('q', 0x01), "IFX_TAPI_LINE_FEED_SET", Form::value, 0, Where::channel},
     {Req::phone_volume_set, _IOW('q', 0x42, int), "IFX_TAPI_PHONE_VOLUME_SET", Form::pointer,
-     layout::kVolume, false},
+     layout::kVolume, Where::channel},
     {Req::wlec_phone_cfg_set, _IOW('q', 0x30, int), "IFX_TAPI_WLEC_PHONE_CFG_SET",
-     Form::pointer, layout::kEc, false},
+     Form::pointer, layout::kEc, Where::channel},
     {Req::jb_cfg_set, _IOW('q', 0x17, int), "IFX_TAPI_JB_CFG_SET", Form::pointer, layout::kJb,
-     false},
+     Where::channel},
     {Req::cid_cfg_set, _IOW('q', 0xB0, int), "IFX_TAPI_CID_CFG_SET", Form::pointer,
-     layout::kCidCfg, false},
+     layout::kCidCfg, Where::channel},
     {Req::pkt_rtp_pt_cfg_set, _IOW('q', 0x14, int), "IFX_TAPI_PKT_RTP_PT_CFG_SET",
-     Form::pointer, layout::kPtTable, false},
+     Form::pointer, layout::kPtTable, Where::channel},
     {Req::line_hook_vt_set, _IOW('q', 0x2E, int), "IFX_TAPI_LINE_HOOK_VT_SET", Form::pointer,
-     layout::kHookVt, false},
+     layout::kHookVt, Where::channel},
     {Req::sig_detect_enable, _IOW('q', 0x40, int), "IFX_TAPI_SIG_DETECT_ENABLE", Form::pointer,
-     layout::kSig, false},
+     layout::kSig, Where::channel},
     {Req::line_hook_status_get, _IO('q', 0x84), "IFX_TAPI_LINE_HOOK_STATUS_GET", Form::pointer,
-     4, false},
-    {Req::ring_start, _IO('q', 0x87), "IFX_TAPI_RING_START", Form::none, 0, false},
-    {Req::ring_stop, _IO('q', 0x88), "IFX_TAPI_RING_STOP", Form::none, 0, false},
+     4, Where::channel},
+    {Req::ring_start, _IO('q', 0x87), "IFX_TAPI_RING_START", Form::none, 0, Where::channel},
+    {Req::ring_stop, _IO('q', 0x88), "IFX_TAPI_RING_STOP", Form::none, 0, Where::channel},
     {Req::cid_tx_seq_start, _IOW('q', 0xB2, int), "IFX_TAPI_CID_TX_SEQ_START", Form::pointer,
-     layout::kCidMsg, false},
+     layout::kCidMsg, Where::channel},
     {Req::cid_tx_info_start, _IOW('q', 0xB1, int), "IFX_TAPI_CID_TX_INFO_START", Form::pointer,
-     layout::kCidMsg, false},
+     layout::kCidMsg, Where::channel},
     {Req::tone_local_play, _IOW('q', 0x9B, char), "IFX_TAPI_TONE_LOCAL_PLAY", Form::value, 0,
-     false},
+     Where::channel},
     {Req::enc_cfg_set, _IOW('q', 0xAF, int), "IFX_TAPI_ENC_CFG_SET", Form::pointer, layout::kEnc,
-     false},
+     Where::channel},
     {Req::pkt_rtp_cfg_set, _IOW('q', 0x13, int), "IFX_TAPI_PKT_RTP_CFG_SET", Form::pointer,
-     layout::kRtp, false},
-    {Req::enc_start, _IO('q', 0x8A), "IFX_TAPI_ENC_START", Form::none, 0, false},
-    {Req::enc_stop, _IO('q', 0x8B), "IFX_TAPI_ENC_STOP", Form::none, 0, false},
-    {Req::dec_start, _IO('q', 0x91), "IFX_TAPI_DEC_START", Form::none, 0, false},
-    {Req::dec_stop, _IO('q', 0x92), "IFX_TAPI_DEC_STOP", Form::none, 0, false},
+     layout::kRtp, Where::channel},
+    {Req::enc_start, _IO('q', 0x8A), "IFX_TAPI_ENC_START", Form::none, 0, Where::channel},
+    {Req::enc_stop, _IO('q', 0x8B), "IFX_TAPI_ENC_STOP", Form::none, 0, Where::channel},
+    {Req::dec_start, _IO('q', 0x91), "IFX_TAPI_DEC_START", Form::none, 0, Where::channel},
+    {Req::dec_stop, _IO('q', 0x92), "IFX_TAPI_DEC_STOP", Form::none, 0, Where::channel},
 };
 
 }  // namespace
@@ -116,9 +117,16 @@ int EmulatedTapi::raw_ioctl(int fd, unsigned long request, uintptr_t arg) {
     return refuse(call, "not an address (" + std::to_string(arg) + "): a pointer is expected");
   if (call.ch >= 0 && at(call.ch).stalled) return at(call.ch).stalled;
   if (info->req == Req::event_get) return event_get(call);  // also tolerated on a channel
-  if (info->device != (call.ch < 0))
-    return refuse(call, info->device ? "a device request on a channel node"
-                                     : "a channel request on the device node");
+  if (info->where == emu::Where::device && call.ch >= 0)
+    return refuse(call, "a device request on a channel node");
+  if (info->where == emu::Where::channel && call.ch < 0)
+    return refuse(call, "a channel request on the device node");
+  if (info->req == Req::bbd_download && call.ch >= 0) {
+    if (!at(call.ch).initialised) return refuse(call, "channel not initialised");
+    const int err = device_request(call);
+    if (err == 0) calls_.push_back("ch" + std::to_string(call.ch) + " " + info->name);
+    return err;
+  }
   const int err = call.ch < 0 ? device_request(call) : channel_request(call);
   if (err == 0) calls_.push_back((call.ch < 0 ? "" : "ch" + std::to_string(call.ch) + " ") +
                                  info->name);
@@ -145,8 +153,10 @@ int EmulatedTapi::channel_request(const Call& c) {
     if (!firmware_) return refuse(c, "no firmware (FIO_FW_DOWNLOAD first)");
     if (c.in().u8(0) != 1) return refuse(c, "mode is not voice coder (1)");
     const size_t dropped = ch.events_dropped;
+    const bool off_hook = ch.off_hook;
     ch = Channel{};  // the channel starts afresh, as after a driver reset
     ch.events_dropped = dropped;
+    ch.off_hook = off_hook;  // the phone's hook switch is not the driver's
     ch.initialised = true;
     return 0;
   }
