@@ -130,7 +130,8 @@ int EmulatedTapi::poll(pollfd* fds, nfds_t count, int timeout_ms) {
 void EmulatedTapi::queue_event(int ch, uint32_t id, std::span<const uint8_t> data) {
   Channel& c = at(ch);
   if (!c.initialised) return;  // a channel the driver has not started reports nothing
-  if (c.events.size() >= kEventQueue) {
+  if (c.drop_next || c.events.size() >= kEventQueue) {
+    c.drop_next = false;
     ++c.events_dropped;  // the driver's fifo is full: the new event is lost
     return;
   }

@@ -89,6 +89,7 @@ class EmulatedTapi final : public TapiSys {
     bool off_hook = false;
     std::deque<std::array<uint8_t, emu::layout::kEvent>> events;
     size_t events_dropped = 0;
+    bool drop_next = false;
     int stalled = 0;      // errno every request fails with (0: answers)
     int read_error = 0;   // errno the next read fails with
     std::vector<std::vector<uint8_t>> played;  // packets written to the channel
@@ -111,6 +112,8 @@ class EmulatedTapi final : public TapiSys {
   void fax_tone(int ch, uint32_t event_id);
   // Any event id with up to 8 data bytes, also ids a program does not know.
   void raw_event(int ch, uint32_t id, std::span<const uint8_t> data = {});
+  // The driver loses the channel's next event (as its full queue does).
+  void drop_next_event(int ch) { at(ch).drop_next = true; }
   // The channel stops answering: every request on it fails with `err` (0: answers again).
   void stall(int ch, int err);
   // The next read() of the channel fails with `err` (EAGAIN, EIO).
