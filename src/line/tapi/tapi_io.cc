@@ -89,8 +89,8 @@ std::string describe_cid(const CidMsg& m) {
 
 std::string describe_pt(const RtpPtCfg& p) {
   std::string out = "{";
-  for (int32_t c = 0; c < kCodTypes; ++c)
-    if (p.up[c] || p.down[c]) out += fmt("%scoder %d up %u down %u", out.size() > 1 ? ", " : "",
+  for (int32_t c = 0; c < kCodTypes; ++c)  // owsip's coders always (PCMU's type is 0)
+    if (p.up[c] || p.down[c] || c == kCodMulaw || c == kCodAlaw || c == kCodG722) out += fmt("%scoder %d up %u down %u", out.size() > 1 ? ", " : "",
                                          c, p.up[c], p.down[c]);
   return out + "}";
 }
@@ -217,3 +217,49 @@ std::string describe_event(const Event& e) {
 }
 
 }  // namespace owsip::line::tapi::io
+
+#ifdef OWSIP_HAVE_DRV_TAPI_IO_H
+// An OpenWrt SDK staged the vendor's headers (ltq-tapi and ltq-vmmc InstallDev): the numbers and
+// sizes above must be those of drv_tapi 3.13.0 / drv_vmmc 1.9.0, or the build stops here, with
+// the vendor's name beside owsip's. This is the check no public source allowed (tapi_io.h).
+#include <drv_tapi_io.h>
+#include <vmmc_io.h>
+namespace owsip::line::tapi::io {
+static_assert(kFwDownload == FIO_FW_DOWNLOAD && kBbdDownload == FIO_BBD_DOWNLOAD);
+static_assert(kEventGet == IFX_TAPI_EVENT_GET && kChInit == IFX_TAPI_CH_INIT);
+static_assert(kLineTypeSet == IFX_TAPI_LINE_TYPE_SET);
+static_assert(kToneTableCfgSet == IFX_TAPI_TONE_TABLE_CFG_SET);
+static_assert(kRingCfgSet == IFX_TAPI_RING_CFG_SET);
+static_assert(kRingCadenceHrSet == IFX_TAPI_RING_CADENCE_HR_SET);
+static_assert(kMapDataAdd == IFX_TAPI_MAP_DATA_ADD && kLineFeedSet == IFX_TAPI_LINE_FEED_SET);
+static_assert(kPhoneVolumeSet == IFX_TAPI_PHONE_VOLUME_SET);
+static_assert(kWlecPhoneCfgSet == IFX_TAPI_WLEC_PHONE_CFG_SET && kJbCfgSet == IFX_TAPI_JB_CFG_SET);
+static_assert(kCidCfgSet == IFX_TAPI_CID_CFG_SET);
+static_assert(kPktRtpPtCfgSet == IFX_TAPI_PKT_RTP_PT_CFG_SET);
+static_assert(kLineHookVtSet == IFX_TAPI_LINE_HOOK_VT_SET);
+static_assert(kSigDetectEnable == IFX_TAPI_SIG_DETECT_ENABLE);
+static_assert(kLineHookStatusGet == IFX_TAPI_LINE_HOOK_STATUS_GET);
+static_assert(kRingStart == IFX_TAPI_RING_START && kRingStop == IFX_TAPI_RING_STOP);
+static_assert(kCidTxSeqStart == IFX_TAPI_CID_TX_SEQ_START);
+static_assert(kCidTxInfoStart == IFX_TAPI_CID_TX_INFO_START);
+static_assert(kToneLocalPlay == IFX_TAPI_TONE_LOCAL_PLAY && kEncCfgSet == IFX_TAPI_ENC_CFG_SET);
+static_assert(kPktRtpCfgSet == IFX_TAPI_PKT_RTP_CFG_SET);
+static_assert(kEncStart == IFX_TAPI_ENC_START && kEncStop == IFX_TAPI_ENC_STOP);
+static_assert(kDecStart == IFX_TAPI_DEC_START && kDecStop == IFX_TAPI_DEC_STOP);
+static_assert(sizeof(Event) == sizeof(IFX_TAPI_EVENT_t));
+static_assert(sizeof(ChannelInit) == sizeof(IFX_TAPI_CH_INIT_t));
+static_assert(sizeof(ToneEntry) == sizeof(IFX_TAPI_TONE_t));
+static_assert(sizeof(RingCadence) == sizeof(IFX_TAPI_RING_CADENCE_t));
+static_assert(sizeof(MapData) == sizeof(IFX_TAPI_MAP_DATA_t));
+static_assert(sizeof(EcCfg) == sizeof(IFX_TAPI_WLEC_CFG_t));
+static_assert(sizeof(JbCfg) == sizeof(IFX_TAPI_JB_CFG_t));
+static_assert(sizeof(CidMsg) == sizeof(IFX_TAPI_CID_MSG_t));
+static_assert(sizeof(CidElement) == sizeof(IFX_TAPI_CID_MSG_ELEMENT_t));
+static_assert(sizeof(EncCfg) == sizeof(IFX_TAPI_ENC_CFG_t));
+static_assert(sizeof(RtpPtCfg) == sizeof(IFX_TAPI_PKT_RTP_PT_CFG_t));
+static_assert(sizeof(RtpCfg) == sizeof(IFX_TAPI_PKT_RTP_CFG_t));
+static_assert(sizeof(HookVt) == sizeof(IFX_TAPI_LINE_HOOK_VT_t));
+static_assert(sizeof(SigDetect) == sizeof(IFX_TAPI_SIG_DETECTION_t));
+static_assert(sizeof(VmmcInit) == sizeof(VMMC_IO_INIT) && sizeof(VmmcDownload) == sizeof(VMMC_DWLD_t));
+}  // namespace owsip::line::tapi::io
+#endif
