@@ -33,8 +33,9 @@ struct General {
   int tls_port = 5061;                                   // SIP over TLS listens here
   std::string tls_ca_file = "/etc/ssl/certs/ca-certificates.crt";  // CAs trusted for TLS
   // ltq_tapi backend (docs/HARDWARE.md); `ossdev` above is its TAPI device index.
-  std::string tapi_firmware = "/lib/firmware/vmmc_firmware.bin";  // DSP firmware image
-  std::string tapi_coefficients = "/lib/firmware/vmmc_bbd_fxs.bin";  // line coefficients (BBD)
+  // What OpenWrt's kmod-ltq-vmmc installs: links to the board's firmware and FXS coefficients.
+  std::string tapi_firmware = "/lib/firmware/ifx_firmware.bin";      // DSP firmware image
+  std::string tapi_coefficients = "/lib/firmware/ifx_bbd_fxs.bin";  // line coefficients (BBD)
   std::string echo_canceller = "wlec";  // off | nlec | wlec
   int jb_min = 20;                      // DSP jitter buffer bounds, ms
   int jb_max = 160;

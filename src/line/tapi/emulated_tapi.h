@@ -48,6 +48,7 @@ class EmulatedTapi final : public TapiSys {
     int device = 1;      // vmmc<device>0
     int channels = 2;
     int open_error = 0;  // errno every open fails with (EACCES: wrong permissions)
+    bool fax = true;     // false: signal detection refused (a driver built without FAX)
   };
   struct Tone {
     uint32_t freq[4] = {};

@@ -248,6 +248,7 @@ int EmulatedTapi::config_request(const Call& c, Channel& ch) {
       return 0;
     }
     default:  // sig_detect_enable
+      if (!options_.fax) return refuse(c, "not in this driver (built without FAX)");
       ch.sig |= b.ulong(0);
       ch.sig_ext |= b.ulong(L);
       return 0;

@@ -185,9 +185,12 @@ Status TapiBackend::configure_channel(int ch) {
   const ChannelState& c = channels_[static_cast<size_t>(ch)];
   const LineSettings ls = line_settings(cfg_, ch);
   for (const Setup& step : channel_setup(cfg_, ls)) {
-    if (const int err = sys_.ioctl(c.fd, step.request, step.arg()))
-      return Status::error("TAPI channel " + c.node + ": " + request_name(step.request) + ": " +
-                           errno_message(err));
+    const int err = sys_.ioctl(c.fd, step.request, step.arg());
+    if (err == 0) continue;
+    const std::string what = "TAPI channel " + c.node + ": " + request_name(step.request) +
+                             ": " + errno_message(err);
+    if (!step.optional) return Status::error(what);
+    log::warn(kTag, "%s; going on without it", what.c_str());
   }
   return Status::ok();
 }

@@ -129,6 +129,18 @@ TEST_F(TapiStartup, APhoneOffHookAtStartIsSeen) {
   EXPECT_TRUE(backend_->lines()[1]->off_hook());
 }
 
+TEST_F(TapiStartup, ADriverWithoutFaxDetectorsStillStarts) {
+  EmulatedTapi::Options o;
+  o.fax = false;  // OpenWrt builds ltq-tapi without FAX
+  ASSERT_TRUE(start(o)) << error_;
+  EXPECT_EQ(emu_->channel(0).sig, 0ul);
+  EXPECT_EQ(emu_->channel(1).feed, kFeedStandby);  // the set-up went on
+  EXPECT_EQ(std::count(emu_->calls().begin(), emu_->calls().end(),
+                       "refused ch1 IFX_TAPI_SIG_DETECT_ENABLE: not in this driver (built "
+                       "without FAX)"),
+            1);
+}
+
 TEST_F(TapiStartup, MissingFirmwareIsOneErrorNamingTheFile) {
   cfg_.general.tapi_firmware = (dir_ / "nope.bin").string();
   ASSERT_FALSE(start());

@@ -144,7 +144,7 @@ std::vector<Setup> channel_setup(const config::Telephony& cfg, const LineSetting
   SigDetect sig;
   sig.sig = kSigCedRx | kSigCedTx | kSigCngFaxRx | kSigCngFaxTx;
   sig.sig_ext = kSigExtV21LowRx | kSigExtV21LowTx;
-  s.push_back({kSigDetectEnable, sig});
+  s.push_back({kSigDetectEnable, sig, 0, true});
   return s;
 }
 

@@ -21,6 +21,9 @@ struct Setup {
                io::HookVt, io::SigDetect>
       data;
   uintptr_t value = 0;
+  // A refusal is logged and the set-up goes on (the fax detectors: FAX is compiled out of
+  // OpenWrt's driver, docs/HARDWARE.md).
+  bool optional = false;
   // What the ioctl is given: the value, or the address of `data`.
   uintptr_t arg() const;
 };
