@@ -123,6 +123,7 @@ void TapiLine::sync_hook() {
 
 void TapiLine::channel_lost() {
   ringing_ = false;
+  bridge_.reset();
   if (off_hook_) set_hook(false);
   update_led();
 }
@@ -212,6 +213,20 @@ void TapiLine::set_led(LedMode mode) {
 
 void TapiLine::update_led() {
   set_led(ringing_ ? LedMode::blink : off_hook_ ? LedMode::on : LedMode::off);
+}
+
+bool TapiLine::attach_audio(AudioEndpoint* endpoint) {
+  bridge_.reset();  // stops the coder
+  if (!endpoint) return true;
+  auto bridge = std::make_unique<TapiAudioBridge>(
+      std::make_unique<TapiRtpDevice>(sys_, fd_, channel_, tag_, on_result_), *endpoint);
+  if (Status s = bridge->start(); !s) {
+    log::err(tag_, "internal call audio: %s", s.message().c_str());
+    return false;
+  }
+  log::info(tag_, "internal call audio through the DSP (G.711 A-law, relayed by owsip)");
+  bridge_ = std::move(bridge);
+  return true;
 }
 
 std::unique_ptr<media::RtpDevice> TapiLine::open_rtp_device() {

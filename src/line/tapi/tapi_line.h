@@ -14,6 +14,7 @@
 
 #include "line/line.h"
 #include "line/sysfs.h"
+#include "line/tapi/tapi_audio_bridge.h"
 #include "line/tapi/tapi_io.h"
 #include "line/tapi/tapi_rtp_device.h"
 #include "line/tapi/tapi_sys.h"
@@ -49,7 +50,8 @@ class TapiLine final : public Line {
   void send_offhook_cid(const dsp::CallerId& cid) override;
   void set_feed(LineFeed feed) override;
   void set_led(LedMode mode) override;
-  bool attach_audio(AudioEndpoint*) override { return false; }  // the DSP carries the audio
+  // An internal call's audio: the channel's coder through a TapiAudioBridge (nullptr stops it).
+  bool attach_audio(AudioEndpoint* endpoint) override;
   int audio_rate() const override { return 8000; }
   std::unique_ptr<media::RtpDevice> open_rtp_device() override;
 
@@ -73,6 +75,7 @@ class TapiLine final : public Line {
   int channel_;
   std::unique_ptr<Led> led_;
   ResultSink on_result_;
+  std::unique_ptr<TapiAudioBridge> bridge_;
   bool off_hook_ = false;
   bool ringing_ = false;
   std::string tag_;
