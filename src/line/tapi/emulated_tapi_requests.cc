@@ -23,10 +23,14 @@ namespace {
 // drv_tapi 3.6.1 include/drv_tapi_io.h ('q') and drv_vmmc 1.10.2.2 include/vmmc_io.h ('V'),
 // each with the size argument its header gives _IOW: int or char, never the struct.
 const ReqInfo kTable[] = {
-    {Req::fw_download, _IO('V', 15), "FIO_FW_DOWNLOAD", Form::pointer, layout::kVmmcInit, Where::device},
-    {Req::bbd_download, _IO('V', 41), "FIO_BBD_DOWNLOAD", Form::pointer, layout::kDownload, Where::both},
-    {Req::event_get, _IO('q', 0xC0), "IFX_TAPI_EVENT_GET", Form::pointer, layout::kEvent, Where::device},
-    {Req::ch_init, _IO('q', 0x0F), "IFX_TAPI_CH_INIT", Form::pointer, layout::kChInit, Where::channel},
+    {Req::fw_download, _IO('V', 15), "FIO_FW_DOWNLOAD", Form::pointer, layout::kVmmcInit,
+     Where::device},
+    {Req::bbd_download, _IO('V', 41), "FIO_BBD_DOWNLOAD", Form::pointer, layout::kDownload,
+     Where::both},
+    {Req::event_get, _IO('q', 0xC0), "IFX_TAPI_EVENT_GET", Form::pointer, layout::kEvent,
+     Where::device},
+    {Req::ch_init, _IO('q', 0x0F), "IFX_TAPI_CH_INIT", Form::pointer, layout::kChInit,
+     Where::channel},
     {Req::line_type_set, _IOW('q', 0x47, int), "IFX_TAPI_LINE_TYPE_SET", Form::pointer,
      layout::kLineType, Where::channel},
     {Req::tone_table_cfg_set, _IOW('q', 0x36, int), "IFX_TAPI_TONE_TABLE_CFG_SET",

@@ -89,9 +89,11 @@ std::string describe_cid(const CidMsg& m) {
 
 std::string describe_pt(const RtpPtCfg& p) {
   std::string out = "{";
-  for (int32_t c = 0; c < kCodTypes; ++c)  // owsip's coders always (PCMU's type is 0)
-    if (p.up[c] || p.down[c] || c == kCodMulaw || c == kCodAlaw || c == kCodG722) out += fmt("%scoder %d up %u down %u", out.size() > 1 ? ", " : "",
-                                         c, p.up[c], p.down[c]);
+  for (int32_t c = 0; c < kCodTypes; ++c) {
+    const bool owsips = c == kCodMulaw || c == kCodAlaw || c == kCodG722;  // PCMU's type is 0
+    if (p.up[c] || p.down[c] || owsips)
+      out += fmt("%scoder %d up %u down %u", out.size() > 1 ? ", " : "", c, p.up[c], p.down[c]);
+  }
   return out + "}";
 }
 
@@ -260,6 +262,7 @@ static_assert(sizeof(RtpPtCfg) == sizeof(IFX_TAPI_PKT_RTP_PT_CFG_t));
 static_assert(sizeof(RtpCfg) == sizeof(IFX_TAPI_PKT_RTP_CFG_t));
 static_assert(sizeof(HookVt) == sizeof(IFX_TAPI_LINE_HOOK_VT_t));
 static_assert(sizeof(SigDetect) == sizeof(IFX_TAPI_SIG_DETECTION_t));
-static_assert(sizeof(VmmcInit) == sizeof(VMMC_IO_INIT) && sizeof(VmmcDownload) == sizeof(VMMC_DWLD_t));
+static_assert(sizeof(VmmcInit) == sizeof(VMMC_IO_INIT));
+static_assert(sizeof(VmmcDownload) == sizeof(VMMC_DWLD_t));
 }  // namespace owsip::line::tapi::io
 #endif

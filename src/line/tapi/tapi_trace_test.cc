@@ -172,5 +172,12 @@ TEST_F(TapiTrace, G722Call) {
   check("call_g722");
 }
 
+TEST_F(TapiTrace, NothingIsTracedBelowDebug) {
+  log::set_level(log::kInfo);  // -v 6
+  ASSERT_TRUE(start()) << error_;
+  backend_->lines()[0]->ring(std::nullopt);
+  EXPECT_TRUE(trace_.empty());
+}
+
 }  // namespace
 }  // namespace owsip::line::tapi
