@@ -148,6 +148,7 @@ class EmulatedTapi final : public TapiSys {
   int channel_request(const Call& c);
   int setup_request(const Call& c, Channel& ch);
   int tone_entry(const Call& c, Channel& ch);
+  int line_feed(const Call& c, Channel& ch);
   int signal_request(const Call& c, Channel& ch);
   int coder_request(const Call& c, Channel& ch);
   int config_request(const Call& c, Channel& ch);

@@ -205,11 +205,22 @@ int EmulatedTapi::setup_request(const Call& c, Channel& ch) {
       ch.map_type = b.i32(layout::kMapType);
       return 0;
     default:  // line_feed_set: the mode is the argument itself
-      if (c.arg > 4) return refuse(c, "line mode " + std::to_string(c.arg) + " unknown");
-      if (ch.ringing && c.arg != 4) return refuse(c, "ringing (IFX_TAPI_RING_STOP first)");
-      ch.feed = static_cast<uint32_t>(c.arg);
-      return 0;
+      return line_feed(c, ch);
   }
+}
+
+// The line modes the VMMC takes and the switches it refuses (drv_vmmc 1.10.2.2 drv_vmmc_alm.c,
+// VMMC_TAPI_LL_ALM_Line_Mode_Set): active and reversed only from active, ringing or standby
+// (not from power down); standby from any of those and from power down; power down always;
+// high impedance, metering and the test modes not at all.
+int EmulatedTapi::line_feed(const Call& c, Channel& ch) {
+  const uintptr_t mode = c.arg;
+  if (mode == 3 || mode == 12 || (mode >= 15 && mode <= 16) || mode > 17)
+    return refuse(c, "line mode " + std::to_string(mode) + " not supported by the VMMC");
+  if ((mode == 0 || mode == 1) && ch.feed == 4)
+    return refuse(c, "from power down only to standby (a line mode switch the VMMC refuses)");
+  ch.feed = static_cast<uint32_t>(mode);
+  return 0;
 }
 
 int EmulatedTapi::config_request(const Call& c, Channel& ch) {

@@ -125,6 +125,8 @@ TEST_F(EmulatedDriver, RefusesWhatTheDriverRefusesWithItsEperm) {
   EXPECT_EQ(emu_.ioctl(dev_, kLineType, type.addr()), EPERM);
   EXPECT_EQ(emu_.ioctl(ch0_, kRingStart, 0), EPERM);
   EXPECT_EQ(emu_.ioctl(ch0_, kTonePlay, 41), EPERM);  // not in the tone table
+  EXPECT_EQ(emu_.ioctl(ch0_, kFeed, 0), EPERM);  // active straight from power down
+  EXPECT_EQ(emu_.ioctl(ch0_, kFeed, 3), EPERM);  // high impedance: not on the VMMC
   EXPECT_EQ(emu_.ioctl(ch0_, kFeed, 2), 0);
   EXPECT_EQ(emu_.calls().back(), "ch0 IFX_TAPI_LINE_FEED_SET");
   EXPECT_EQ(emu_.channel(0).feed, 2u);

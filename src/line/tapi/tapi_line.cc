@@ -204,7 +204,10 @@ void TapiLine::set_feed(LineFeed feed) {
     case LineFeed::reversed: v = kFeedActiveReversed; break;
     case LineFeed::disabled: v = kFeedDisabled; break;
   }
-  call(kLineFeedSet, v);
+  // The VMMC switches from power down to standby only (drv_vmmc_alm.c).
+  if (feed_ == kFeedDisabled && (v == kFeedActive || v == kFeedActiveReversed))
+    if (call(kLineFeedSet, kFeedStandby)) feed_ = kFeedStandby;
+  if (call(kLineFeedSet, v)) feed_ = v;
 }
 
 void TapiLine::set_led(LedMode mode) {

@@ -78,6 +78,7 @@ class TapiLine final : public Line {
   std::unique_ptr<TapiAudioBridge> bridge_;
   bool off_hook_ = false;
   bool ringing_ = false;
+  uint32_t feed_ = io::kFeedStandby;  // what the channel's set-up leaves
   std::string tag_;
 };
 

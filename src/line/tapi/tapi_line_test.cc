@@ -170,6 +170,13 @@ TEST_F(TapiLines, FeedFaxTonesAndUnknownEvents) {
   attach_ports();
   backend_->lines()[0]->set_feed(LineFeed::reversed);
   EXPECT_EQ(emu_->channel(0).feed, kFeedActiveReversed);
+  // From power down the VMMC goes to standby only: owsip passes through it on the way up.
+  backend_->lines()[0]->set_feed(LineFeed::disabled);
+  backend_->lines()[0]->set_feed(LineFeed::active);
+  EXPECT_EQ(emu_->channel(0).feed, kFeedActive);
+  EXPECT_EQ(std::vector<std::string>(emu_->calls().end() - 3, emu_->calls().end()),
+            (std::vector<std::string>{"ch0 IFX_TAPI_LINE_FEED_SET", "ch0 IFX_TAPI_LINE_FEED_SET",
+                                      "ch0 IFX_TAPI_LINE_FEED_SET"}));
   emu_->hook(0, true);
   emu_->fax_tone(0, kEvFaxCngFax);
   emu_->fax_tone(0, kEvFaxV21Low);
