@@ -10,9 +10,10 @@
 // reaches the program as errno EPERM, for an unknown request, a pointer request given a
 // small integer instead of an address (copy_from_user fails), a value request given an
 // address (an out-of-range value), a channel request on the device node and the reverse,
-// and a request before what it needs (a channel before IFX_TAPI_CH_INIT, ringing before the
-// ring set-up, a coder before its configuration). Every accepted and refused request is
-// recorded ("ch0 IFX_TAPI_RING_START", "refused ch0 IFX_TAPI_RING_START: ring not set up").
+// line modes and switches the VMMC refuses, ringing an off-hook or powered-down line, values
+// outside the documented ranges, and (an assumption, docs/HARDWARE.md) a channel request
+// before IFX_TAPI_CH_INIT. Every accepted and refused request is recorded
+// ("ch0 IFX_TAPI_RING_START", "refused ch0 IFX_TAPI_RING_START: the phone is off hook").
 //
 // IFX_TAPI_EVENT_GET takes the channel as input (0xffff: any channel) and returns the oldest
 // event of that queue, `more` telling whether the queue holds more; a full queue drops new

@@ -229,8 +229,8 @@ int EmulatedTapi::config_request(const Call& c, Channel& ch) {
     case Req::phone_volume_set:
       ch.rx_db = b.i32(0);
       ch.tx_db = b.i32(4);
-      if (ch.rx_db < -24 || ch.rx_db > 12 || ch.tx_db < -24 || ch.tx_db > 12)
-        return refuse(c, "gain out of -24..12 dB");
+      if (ch.rx_db < -24 || ch.rx_db > 24 || ch.tx_db < -24 || ch.tx_db > 24)
+        return refuse(c, "gain out of -24..24 dB");
       ch.volume_set = true;
       return 0;
     case Req::wlec_phone_cfg_set:
@@ -292,7 +292,8 @@ int EmulatedTapi::tone_entry(const Call& c, Channel& ch) {
 int EmulatedTapi::signal_request(const Call& c, Channel& ch) {
   switch (c.info.req) {
     case Req::ring_start:
-      if (!ch.ring_cfg || ch.ring_bits == 0) return refuse(c, "ring not set up");
+      // The VMMC does not switch to ringing from power down (drv_vmmc_alm.c); the TAPI does
+      // not ring an off-hook phone (drv_tapi_ring.c).
       if (ch.feed == 4) return refuse(c, "line feed disabled");
       if (ch.off_hook) return refuse(c, "the phone is off hook");
       ch.ringing = true;
@@ -319,11 +320,10 @@ int EmulatedTapi::signal_request(const Call& c, Channel& ch) {
 // kCidElement bytes whose form its type selects.
 int EmulatedTapi::cid_send(const Call& c, Channel& ch) {
   const emu::Bytes b = c.in();
-  if (ch.cid_standard < 0) return refuse(c, "caller ID not configured (IFX_TAPI_CID_CFG_SET)");
   const bool offhook = c.info.req == Req::cid_tx_info_start;
   if (offhook != ch.off_hook)
     return refuse(c, offhook ? "the phone is on hook" : "the phone is off hook");
-  if (!offhook && (!ch.ring_cfg || ch.ring_bits == 0)) return refuse(c, "ring not set up");
+  if (!offhook && ch.feed == 4) return refuse(c, "line feed disabled");
   const uint32_t count = b.u32(8);
   const void* elements = b.ptr(layout::kCidMsgElements);
   if (!elements || count == 0 || count > 16) return refuse(c, "no message elements");
@@ -372,13 +372,10 @@ int EmulatedTapi::coder_request(const Call& c, Channel& ch) {
       ch.event_pt = c.in().u8(3 * L + 2);
       ch.rtp_set = true;
       return 0;
-    case Req::enc_start:
-      if (ch.coder < 0 || !ch.rtp_set || !ch.pt_set) return refuse(c, "coder not configured");
-      if (ch.map_type != 3) return refuse(c, "coder not mapped to the phone");
+    case Req::enc_start:  // with the driver's default coder if none was configured
       ch.encoding = true;
       return 0;
     case Req::dec_start:
-      if (!ch.rtp_set || !ch.pt_set) return refuse(c, "coder not configured");
       ch.decoding = true;
       return 0;
     case Req::enc_stop:
