@@ -200,6 +200,8 @@ bool EmulatedTapi::dsp_packet(int ch, std::span<const uint8_t> packet) {
 // TAPI_Phone_GetEvent); a channel beyond the device's is an error; `more` is 1 when that
 // queue (or, for any channel, any queue) still holds an event.
 int EmulatedTapi::event_get(const Call& call) {
+  ++event_gets_;
+  if (event_error_) return event_error_;
   auto* out = reinterpret_cast<uint8_t*>(call.arg);
   const uint16_t want = emu::Bytes(out).u16(layout::kEventCh);
   const size_t n = channels_.size();

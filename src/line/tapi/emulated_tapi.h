@@ -118,6 +118,9 @@ class EmulatedTapi final : public TapiSys {
   void drop_next_event(int ch) { at(ch).drop_next = true; }
   // The channel stops answering: every request on it fails with `err` (0: answers again).
   void stall(int ch, int err);
+  // Every IFX_TAPI_EVENT_GET fails with `err` (0: answers again); counts the attempts.
+  void stall_events(int err) { event_error_ = err; }
+  int event_gets() const { return event_gets_; }
   // The next read() of the channel fails with `err` (EAGAIN, EIO).
   void read_error(int ch, int err) { at(ch).read_error = err; }
   // The encoder produced `packet` (a whole RTP packet). Refused (false) unless encoding.
@@ -165,6 +168,8 @@ class EmulatedTapi final : public TapiSys {
   std::vector<Channel> channels_;
   std::map<int, int> nodes_;  // fd -> channel, -1 for the device
   uint16_t last_any_ = 0;     // the channel IFX_TAPI_EVENT_GET for any channel served last
+  int event_error_ = 0;
+  int event_gets_ = 0;
   std::vector<std::string> calls_;
 };
 

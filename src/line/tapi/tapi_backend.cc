@@ -65,10 +65,12 @@ Result<std::unique_ptr<LineBackend>> TapiBackend::create(BackendContext& ctx) {
 }
 
 TapiBackend::TapiBackend(Loop& loop, TapiSys& sys, const config::Telephony& cfg, Tuning tuning)
-    : loop_(loop), sys_(sys), cfg_(cfg), tuning_(tuning), audit_timer_(loop) {}
+    : loop_(loop), sys_(sys), cfg_(cfg), tuning_(tuning), audit_timer_(loop),
+      event_retry_timer_(loop) {}
 
 TapiBackend::~TapiBackend() {
   audit_timer_.cancel();
+  event_retry_timer_.cancel();
   watch_.close();
   lines_.clear();
   for (ChannelState& c : channels_) {
@@ -210,8 +212,17 @@ void TapiBackend::add_lines(BackendContext& ctx) {
   }
 }
 
+// A driver whose IFX_TAPI_EVENT_GET keeps failing while the node stays readable would spin
+// the loop: the node is left alone for a while, then watched again.
+void TapiBackend::watch_device() {
+  if (Status s = watch_.watch(dev_fd_, FdWatch::kRead, [this](int) { on_device_readable(); });
+      !s)
+    log::err(kTag, "%s: %s", dev_node_.c_str(), s.message().c_str());
+}
+
 void TapiBackend::on_device_readable() {
-  for (size_t ch = 0; ch < channels_.size(); ++ch) {
+  events_failing_ = false;
+  for (size_t ch = 0; ch < channels_.size() && !events_failing_; ++ch) {
     const int n = drain_channel(static_cast<int>(ch));
     if (n >= kDriverQueue) {
       log::warn(kTag, "channel %zu: %d events at once, the driver's queue may have lost some; "
@@ -219,6 +230,12 @@ void TapiBackend::on_device_readable() {
       lines_[ch]->sync_hook();
     }
   }
+  if (!events_failing_) return;
+  watch_.close();
+  event_retry_timer_.start(tuning_.event_retry_ms, [this] {
+    watch_device();
+    on_device_readable();  // what waits while the node was not watched
+  });
 }
 
 // The channel's queue, oldest first, while `more` says there is more (bounded).
@@ -228,8 +245,10 @@ int TapiBackend::drain_channel(int ch) {
     Event e;
     e.channel = static_cast<uint16_t>(ch);
     if (const int err = sys_.ioctl_ptr(dev_fd_, kEventGet, &e)) {
-      log::err(kTag, "%s: IFX_TAPI_EVENT_GET channel %d: %s", dev_node_.c_str(), ch,
-               errno_message(err).c_str());
+      log::err(kTag, "%s: IFX_TAPI_EVENT_GET channel %d: %s; events paused for %llu ms",
+               dev_node_.c_str(), ch, errno_message(err).c_str(),
+               static_cast<unsigned long long>(tuning_.event_retry_ms));
+      events_failing_ = true;
       return n;
     }
     if (e.id == kEvNone) return n;

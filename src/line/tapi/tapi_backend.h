@@ -34,6 +34,7 @@ struct TapiTuning {
   uint64_t audit_ms = 5000;        // hook audit of every channel
   int failures_before_reset = 3;   // consecutive failed requests that reset a channel
   uint64_t reset_retry_ms = 2000;  // a reset that failed is tried again after this
+  uint64_t event_retry_ms = 1000;  // a failing IFX_TAPI_EVENT_GET pauses the device fd this long
 };
 
 class TapiBackend final : public LineBackend {
@@ -74,6 +75,7 @@ class TapiBackend final : public LineBackend {
   Status configure_signalling(int ch, const LineSettings& ls);
   void add_lines(BackendContext& ctx);
   void on_device_readable();
+  void watch_device();
   int drain_channel(int ch);
   void audit();
   void on_request_result(int ch, int err);
@@ -90,6 +92,8 @@ class TapiBackend final : public LineBackend {
   std::vector<std::unique_ptr<TapiLine>> lines_;  // by channel
   FdWatch watch_;
   Timer audit_timer_;
+  Timer event_retry_timer_;
+  bool events_failing_ = false;
 };
 
 }  // namespace owsip::line::tapi

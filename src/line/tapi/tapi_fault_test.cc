@@ -106,6 +106,23 @@ TEST_F(TapiFaults, AChannelThatStopsAnsweringIsResetAndTheOtherCallGoesOn) {
   EXPECT_EQ(events_, want);
 }
 
+TEST_F(TapiFaults, FailingEventReadsDoNotSpinAndRecover) {
+  TapiTuning t = fast();
+  t.event_retry_ms = 100;
+  ASSERT_TRUE(start({}, {}, t)) << error_;
+  record_events();
+  emu_->stall_events(EIO);
+  emu_->hook(0, true);  // waits in the queue; the node stays readable
+  run_for(300);
+  EXPECT_LE(emu_->event_gets(), 6);  // one try per pause, not a busy loop
+  EXPECT_TRUE(events_.empty() || events_ == std::vector<std::string>{"port0 off_hook"});
+  emu_->stall_events(0);
+  emu_->dtmf(0, '7');
+  ASSERT_TRUE(run_until(
+      [&] { return !events_.empty() && events_.back() == "port0 digit 7 (dtmf)"; }, 1000));
+  EXPECT_TRUE(backend_->lines()[0]->off_hook());  // the queued event or the hook audit
+}
+
 TEST_F(TapiFaults, TryAgainAndIoErrorsFromAChannelReadAreSurvived) {
   ASSERT_TRUE(start()) << error_;
   auto dev = backend_->line_on_channel(0)->open_rtp_device();
