@@ -230,6 +230,12 @@ void Loader::port(const UciSection& sec, Telephony& cfg) {
   v_.apply(sec, kPortFields, p);
   p.key = "port" + std::to_string(p.id);
   p.section = sec.anonymous ? "" : sec.name;
+  if (p.ec_window != 0 && p.ec_window != 4 && p.ec_window != 6 && p.ec_window != 8 &&
+      p.ec_window != 16) {
+    const UciOption* o = sec.find("ec_window");
+    v_.error(o ? o->line : sec.line, "ec_window " + std::to_string(p.ec_window) +
+                                         " ms: the DSP's windows are 4, 6, 8 and 16 ms");
+  }
   auto [it, fresh] = port_sections_.emplace(p.id, &sec);
   if (!fresh && diags_.size() == errors_before)
     v_.error(sec.line, "port id " + std::to_string(p.id) + " is already described at line " +

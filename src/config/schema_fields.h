@@ -137,12 +137,12 @@ inline const Field<General> kGeneralFields[] = {
     text("dialplan", &General::dialplan, kOptional, "digit map: a number that completes an alternative is dialled at once, e.g. `[2-9]xxxxxx|0xx.|11[02]`; unset: `#` or the inter-digit pause ends a number", check_digit_map),
     restarts(kSipStack, integer("tls_port", &General::tls_port, kOptional, 1, 65535, "SIP over TLS port (used when an account has `transport tls`); must differ from local_port")),
     restarts(kSipStack, text("tls_ca_file", &General::tls_ca_file, kOptional, "PEM file of the certificate authorities trusted for SIP over TLS")),
-    restarts(kLines, text("tapi_firmware", &General::tapi_firmware, kOptional, "ltq_tapi: VMMC DSP firmware file downloaded at start-up")),
-    restarts(kLines, text("tapi_coefficients", &General::tapi_coefficients, kOptional, "ltq_tapi: analog line coefficients (BBD file) downloaded after the firmware")),
+    restarts(kLines, text("tapi_firmware", &General::tapi_firmware, kOptional, "ltq_tapi: VMMC DSP firmware file downloaded at start-up (kmod-ltq-vmmc installs the board's as ifx_firmware.bin)")),
+    restarts(kLines, text("tapi_coefficients", &General::tapi_coefficients, kOptional, "ltq_tapi: analog line coefficients (BBD file) for every port, downloaded once the channels are initialised (kmod-ltq-vmmc: ETSI for VR9 and Danube as ifx_bbd_fxs.bin)")),
     restarts(kLines, choice("echo_canceller", &General::echo_canceller, kOptional, echo_modes, "ltq_tapi: line echo canceller of the DSP: `off`, `nlec` (near end, 16 ms) or `wlec` (window-based, near and far end)")),
     restarts(kLines, integer("jb_min", &General::jb_min, kOptional, 10, 500, "ltq_tapi: smallest DSP jitter buffer, ms")),
     restarts(kLines, integer("jb_max", &General::jb_max, kOptional, 10, 500, "ltq_tapi: largest DSP jitter buffer, ms; at least jb_min")),
-    restarts(kLines, choice("kpi", &General::kpi, kOptional, kpi_modes, "ltq_tapi: RTP moved by the kernel (drv_kpi2udp): `auto` uses it when the driver offers it, `on` requires it, `off` relays through owsip")),
+    restarts(kLines, choice("kpi", &General::kpi, kOptional, kpi_modes, "ltq_tapi: RTP moved by the kernel (KPI): OpenWrt builds its driver without KPI and ships no drv_kpi2udp, so `auto` and `off` relay through owsip (`auto` says so) and `on` is refused")),
 };
 
 inline const Field<Stun> kStunFields[] = {
@@ -178,6 +178,9 @@ inline const Field<Port> kPortFields[] = {
     text("led", &Port::led, kOptional, "sysfs LED of the port (name under /sys/class/leds)"),
     integer("tx_gain", &Port::tx_gain, kOptional, -24, 12, "ltq_tapi: gain in dB of what the phone's microphone sends"),
     integer("rx_gain", &Port::rx_gain, kOptional, -24, 12, "ltq_tapi: gain in dB of what the phone's earpiece plays"),
+    choice("echo_canceller", &Port::echo_canceller, kOptional, echo_modes, "ltq_tapi: this port's line echo canceller, as the general option (`off`, `nlec`, `wlec`); unset: the general one"),
+    integer("ec_window", &Port::ec_window, kOptional, 0, 16, "ltq_tapi: echo canceller window of this port in ms: 4, 6, 8 or 16; 0: the driver's default"),
+    text("coefficients", &Port::coefficients, kOptional, "ltq_tapi: coefficient (BBD) file for this port's line only, downloaded after the general `tapi_coefficients` (e.g. a 600R file for a phone that wants it)"),
 };
 
 inline const Field<Contact> kContactFields[] = {

@@ -33,8 +33,9 @@ struct General {
   int tls_port = 5061;                                   // SIP over TLS listens here
   std::string tls_ca_file = "/etc/ssl/certs/ca-certificates.crt";  // CAs trusted for TLS
   // ltq_tapi backend (docs/HARDWARE.md); `ossdev` above is its TAPI device index.
-  std::string tapi_firmware = "/lib/firmware/vmmc_firmware.bin";  // DSP firmware image
-  std::string tapi_coefficients = "/lib/firmware/vmmc_bbd_fxs.bin";  // line coefficients (BBD)
+  // What OpenWrt's kmod-ltq-vmmc installs: links to the board's firmware and FXS coefficients.
+  std::string tapi_firmware = "/lib/firmware/ifx_firmware.bin";      // DSP firmware image
+  std::string tapi_coefficients = "/lib/firmware/ifx_bbd_fxs.bin";  // line coefficients (BBD)
   std::string echo_canceller = "wlec";  // off | nlec | wlec
   int jb_min = 20;                      // DSP jitter buffer bounds, ms
   int jb_max = 160;
@@ -83,6 +84,9 @@ struct Port {
   std::string led;  // sysfs LED name, e.g. soc:green:fxs1
   int tx_gain = 0;  // dB towards the network (ltq_tapi), -24..12
   int rx_gain = 0;  // dB towards the phone (ltq_tapi), -24..12
+  std::string echo_canceller;  // off | nlec | wlec (ltq_tapi); empty: the general one
+  int ec_window = 0;           // ms, 4 | 6 | 8 | 16 (ltq_tapi); 0: the driver's default
+  std::string coefficients;    // BBD file of this port (ltq_tapi); empty: the general one only
   bool operator==(const Port&) const = default;
 };
 

@@ -2,8 +2,8 @@
 // An internal call between two ports of this box (`**1`, `**2`), with no SIP server: the
 // caller's port gets a Call whose far end is the other port, offered to it through the
 // switchboard like any incoming call. Once answered, the two lines' audio is bridged in
-// software (lines with attach_audio(); a DSP line would connect its channels instead, which
-// is not done yet: such a call has no audio and says so in the log).
+// software through attach_audio() (a TAPI line runs its channel's G.711 coder for that;
+// connecting the two DSP channels inside the DSP is not done).
 //
 // Events reach each side's observer from a zero-delay timer, never from inside the other
 // side's call (so a port is never re-entered from its own action).

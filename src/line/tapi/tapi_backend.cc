@@ -9,6 +9,7 @@
 
 #include "core/log.h"
 #include "line/tapi/tapi_io.h"
+#include "line/tapi/tapi_setup.h"
 
 namespace owsip::line::tapi {
 
@@ -18,7 +19,10 @@ namespace {
 
 constexpr const char* kTag = "line.tapi";
 constexpr size_t kMaxFileBytes = 4 << 20;
-constexpr int kMaxEventsPerWakeup = 64;
+// Events read from one channel's queue per wake-up: more than the driver's queue holds, so a
+// burst this long means the queue was full and may have lost events.
+constexpr int kEventsPerChannel = 16;
+constexpr int kDriverQueue = 10;
 
 std::string errno_message(int err) {
   return std::string(std::strerror(err)) + " (errno " + std::to_string(err) + ")";
@@ -50,48 +54,6 @@ Result<std::vector<uint8_t>> read_file(const std::string& what, const std::strin
   return data;
 }
 
-// A tone of the locale's set as a DSP tone-table entry. The DSP mixes at most two
-// frequencies per tone; a third (the special-information tone's) plays as the second.
-ToneSimple tone_entry(const Tone& t, uint32_t index) {
-  ToneSimple e;
-  e.index = index;
-  e.level_a = e.level_b = t.level_dbm0 * 10;
-  for (size_t i = 0; i < t.count && i < 8; ++i) {
-    const ToneStep& s = t.steps[i];
-    e.cadence[i] = s.ms;
-    uint32_t bits = 0;
-    for (uint16_t f : {s.f1_hz, s.f2_hz}) {
-      if (f == 0) continue;
-      if (e.freq_a == 0 || e.freq_a == f) {
-        e.freq_a = f;
-        bits |= 1;
-      } else {
-        if (e.freq_b == 0) e.freq_b = f;
-        bits |= 2;
-      }
-    }
-    if (s.am && (bits & 3) == 3) bits = 4;  // A modulated by B
-    e.frequencies[i] = bits;
-  }
-  if (t.count == 1 && t.steps[0].ms == 0) e.cadence[0] = 0;  // continuous
-  return e;
-}
-
-// The ring cadence as the DSP's bit pattern, 50 ms a bit.
-RingCadence ring_cadence(const line::RingCadence& r) {
-  RingCadence c;
-  int bit = 0;
-  for (size_t i = 0; i < r.count && i < r.on_off_ms.size(); ++i) {
-    const bool on = i % 2 == 0;
-    for (int n = 0; n < r.on_off_ms[i] / 50 && bit < 320; ++n, ++bit)
-      if (on) c.data[bit / 8] |= static_cast<uint8_t>(0x80 >> (bit % 8));
-  }
-  c.bits = bit;
-  return c;
-}
-
-uint16_t ms_to_ts(int ms) { return static_cast<uint16_t>(ms * 8); }
-
 }  // namespace
 
 Result<std::unique_ptr<LineBackend>> TapiBackend::create(BackendContext& ctx) {
@@ -102,57 +64,55 @@ Result<std::unique_ptr<LineBackend>> TapiBackend::create(BackendContext& ctx) {
   return std::unique_ptr<LineBackend>(std::move(*b));
 }
 
-TapiBackend::TapiBackend(Loop& /*loop*/, TapiSys& sys) : sys_(sys) {}
+TapiBackend::TapiBackend(Loop& loop, TapiSys& sys, const config::Telephony& cfg, Tuning tuning)
+    : loop_(loop), sys_(sys), cfg_(cfg), tuning_(tuning), audit_timer_(loop),
+      event_retry_timer_(loop) {}
 
 TapiBackend::~TapiBackend() {
+  audit_timer_.cancel();
+  event_retry_timer_.cancel();
   watch_.close();
   lines_.clear();
-  for (int fd : channel_fds_) sys_.close(fd);
-  if (dev_fd_ >= 0) {
-    sys_.ioctl(dev_fd_, kDevStop, 0);
-    sys_.close(dev_fd_);
+  for (ChannelState& c : channels_) {
+    c.reset_timer.reset();
+    sys_.close(c.fd);
   }
+  if (dev_fd_ >= 0) sys_.close(dev_fd_);
 }
 
 Result<std::unique_ptr<TapiBackend>> TapiBackend::create_on(BackendContext& ctx, TapiSys& sys,
-                                                            const std::string& dev_dir) {
-  std::unique_ptr<TapiBackend> b(new TapiBackend(ctx.loop, sys));
-  if (Status s = b->start_device(ctx.config, dev_dir); !s) return s;
+                                                            const std::string& dev_dir,
+                                                            Tuning tuning) {
   const config::Telephony& cfg = ctx.config;
+  if (cfg.general.kpi == "on")
+    return Status::error("kpi 'on': OpenWrt's ltq-tapi is built without KPI and QOS and "
+                         "OpenWrt ships no drv_kpi2udp; set kpi 'auto' or 'off' "
+                         "(docs/HARDWARE.md)");
+  std::unique_ptr<TapiBackend> b(new TapiBackend(ctx.loop, sys, cfg, tuning));
+  if (Status s = b->open_device(dev_dir); !s) return s;
   int channels = 2;
   for (const auto& p : cfg.ports) channels = std::max(channels, p.id + 1);
-  const std::string prefix = dev_dir + "/vmmc" + std::to_string(cfg.general.ossdev + 1);
-  for (int ch = 0; ch < channels; ++ch) {
-    const std::string node = prefix + std::to_string(ch + 1);
-    const int fd = sys.open(node);
-    if (fd < 0)
-      return Status::error("TAPI channel " + node + ": " + errno_message(-fd) +
-                           (-fd == EACCES ? "; owsip needs read/write access (the node's group)"
-                                          : ""));
-    b->channel_fds_.push_back(fd);
-    if (Status s = b->configure_channel(cfg, ch, fd, node); !s) return s;
-    LineSettings ls = line_settings(cfg, ch);
-    std::unique_ptr<Led> led;
-    if (const config::Port* p = port_section(cfg, ls.port); p && !p->led.empty())
-      led = std::make_unique<Led>(ctx.sysfs, p->led);
-    b->lines_.push_back(std::make_unique<TapiLine>(ls, sys, fd, ch, std::move(led), b->kpi_));
-  }
-  if (Status s = b->watch_.watch(b->dev_fd_, FdWatch::kRead, [p = b.get()](int) {
-        p->on_device_readable();
-      });
+  if (Status s = b->open_channels(dev_dir, channels); !s) return s;
+  for (int ch = 0; ch < channels; ++ch)
+    if (Status s = b->configure_channel(ch); !s) return s;
+  b->add_lines(ctx);
+  if (Status s = b->watch_.watch(b->dev_fd_, FdWatch::kRead,
+                                 [p = b.get()](int) { p->on_device_readable(); });
       !s)
     return s;
-  log::notice(kTag, "%s started: %d channels, RTP %s", b->dev_node_.c_str(), channels,
-              b->kpi_.use ? "by the kernel (KPI)" : "relayed by owsip");
+  b->audit_timer_.start(tuning.audit_ms, [p = b.get()] { p->audit(); });
+  log::notice(kTag, "%s started: %d channels; RTP relayed by owsip%s", b->dev_node_.c_str(),
+              channels,
+              cfg.general.kpi == "auto" ? " (kpi auto: the stock driver has no KPI)" : "");
   return b;
 }
 
-Status TapiBackend::start_device(const config::Telephony& cfg, const std::string& dev_dir) {
-  const config::General& g = cfg.general;
+// The firmware goes to the device node; the coefficients follow once the channels are
+// initialised (drv_vmmc: FIO_BBD_DOWNLOAD on the device node reaches every analog channel).
+Status TapiBackend::open_device(const std::string& dev_dir) {
+  const config::General& g = cfg_.general;
   auto fw = read_file("TAPI firmware", g.tapi_firmware);
   if (!fw) return fw.status();
-  auto bbd = read_file("TAPI coefficients", g.tapi_coefficients);
-  if (!bbd) return bbd.status();
   dev_node_ = dev_dir + "/vmmc" + std::to_string(g.ossdev + 1) + "0";
   dev_fd_ = sys_.open(dev_node_);
   if (dev_fd_ < 0) {
@@ -162,132 +122,183 @@ Status TapiBackend::start_device(const config::Telephony& cfg, const std::string
                           : err == ENOENT ? "; are kmod-ltq-vmmc and kmod-ltq-tapi loaded?"
                                           : ""));
   }
-  auto dev = [&](unsigned long request, uintptr_t arg) -> Status {
-    const int err = sys_.ioctl(dev_fd_, request, arg);
-    if (err == 0) return Status::ok();
-    return Status::error("TAPI device " + dev_node_ + ": " + request_name(request) + ": " +
-                         errno_message(err));
-  };
-  FwDownload f;
-  f.pram = fw->data();
-  f.pram_size = static_cast<uint32_t>(fw->size());
-  if (Status s = dev(kFwDownload, reinterpret_cast<uintptr_t>(&f)); !s)
-    return Status::error(s.message() + " (firmware " + g.tapi_firmware + ")");
-  if (Status s = dev(kDevStop, 0); !s) return s;
-  DevStartCfg start;
-  start.mode = kDevModeVoiceCoder;
-  if (Status s = dev(kDevStart, reinterpret_cast<uintptr_t>(&start)); !s) return s;
-  BbdDownload b;
-  b.buf = bbd->data();
-  b.size = static_cast<uint32_t>(bbd->size());
-  if (Status s = dev(kBbdDownload, reinterpret_cast<uintptr_t>(&b)); !s)
-    return Status::error(s.message() + " (coefficients " + g.tapi_coefficients + ")");
+  VmmcInit init;
+  init.pram = fw->data();
+  init.pram_size = fw->size();
+  if (const int err = sys_.ioctl_ptr(dev_fd_, kFwDownload, &init))
+    return Status::error("TAPI device " + dev_node_ + ": FIO_FW_DOWNLOAD: " +
+                         errno_message(err) + " (firmware " + g.tapi_firmware + ")");
+  return Status::ok();
+}
 
-  if (g.kpi != "off") {
-    KpiGrpCfg grp;
-    grp.group = static_cast<uint32_t>(kpi_.group);
-    Status s = dev(kKpiGrpCfgSet, reinterpret_cast<uintptr_t>(&grp));
-    kpi_.use = s.is_ok();
-    if (!s && g.kpi == "on")
-      return Status::error("kpi 'on', but the driver offers no KPI: " + s.message() +
-                           " (is drv_kpi2udp loaded?)");
-    if (!s)
-      log::notice(kTag, "the driver offers no KPI (drv_kpi2udp not loaded): owsip relays RTP "
-                        "between the DSP and the network itself");
+Status TapiBackend::open_channels(const std::string& dev_dir, int count) {
+  const std::string prefix = dev_dir + "/vmmc" + std::to_string(cfg_.general.ossdev + 1);
+  for (int ch = 0; ch < count; ++ch) {
+    ChannelState c;
+    c.node = prefix + std::to_string(ch + 1);
+    c.fd = sys_.open(c.node);
+    if (c.fd < 0)
+      return Status::error("TAPI channel " + c.node + ": " + errno_message(-c.fd) +
+                           (-c.fd == EACCES ? "; owsip needs read/write access (the node's group)"
+                                            : ""));
+    c.reset_timer = std::make_unique<Timer>(loop_);
+    channels_.push_back(std::move(c));
+    if (Status s = init_channel(ch); !s) return s;
+  }
+  auto bbd = read_file("TAPI coefficients", cfg_.general.tapi_coefficients);
+  if (!bbd) return bbd.status();
+  VmmcDownload d;
+  d.buf = bbd->data();
+  d.size = static_cast<uint32_t>(bbd->size());
+  if (const int err = sys_.ioctl_ptr(dev_fd_, kBbdDownload, &d))
+    return Status::error("TAPI device " + dev_node_ + ": FIO_BBD_DOWNLOAD: " +
+                         errno_message(err) + " (coefficients " +
+                         cfg_.general.tapi_coefficients + ")");
+  return Status::ok();
+}
+
+Status TapiBackend::init_channel(int ch) {
+  const ChannelState& c = channels_[static_cast<size_t>(ch)];
+  ChannelInit init;
+  if (const int err = sys_.ioctl_ptr(c.fd, kChInit, &init))
+    return Status::error("TAPI channel " + c.node + ": IFX_TAPI_CH_INIT: " + errno_message(err));
+  return Status::ok();
+}
+
+// A port's own coefficient file (`coefficients` of its section) goes to its channel node only.
+Status TapiBackend::download_coefficients(int ch) {
+  const LineSettings ls = line_settings(cfg_, ch);
+  const config::Port* p = port_section(cfg_, ls.port);
+  if (!p || p->coefficients.empty()) return Status::ok();
+  auto bbd = read_file("TAPI coefficients of port " + std::to_string(ls.port), p->coefficients);
+  if (!bbd) return bbd.status();
+  VmmcDownload d;
+  d.buf = bbd->data();
+  d.size = static_cast<uint32_t>(bbd->size());
+  const ChannelState& c = channels_[static_cast<size_t>(ch)];
+  if (const int err = sys_.ioctl_ptr(c.fd, kBbdDownload, &d))
+    return Status::error("TAPI channel " + c.node + ": FIO_BBD_DOWNLOAD: " + errno_message(err) +
+                         " (coefficients " + p->coefficients + ")");
+  return Status::ok();
+}
+
+Status TapiBackend::configure_channel(int ch) {
+  if (Status s = download_coefficients(ch); !s) return s;
+  const ChannelState& c = channels_[static_cast<size_t>(ch)];
+  const LineSettings ls = line_settings(cfg_, ch);
+  for (const Setup& step : channel_setup(cfg_, ls)) {
+    const int err = sys_.ioctl(c.fd, step.request, step.arg());
+    if (err == 0) continue;
+    const std::string what = "TAPI channel " + c.node + ": " + request_name(step.request) +
+                             ": " + errno_message(err);
+    if (!step.optional) return Status::error(what);
+    log::warn(kTag, "%s; going on without it", what.c_str());
   }
   return Status::ok();
 }
 
-Status TapiBackend::configure_channel(const config::Telephony& cfg, int ch, int fd,
-                                      const std::string& node) {
-  const config::General& g = cfg.general;
-  const LineSettings ls = line_settings(cfg, ch);
-  auto call = [&](unsigned long request, uintptr_t arg) -> Status {
-    const int err = sys_.ioctl(fd, request, arg);
-    if (err == 0) return Status::ok();
-    return Status::error("TAPI channel " + node + ": " + request_name(request) + ": " +
-                         errno_message(err));
-  };
-  auto call_ptr = [&](unsigned long request, const auto* arg) {
-    return call(request, reinterpret_cast<uintptr_t>(arg));
-  };
+void TapiBackend::add_lines(BackendContext& ctx) {
+  for (size_t ch = 0; ch < channels_.size(); ++ch) {
+    const int channel = static_cast<int>(ch);
+    LineSettings ls = line_settings(cfg_, channel);
+    std::unique_ptr<Led> led;
+    if (const config::Port* p = port_section(cfg_, ls.port); p && !p->led.empty())
+      led = std::make_unique<Led>(ctx.sysfs, p->led);
+    auto line = std::make_unique<TapiLine>(
+        ls, sys_, channels_[ch].fd, channel, std::move(led),
+        [this, channel](int err) { on_request_result(channel, err); });
+    line->sync_hook();  // a phone already off hook when owsip starts
+    lines_.push_back(std::move(line));
+  }
+}
 
-  LineTypeCfg type;
-  if (Status s = call_ptr(kLineTypeSet, &type); !s) return s;
-  for (ToneKind kind : kAllToneKinds) {
-    const ToneSimple t = tone_entry(ls.tones->tone(kind), TapiLine::tone_index(kind));
-    if (Status s = call_ptr(kToneTableCfgSet, &t); !s) return s;
-  }
-  RingCfg ring;
-  if (Status s = call_ptr(kRingCfgSet, &ring); !s) return s;
-  const RingCadence cadence = ring_cadence(ls.tones->ring);
-  if (Status s = call_ptr(kRingCadenceHrSet, &cadence); !s) return s;
-  MapData map;
-  map.dst_channel = static_cast<uint32_t>(ch);
-  if (Status s = call_ptr(kMapDataAdd, &map); !s) return s;
-  if (Status s = call(kLineFeedSet, kFeedStandby); !s) return s;
-  LineVolume vol;
-  if (const config::Port* p = port_section(cfg, ls.port)) {
-    vol.gain_tx = p->tx_gain;
-    vol.gain_rx = p->rx_gain;
-  }
-  if (Status s = call_ptr(kPhoneVolumeSet, &vol); !s) return s;
-  WlecCfg wlec;
-  wlec.type = g.echo_canceller == "off" ? kWlecOff : g.echo_canceller == "nlec" ? kWlecNlec
-                                                                               : kWlecWlec;
-  if (Status s = call_ptr(kWlecPhoneCfgSet, &wlec); !s) return s;
-  JbCfg jb;
-  jb.min_size = ms_to_ts(g.jb_min);
-  jb.max_size = ms_to_ts(g.jb_max);
-  jb.initial_size = ms_to_ts(std::clamp(60, g.jb_min, g.jb_max));
-  if (Status s = call_ptr(kJbCfgSet, &jb); !s) return s;
-  if (ls.cid) {
-    CidCfg cid;
-    cid.standard = driver_cid_standard(*ls.cid);
-    if (Status s = call_ptr(kCidCfgSet, &cid); !s) return s;
-  }
-  // Static payload types until a call says otherwise (TapiRtpDevice::start).
-  RtpPtCfg pt;
-  pt.pt_up[kCodMlawG711] = pt.pt_down[kCodMlawG711] = 0;
-  pt.pt_up[kCodAlawG711] = pt.pt_down[kCodAlawG711] = 8;
-  pt.pt_up[kCodG722_64] = pt.pt_down[kCodG722_64] = 9;
-  if (Status s = call_ptr(kPktRtpPtCfgSet, &pt); !s) return s;
-  const TimerValues& t = cfg.timers;
-  const uint32_t debounce = t.ms("hook_debounce"), brk = t.ms("pulse_break_max"),
-                 flash = t.ms("flash_max"), interdigit = t.ms("pulse_interdigit");
-  const HookVt vts[] = {
-      {kHookVtHookOff, debounce, debounce},
-      {kHookVtHookOn, flash, flash},  // a longer on-hook is a hang-up
-      {kHookVtHookFlash, std::min(brk + 1, flash), flash},
-      {kHookVtDigitLow, debounce, brk},
-      {kHookVtDigitHigh, debounce, interdigit},
-      {kHookVtInterdigit, interdigit, interdigit},
-  };
-  for (const HookVt& vt : vts)
-    if (Status s = call_ptr(kLineHookVtSet, &vt); !s) return s;
-  SigDetect sig;
-  sig.sig = kSigCed | kSigCng | kSigV21;
-  if (Status s = call_ptr(kSigDetectEnable, &sig); !s) return s;
-  return Status::ok();
+// A driver whose IFX_TAPI_EVENT_GET keeps failing while the node stays readable would spin
+// the loop: the node is left alone for a while, then watched again.
+void TapiBackend::watch_device() {
+  if (Status s = watch_.watch(dev_fd_, FdWatch::kRead, [this](int) { on_device_readable(); });
+      !s)
+    log::err(kTag, "%s: %s", dev_node_.c_str(), s.message().c_str());
 }
 
 void TapiBackend::on_device_readable() {
-  for (int i = 0; i < kMaxEventsPerWakeup; ++i) {
-    Event e;
-    const int err = sys_.ioctl(dev_fd_, kEventGet, reinterpret_cast<uintptr_t>(&e));
-    if (err != 0) {
-      log::err(kTag, "%s: IFX_TAPI_EVENT_GET: %s", dev_node_.c_str(), errno_message(err).c_str());
-      return;
+  events_failing_ = false;
+  for (size_t ch = 0; ch < channels_.size() && !events_failing_; ++ch) {
+    const int n = drain_channel(static_cast<int>(ch));
+    if (n >= kDriverQueue) {
+      log::warn(kTag, "channel %zu: %d events at once, the driver's queue may have lost some; "
+                      "checking the hook state", ch, n);
+      lines_[ch]->sync_hook();
     }
-    if (e.id == kEvNone) return;
-    if (TapiLine* l = line_on_channel(e.channel)) {
-      l->on_device_event(e);
-    } else {
-      log::notice(kTag, "event 0x%08x for channel %u, which owsip does not drive, ignored", e.id,
-                  e.channel);
-    }
-    if (e.more == 0) return;
   }
+  if (!events_failing_) return;
+  watch_.close();
+  event_retry_timer_.start(tuning_.event_retry_ms, [this] {
+    watch_device();
+    on_device_readable();  // what waits while the node was not watched
+  });
+}
+
+// The channel's queue, oldest first, while `more` says there is more (bounded).
+int TapiBackend::drain_channel(int ch) {
+  int n = 0;
+  for (; n < kEventsPerChannel; ++n) {
+    Event e;
+    e.channel = static_cast<uint16_t>(ch);
+    if (const int err = sys_.ioctl_ptr(dev_fd_, kEventGet, &e)) {
+      log::err(kTag, "%s: IFX_TAPI_EVENT_GET channel %d: %s; events paused for %llu ms",
+               dev_node_.c_str(), ch, errno_message(err).c_str(),
+               static_cast<unsigned long long>(tuning_.event_retry_ms));
+      events_failing_ = true;
+      return n;
+    }
+    if (e.id == kEvNone) return n;
+    if (e.channel != ch) {
+      log::warn(kTag, "event %s asked for channel %d: dropped",
+                describe_event(e).c_str(), ch);
+    } else {
+      lines_[static_cast<size_t>(ch)]->on_device_event(e);
+    }
+    if (!e.more) return n + 1;
+  }
+  return n;
+}
+
+void TapiBackend::audit() {
+  for (size_t ch = 0; ch < lines_.size(); ++ch)
+    if (!channels_[ch].resetting) lines_[ch]->sync_hook();
+  audit_timer_.start(tuning_.audit_ms, [this] { audit(); });
+}
+
+void TapiBackend::on_request_result(int ch, int err) {
+  ChannelState& c = channels_[static_cast<size_t>(ch)];
+  if (err == 0) {
+    c.failures = 0;
+    return;
+  }
+  if (++c.failures < tuning_.failures_before_reset || c.resetting) return;
+  log::err(kTag, "%s: %d requests failed in a row (last: %s): resetting the channel; the other "
+                 "ports carry on", c.node.c_str(), c.failures, errno_message(err).c_str());
+  c.resetting = true;
+  lines_[static_cast<size_t>(ch)]->channel_lost();
+  // Not from inside the failing request's caller: the line may be in the middle of a command.
+  c.reset_timer->start(0, [this, ch] { reset_channel(ch); });
+}
+
+void TapiBackend::reset_channel(int ch) {
+  ChannelState& c = channels_[static_cast<size_t>(ch)];
+  Status s = init_channel(ch);
+  if (s) s = configure_channel(ch);
+  if (!s) {
+    log::err(kTag, "%s: reset failed (%s); trying again in %llu ms", c.node.c_str(),
+             s.message().c_str(), static_cast<unsigned long long>(tuning_.reset_retry_ms));
+    c.reset_timer->start(tuning_.reset_retry_ms, [this, ch] { reset_channel(ch); });
+    return;
+  }
+  ++c.resets;
+  c.failures = 0;
+  c.resetting = false;
+  log::notice(kTag, "%s: channel reset and configured again", c.node.c_str());
+  lines_[static_cast<size_t>(ch)]->sync_hook();
 }
 
 std::vector<Line*> TapiBackend::lines() {

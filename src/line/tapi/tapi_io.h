@@ -1,74 +1,156 @@
 #pragma once
-// The subset of the Lantiq TAPI / VMMC driver interface owsip uses (drv_tapi_io.h,
-// drv_tapi_event_io.h and vmmc_io.h of ltq-tapi 3.13 / ltq-vmmc 1.9), in owsip's own names.
+// The part of the Lantiq voice driver interface owsip uses: OpenWrt's kmod-ltq-tapi (drv_tapi
+// 3.13.0) and kmod-ltq-vmmc (drv_vmmc 1.9.0), in owsip's own names.
 //
-// Those headers are not in Debian. When the build finds drv_tapi_io.h (an OpenWrt SDK stages
-// it; CMake defines OWSIP_HAVE_DRV_TAPI_IO_H), the static_asserts at the end compare every
-// request number and struct size below with the vendor's. Otherwise these declarations are
-// used as they stand. They were written from the driver's documented interface, not copied from
-// the headers, and were checked against an emulated device only (docs/HARDWARE.md says which
-// layouts are the least certain).
+// Where the facts come from (docs/HARDWARE.md has the table, request by request):
+// - drv_tapi 3.13.0 is not in any public repository; its header is the 3.x line's
+//   include/drv_tapi_io.h. The numbers, layouts and enum values below are those of drv_tapi
+//   3.6.1.9 (SigrandLLC/sg17_firmware, package/drv-tapi/drv_tapi-3.6.1/include), checked
+//   against CHANGELOG_TAPI_V3 of drv_tapi 4.7.1.2 (uwehermann/easybox-904-xdsl-firmware,
+//   dl/drv_tapi-4.7.1.2.tar.gz), which lists every 3.x change up to 3.13.0.2 and renumbers
+//   none of the requests owsip sends. The 4.x headers (generated request indexes, dev/ch
+//   prefixes in the structs) are a different ABI and are used only for the caller-ID
+//   standards the 3.6.1 header lacks.
+// - drv_vmmc 1.9.0 is not public either: the VMMC requests are those of drv_vmmc 1.10.2.2
+//   (same easybox tree, dl/drv_vmmc-1.10.2.2.tar.gz, include/vmmc_io.h), whose CHANGELOG
+//   records no change to them since 1.9.0.
 //
-// Request numbers come from the kernel's _IO/_IOR/_IOW macros, never from literals: MIPS encodes
-// the direction bits differently (_IOC_WRITE is 4 there, 1 on x86), so the same source yields
-// the right numbers for the target it is compiled for.
+// The vendor header declares most requests with `int` (or `char`) as the size argument of
+// _IOW, not their struct, and many as plain _IO although they take a pointer: the numbers
+// below repeat exactly that. They come from the kernel's macros of the target, so the same
+// source yields MIPS numbers on MIPS (_IOC_NONE 1, _IOC_WRITE 4, 13 size bits) and x86 ones
+// on the test host; tapi_abi_test.cc pins both as literals.
+//
+// Layouts follow the vendor's C types on the architecture compiled for: `unsigned long` and
+// pointers are 32 bits on the MIPS32 target, enums are int-sized. Nothing here is packed.
 
 #include <linux/ioctl.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace owsip::line::tapi::io {
 
-inline constexpr char kTapiMagic = 'q';  // IFX_TAPI_IOC_MAGIC
-inline constexpr char kVmmcMagic = 'V';  // VMMC_IOC_MAGIC
+inline constexpr unsigned kTapiMagic = 'q';  // every TAPI request
+inline constexpr unsigned kVmmcMagic = 'V';  // the VMMC low-level driver's own requests
 
-// --- device (/dev/vmmcN0) -------------------------------------------------------------------
+// --- the device node /dev/vmmcD0 ------------------------------------------------------------
 
-// FIO_FW_DOWNLOAD: the DSP firmware image (PRAM and DRAM parts in one file on OpenWrt).
-struct FwDownload {
+// FIO_FW_DOWNLOAD: the voice firmware (PRAM image; the coefficient fields stay empty).
+struct VmmcInit {
   const uint8_t* pram = nullptr;
-  uint32_t pram_size = 0;
-  const uint8_t* dram = nullptr;
-  uint32_t dram_size = 0;
+  unsigned long pram_size = 0;
+  const uint8_t* bbd = nullptr;
+  unsigned long bbd_size = 0;
+  unsigned long flags = 0;
+  uint16_t phi_crc = 0, dc_crc = 0, ac_crc = 0;  // written back by the driver
 };
-// FIO_BBD_DOWNLOAD: the analog line coefficients (block-based download file, *.bin).
-struct BbdDownload {
+// FIO_BBD_DOWNLOAD: the analog coefficients, a block-based download file (*.BIN).
+struct VmmcDownload {
   const uint8_t* buf = nullptr;
   uint32_t size = 0;
 };
-// IFX_TAPI_DEV_START.
-struct DevStartCfg {
-  uint32_t mode = 0;  // kDevModeVoiceCoder
+
+// --- events: IFX_TAPI_EVENT_GET on the device node ------------------------------------------
+
+// The channel is an input: the driver returns the oldest event of that channel's queue (or
+// of any channel's, for kAllChannels), and `more` says whether that queue holds more.
+inline constexpr uint16_t kAllChannels = 0xffff;
+struct Event {
+  uint32_t id = 0;
+  uint16_t channel = 0;
+  uint16_t more = 0;
+  // A union in the driver (digit, tone, fax signal, error pointer...): the digit events keep
+  // their digit in byte 1 and the DTMF key's ASCII code in byte 2 on either byte order.
+  alignas(void*) uint8_t data[8] = {};
 };
-inline constexpr uint32_t kDevModeVoiceCoder = 0;
+inline constexpr size_t kEventDigitByte = 1;  // pulse count (0xB: ten pulses), DTMF key code
+inline constexpr size_t kEventAsciiByte = 2;  // DTMF: the key as ASCII
 
-// --- channel (/dev/vmmcNC, C = 1..) ---------------------------------------------------------
+// Event ids: a type in the top byte, a subtype in the low bits.
+enum : uint32_t {
+  kEvNone = 0,
+  kEvFxsRingBurstEnd = 0x20000002,
+  kEvFxsRingingEnd = 0x20000003,
+  kEvFxsOnhook = 0x20000004,
+  kEvFxsOffhook = 0x20000005,
+  kEvFxsFlash = 0x20000006,
+  kEvPulseDigit = 0x30000001,
+  kEvDtmfDigit = 0x31000001,
+  kEvCidTxSeqStart = 0x32000001,
+  kEvCidTxSeqEnd = 0x32000002,
+  kEvCidTxInfoStart = 0x32000003,
+  kEvCidTxInfoEnd = 0x32000004,
+  kEvToneGenEnd = 0x33000002,
+  kEvFaxCed = 0x35000002,
+  kEvFaxCngFax = 0x35000008,
+  kEvFaxV21Low = 0x3500000a,
+  kEvFaxCedEnd = 0x35000013,
+  kEvCoderChanged = 0x40000001,
+  kEvFaultLineOvertemp = 0xf2000005,
+};
+inline constexpr uint32_t kEvTypeMask = 0xff000000;
+inline constexpr uint32_t kEvTypeFault = 0xf0000000;  // 0xF1..0xF5: general, line, hw, fw, sw
 
-enum : int32_t { kLineTypeFxs = 0, kLineTypeFxo = 1 };
+// --- a channel node /dev/vmmcDC, C = 1.. ----------------------------------------------------
+
+// IFX_TAPI_CH_INIT: the 3.x way to start the driver on a channel (docs/HARDWARE.md: why not
+// IFX_TAPI_DEV_START).
+enum : uint8_t { kInitModeVoiceCoder = 1 };
+struct ChannelInit {
+  uint8_t mode = kInitModeVoiceCoder;
+  uint8_t country = 0;
+  void* low_level = nullptr;  // nullptr: the low-level driver's defaults
+};
+
+enum : int32_t { kLineFxsNarrow = 0, kLineFxsWide = 1, kLineFxsAuto = 2 };
 struct LineTypeCfg {
-  int32_t line_type = kLineTypeFxs;
+  int32_t type = kLineFxsAuto;
   uint8_t daa_channel = 0;
 };
 
-// One entry of the DSP's tone table: up to two frequencies per cadence step, levels in
-// 0.1 dBm0, the steps' on times in ms (0 ends the list), looping unless `loop` is 1.
-struct ToneSimple {
-  int32_t format = 1;  // simple tone
-  uint32_t index = 0;  // 1..31 (0 means "stop" to IFX_TAPI_TONE_LOCAL_PLAY)
-  uint32_t loop = 0;   // 0: forever
-  uint32_t pause = 0;
-  uint32_t freq_a = 0, freq_b = 0;
-  int32_t level_a = 0, level_b = 0;
-  uint32_t cadence[8] = {};
-  uint32_t frequencies[8] = {};  // per step: bit 0 freq A, bit 1 freq B, bit 2 A modulated by B
+// IFX_TAPI_LINE_FEED_SET takes the mode itself, not a pointer.
+enum : uint32_t {
+  kFeedActive = 0,
+  kFeedActiveReversed = 1,
+  kFeedStandby = 2,
+  kFeedHighImpedance = 3,
+  kFeedDisabled = 4,
 };
 
-enum : int32_t { kRingModeInternalBalanced = 0 };
-struct RingCfg {
-  int32_t mode = kRingModeInternalBalanced;
-  int32_t submode = 0;
+// One simple tone of the tone table. Indexes 1..31 are the driver's predefined tones; a table
+// entry owsip defines lives at kToneIndexFirst and above. Levels in 0.1 dB (-300..0),
+// frequencies in Hz, cadence steps in ms (2 ms granularity, 0 ends the list, a step 0 at the
+// start is refused), per step a mask of the frequencies that sound.
+inline constexpr uint32_t kToneIndexFirst = 32;
+inline constexpr size_t kToneSteps = 6;
+enum : int32_t { kToneFormatSimple = 1 };
+enum : uint32_t { kToneFreqA = 1, kToneFreqB = 2, kToneFreqC = 4, kToneFreqD = 8 };
+struct ToneSimple {
+  int32_t format = kToneFormatSimple;
+  char name[30] = {};
+  uint32_t index = 0;
+  uint32_t loop = 0;  // 0: forever
+  int32_t level[4] = {};
+  uint32_t freq[4] = {};
+  uint32_t cadence_ms[kToneSteps] = {};
+  uint32_t freq_mask[kToneSteps] = {};
+  uint32_t modulation[kToneSteps] = {};  // 1: A modulated by B in that step
+  uint32_t pause_ms = 0;
 };
-// Ring cadence as a bit pattern, one bit per 50 ms, most significant bit first.
+// The driver reads its whole tone union, the simple tone being its largest member.
+struct ToneEntry {
+  ToneSimple simple;
+};
+
+enum : uint8_t { kRingInternalBalanced = 0 };
+enum : uint8_t { kRingTripDcFast = 1 };
+struct RingCfg {
+  uint8_t mode = kRingInternalBalanced;
+  uint8_t submode = kRingTripDcFast;
+};
+// Ring cadence, one bit per 50 ms, most significant bit first; the initial part plays once.
 struct RingCadence {
   uint8_t data[40] = {};
   int32_t bits = 0;
@@ -76,275 +158,191 @@ struct RingCadence {
   int32_t initial_bits = 0;
 };
 
-enum : int32_t { kMapTypePhone = 1, kMapTypeCoder = 2 };
+enum : int32_t { kMapCoder = 1, kMapPcm = 2, kMapPhone = 3 };
 struct MapData {
-  uint32_t dst_channel = 0;
-  int32_t channel_type = kMapTypePhone;
-  int32_t record_start = 0;
+  uint8_t dst_channel = 0;
+  int32_t dst_type = kMapPhone;
+  int32_t record_start = 0;  // 0: unchanged
   int32_t play_start = 0;
 };
 
-// IFX_TAPI_LINE_FEED_SET values.
-enum : uint32_t {
-  kFeedActive = 0,
-  kFeedActiveReversed = 1,
-  kFeedStandby = 2,
-  kFeedDisabled = 3,
-};
-
 struct LineVolume {
-  int32_t gain_tx = 0;  // dB, -24..+12
-  int32_t gain_rx = 0;
+  int32_t rx_db = 0;  // towards the phone's earpiece
+  int32_t tx_db = 0;  // from the phone's microphone
 };
 
-enum : int32_t { kWlecOff = 0, kWlecNlec = 1, kWlecWlec = 2 };
-struct WlecCfg {
-  int32_t type = kWlecWlec;
-  int32_t nlec_len = 16;  // ms
-  int32_t nb_ne_window = 0;
-  int32_t nb_fe_window = 0;
-  int32_t wb_ne_window = 0;
+// Echo canceller: off, near-end only (the "NLEC"), near and far end (the windowed "WLEC").
+enum : int32_t { kEcOff = 0, kEcNearEnd = 1, kEcNearFarEnd = 2 };
+enum : int32_t { kEcNlpDefault = 0, kEcNlpOn = 1, kEcNlpOff = 2 };
+struct EcCfg {
+  int32_t type = kEcNearFarEnd;
+  int32_t nlp = kEcNlpDefault;
+  int32_t narrow_near_ms = 0;  // windows: 4, 6, 8 or 16 ms; 0 the driver's default
+  int32_t narrow_far_ms = 0;
+  int32_t wide_near_ms = 0;
 };
 
-enum : int32_t { kJbFixed = 1, kJbAdaptive = 2 };
-// Sizes in timestamp units of 125 us (8 kHz samples).
+// Jitter buffer; sizes in timestamp units of 125 us.
+enum : uint8_t { kJbFixed = 1, kJbAdaptive = 2 };
+enum : int8_t { kJbAdaptVoice = 2 };
 struct JbCfg {
-  int32_t type = kJbAdaptive;
-  int32_t packet_adaptation = 1;
-  int32_t local_adaptation = 0;
-  uint8_t scaling = 0x16;
+  uint8_t type = kJbAdaptive;
+  int8_t packet_adaptation = kJbAdaptVoice;
+  int8_t local_adaptation = 0;
+  int8_t scaling = 0x16;  // 1.375 x the packet interval
   uint16_t initial_size = 0;
   uint16_t min_size = 0;
   uint16_t max_size = 0;
 };
 
-// Caller-ID standards the driver knows (IFX_TAPI_CID_STD_*).
-enum : uint32_t {
-  kCidStdTelcordia = 0,
-  kCidStdEtsiFsk = 1,
-  kCidStdEtsiDtmf = 2,
-  kCidStdSin = 3,
-  kCidStdNtt = 4,
-  kCidStdKpnDtmf = 5,
-  kCidStdKpnDtmfFsk = 6,
+// Caller-ID standards (0..4: drv_tapi 3.6.1; the KPN ones: drv_tapi 4.7.1.2, present in 3.13
+// by its CHANGELOG).
+enum : int32_t {
+  kCidTelcordia = 0,
+  kCidEtsiFsk = 1,
+  kCidEtsiDtmf = 2,
+  kCidSin = 3,
+  kCidNtt = 4,
+  kCidKpnDtmf = 5,
+  kCidKpnDtmfFsk = 6,
 };
 struct CidCfg {
-  uint32_t standard = kCidStdEtsiFsk;
-  void* std_cfg = nullptr;  // standard-specific timing; nullptr: the driver's defaults
+  int32_t standard = kCidEtsiFsk;
+  const void* timing = nullptr;  // nullptr: the standard's default timing
 };
 
-enum : uint32_t { kCidMsgCallSetup = 0x80 };  // MDMF "call setup"
-enum : uint32_t { kCidElemDate = 0x01, kCidElemNumber = 0x02, kCidElemAbsence = 0x04,
-                  kCidElemName = 0x07 };
-struct CidElement {
-  uint32_t type = 0;
-  uint32_t len = 0;
-  uint8_t data[52] = {};
+enum : int32_t { kCidOnHook = 0, kCidOffHook = 1 };
+enum : int32_t { kCidCallSetup = 0x80 };
+enum : int32_t { kCidDate = 0x01, kCidNumber = 0x02, kCidNoNumber = 0x04, kCidName = 0x07,
+                 kCidNoName = 0x08 };
+inline constexpr size_t kCidTextMax = 50;
+// One element of a caller-ID message: the driver's union of a date, a string (number, name),
+// a one-byte value (the reason a number or name is absent: 'P' private, 'O' unavailable) and
+// transparent data, chosen by the element type.
+union CidElement {
+  struct {
+    int32_t type;
+    uint32_t month, day, hour, minute;
+  } date;
+  struct {
+    int32_t type;
+    uint32_t len;
+    uint8_t text[kCidTextMax];
+  } string;
+  struct {
+    int32_t type;
+    uint8_t value;
+  } value;
+  struct {
+    int32_t type;
+    uint32_t len;
+    const uint8_t* data;
+  } transparent;
 };
-enum : uint32_t { kCidTxOnHook = 0, kCidTxOffHook = 1 };
 struct CidMsg {
-  uint32_t tx_mode = kCidTxOnHook;
-  uint32_t message_type = kCidMsgCallSetup;
-  uint32_t elements = 0;
-  CidElement* message = nullptr;
+  int32_t mode = kCidOnHook;
+  int32_t type = kCidCallSetup;
+  uint32_t count = 0;
+  const CidElement* elements = nullptr;
 };
 
-// Coder types (IFX_TAPI_COD_TYPE_*), indexes into the payload-type table.
-enum : int32_t {
-  kCodMlawG711 = 3,
-  kCodAlawG711 = 4,
-  kCodG722_64 = 9,
-  kCodG726_32 = 12,
-  kCodG729 = 15,
-  kCodTypeMax = 32,
+// Coders (IFX_TAPI_COD_TYPE_*): indexes into the payload-type table.
+enum : int32_t { kCodMulaw = 8, kCodAlaw = 9, kCodG722 = 31, kCodTypes = 34 };
+enum : int32_t { kFrame10ms = 4, kFrame20ms = 6, kFrame30ms = 7 };
+struct EncCfg {
+  int32_t coder = kCodAlaw;
+  int32_t frame = kFrame20ms;
+  int32_t aal2_bitpack = 0;  // 0: RTP bit packing
 };
 struct RtpPtCfg {
-  uint8_t pt_up[kCodTypeMax] = {};    // what the DSP writes into packets it sends
-  uint8_t pt_down[kCodTypeMax] = {};  // what it expects in packets it plays
+  uint8_t up[kCodTypes] = {};    // what the DSP writes into the packets it sends
+  uint8_t down[kCodTypes] = {};  // what it takes in the packets it plays
 };
-
-enum : int32_t { kFrameLen10 = 1, kFrameLen20 = 2, kFrameLen30 = 3 };
-struct EncCfg {
-  int32_t coder = kCodAlawG711;
-  int32_t frame_len = kFrameLen20;
-  int32_t aal2_bitpack = 0;
-};
-
 struct RtpCfg {
   uint16_t seq = 0;
-  uint32_t ssrc = 0;
-  uint32_t timestamp = 0;
-  uint8_t events = 0;         // 1: DTMF as RFC 2833 events (and muted in the voice)
-  uint8_t event_pt = 0;       // payload type of the events it sends
-  uint8_t event_play_pt = 0;  // payload type of the events it plays
-  uint8_t reserved = 0;
+  unsigned long ssrc = 0;
+  unsigned long timestamp = 0;
+  uint8_t events = 0;       // 0: digits in the voice; 1: RFC 2833 events (voice muted)
+  uint8_t play_events = 0;  // 0: play the peer's events
+  uint8_t event_pt = 0;
+  uint8_t event_play_pt = 0;
 };
 
-// IFX_TAPI_LINE_HOOK_VT_SET: validation times, one call per kind.
+// Validation times for hook, flash and pulse dialing: one request per kind (bit values).
 enum : int32_t {
-  kHookVtHookOff = 0,
-  kHookVtHookOn = 1,
-  kHookVtHookFlash = 2,
-  kHookVtDigitLow = 3,
-  kHookVtDigitHigh = 4,
-  kHookVtInterdigit = 5,
+  kVtHookOff = 0x0,
+  kVtHookOn = 0x1,
+  kVtFlash = 0x2,
+  kVtDigitLow = 0x4,
+  kVtDigitHigh = 0x8,
+  kVtInterdigit = 0x10,
 };
 struct HookVt {
-  int32_t type = 0;
-  uint32_t min_ms = 0;
-  uint32_t max_ms = 0;
+  int32_t kind = 0;
+  unsigned long min_ms = 0;
+  unsigned long max_ms = 0;
 };
 
-// IFX_TAPI_SIG_DETECT_ENABLE.
-enum : uint32_t { kSigCed = 0x1, kSigCng = 0x4, kSigV21 = 0x400 };
+// Tone detectors: fax answer (CED) and calling (CNG) tones, V.21 flags in the extension.
+enum : unsigned long { kSigCedRx = 0x8, kSigCedTx = 0x10, kSigCngFaxRx = 0x40,
+                       kSigCngFaxTx = 0x80 };
+enum : unsigned long { kSigExtV21LowRx = 0x1, kSigExtV21LowTx = 0x2 };
 struct SigDetect {
-  uint32_t sig = 0;
-  uint32_t sig_ext = 0;
+  unsigned long sig = 0;
+  unsigned long sig_ext = 0;
 };
 
-// KPI: the channel's packet stream into a kernel packet group (drv_kpi2udp).
-struct KpiChCfg {
-  uint32_t stream = 0;      // 0: voice
-  uint32_t kpi_channel = 0;  // group << 12 | channel
+// --- the requests ---------------------------------------------------------------------------
+
+inline constexpr unsigned long kFwDownload = _IO(kVmmcMagic, 15);
+inline constexpr unsigned long kBbdDownload = _IO(kVmmcMagic, 41);
+inline constexpr unsigned long kEventGet = _IO(kTapiMagic, 0xC0);
+inline constexpr unsigned long kChInit = _IO(kTapiMagic, 0x0F);
+inline constexpr unsigned long kLineTypeSet = _IOW(kTapiMagic, 0x47, int);
+inline constexpr unsigned long kToneTableCfgSet = _IOW(kTapiMagic, 0x36, int);
+inline constexpr unsigned long kRingCfgSet = _IO(kTapiMagic, 0x02);
+inline constexpr unsigned long kRingCadenceHrSet = _IO(kTapiMagic, 0x03);
+inline constexpr unsigned long kMapDataAdd = _IOW(kTapiMagic, 0x24, int);
+inline constexpr unsigned long kLineFeedSet = _IO(kTapiMagic, 0x01);
+inline constexpr unsigned long kPhoneVolumeSet = _IOW(kTapiMagic, 0x42, int);
+inline constexpr unsigned long kWlecPhoneCfgSet = _IOW(kTapiMagic, 0x30, int);
+inline constexpr unsigned long kJbCfgSet = _IOW(kTapiMagic, 0x17, int);
+inline constexpr unsigned long kCidCfgSet = _IOW(kTapiMagic, 0xB0, int);
+inline constexpr unsigned long kPktRtpPtCfgSet = _IOW(kTapiMagic, 0x14, int);
+inline constexpr unsigned long kLineHookVtSet = _IOW(kTapiMagic, 0x2E, int);
+inline constexpr unsigned long kSigDetectEnable = _IOW(kTapiMagic, 0x40, int);
+inline constexpr unsigned long kLineHookStatusGet = _IO(kTapiMagic, 0x84);
+inline constexpr unsigned long kRingStart = _IO(kTapiMagic, 0x87);
+inline constexpr unsigned long kRingStop = _IO(kTapiMagic, 0x88);
+inline constexpr unsigned long kCidTxSeqStart = _IOW(kTapiMagic, 0xB2, int);
+inline constexpr unsigned long kCidTxInfoStart = _IOW(kTapiMagic, 0xB1, int);
+inline constexpr unsigned long kToneLocalPlay = _IOW(kTapiMagic, 0x9B, char);
+inline constexpr unsigned long kEncCfgSet = _IOW(kTapiMagic, 0xAF, int);
+inline constexpr unsigned long kPktRtpCfgSet = _IOW(kTapiMagic, 0x13, int);
+inline constexpr unsigned long kEncStart = _IO(kTapiMagic, 0x8A);
+inline constexpr unsigned long kEncStop = _IO(kTapiMagic, 0x8B);
+inline constexpr unsigned long kDecStart = _IO(kTapiMagic, 0x91);
+inline constexpr unsigned long kDecStop = _IO(kTapiMagic, 0x92);
+
+// How a request takes its argument: the driver reads a plain value, or copies `size` bytes
+// from (in) or to (out, inout) the address it is given.
+enum class ArgKind : uint8_t { none, value, in, out, inout };
+enum class Node : uint8_t { device, channel };
+struct RequestInfo {
+  unsigned long number;
+  const char* name;
+  ArgKind arg;
+  size_t size;  // bytes the driver copies (pointer kinds)
+  Node node;
 };
-struct KpiGrpCfg {
-  uint32_t group = 1;
-  uint32_t fifo_size = 64;
-};
-// FIO_QOS_ON_SOCKET_START: a bound, connected UDP socket that the kernel sends and receives on.
-struct QosOnSocket {
-  int32_t fd = -1;
-  uint32_t channel = 0;
-};
-
-// --- events (IFX_TAPI_EVENT_GET on the device fd) -------------------------------------------
-
-// id = type << 16 | subtype.
-enum : uint32_t {
-  kEvNone = 0,
-  kEvFxsOnhook = 0x2000u << 16 | 0x02,
-  kEvFxsOffhook = 0x2000u << 16 | 0x03,
-  kEvFxsFlash = 0x2000u << 16 | 0x04,
-  kEvPulseDigit = 0x3000u << 16 | 0x01,
-  kEvDtmfDigit = 0x3100u << 16 | 0x01,
-  kEvCidTxSeqEnd = 0x3200u << 16 | 0x02,
-  kEvCidTxInfoEnd = 0x3200u << 16 | 0x03,
-  kEvToneGenEnd = 0x3300u << 16 | 0x01,
-  kEvFaxCed = 0x3500u << 16 | 0x01,
-  kEvFaxCng = 0x3500u << 16 | 0x03,
-  kEvFaxV21 = 0x3500u << 16 | 0x09,
-};
-struct Event {
-  uint32_t id = kEvNone;
-  uint16_t channel = 0;
-  uint16_t module = 0;
-  uint32_t more = 0;  // events still queued after this one
-  uint32_t data = 0;  // DTMF: ASCII digit; pulse: 1..9, 0xB for 0
-};
-
-// --- request numbers ------------------------------------------------------------------------
-
-inline constexpr unsigned long kFwDownload = _IOW(kVmmcMagic, 0x01, FwDownload);
-inline constexpr unsigned long kBbdDownload = _IOW(kVmmcMagic, 0x02, BbdDownload);
-inline constexpr unsigned long kDevStart = _IOW(kTapiMagic, 0x40, DevStartCfg);
-inline constexpr unsigned long kDevStop = _IO(kTapiMagic, 0x41);
-inline constexpr unsigned long kLineTypeSet = _IOW(kTapiMagic, 0x42, LineTypeCfg);
-inline constexpr unsigned long kToneTableCfgSet = _IOW(kTapiMagic, 0x03, ToneSimple);
-inline constexpr unsigned long kToneLocalPlay = _IO(kTapiMagic, 0x04);  // arg: index, 0 stops
-inline constexpr unsigned long kRingCfgSet = _IOW(kTapiMagic, 0x05, RingCfg);
-inline constexpr unsigned long kRingCadenceHrSet = _IOW(kTapiMagic, 0x06, RingCadence);
-inline constexpr unsigned long kRingStart = _IO(kTapiMagic, 0x07);
-inline constexpr unsigned long kRingStop = _IO(kTapiMagic, 0x08);
-inline constexpr unsigned long kMapDataAdd = _IOW(kTapiMagic, 0x09, MapData);
-inline constexpr unsigned long kLineFeedSet = _IO(kTapiMagic, 0x0a);  // arg: kFeed*
-inline constexpr unsigned long kPhoneVolumeSet = _IOW(kTapiMagic, 0x0b, LineVolume);
-inline constexpr unsigned long kWlecPhoneCfgSet = _IOW(kTapiMagic, 0x0c, WlecCfg);
-inline constexpr unsigned long kJbCfgSet = _IOW(kTapiMagic, 0x0d, JbCfg);
-inline constexpr unsigned long kCidCfgSet = _IOW(kTapiMagic, 0x0e, CidCfg);
-inline constexpr unsigned long kCidTxSeqStart = _IOW(kTapiMagic, 0x0f, CidMsg);
-inline constexpr unsigned long kCidTxInfoStart = _IOW(kTapiMagic, 0x10, CidMsg);
-inline constexpr unsigned long kPktRtpPtCfgSet = _IOW(kTapiMagic, 0x11, RtpPtCfg);
-inline constexpr unsigned long kPktRtpCfgSet = _IOW(kTapiMagic, 0x12, RtpCfg);
-inline constexpr unsigned long kEncCfgSet = _IOW(kTapiMagic, 0x13, EncCfg);
-inline constexpr unsigned long kEncStart = _IO(kTapiMagic, 0x14);
-inline constexpr unsigned long kEncStop = _IO(kTapiMagic, 0x15);
-inline constexpr unsigned long kDecStart = _IO(kTapiMagic, 0x16);
-inline constexpr unsigned long kDecStop = _IO(kTapiMagic, 0x17);
-inline constexpr unsigned long kLineHookVtSet = _IOW(kTapiMagic, 0x18, HookVt);
-inline constexpr unsigned long kSigDetectEnable = _IOW(kTapiMagic, 0x19, SigDetect);
-inline constexpr unsigned long kEventGet = _IOR(kTapiMagic, 0x1a, Event);
-inline constexpr unsigned long kKpiChCfgSet = _IOW(kTapiMagic, 0x1b, KpiChCfg);
-inline constexpr unsigned long kKpiGrpCfgSet = _IOW(kTapiMagic, 0x1c, KpiGrpCfg);
-inline constexpr unsigned long kQosOnSocketStart = _IOW(kVmmcMagic, 0x20, QosOnSocket);
-inline constexpr unsigned long kQosStop = _IO(kVmmcMagic, 0x21);
-
-// The name of a request, for logs and errors ("IFX_TAPI_DEV_START"); "ioctl 0x..." if unknown.
-const char* request_name(unsigned long request);
-
-// Layouts are part of the kernel ABI: pin the sizes (32-bit MIPS and 64-bit hosts alike).
-static_assert(sizeof(FwDownload) == 4 * sizeof(void*));
-static_assert(sizeof(BbdDownload) == 2 * sizeof(void*));
-static_assert(sizeof(DevStartCfg) == 4);
-static_assert(sizeof(LineTypeCfg) == 8);
-static_assert(sizeof(ToneSimple) == 96);
-static_assert(sizeof(RingCfg) == 8);
-static_assert(sizeof(RingCadence) == 88);
-static_assert(sizeof(MapData) == 16);
-static_assert(sizeof(LineVolume) == 8);
-static_assert(sizeof(WlecCfg) == 20);
-static_assert(sizeof(JbCfg) == 20);
-static_assert(sizeof(CidCfg) == 2 * sizeof(void*));
-static_assert(sizeof(CidElement) == 60);
-static_assert(sizeof(CidMsg) == 12 + sizeof(void*) + (sizeof(void*) - 4));
-static_assert(sizeof(RtpPtCfg) == 64);
-static_assert(sizeof(EncCfg) == 12);
-static_assert(sizeof(RtpCfg) == 16);
-static_assert(sizeof(HookVt) == 12);
-static_assert(sizeof(SigDetect) == 8);
-static_assert(sizeof(KpiChCfg) == 8);
-static_assert(sizeof(KpiGrpCfg) == 8);
-static_assert(sizeof(QosOnSocket) == 8);
-static_assert(sizeof(Event) == 16);
+// The request's description, or nullptr for a request owsip does not know.
+const RequestInfo* find_request(unsigned long number);
+// "IFX_TAPI_RING_START", or "ioctl 0x..." for an unknown number.
+std::string request_name(unsigned long number);
+// The request with its argument decoded field by field, for `-v 7` traces:
+// "IFX_TAPI_LINE_FEED_SET(2 standby)", "IFX_TAPI_JB_CFG_SET{type=2 ... max=1280}".
+std::string describe_call(unsigned long number, uintptr_t arg);
+// The event as a name and its data: "FXS_OFFHOOK ch1", "DTMF_DIGIT ch0 '5'".
+std::string describe_event(const Event& e);
 
 }  // namespace owsip::line::tapi::io
-
-#ifdef OWSIP_HAVE_DRV_TAPI_IO_H
-// An OpenWrt SDK staged the vendor headers: the numbers above must be the driver's.
-#include <drv_tapi_io.h>
-#include <vmmc_io.h>
-namespace owsip::line::tapi::io {
-static_assert(kDevStart == IFX_TAPI_DEV_START);
-static_assert(kDevStop == IFX_TAPI_DEV_STOP);
-static_assert(kFwDownload == FIO_FW_DOWNLOAD);
-static_assert(kBbdDownload == FIO_BBD_DOWNLOAD);
-static_assert(kLineTypeSet == IFX_TAPI_LINE_TYPE_SET);
-static_assert(kToneTableCfgSet == IFX_TAPI_TONE_TABLE_CFG_SET);
-static_assert(kToneLocalPlay == IFX_TAPI_TONE_LOCAL_PLAY);
-static_assert(kRingCfgSet == IFX_TAPI_RING_CFG_SET);
-static_assert(kRingCadenceHrSet == IFX_TAPI_RING_CADENCE_HR_SET);
-static_assert(kRingStart == IFX_TAPI_RING_START);
-static_assert(kRingStop == IFX_TAPI_RING_STOP);
-static_assert(kMapDataAdd == IFX_TAPI_MAP_DATA_ADD);
-static_assert(kLineFeedSet == IFX_TAPI_LINE_FEED_SET);
-static_assert(kPhoneVolumeSet == IFX_TAPI_PHONE_VOLUME_SET);
-static_assert(kWlecPhoneCfgSet == IFX_TAPI_WLEC_PHONE_CFG_SET);
-static_assert(kJbCfgSet == IFX_TAPI_JB_CFG_SET);
-static_assert(kCidCfgSet == IFX_TAPI_CID_CFG_SET);
-static_assert(kCidTxSeqStart == IFX_TAPI_CID_TX_SEQ_START);
-static_assert(kCidTxInfoStart == IFX_TAPI_CID_TX_INFO_START);
-static_assert(kPktRtpPtCfgSet == IFX_TAPI_PKT_RTP_PT_CFG_SET);
-static_assert(kPktRtpCfgSet == IFX_TAPI_PKT_RTP_CFG_SET);
-static_assert(kEncCfgSet == IFX_TAPI_ENC_CFG_SET);
-static_assert(kEncStart == IFX_TAPI_ENC_START);
-static_assert(kEncStop == IFX_TAPI_ENC_STOP);
-static_assert(kDecStart == IFX_TAPI_DEC_START);
-static_assert(kDecStop == IFX_TAPI_DEC_STOP);
-static_assert(kLineHookVtSet == IFX_TAPI_LINE_HOOK_VT_SET);
-static_assert(kSigDetectEnable == IFX_TAPI_SIG_DETECT_ENABLE);
-static_assert(kEventGet == IFX_TAPI_EVENT_GET);
-static_assert(sizeof(Event) == sizeof(IFX_TAPI_EVENT_t));
-static_assert(sizeof(JbCfg) == sizeof(IFX_TAPI_JB_CFG_t));
-static_assert(sizeof(EncCfg) == sizeof(IFX_TAPI_ENC_CFG_t));
-static_assert(sizeof(RtpCfg) == sizeof(IFX_TAPI_PKT_RTP_CFG_t));
-}  // namespace owsip::line::tapi::io
-#endif

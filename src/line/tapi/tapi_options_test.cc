@@ -30,7 +30,10 @@ TEST(TapiOptions, DefaultsAndValues) {
       "config port\n"
       "\toption id 1\n"
       "\toption tx_gain -6\n"
-      "\toption rx_gain 3\n",
+      "\toption rx_gain 3\n"
+      "\toption echo_canceller 'off'\n"
+      "\toption ec_window 8\n"
+      "\toption coefficients '/lib/firmware/R600_3_10.BIN'\n",
       "telephony", kEnv);
   ASSERT_TRUE(r.ok()) << errors(r);
   const General& g = r.config->general;
@@ -44,7 +47,15 @@ TEST(TapiOptions, DefaultsAndValues) {
   ASSERT_EQ(r.config->ports.size(), 1u);
   EXPECT_EQ(r.config->ports[0].tx_gain, -6);
   EXPECT_EQ(r.config->ports[0].rx_gain, 3);
+  EXPECT_EQ(r.config->ports[0].echo_canceller, "off");
+  EXPECT_EQ(r.config->ports[0].ec_window, 8);
+  EXPECT_EQ(r.config->ports[0].coefficients, "/lib/firmware/R600_3_10.BIN");
+  const Port dp;
+  EXPECT_EQ(dp.echo_canceller, "");  // the general one
+  EXPECT_EQ(dp.ec_window, 0);
   const General d;
+  EXPECT_EQ(d.tapi_firmware, "/lib/firmware/ifx_firmware.bin");  // what kmod-ltq-vmmc links
+  EXPECT_EQ(d.tapi_coefficients, "/lib/firmware/ifx_bbd_fxs.bin");
   EXPECT_EQ(d.kpi, "auto");
   EXPECT_EQ(d.echo_canceller, "wlec");
   EXPECT_LE(d.jb_min, d.jb_max);
@@ -60,7 +71,9 @@ TEST(TapiOptions, BadValuesAreRefusedWithFileAndLine) {
       "\toption ossdev 9\n"
       "config port\n"
       "\toption id 0\n"
-      "\toption tx_gain 20\n",
+      "\toption tx_gain 20\n"
+      "\toption ec_window 5\n"
+      "\toption echo_canceller 'max'\n",
       "telephony", kEnv);
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(errors(r),
@@ -68,7 +81,9 @@ TEST(TapiOptions, BadValuesAreRefusedWithFileAndLine) {
             "telephony:3: option 'kpi': 'maybe' is not one of auto, on, off\n"
             "telephony:5: jb_max 100 ms is below jb_min 200 ms\n"
             "telephony:6: option 'ossdev': 9 is out of range 0..8\n"
-            "telephony:9: option 'tx_gain': 20 is out of range -24..12\n");
+            "telephony:9: option 'tx_gain': 20 is out of range -24..12\n"
+            "telephony:10: ec_window 5 ms: the DSP's windows are 4, 6, 8 and 16 ms\n"
+            "telephony:11: option 'echo_canceller': 'max' is not one of off, nlec, wlec\n");
 }
 
 }  // namespace

@@ -1,9 +1,5 @@
 #include "line/tapi/tapi_rtp_device.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -19,17 +15,17 @@ namespace {
 
 int32_t coder_of(media::CodecId c) {
   switch (c) {
-    case media::CodecId::pcmu: return kCodMlawG711;
-    case media::CodecId::pcma: return kCodAlawG711;
-    case media::CodecId::g722: return kCodG722_64;
+    case media::CodecId::pcmu: return kCodMulaw;
+    case media::CodecId::pcma: return kCodAlaw;
+    case media::CodecId::g722: return kCodG722;
   }
-  return kCodAlawG711;
+  return kCodAlaw;
 }
 
 int32_t frame_len_of(int ptime_ms) {
-  if (ptime_ms <= 10) return kFrameLen10;
-  if (ptime_ms >= 30) return kFrameLen30;
-  return kFrameLen20;
+  if (ptime_ms <= 10) return kFrame10ms;
+  if (ptime_ms >= 30) return kFrame30ms;
+  return kFrame20ms;
 }
 
 uint32_t random32() {
@@ -39,8 +35,10 @@ uint32_t random32() {
 
 }  // namespace
 
-TapiRtpDevice::TapiRtpDevice(TapiSys& sys, int fd, int channel, KpiChoice kpi, std::string tag)
-    : sys_(sys), fd_(fd), channel_(channel), kpi_(kpi), tag_(std::move(tag)) {}
+TapiRtpDevice::TapiRtpDevice(TapiSys& sys, int fd, int channel, std::string tag,
+                             ResultSink on_result)
+    : sys_(sys), fd_(fd), channel_(channel), tag_(std::move(tag)),
+      on_result_(std::move(on_result)) {}
 
 TapiRtpDevice::~TapiRtpDevice() { stop(); }
 
@@ -52,6 +50,7 @@ media::Capabilities TapiRtpDevice::capabilities() const {
 
 Status TapiRtpDevice::call(unsigned long request, uintptr_t arg) {
   const int err = sys_.ioctl(fd_, request, arg);
+  if (on_result_) on_result_(err);
   if (err == 0) return Status::ok();
   return Status::error("TAPI channel " + std::to_string(channel_) + ": " +
                        request_name(request) + ": " + std::strerror(err) + " (errno " +
@@ -63,12 +62,12 @@ Status TapiRtpDevice::start(const media::NegotiatedMedia& media, PacketHandler f
   from_dsp_ = std::move(from_dsp);
   // The payload types of this call: what the DSP writes, what it accepts.
   RtpPtCfg pt;
-  pt.pt_up[coder_of(media.codec)] = static_cast<uint8_t>(media.pt);
-  for (const auto& [p, codec] : media.receive) pt.pt_down[coder_of(codec)] = static_cast<uint8_t>(p);
+  pt.up[coder_of(media.codec)] = static_cast<uint8_t>(media.pt);
+  for (const auto& [p, codec] : media.receive) pt.down[coder_of(codec)] = static_cast<uint8_t>(p);
   if (Status s = call_ptr(kPktRtpPtCfgSet, &pt); !s) return s;
   EncCfg enc;
   enc.coder = coder_of(media.codec);
-  enc.frame_len = frame_len_of(media.ptime_ms);
+  enc.frame = frame_len_of(media.ptime_ms);
   if (Status s = call_ptr(kEncCfgSet, &enc); !s) return s;
   RtpCfg rtp;
   rtp.ssrc = random32();
@@ -78,11 +77,6 @@ Status TapiRtpDevice::start(const media::NegotiatedMedia& media, PacketHandler f
   rtp.event_pt = static_cast<uint8_t>(media.event_pt >= 0 ? media.event_pt : 0);
   rtp.event_play_pt = rtp.event_pt;
   if (Status s = call_ptr(kPktRtpCfgSet, &rtp); !s) return s;
-  if (kpi_.use) {
-    KpiChCfg k;
-    k.kpi_channel = static_cast<uint32_t>(kpi_.group) << 12 | static_cast<uint32_t>(channel_);
-    if (Status s = call_ptr(kKpiChCfgSet, &k); !s) return s;
-  }
   if (media::sends(media.direction))
     if (Status s = call(kEncStart, 0); !s) return s;
   if (media::receives(media.direction))
@@ -90,8 +84,7 @@ Status TapiRtpDevice::start(const media::NegotiatedMedia& media, PacketHandler f
   if (Status s = call(kLineFeedSet, kFeedActive); !s) return s;
   running_ = true;
   if (Status s = watch_.watch(fd_, FdWatch::kRead, [this](int) { on_readable(); }); !s) return s;
-  log::info(tag_, "DSP coder started: %s%s", media.describe().c_str(),
-            kpi_.use ? ", KPI group ready" : ", RTP relayed by owsip");
+  log::info(tag_, "DSP coder started: %s, RTP relayed by owsip", media.describe().c_str());
   return Status::ok();
 }
 
@@ -99,10 +92,6 @@ void TapiRtpDevice::stop() {
   if (!running_) return;
   running_ = false;
   watch_.close();
-  if (kpi_socket_ >= 0) {
-    call(kQosStop, 0);
-    kpi_socket_ = -1;
-  }
   call(kEncStop, 0);
   call(kDecStop, 0);
   log::info(tag_, "DSP coder stopped");
@@ -113,7 +102,9 @@ void TapiRtpDevice::on_readable() {
     const ssize_t n = sys_.read(fd_, buf_, sizeof buf_);
     if (n == -EAGAIN || n == -EINTR) return;
     if (n < 0) {
+      // Reported to the backend, which resets a channel that keeps failing.
       log::warn(tag_, "reading RTP from the DSP: %s", std::strerror(static_cast<int>(-n)));
+      if (on_result_) on_result_(static_cast<int>(-n));
       return;
     }
     if (n < 12) continue;  // not a whole RTP packet
@@ -136,43 +127,6 @@ Status TapiRtpDevice::send_dtmf(char, int) {
   return Status::ok();
 }
 
-bool TapiRtpDevice::offload(int udp_fd, const media::NetAddress& peer) {
-  if (!kpi_.use || !running_) return false;
-  // FIO_QOS_ON_SOCKET_START wants a bound and connected UDP socket.
-  struct sockaddr_storage ss {};
-  socklen_t len = 0;
-  if (inet_pton(AF_INET, peer.ip.c_str(), &reinterpret_cast<sockaddr_in*>(&ss)->sin_addr) == 1) {
-    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons(peer.port);
-    len = sizeof(sockaddr_in);
-  } else if (inet_pton(AF_INET6, peer.ip.c_str(), &reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr) == 1) {
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons(peer.port);
-    len = sizeof(sockaddr_in6);
-  } else {
-    return false;
-  }
-  if (::connect(udp_fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
-    log::warn(tag_, "KPI: %s; RTP stays relayed by owsip", errno_text("connect " + peer.text()).c_str());
-    return false;
-  }
-  return attach_kpi_socket(udp_fd);
-}
-
-bool TapiRtpDevice::attach_kpi_socket(int udp_fd) {
-  if (!kpi_.use || !running_) return false;
-  QosOnSocket q;
-  q.fd = udp_fd;
-  q.channel = static_cast<uint32_t>(channel_);
-  if (Status s = call_ptr(kQosOnSocketStart, &q); !s) {
-    log::warn(tag_, "%s; RTP stays relayed by owsip", s.message().c_str());
-    return false;
-  }
-  kpi_socket_ = udp_fd;
-  log::info(tag_, "KPI: the kernel moves this call's RTP");
-  return true;
-}
+bool TapiRtpDevice::offload(int, const media::NetAddress&) { return false; }
 
 }  // namespace owsip::line::tapi

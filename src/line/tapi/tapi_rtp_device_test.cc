@@ -1,6 +1,6 @@
 // The DSP's media path on the emulated device: whole RTP packets from the channel fd reach a
 // UDP peer on 127.0.0.1 through a MediaSession with a DevicePath, and the peer's packets reach
-// the DSP; with KPI offered, the kernel path is chosen, otherwise owsip relays and says so once.
+// the DSP; owsip relays every packet (the stock driver has no kernel RTP) and says so once.
 
 #include "line/tapi/tapi_rtp_device.h"
 
@@ -106,12 +106,12 @@ TEST_F(TapiMedia, DspPacketsReachAUdpPeerAndBackThroughAMediaSession) {
   EXPECT_TRUE(c.encoding);
   EXPECT_TRUE(c.decoding);
   EXPECT_EQ(c.feed, kFeedActive);
-  ASSERT_TRUE(c.enc_cfg);
-  EXPECT_EQ(c.enc_cfg->coder, kCodAlawG711);
-  ASSERT_TRUE(c.rtp_cfg);
-  EXPECT_EQ(c.rtp_cfg->events, 1);
-  EXPECT_EQ(c.rtp_cfg->event_pt, a->negotiated()->event_pt);
-  EXPECT_EQ(c.pt_table->pt_up[kCodAlawG711], 8);
+  EXPECT_EQ(c.coder, kCodAlaw);
+  EXPECT_EQ(c.frame, kFrame20ms);
+  ASSERT_TRUE(c.rtp_set);
+  EXPECT_EQ(c.rtp_events, 1);
+  EXPECT_EQ(c.event_pt, a->negotiated()->event_pt);
+  EXPECT_EQ(c.pt_up[kCodAlaw], 8);
   EXPECT_FALSE(emu_->channel(1).encoding);
 
   // The DSP speaks every 20 ms; the peer's phone speaks too.
@@ -141,18 +141,16 @@ TEST_F(TapiMedia, DspPacketsReachAUdpPeerAndBackThroughAMediaSession) {
   EXPECT_FALSE(c.decoding);
 }
 
-TEST_F(TapiMedia, WithoutKpiOwsipRelaysAndSaysSoOnce) {
+TEST_F(TapiMedia, KpiAutoRelaysAndSaysTheStockDriverHasNone) {
   std::vector<std::string> logged;
   log::set_level(log::kNotice);
   log::set_capture([&](int, const std::string& l) { logged.push_back(l); });
-  ASSERT_TRUE(start()) << error_;
-  EXPECT_FALSE(backend_->kpi().use);
+  ASSERT_TRUE(start()) << error_;  // kpi 'auto', the default
   auto dev = backend_->line_on_channel(1)->open_rtp_device();
-  auto* tapi = static_cast<TapiRtpDevice*>(dev.get());
   int relayed = 0;
   ASSERT_TRUE(dev->start(pcma(), [&](std::span<const uint8_t>) { ++relayed; }));
   const int sock = udp_socket();
-  EXPECT_FALSE(tapi->attach_kpi_socket(sock));
+  EXPECT_FALSE(dev->offload(sock, media::NetAddress{"127.0.0.1", 9}));
   EXPECT_TRUE(emu_->dsp_packet(1, dsp_packet(0, 8)));
   EXPECT_TRUE(run_until([&] { return relayed == 1; }));
   dev.reset();
@@ -161,74 +159,29 @@ TEST_F(TapiMedia, WithoutKpiOwsipRelaysAndSaysSoOnce) {
   log::set_level(log::kErr);
   EXPECT_EQ(std::count_if(logged.begin(), logged.end(),
                           [](const std::string& l) {
-                            return l.find("offers no KPI") != std::string::npos;
+                            return l.find("RTP relayed by owsip (kpi auto: the stock driver has "
+                                          "no KPI)") != std::string::npos;
                           }),
             1);
-  EXPECT_FALSE(emu_->channel(1).kpi);
 }
 
-TEST_F(TapiMedia, KpiIsChosenWhenTheDriverOffersIt) {
-  EmulatedTapi::Options o;
-  o.kpi = true;
-  ASSERT_TRUE(start(o)) << error_;
-  EXPECT_TRUE(backend_->kpi().use);
+TEST_F(TapiMedia, ReadErrorsFromTheChannelDoNotStopTheCall) {
+  ASSERT_TRUE(start()) << error_;
   auto dev = backend_->line_on_channel(0)->open_rtp_device();
-  auto* tapi = static_cast<TapiRtpDevice*>(dev.get());
   int relayed = 0;
   ASSERT_TRUE(dev->start(pcma(), [&](std::span<const uint8_t>) { ++relayed; }));
-  ASSERT_TRUE(emu_->channel(0).kpi);
-  EXPECT_EQ(emu_->channel(0).kpi->kpi_channel, 1u << 12 | 0u);
-  // The call's socket, bound and connected to the peer, goes to the kernel.
-  const int peer = udp_socket(), ours = udp_socket();
-  sockaddr_in pa = address_of(peer), oa = address_of(ours);
-  ASSERT_EQ(::connect(ours, reinterpret_cast<sockaddr*>(&pa), sizeof pa), 0);
-  ASSERT_TRUE(tapi->attach_kpi_socket(ours));
-  EXPECT_TRUE(tapi->kpi_active());
-  // The DSP's packet goes out through the kernel, not through owsip.
+  emu_->read_error(0, EIO);
   ASSERT_TRUE(emu_->dsp_packet(0, dsp_packet(0, 8)));
-  pollfd pfd{peer, POLLIN, 0};
-  ASSERT_EQ(::poll(&pfd, 1, 1000), 1);
-  uint8_t buf[512];
-  EXPECT_EQ(::recv(peer, buf, sizeof buf, 0), 12 + 160);
-  // And the peer's packet reaches the decoder the same way.
-  const auto back = dsp_packet(1, 8);
-  ASSERT_EQ(::sendto(peer, back.data(), back.size(), 0, reinterpret_cast<sockaddr*>(&oa),
-                     sizeof oa),
-            static_cast<ssize_t>(back.size()));
-  pollfd ofd{ours, POLLIN, 0};
-  ASSERT_EQ(::poll(&ofd, 1, 1000), 1);
-  EXPECT_EQ(emu_->kpi_receive(0), 1);
-  EXPECT_EQ(emu_->channel(0).played.size(), 1u);
-  run_for(50);
-  EXPECT_EQ(relayed, 0);
-  dev.reset();  // FIO_QOS_STOP, coder stopped
-  EXPECT_EQ(emu_->channel(0).qos_socket, -1);
-  EXPECT_FALSE(emu_->channel(0).encoding);
-  ::close(peer);
-  ::close(ours);
-}
-
-TEST_F(TapiMedia, ACallsMediaSessionHandsItsSocketToTheKernelWhenKpiIsOffered) {
-  EmulatedTapi::Options o;
-  o.kpi = true;
-  ASSERT_TRUE(start(o)) << error_;
-  std::unique_ptr<media::MediaSession> a, b;
-  ASSERT_TRUE(connect_call(0, media::SrtpPolicy::off, a, b));
-  // The session gave its RTP socket, connected to the peer, to the kernel.
-  EXPECT_GE(emu_->channel(0).qos_socket, 0);
-  // The DSP's packets reach the peer without owsip relaying them.
-  for (uint32_t n = 0; n < 5; ++n) ASSERT_TRUE(emu_->dsp_packet(0, dsp_packet(n, 8)));
-  ASSERT_TRUE(run_until([&] { return b->stats().packets_received >= 5; }, 2000));
-  EXPECT_EQ(a->stats().packets_sent, 0u);
+  run_for(50);  // the read fails once: the packet waits for the next wake-up
+  ASSERT_TRUE(emu_->dsp_packet(0, dsp_packet(1, 8)));
+  EXPECT_TRUE(run_until([&] { return relayed == 2; }));
+  EXPECT_EQ(backend_->resets(0), 0);  // one error is not a channel that stopped answering
 }
 
 TEST_F(TapiMedia, SrtpCallsStayRelayedByOwsip) {
-  EmulatedTapi::Options o;
-  o.kpi = true;
-  ASSERT_TRUE(start(o)) << error_;
+  ASSERT_TRUE(start()) << error_;
   std::unique_ptr<media::MediaSession> a, b;
   ASSERT_TRUE(connect_call(0, media::SrtpPolicy::mandatory, a, b));
-  EXPECT_EQ(emu_->channel(0).qos_socket, -1);  // the kernel does no SRTP
   ASSERT_TRUE(emu_->dsp_packet(0, dsp_packet(0, 8)));
   ASSERT_TRUE(run_until([&] { return b->stats().packets_received >= 1; }, 2000));
   EXPECT_EQ(a->stats().packets_sent, 1u);

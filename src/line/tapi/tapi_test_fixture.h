@@ -43,10 +43,13 @@ class TapiFixture : public ::testing::Test {
 
   // Brings the backend up on a fresh emulated device; false (with the error in `error_`) when
   // create_on() refused.
-  bool start(EmulatedTapi::Options o = {}) {
+  // `prepare` acts on the device before owsip opens it (a phone already off hook...).
+  bool start(EmulatedTapi::Options o = {},
+             const std::function<void(EmulatedTapi&)>& prepare = {}, TapiTuning tuning = {}) {
     emu_ = std::make_unique<EmulatedTapi>(o);
+    if (prepare) prepare(*emu_);
     BackendContext ctx{loop_, cfg_, *sysfs_};
-    auto b = TapiBackend::create_on(ctx, *emu_, o.dir);
+    auto b = TapiBackend::create_on(ctx, *emu_, o.dir, tuning);
     if (!b) {
       error_ = b.message();
       return false;
