@@ -124,4 +124,16 @@ std::string check_host(const std::string& v) {
   return "";
 }
 
+std::string normalize_led(std::string& led) {
+  constexpr std::string_view kDir = "/sys/class/leds/";
+  std::string name = led;
+  if (std::string_view(name).substr(0, kDir.size()) == kDir) name.erase(0, kDir.size());
+  while (!name.empty() && name.back() == '/') name.pop_back();
+  if (led.empty()) return "";
+  if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
+    return "led '" + led + "' is not an LED: give its name (e.g. soc:green:fxs1) or /sys/class/leds/NAME";
+  led = name;
+  return "";
+}
+
 }  // namespace owsip::config

@@ -20,5 +20,8 @@ std::string check_code(const std::string& v);
 std::string check_digit_map(const std::string& v);
 // A host name or address: no blanks or slashes.
 std::string check_host(const std::string& v);
+// A port's `led`: the LED's name, or its sysfs path /sys/class/leds/NAME[/], which becomes the
+// name. Returns "" or what is wrong (a path elsewhere, a name with a slash).
+std::string normalize_led(std::string& led);
 
 }  // namespace owsip::config

@@ -66,8 +66,16 @@ class Validator {
         continue;
       }
       seen.insert(f->name);
-      if (opt.is_list) {
+      if (opt.is_list && !f->list) {
         error(opt.line, "option '" + opt.name + "' takes one value, not a list");
+        continue;
+      }
+      if (opt.is_list) {  // the values of the `list` lines, as one space-separated value
+        UciOption joined = opt;
+        std::string all;
+        for (const auto& v : opt.values) all += (all.empty() ? "" : " ") + v;
+        joined.values = {all};
+        set_value(*f, joined, out);
         continue;
       }
       set_value(*f, opt, out);
@@ -230,6 +238,11 @@ void Loader::port(const UciSection& sec, Telephony& cfg) {
   v_.apply(sec, kPortFields, p);
   p.key = "port" + std::to_string(p.id);
   p.section = sec.anonymous ? "" : sec.name;
+  // `led` is a sysfs path in the seed: /sys/class/leds/NAME and a bare NAME both work.
+  if (std::string why = normalize_led(p.led); !why.empty()) {
+    const UciOption* o = sec.find("led");
+    v_.error(o ? o->line : sec.line, why);
+  }
   if (p.ec_window != 0 && p.ec_window != 4 && p.ec_window != 6 && p.ec_window != 8 &&
       p.ec_window != 16) {
     const UciOption* o = sec.find("ec_window");

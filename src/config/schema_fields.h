@@ -34,6 +34,7 @@ struct Field {
   CheckFn check = nullptr;
   bool secret = false;
   Restart restart = Restart::kNothing;
+  bool list = false;  // several values: `list NAME 'a'` lines, or one `option NAME 'a b'`
   std::string_view help;
 };
 
@@ -97,6 +98,13 @@ constexpr Field<S> choice(std::string_view name, std::string S::*m, Req req, Cho
 template <class S>
 constexpr Field<S> restarts(Restart r, Field<S> f) {
   f.restart = r;
+  return f;
+}
+// A string option that takes several values, space-separated in one `option` or one per
+// `list` line (joined with spaces).
+template <class S>
+constexpr Field<S> several(Field<S> f) {
+  f.list = true;
   return f;
 }
 inline constexpr Restart kLines = Restart::kLines;
@@ -164,7 +172,7 @@ inline const Field<Account> kAccountFields[] = {
     integer("expires", &Account::expires, kOptional, 60, 86400, "registration lifetime asked of the registrar, seconds; refreshed before it ends"),
     boolean("tls_verify", &Account::tls_verify, "0 accepts any server certificate (insecure); 1 checks the chain against tls_ca_file and the registrar's host name"),
     integer("keepalive", &Account::keepalive, kOptional, 0, 3600, "seconds between keep-alives while registered (UDP: CRLF packet for the NAT binding; TCP/TLS: CRLF ping, a lost pong re-registers); 0 = none"),
-    text("codecs", &Account::codecs, kOptional, "codecs in order of preference, e.g. `G722 PCMA PCMU`; unset: all the line can do (PCMU PCMA G722; G722 first on a wideband line)", check_codecs),
+    several(text("codecs", &Account::codecs, kOptional, "codecs in order of preference, e.g. `G722 PCMA PCMU` (or one `list codecs` line each); unset: all the line can do (PCMU PCMA G722; G722 first on a wideband line)", check_codecs)),
     choice("srtp", &Account::srtp, kOptional, srtp_policies, "SRTP (SDES keys): `off`; `optional` encrypts when the peer agrees; `mandatory` refuses calls without it (488)"),
     choice("inbound_source", &Account::inbound_source, kOptional, inbound_sources, "ghost-call protection: `registrar` rings a phone only for INVITEs from this account's registrar or outbound proxy (address and port, or the connection owsip opened); `any` accepts them from anywhere (direct IP calls)"),
     choice("inbound_uri", &Account::inbound_uri, kOptional, inbound_uris, "ghost-call protection: `contact` rings only when the Request-URI carries the secret contact user owsip registered (derived from the password); `user` also accepts the account's username (providers that rewrite the Request-URI); `any` accepts any"),
@@ -175,7 +183,7 @@ inline const Field<Port> kPortFields[] = {
     boolean("noring", &Port::noring, "1: the phone on this port never rings"),
     boolean("nodial", &Port::nodial, "1: this port may not dial out"),
     boolean("callwaiting", &Port::callwaiting, "0 turns call waiting off: a call for this port while it is in a call gets 486 Busy Here"),
-    text("led", &Port::led, kOptional, "sysfs LED of the port (name under /sys/class/leds)"),
+    text("led", &Port::led, kOptional, "sysfs LED of the port: its name (e.g. `soc:green:fxs1`) or its path `/sys/class/leds/NAME`"),
     integer("tx_gain", &Port::tx_gain, kOptional, -24, 12, "ltq_tapi: gain in dB of what the phone's microphone sends"),
     integer("rx_gain", &Port::rx_gain, kOptional, -24, 12, "ltq_tapi: gain in dB of what the phone's earpiece plays"),
     choice("echo_canceller", &Port::echo_canceller, kOptional, echo_modes, "ltq_tapi: this port's line echo canceller, as the general option (`off`, `nlec`, `wlec`); unset: the general one"),

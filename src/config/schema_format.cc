@@ -50,7 +50,7 @@ void add_docs(std::vector<OptionDoc>& out, const char* section, const Field<S> (
     d.description = std::string(f.help);
     switch (f.kind) {
       case Kind::kString:
-        d.type = "string";
+        d.type = f.list ? "list" : "string";
         d.default_text = defaults.*f.str;
         break;
       case Kind::kEnum:

@@ -115,6 +115,42 @@ TEST(Schema, TypedValuesAreRead) {
   EXPECT_EQ(c.relays[0].value, 1);
 }
 
+std::string all_diagnostics(const LoadResult& r) {
+  std::string out;
+  for (const auto& d : r.diagnostics) out += d.to_string() + "\n";
+  return out;
+}
+
+TEST(Schema, LedIsANameOrItsSysfsPath) {
+  auto r = load(std::string(kMinimal) +
+                "config port\n option id 0\n option led '/sys/class/leds/soc:green:fxs1/'\n"
+                "config port\n option id 1\n option led 'soc:green:fxs2'\n");
+  ASSERT_TRUE(r.ok()) << all_diagnostics(r);
+  EXPECT_EQ(r.config->ports[0].led, "soc:green:fxs1");
+  EXPECT_EQ(r.config->ports[1].led, "soc:green:fxs2");
+  for (const char* bad : {"/sys/class/gpio/gpio5", "leds/fxs1", "/sys/class/leds/"}) {
+    auto b = load(std::string(kMinimal) + "config port\n option id 0\n option led '" + bad + "'\n");
+    ASSERT_FALSE(b.ok()) << bad;
+    EXPECT_NE(all_diagnostics(b).find("tel:8: led '"), std::string::npos) << all_diagnostics(b);
+    EXPECT_NE(all_diagnostics(b).find("is not an LED"), std::string::npos) << all_diagnostics(b);
+  }
+}
+
+TEST(Schema, SeveralValuesAsAListOrAsOneOption) {
+  const std::string account = "config account 'b'\n option realm r\n option username u\n"
+                              " option password p\n";
+  auto as_list = load(std::string(kMinimal) + account + " list codecs 'G722'\n list codecs PCMA\n");
+  ASSERT_TRUE(as_list.ok()) << all_diagnostics(as_list);
+  EXPECT_EQ(as_list.config->accounts[1].codecs, "G722 PCMA");
+  auto as_option = load(std::string(kMinimal) + account + " option codecs 'G722 PCMA'\n");
+  ASSERT_TRUE(as_option.ok()) << all_diagnostics(as_option);
+  EXPECT_EQ(as_option.config->accounts[1].codecs, "G722 PCMA");
+  auto bad = load(std::string(kMinimal) + account + " list codecs G722\n list codecs OPUS9\n");
+  EXPECT_FALSE(bad.ok()) << "each listed value is checked";
+  auto one = load(std::string(kMinimal) + account + " list username u\n");
+  EXPECT_NE(all_diagnostics(one).find("takes one value, not a list"), std::string::npos);
+}
+
 TEST(Schema, AllSevenCallerIdStandardsAreAccepted) {
   for (const char* cid :
        {"telecordia", "etsi_fsk", "etsi_dtmf", "sin", "ntt", "kpn_dtmf", "kpn_dtmf_fsk"}) {
