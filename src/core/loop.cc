@@ -1,6 +1,5 @@
 #include "core/loop.h"
 
-#include <re.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -10,6 +9,7 @@
 #include <string>
 
 #include "core/log.h"
+#include "core/re_compat.h"
 
 namespace owsip {
 
@@ -113,7 +113,7 @@ Status FdWatch::watch(int fd, int events, Callback cb) {
   if (events & kWrite) flags |= FD_WRITE;
   if (events & kError) flags |= FD_EXCEPT;
   cb_ = std::move(cb);
-  int err = fd_listen(fd, flags, &FdWatch::on_fd, this);
+  int err = re_compat::listen_fd(&fhs_, fd, flags, &FdWatch::on_fd, this);
   if (err) {
     cb_ = nullptr;
     return Status::error("watch fd " + std::to_string(fd) + ": " + std::strerror(err));
@@ -124,7 +124,7 @@ Status FdWatch::watch(int fd, int events, Callback cb) {
 
 void FdWatch::close() {
   if (fd_ >= 0) {
-    fd_close(fd_);
+    re_compat::close_fd(&fhs_, fd_);
     fd_ = -1;
   }
   cb_ = nullptr;

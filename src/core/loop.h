@@ -16,6 +16,8 @@
 #include "core/status.h"
 #include "core/timer.h"
 
+struct re_fhs;  // libre 3.x's fd handle (core/re_compat.h)
+
 namespace owsip {
 
 class Loop final : public TimerQueue {
@@ -73,6 +75,7 @@ class FdWatch {
  private:
   static void on_fd(int flags, void* arg);
   int fd_ = -1;
+  ::re_fhs* fhs_ = nullptr;  // libre 3.x keeps one handle per watch
   Callback cb_;
 };
 

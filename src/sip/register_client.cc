@@ -1,11 +1,10 @@
 #include "sip/register_client.h"
 
-#include <re.h>
-
 #include <cerrno>
 #include <cstring>
 
 #include "core/log.h"
+#include "core/re_compat.h"
 #include "sip/tls_context.h"
 #include "sip/re_convert.h"
 #include "sip/user_agent.h"
@@ -226,7 +225,8 @@ void RegisterClient::send(const RegisterRequest& request, Done done) {
 
 void RegisterClient::transmit() {
   int err = sip_drequestf(&request_, ua_.stack(), true, "REGISTER", dialog_, 0, auth_,
-                          RegisterCallbacks::on_send, RegisterCallbacks::on_response, this,
+                          re_compat::send_handler<RegisterCallbacks::on_send>(),
+                          RegisterCallbacks::on_response, this,
                           "Content-Length: 0\r\n\r\n");
   if (err) {
     request_ = nullptr;

@@ -1,13 +1,12 @@
 #include "sip/sip_call.h"
 
-#include <re.h>
-
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/re_compat.h"
 #include "media/device_path.h"
 #include "media/media_config.h"
 #include "media/software_path.h"
@@ -86,6 +85,16 @@ struct SipCallCallbacks {
     int err = str_dup(user, c->target_.auth_user.c_str());
     err |= str_dup(pass, c->target_.password.c_str());
     return err;
+  }
+
+  // Our INVITE's offer: libre asks for it before each send of the INVITE (core/re_compat.h).
+  static int desc(struct mbuf** descp, const struct sa*, const struct sa*, void* arg) {
+    *descp = to_mbuf(static_cast<SipCall*>(arg)->invite_sdp_);
+    return *descp ? 0 : ENOMEM;
+  }
+
+  static re_compat::SessionHandlers handlers(SipCall* c) {
+    return {auth, offer, answer, progress, established, info, closed, c};
   }
 
   // A re-INVITE (or the ACK's late offer is handled by answer()).
@@ -301,20 +310,16 @@ Status SipCall::connect(const std::string& to_uri, int port, line::Line& line,
                                 : "sip:" + target_.registrar.to_string() + ";transport=" +
                                       std::string(transport_name(target_.transport));
   const char* routes[1] = {route.c_str()};
-  struct mbuf* desc = to_mbuf(*offer);
+  invite_sdp_ = *offer;
   const std::string cuser = target_.contact_user.empty() ? target_.user : target_.contact_user;
   // A new TLS connection checks the certificate against the host set last on the shared
   // context, which another account's REGISTER may have changed: set this account's first hop.
   if (target_.first_hop_tls() && manager_.ua_ && manager_.ua_->tls())
     manager_.ua_->tls()->expect(target_.first_hop_host(), target_.tls_verify);
-  int err = sipsess_connect(&sess_, manager_.sock_, to_uri.c_str(),
-                            target_.display_name.empty() ? nullptr : target_.display_name.c_str(),
-                            from.c_str(), cuser.c_str(), routes, 1, kSdp, desc,
-                            SipCallCallbacks::auth, this, false, SipCallCallbacks::offer,
-                            SipCallCallbacks::answer, SipCallCallbacks::progress,
-                            SipCallCallbacks::established, SipCallCallbacks::info, nullptr,
-                            SipCallCallbacks::closed, this, nullptr);
-  mem_deref(desc);
+  int err = re_compat::connect_session(
+      &sess_, manager_.sock_, to_uri.c_str(),
+      target_.display_name.empty() ? nullptr : target_.display_name.c_str(), from.c_str(),
+      cuser.c_str(), routes, 1, kSdp, SipCallCallbacks::desc, SipCallCallbacks::handlers(this));
   if (err) {
     drop_media(machine_.held());
     return Status::error("cannot send the INVITE to " + to_uri + ": " + std::strerror(err));
@@ -349,13 +354,10 @@ int SipCall::check_invite(const struct sip_msg* msg) {
 }
 
 Status SipCall::ring(const struct sip_msg* msg) {
-  int err = sipsess_accept(&sess_, manager_.sock_, msg, 180, "Ringing",
-                           target_.contact_user.empty() ? target_.user.c_str()
-                                                        : target_.contact_user.c_str(),
-                           kSdp, nullptr, SipCallCallbacks::auth, this, false,
-                           SipCallCallbacks::offer, SipCallCallbacks::answer,
-                           SipCallCallbacks::established, SipCallCallbacks::info, nullptr,
-                           SipCallCallbacks::closed, this, nullptr);
+  int err = re_compat::accept_session(
+      &sess_, manager_.sock_, msg, 180, "Ringing",
+      target_.contact_user.empty() ? target_.user.c_str() : target_.contact_user.c_str(), kSdp,
+      nullptr, SipCallCallbacks::handlers(this));
   if (err) return Status::error(std::string("cannot answer 180: ") + std::strerror(err));
   machine_.ring();
   return Status::ok();

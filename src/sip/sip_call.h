@@ -90,6 +90,7 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   CallMachine machine_;
   std::string offer_sdp_;          // incoming: the INVITE's offer (empty: late offer)
   std::string early_sdp_;          // outgoing: the answer seen in a 183
+  std::string invite_sdp_;         // outgoing: our INVITE's offer
 };
 
 // The port's side of a SipCall: destroying it hangs up.

@@ -3,12 +3,12 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
-#include <re.h>
 
 #include <cerrno>
 #include <cstring>
 
 #include "core/log.h"
+#include "core/re_compat.h"
 #include "sip/sip_address.h"
 
 namespace owsip::sip {
@@ -85,8 +85,9 @@ Result<std::unique_ptr<TlsContext>> TlsContext::create(const std::string& ca_fil
   std::unique_ptr<TlsContext> self(new TlsContext());
   int err = tls_alloc(&self->tls_, TLS_METHOD_SSLV23, nullptr, nullptr);
   if (err) return Status::error(std::string("TLS: cannot create a context: ") + std::strerror(err));
-  SSL_CTX* ctx = tls_openssl_context(self->tls_);
+  SSL_CTX* ctx = re_compat::openssl_ctx(self->tls_);
   if (!ctx) return Status::error("TLS: libre has no OpenSSL context");
+  re_compat::leave_tls_verification_to_owsip(self->tls_);
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   SSL_CTX_set_ex_data(ctx, TlsCallbacks::ex_index(), self.get());
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, TlsCallbacks::on_verify);
@@ -105,13 +106,13 @@ Result<std::unique_ptr<TlsContext>> TlsContext::create(const std::string& ca_fil
 
 TlsContext::~TlsContext() {
   if (!tls_) return;
-  if (SSL_CTX* ctx = tls_openssl_context(tls_))
+  if (SSL_CTX* ctx = re_compat::openssl_ctx(tls_))
     SSL_CTX_set_ex_data(ctx, TlsCallbacks::ex_index(), nullptr);
   mem_deref(tls_);
 }
 
 void TlsContext::expect(const std::string& host, bool verify) {
-  SSL_CTX* ctx = tls_openssl_context(tls_);
+  SSL_CTX* ctx = re_compat::openssl_ctx(tls_);
   X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx);
   if (is_ip_literal(host)) {
     X509_VERIFY_PARAM_set1_host(param, nullptr, 0);

@@ -2,10 +2,11 @@
 
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
-#include <re.h>
 
 #include <cstdio>
 #include <fstream>
+
+#include "core/re_compat.h"
 
 namespace owsip::sip {
 namespace {
@@ -19,7 +20,7 @@ class TlsContextTest : public ::testing::Test {
 TEST_F(TlsContextTest, VerifiesPeersByDefault) {
   auto tls = TlsContext::create("/etc/ssl/certs/ca-certificates.crt");
   ASSERT_TRUE(tls) << tls.message();
-  SSL_CTX* ctx = tls_openssl_context((*tls)->tls());
+  SSL_CTX* ctx = re_compat::openssl_ctx((*tls)->tls());
   ASSERT_NE(ctx, nullptr);
   EXPECT_EQ(SSL_CTX_get_verify_mode(ctx), SSL_VERIFY_PEER);
   EXPECT_EQ(SSL_CTX_get_min_proto_version(ctx), TLS1_2_VERSION);
@@ -39,7 +40,7 @@ TEST_F(TlsContextTest, AnUnreadableBundleIsReportedNotFatal) {
 TEST_F(TlsContextTest, ExpectSetsWhatTheNextConnectionChecks) {
   auto tls = TlsContext::create("");
   ASSERT_TRUE(tls);
-  SSL_CTX* ctx = tls_openssl_context((*tls)->tls());
+  SSL_CTX* ctx = re_compat::openssl_ctx((*tls)->tls());
 
   (*tls)->expect("sip.example.com", true);
   SSL* a = SSL_new(ctx);

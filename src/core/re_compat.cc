@@ -1,0 +1,54 @@
+#include "core/re_compat.h"
+
+namespace owsip::re_compat {
+
+int connect_session(struct sipsess** sessp, struct sipsess_sock* sock, const char* to_uri,
+                    const char* from_name, const char* from_uri, const char* cuser,
+                    const char* routev[], uint32_t routec, const char* ctype, DescFn desc,
+                    const SessionHandlers& h) {
+#if OWSIP_LIBRE_MAJOR >= 3
+  return ::sipsess_connect(sessp, sock, to_uri, from_name, from_uri, cuser, routev, routec, ctype,
+                           h.auth, h.arg, false, nullptr, desc, h.offer, h.answer, h.progress,
+                           h.established, h.info, nullptr, h.closed, h.arg, nullptr);
+#else
+  struct mbuf* body = nullptr;
+  if (int err = desc(&body, nullptr, nullptr, h.arg); err) return err;
+  int err = ::sipsess_connect(sessp, sock, to_uri, from_name, from_uri, cuser, routev, routec,
+                              ctype, body, h.auth, h.arg, false, h.offer, h.answer, h.progress,
+                              h.established, h.info, nullptr, h.closed, h.arg, nullptr);
+  mem_deref(body);
+  return err;
+#endif
+}
+
+int accept_session(struct sipsess** sessp, struct sipsess_sock* sock, const struct sip_msg* msg,
+                   uint16_t scode, const char* reason, const char* cuser, const char* ctype,
+                   struct mbuf* desc, const SessionHandlers& h) {
+#if OWSIP_LIBRE_MAJOR >= 3
+  return ::sipsess_accept(sessp, sock, msg, scode, reason, REL100_DISABLED, cuser, ctype, desc,
+                          h.auth, h.arg, false, h.offer, h.answer, h.established, h.info,
+                          nullptr, h.closed, h.arg, nullptr);
+#else
+  return ::sipsess_accept(sessp, sock, msg, scode, reason, cuser, ctype, desc, h.auth, h.arg,
+                          false, h.offer, h.answer, h.established, h.info, nullptr, h.closed,
+                          h.arg, nullptr);
+#endif
+}
+
+struct ssl_ctx_st* openssl_ctx(const struct tls* tls) {
+#if OWSIP_LIBRE_MAJOR >= 3
+  return ::tls_ssl_ctx(tls);
+#else
+  return ::tls_openssl_context(tls);
+#endif
+}
+
+void leave_tls_verification_to_owsip(struct tls* tls) {
+#if OWSIP_LIBRE_MAJOR >= 2
+  ::tls_disable_verify_server(tls);
+#else
+  (void)tls;  // 1.x never verifies on its own
+#endif
+}
+
+}  // namespace owsip::re_compat

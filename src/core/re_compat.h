@@ -1,0 +1,104 @@
+// The one place where owsip meets the differences between libre versions (docs/LIBRE.md).
+//
+// owsip builds against libre 1.1.0 (Debian 12), 2.0.1 (OpenWrt 22.03-24.10) and 3.16 (OpenWrt
+// master). CMake reads the version from libre.pc and defines OWSIP_LIBRE_MAJOR; every call whose
+// signature or meaning changed between those goes through a function here, so no other file
+// tests a version. This header includes <re.h>: include it only from the adapter .cc files of
+// core/, sip/ and media/ (LIBRARY_NOTES.md: libre's macros must not leak into owsip's headers).
+#pragma once
+
+#include <re.h>
+
+struct re_fhs;  // 3.x's fd handle; declared here (global scope) for the 1.x/2.x builds too
+
+#ifndef OWSIP_LIBRE_MAJOR
+#error "OWSIP_LIBRE_MAJOR is set by CMake from libre's pkg-config version"
+#endif
+
+#if OWSIP_LIBRE_MAJOR >= 3
+// 3.x dropped tls_openssl_context() from re_tls.h; the same accessor is still exported by
+// libre.so/libre.a under its internal name (src/tls/openssl/tls.h of libre 3.x).
+extern "C" struct ssl_ctx_st* tls_ssl_ctx(const struct tls* tls);
+#endif
+
+namespace owsip::re_compat {
+
+// fd watching. 3.x keeps a handle per watched fd (struct re_fhs); 1.x/2.x key it by the fd.
+inline int listen_fd(struct re_fhs** fhs, int fd, int flags, fd_h* handler, void* arg) {
+#if OWSIP_LIBRE_MAJOR >= 3
+  return ::fd_listen(fhs, fd, flags, handler, arg);
+#else
+  (void)fhs;
+  return ::fd_listen(fd, flags, handler, arg);
+#endif
+}
+
+inline void close_fd(struct re_fhs** fhs, int fd) {
+#if OWSIP_LIBRE_MAJOR >= 3
+  (void)fd;
+  *fhs = ::fd_close(*fhs);
+#else
+  (void)fhs;
+  ::fd_close(fd);
+#endif
+}
+
+// A request's send handler as owsip writes it (the 1.x/2.x form). 3.x passes a mutable source
+// address and a second buffer for the body (`contp`), which owsip leaves alone: what the
+// handler prints into `mb` goes into the headers on every version.
+using SendFn = int (*)(enum sip_transp tp, const struct sa* src, const struct sa* dst,
+                       struct mbuf* mb, void* arg);
+
+#if OWSIP_LIBRE_MAJOR >= 3
+template <SendFn F>
+int send_trampoline(enum sip_transp tp, struct sa* src, const struct sa* dst, struct mbuf* mb,
+                    struct mbuf** contp, void* arg) {
+  (void)contp;
+  return F(tp, src, dst, mb, arg);
+}
+#endif
+
+template <SendFn F>
+constexpr sip_send_h* send_handler() {
+#if OWSIP_LIBRE_MAJOR >= 3
+  return &send_trampoline<F>;
+#else
+  return F;
+#endif
+}
+
+// The INVITE's SDP offer comes from a handler on every version: 3.x calls it at each send
+// (also after a 401), 1.x/2.x took a buffer, so here it is called once before connecting.
+using DescFn = int (*)(struct mbuf** descp, const struct sa* src, const struct sa* dst,
+                       void* arg);
+
+struct SessionHandlers {
+  sip_auth_h* auth;
+  sipsess_offer_h* offer;
+  sipsess_answer_h* answer;
+  sipsess_progr_h* progress;  // outgoing sessions only
+  sipsess_estab_h* established;
+  sipsess_info_h* info;
+  sipsess_close_h* closed;
+  void* arg;  // for every handler, the auth handler's included
+};
+
+int connect_session(struct sipsess** sessp, struct sipsess_sock* sock, const char* to_uri,
+                    const char* from_name, const char* from_uri, const char* cuser,
+                    const char* routev[], uint32_t routec, const char* ctype, DescFn desc,
+                    const SessionHandlers& h);
+
+// Answers an INVITE with `scode` (a provisional response; no 100rel on any version).
+int accept_session(struct sipsess** sessp, struct sipsess_sock* sock, const struct sip_msg* msg,
+                   uint16_t scode, const char* reason, const char* cuser, const char* ctype,
+                   struct mbuf* desc, const SessionHandlers& h);
+
+// The OpenSSL context behind libre's `struct tls`.
+struct ssl_ctx_st* openssl_ctx(const struct tls* tls);
+
+// owsip verifies TLS servers itself, on the OpenSSL context (sip/tls_context.cc). libre 2.x and
+// 3.x also verify by default, per connection, replacing owsip's verify callback and expected
+// host with their own; this turns that off so that owsip's rules apply on every version.
+void leave_tls_verification_to_owsip(struct tls* tls);
+
+}  // namespace owsip::re_compat
