@@ -17,9 +17,9 @@ void VirtualPhone::tick() {
     fill_frame(frame_);
     if (send(encode_audio(frame_), true)) ++frames_sent_;
     if (state_ != State::connected) return;
-    if (source_ == Source::dtmf && !dtmf_) {
+    if (mic_.source == Source::dtmf && !mic_.dtmf) {
       // The digits are out: back to silence, and the next action may start.
-      source_ = Source::silence;
+      mic_.source = Source::silence;
       done();
       if (state_ != State::connected) return;
     }
