@@ -280,7 +280,8 @@ class VirtualPhone {
     Source source = Source::silence;
     double tone_phase = 0, tone_step = 0, tone_amplitude = 0;
     std::unique_ptr<dsp::DtmfSender> dtmf;  // the digits being dialled
-    std::unique_ptr<dsp::DtmfSender> ack;   // the off-hook caller-ID acknowledgement, over any source
+    std::unique_ptr<dsp::DtmfSender>
+        ack;  // the off-hook caller-ID acknowledgement, over any source
     std::shared_ptr<const dsp::WavAudio> wav;
     size_t wav_pos = 0;
   } mic_;

@@ -101,7 +101,8 @@ bool VirtualPhone::decode_cid(std::span<const int16_t> pcm8k) {
 void VirtualPhone::detect_cas(std::span<const int16_t> pcm) {
   while (!pcm.empty()) {
     if (!ear_.cas->feed(pcm, loop_.clock().now_ms())) continue;
-    mic_.ack = std::make_unique<dsp::DtmfSender>(rate_, "D", kAckMs, 0, kDtmfLevelDbm0, kDtmfTwistDb);
+    mic_.ack =
+        std::make_unique<dsp::DtmfSender>(rate_, "D", kAckMs, 0, kDtmfLevelDbm0, kDtmfTwistDb);
     PhoneEvent e;
     e.kind = PhoneEvent::Kind::cas;
     e.digit = 'D';

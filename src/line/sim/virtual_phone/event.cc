@@ -46,16 +46,26 @@ void add_tone(Json& j, const dsp::HeardTone& tone) {
 const char* event_name(PhoneEvent::Kind kind) {
   using K = PhoneEvent::Kind;
   switch (kind) {
-    case K::welcome: return "welcome";
-    case K::closed: return "closed";
-    case K::ring: return "ring";
-    case K::feed: return "feed";
-    case K::cid: return "cid";
-    case K::tone: return "tone";
-    case K::audio: return "audio";
-    case K::primary_response: return "primary_response";
-    case K::cas: return "cas";
-    case K::error: return "error";
+    case K::welcome:
+      return "welcome";
+    case K::closed:
+      return "closed";
+    case K::ring:
+      return "ring";
+    case K::feed:
+      return "feed";
+    case K::cid:
+      return "cid";
+    case K::tone:
+      return "tone";
+    case K::audio:
+      return "audio";
+    case K::primary_response:
+      return "primary_response";
+    case K::cas:
+      return "cas";
+    case K::error:
+      return "error";
   }
   return "?";
 }

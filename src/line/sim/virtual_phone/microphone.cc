@@ -12,8 +12,8 @@ namespace owsip::line::sim {
 
 void VirtualPhone::start_dtmf(const std::string& digits) {
   if (!user_off_hook_) return error("DTMF while on hook: ignored");
-  mic_.dtmf = std::make_unique<dsp::DtmfSender>(rate_, digits, kDtmfOnMs, kDtmfOffMs, kDtmfLevelDbm0,
-                                            kDtmfTwistDb);
+  mic_.dtmf = std::make_unique<dsp::DtmfSender>(rate_, digits, kDtmfOnMs, kDtmfOffMs,
+                                                kDtmfLevelDbm0, kDtmfTwistDb);
   mic_.source = Source::dtmf;
   busy_ = true;  // done when the last digit's pause has gone out (tick)
 }
@@ -62,7 +62,8 @@ void VirtualPhone::fill_frame(std::vector<int16_t>& out) {
 
 void VirtualPhone::fill_from_wav(std::vector<int16_t>& out) {
   const size_t n = std::min(out.size(), mic_.wav->samples.size() - mic_.wav_pos);
-  std::copy_n(mic_.wav->samples.begin() + static_cast<std::ptrdiff_t>(mic_.wav_pos), n, out.begin());
+  std::copy_n(mic_.wav->samples.begin() + static_cast<std::ptrdiff_t>(mic_.wav_pos), n,
+              out.begin());
   mic_.wav_pos += n;
   if (mic_.wav_pos >= mic_.wav->samples.size()) {
     mic_.source = Source::silence;

@@ -13,10 +13,12 @@ namespace owsip::line::sim {
 
 // Readable always; writable too while packets wait in the outbox.
 Status VirtualPhone::watch(bool writable) {
-  return socket_.watch.watch(socket_.fd, FdWatch::kRead | (writable ? FdWatch::kWrite : 0), [this](int events) {
-    if (events & FdWatch::kWrite) flush_outbox();
-    if (socket_.fd >= 0 && (events & (FdWatch::kRead | FdWatch::kError))) on_readable();
-  });
+  return socket_.watch.watch(socket_.fd, FdWatch::kRead | (writable ? FdWatch::kWrite : 0),
+                             [this](int events) {
+                               if (events & FdWatch::kWrite) flush_outbox();
+                               if (socket_.fd >= 0 && (events & (FdWatch::kRead | FdWatch::kError)))
+                                 on_readable();
+                             });
 }
 
 bool VirtualPhone::send(std::string packet, bool droppable) {
