@@ -229,6 +229,8 @@ class VirtualPhone {
   // event.cc
   void emit(PhoneEvent e);
   void error(std::string message);
+  // A log line of this phone: "jack N: ..." under the tag line.sim.phone.
+  void log_at(int level, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
 
   Loop& loop_;
   Options options_;

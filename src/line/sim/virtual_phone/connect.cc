@@ -45,7 +45,7 @@ Status VirtualPhone::connect(const std::string& socket_path, int jack, int rate)
     return w;
   }
   reset_for(jack, rate);
-  log::debug(kPhoneTag, "jack %d: connecting to %s at %d Hz", jack, socket_path.c_str(), rate);
+  log_at(log::kDebug, "connecting to %s at %d Hz", socket_path.c_str(), rate);
   send(encode_hello(jack, rate), false);
   return Status::ok();
 }
@@ -84,7 +84,7 @@ void VirtualPhone::close_with(std::string reason, bool emit_event) {
   stop_recording();
   if (!was_open) return;
   state_ = State::closed;
-  log::debug(kPhoneTag, "jack %d: closed: %s", requested_jack_, reason.c_str());
+  log_at(log::kDebug, "closed: %s", reason.c_str());
   if (emit_event) {
     PhoneEvent e;
     e.kind = PhoneEvent::Kind::closed;

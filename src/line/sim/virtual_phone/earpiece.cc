@@ -13,8 +13,7 @@ namespace owsip::line::sim {
 void VirtualPhone::start_earpiece(const std::string& cid) {
   cid_standard_ = options_.cid ? options_.cid : dsp::parse_cid_standard(cid);
   if (!options_.cid && !cid_standard_ && cid != "none")
-    log::warn(kPhoneTag, "jack %d: unknown caller-ID standard '%s': not decoding", jack_,
-              cid.c_str());
+    log_at(log::kWarning, "unknown caller-ID standard '%s': not decoding", cid.c_str());
   ear_.cid_decoder.reset();
   ear_.cas.reset();
   if (cid_standard_) {
