@@ -168,7 +168,8 @@ int main(int argc, char** argv) {
               .set("phones", Json::num(static_cast<int64_t>(phones.size())))
               .set("ms", Json::num(static_cast<int64_t>(ms)))
               .set("frames_sent", Json::num(static_cast<int64_t>(end.sent - start.sent)))
-              .set("frames_received", Json::num(static_cast<int64_t>(end.received - start.received)))
+              .set("frames_received",
+                   Json::num(static_cast<int64_t>(end.received - start.received)))
               .set("frames_skipped", Json::num(static_cast<int64_t>(end.skipped - start.skipped)))
               .set("frames_expected", Json::num(static_cast<int64_t>(phones.size() * ms / 20)));
           out(w.dump());

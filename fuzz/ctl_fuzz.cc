@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/json.h"
 #include "ctl/commands.h"
 #include "ctl/ctl_server.h"
-#include "core/json.h"
 #include "fuzz/fuzz_support.h"
 
 namespace {

@@ -13,7 +13,6 @@
 namespace owsip::app {
 namespace {
 
-
 // VmRSS / VmHWM of this process in KiB, from /proc/self/status.
 int64_t proc_status_kib(const char* field) {
   std::ifstream in("/proc/self/status");

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "ctl/commands.h"
 #include "core/json.h"
+#include "ctl/commands.h"
 
 using owsip::Json;
 

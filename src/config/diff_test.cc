@@ -104,16 +104,16 @@ TEST(Diff, WhatAChangeRestarts) {
 
 // Every general option, with what changing it restarts.
 TEST(Diff, EveryGeneralOptionSaysWhatItRestarts) {
-  const std::set<std::string> lines = {"backend", "sim_socket", "locale", "cid", "revert",
-                                       "ossdev", "tapi_firmware", "tapi_coefficients",
-                                       "echo_canceller", "jb_min", "jb_max", "kpi"};
-  const std::set<std::string> sip = {"name", "interface", "local_port", "tls_port",
-                                     "tls_ca_file", "outbound"};
+  const std::set<std::string> lines = {
+      "backend",       "sim_socket",        "locale",         "cid",    "revert", "ossdev",
+      "tapi_firmware", "tapi_coefficients", "echo_canceller", "jb_min", "jb_max", "kpi"};
+  const std::set<std::string> sip = {"name",     "interface",   "local_port",
+                                     "tls_port", "tls_ca_file", "outbound"};
   size_t general = 0;
   for (const auto& doc : schema_docs({{"sim"}, {"germany"}})) {
     if (doc.section != "general") continue;
     ++general;
-    const Restart want = lines.count(doc.option)  ? Restart::kLines
+    const Restart want = lines.count(doc.option) ? Restart::kLines
                          : sip.count(doc.option) ? Restart::kSipStack
                                                  : Restart::kNothing;
     EXPECT_EQ(general_option_restart(doc.option), want) << doc.option;

@@ -311,9 +311,9 @@ void Loader::check_general(const Telephony& cfg) {
              "tls_port " + std::to_string(cfg.general.tls_port) +
                  " is also local_port: SIP over TCP and over TLS need different ports");
   if (cfg.general.jb_min > cfg.general.jb_max)
-    v_.error(general_line("jb_max", "jb_min"),
-             "jb_max " + std::to_string(cfg.general.jb_max) + " ms is below jb_min " +
-                 std::to_string(cfg.general.jb_min) + " ms");
+    v_.error(general_line("jb_max", "jb_min"), "jb_max " + std::to_string(cfg.general.jb_max) +
+                                                   " ms is below jb_min " +
+                                                   std::to_string(cfg.general.jb_min) + " ms");
   if (!general_) v_.warn(0, "no 'general' section: using the defaults");
   if (cfg.accounts.empty()) v_.warn(0, "no account section: owsip will register nowhere");
 }

@@ -57,7 +57,8 @@ void add_docs(std::vector<OptionDoc>& out, const char* section, const Field<S> (
         d.type = "enum";
         d.default_text = defaults.*f.str;
         if (f.choices == locales)
-          d.description += " (" + std::to_string(env.locales.size()) + " countries, see docs/TONES.md)";
+          d.description +=
+              " (" + std::to_string(env.locales.size()) + " countries, see docs/TONES.md)";
         else
           d.description += " (one of " + join(f.choices(env), ", ") + ")";
         break;
@@ -112,7 +113,9 @@ std::string format_schema_markdown(const Environment& env) {
   os << "| section | option | type | default | description |\n";
   os << "|---|---|---|---|---|\n";
   for (const auto& d : schema_docs(env)) {
-    std::string def = d.required ? "*required*" : (d.default_text.empty() ? "*(none)*" : "`" + d.default_text + "`");
+    std::string def = d.required
+                          ? "*required*"
+                          : (d.default_text.empty() ? "*(none)*" : "`" + d.default_text + "`");
     std::string desc;  // a '|' would end the table cell, even inside `code`
     for (char c : d.description) desc += c == '|' ? std::string("\\|") : std::string(1, c);
     os << "| " << d.section << " | `" << d.option << "` | " << d.type << " | " << def << " | "

@@ -50,7 +50,7 @@ class Json {
   std::optional<int64_t> as_int() const;
   std::optional<double> as_double() const;
   std::optional<bool> as_bool() const;
-  std::vector<std::string> keys() const;        // object keys in insertion order
+  std::vector<std::string> keys() const;  // object keys in insertion order
 
   // Compact, one line, no trailing newline.
   std::string dump() const;

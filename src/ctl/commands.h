@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/status.h"
 #include "core/json.h"
+#include "core/status.h"
 
 namespace owsip::ctl {
 

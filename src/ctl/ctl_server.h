@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/json.h"
 #include "core/loop.h"
 #include "ctl/commands.h"
-#include "core/json.h"
 
 namespace owsip::ctl {
 

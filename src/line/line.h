@@ -13,9 +13,10 @@
 
 #include "line/dsp/caller_id.h"
 #include "line/tone_set.h"
+#include "media/audio_endpoint.h"
 
 namespace owsip::media {
-class RtpDevice;
+class RtpDevice;  // media/device_path.h
 }
 
 namespace owsip::line {
@@ -44,18 +45,9 @@ struct LineEvent {
   static LineEvent fax_event(FaxTone t) { return {Kind::fax_tone, 0, false, t}; }
 };
 
-// The software media path of a line without a DSP (sim, sound card): the line's own clock
-// (the phone's 20 ms frames on the sim) drives both directions. For every 20 ms the line hands
-// over what the microphone picked up and asks for what the earpiece should play, so a jitter
-// buffer behind it is played out on the line's clock. Calls come from the event loop.
-class AudioEndpoint {
- public:
-  virtual ~AudioEndpoint() = default;
-  // 20 ms from the phone at `rate` (8000 or 16000).
-  virtual void on_line_audio(std::span<const int16_t> mic, int rate) = 0;
-  // Fill 20 ms for the earpiece at `rate`.
-  virtual void fill_line_audio(std::span<int16_t> ear, int rate) = 0;
-};
+// The backends hand a line's PCM to media's software path through this seam (media is the
+// lower layer: media/audio_endpoint.h).
+using AudioEndpoint = media::AudioEndpoint;
 
 // What a port is configured with; fixed for the Line's life (a change recreates the Line).
 struct LineSettings {

@@ -12,7 +12,7 @@
 #include <span>
 
 #include "core/status.h"
-#include "line/line.h"
+#include "media/audio_endpoint.h"
 #include "media/jitter_buffer.h"
 #include "media/rtp_packet.h"
 #include "media/stream.h"
@@ -69,7 +69,7 @@ class MediaPath {
     return false;
   }
   // The line side of the software path; nullptr for a DSP path.
-  virtual line::AudioEndpoint* audio_endpoint() { return nullptr; }
+  virtual AudioEndpoint* audio_endpoint() { return nullptr; }
 };
 
 }  // namespace owsip::media

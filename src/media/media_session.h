@@ -103,7 +103,7 @@ class MediaSession final : private RtpOutput {
   // The last negotiation (keys included: do not log it; describe() omits them).
   const std::optional<NegotiatedMedia>& negotiated() const { return negotiated_; }
   uint16_t rtp_port() const { return transport_->rtp_port(); }
-  line::AudioEndpoint* audio_endpoint() { return path_->audio_endpoint(); }
+  AudioEndpoint* audio_endpoint() { return path_->audio_endpoint(); }
   MediaPath& path() { return *path_; }
 
  private:

@@ -138,8 +138,7 @@ void RtpTransport::on_rtp_readable() {
     }
     if (!accept_from(rtp_latch_, from, now, "RTP", remote_rtp_)) continue;
     ++stats_.rtp_received;
-    rtcp_.on_received(p.header, p.payload.size(), loop_.clock().now_us(),
-                      p.header.pt != event_pt_);
+    rtcp_.on_received(p.header, p.payload.size(), loop_.clock().now_us(), p.header.pt != event_pt_);
     if (handler_) handler_(p, now);
   }
 }

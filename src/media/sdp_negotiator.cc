@@ -282,7 +282,8 @@ Result<std::optional<CryptoAttribute>> SdpNegotiator::answer_crypto() const {
 
 // The codec to answer with, ours in preference order as the offer numbers it, and the
 // telephone-event format to take (null for none); an error when no codec is common.
-Status SdpNegotiator::choose_formats(OfferedCodec& chosen, const struct ::sdp_format*& event) const {
+Status SdpNegotiator::choose_formats(OfferedCodec& chosen,
+                                     const struct ::sdp_format*& event) const {
   std::vector<OfferedCodec> offered;
   std::string names;
   for (struct le* le = list_head(sdp_media_format_lst(audio_, false)); le; le = le->next) {

@@ -30,7 +30,7 @@ struct SoftwarePathSettings {
   bool play_received_dtmf = true;  // received telephone-events become tones in the earpiece
 };
 
-class SoftwarePath final : public MediaPath, public line::AudioEndpoint {
+class SoftwarePath final : public MediaPath, public AudioEndpoint {
  public:
   explicit SoftwarePath(const Clock& clock, SoftwarePathSettings settings = {});
   ~SoftwarePath() override;
@@ -43,7 +43,7 @@ class SoftwarePath final : public MediaPath, public line::AudioEndpoint {
   void set_dtmf_handler(DtmfHandler handler) override { dtmf_handler_ = std::move(handler); }
   void play_dtmf(char digit, int duration_ms) override;
   PathStats stats() const override;
-  line::AudioEndpoint* audio_endpoint() override { return this; }
+  AudioEndpoint* audio_endpoint() override { return this; }
 
   void on_line_audio(std::span<const int16_t> mic, int rate) override;
   void fill_line_audio(std::span<int16_t> ear, int rate) override;

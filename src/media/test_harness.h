@@ -18,7 +18,7 @@
 
 #include "core/loop.h"
 #include "core/timer.h"
-#include "line/line.h"
+#include "media/audio_endpoint.h"
 #include "media/rtp_packet.h"
 #include "media/test_signal.h"
 #include "media/udp_socket.h"
@@ -134,7 +134,7 @@ class LinePump {
  public:
   LinePump(Loop& loop, int rate, double tone_hz, double amplitude = 8000)
       : loop_(loop), timer_(loop), rate_(rate), hz_(tone_hz), amplitude_(amplitude) {}
-  void start(line::AudioEndpoint* ep) {
+  void start(AudioEndpoint* ep) {
     ep_ = ep;
     next_ = loop_.clock().now_ms();
     tick();
@@ -193,7 +193,7 @@ class LinePump {
   Timer timer_;
   int rate_;
   double hz_, amplitude_, phase_ = 0;
-  line::AudioEndpoint* ep_ = nullptr;
+  AudioEndpoint* ep_ = nullptr;
   uint64_t next_ = 0;
   std::vector<int16_t> ear_;
 };

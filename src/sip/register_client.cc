@@ -127,8 +127,7 @@ struct RegisterCallbacks {
 
   // 401/407: true when the request went out again with credentials; false with r.reason
   // saying why not.
-  static bool answer_challenge(RegisterClient* self, const struct sip_msg* msg,
-                               RegisterResult& r) {
+  static bool answer_challenge(RegisterClient* self, const struct sip_msg* msg, RegisterResult& r) {
     // The first challenge of an attempt may be for a nonce the registrar forgot (restart,
     // expiry): start authentication afresh. A second one that is not "stale" means the
     // credentials themselves were refused.
@@ -138,9 +137,9 @@ struct RegisterCallbacks {
       self->transmit();
       return true;
     }
-    r.reason += aerr == EAUTH ? " (credentials of auth user '" + self->target_.auth_user +
-                                    "' refused)"
-                              : std::string(" (") + std::strerror(aerr) + ")";
+    r.reason += aerr == EAUTH
+                    ? " (credentials of auth user '" + self->target_.auth_user + "' refused)"
+                    : std::string(" (") + std::strerror(aerr) + ")";
     return false;
   }
 
@@ -163,8 +162,7 @@ struct RegisterCallbacks {
     self->flow_keepalive_ = static_cast<struct sip_keepalive*>(mem_deref(self->flow_keepalive_));
     if (int kerr = sip_keepalive_start(&self->flow_keepalive_, self->ua_.stack(), msg,
                                        self->target_.flow_keepalive_s, on_flow_lost, self))
-      log::warn(self->tag(), "no connection keep-alive: %s",
-                std::strerror(kerr));
+      log::warn(self->tag(), "no connection keep-alive: %s", std::strerror(kerr));
   }
 
   static void on_flow_lost(int err, void* arg) {
@@ -271,8 +269,8 @@ void RegisterClient::keepalive() {
   mbuf_write_str(mb, kCrlf);
   mb->pos = 0;
   if (int err = sip_send(ua_.stack(), nullptr, SIP_TRANSP_UDP, &dst, mb); err)
-    log::debug(tag(), "keep-alive to %s: %s",
-               keepalive_dst_.to_string().c_str(), std::strerror(err));
+    log::debug(tag(), "keep-alive to %s: %s", keepalive_dst_.to_string().c_str(),
+               std::strerror(err));
   mem_deref(mb);
 }
 

@@ -4,11 +4,11 @@
 //
 // Reload applies the config diff: an added account registers, a removed one un-registers, a
 // changed one un-registers and then registers as configured now (unless only its FXS port or
-// default flag changed), an unchanged one is not touched (it keeps its registration). A change of what the user
-// agent is built from (a general option the schema marks Restart::kSipStack, or the first/last
-// TLS account) un-registers every account, rebuilds the user agent and registers them all again.
-// stop() un-registers everything (bounded in time) before reporting done, so the daemon can
-// keep its loop running until the un-REGISTERs are out.
+// default flag changed), an unchanged one is not touched (it keeps its registration). A change of
+// what the user agent is built from (a general option the schema marks Restart::kSipStack, or the
+// first/last TLS account) un-registers every account, rebuilds the user agent and registers them
+// all again. stop() un-registers everything (bounded in time) before reporting done, so the daemon
+// can keep its loop running until the un-REGISTERs are out.
 //
 // Single-threaded; must be destroyed before the Loop.
 

@@ -11,11 +11,11 @@
 
 namespace owsip::line::dsp {
 namespace {
-constexpr int kBlock = 80;            // 10 ms at 8 kHz
-constexpr int kBlocks = 6;            // 60 ms
-constexpr double kMinDbm0 = -40;      // each tone
+constexpr int kBlock = 80;        // 10 ms at 8 kHz
+constexpr int kBlocks = 6;        // 60 ms
+constexpr double kMinDbm0 = -40;  // each tone
 constexpr double kMaxTwistDb = 10;
-constexpr double kShare = 0.7;        // of the block's power in the two tones
+constexpr double kShare = 0.7;         // of the block's power in the two tones
 constexpr uint64_t kHoldoffMs = 1000;  // one acknowledgement per alert
 }  // namespace
 
@@ -31,7 +31,9 @@ CasDetector::CasDetector() : filters_(new Filters) {
   goertzel_init(&filters_->g2, &filters_->d2);
 }
 
-CasDetector::~CasDetector() { delete filters_; }
+CasDetector::~CasDetector() {
+  delete filters_;
+}
 
 bool CasDetector::feed(std::span<const int16_t>& pcm, uint64_t now_ms) {
   const size_t take = std::min(pcm.size(), static_cast<size_t>(kBlock - filled_));

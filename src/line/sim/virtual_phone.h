@@ -136,15 +136,15 @@ class VirtualPhone {
   bool loop_closed() const { return loop_closed_; }
   bool ringing() const { return ringing_; }
   LineFeed feed() const { return feed_; }
-  const std::optional<dsp::CallerId>& last_cid() const { return last_cid_; }
+  const std::optional<dsp::CallerId>& last_cid() const { return ear_.last_cid; }
   uint64_t frames_sent() const { return frames_sent_; }
   uint64_t frames_received() const { return frames_received_; }
   // Frames skipped because the loop ran more than 3 frames late.
   uint64_t frames_skipped() const { return frames_skipped_; }
   // Level of the last earpiece frame, dBm0 (spandsp reference; -99 for digital silence).
-  double earpiece_level_dbm0() const { return earpiece_level_dbm0_; }
+  double earpiece_level_dbm0() const { return ear_.level_dbm0; }
   // nullptr when Options::analyze_tones is off.
-  const dsp::ToneAnalyzer* tone_analyzer() const { return analyzer_.get(); }
+  const dsp::ToneAnalyzer* tone_analyzer() const { return ear_.analyzer.get(); }
   // No action running or waiting.
   bool idle() const { return !busy_ && queue_.empty(); }
 
@@ -229,28 +229,35 @@ class VirtualPhone {
   // event.cc
   void emit(PhoneEvent e);
   void error(std::string message);
+  // A log line of this phone: "jack N: ..." under the tag line.sim.phone.
+  void log_at(int level, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
 
   Loop& loop_;
   Options options_;
   EventHandler handler_;
   State state_ = State::idle;
-  int fd_ = -1;
-  FdWatch watch_;
-  std::deque<std::string> outbox_;  // packets the socket did not take yet
 
+  // The connection to owsip (connect.cc, socket.cc).
+  struct Socket {
+    int fd = -1;
+    FdWatch watch;
+    std::deque<std::string> outbox;  // packets the socket did not take yet
+  } socket_;
+
+  // From the welcome (receive.cc).
   int requested_jack_ = -1;
   int port_ = -1, jack_ = -1, rate_ = 0;
   std::string locale_;
   std::optional<dsp::CidStandard> cid_standard_;
 
-  // frame clock
+  // The frame clock (clock.cc).
   Timer frame_timer_;
   uint64_t clock_start_ms_ = 0;
   uint64_t next_frame_ = 0;  // index of the next frame on the clock
   uint64_t frames_sent_ = 0, frames_received_ = 0, frames_skipped_ = 0;
   std::vector<int16_t> frame_;
 
-  // hook switch and line
+  // The hook switch and the line (hook.cc, ntt.cc).
   bool user_off_hook_ = false;
   bool loop_closed_ = false;
   bool ringing_ = false;
@@ -259,31 +266,38 @@ class VirtualPhone {
   bool primary_response_ = false;
   Timer ntt_timer_;
 
-  // actions
+  // The action queue (actions.cc) and the digits being pulse dialled (hook.cc).
   std::list<Action> queue_;  // list: Action is incomplete here
   bool busy_ = false;
   bool pumping_ = false;
   Timer action_timer_;
-  std::string pulse_digits_;
-  size_t pulse_index_ = 0;
-  int pulses_left_ = 0;
+  struct Pulses {
+    std::string digits;
+    size_t index = 0;
+    int left = 0;  // breaks left of the current digit
+  } pulse_;
 
-  // microphone
-  Source source_ = Source::silence;
-  double tone_phase_ = 0, tone_step_ = 0, tone_amplitude_ = 0;
-  std::unique_ptr<dsp::DtmfSender> dtmf_;  // the digits being dialled
-  std::unique_ptr<dsp::DtmfSender> ack_;   // the off-hook caller-ID acknowledgement, over any source
-  std::shared_ptr<const dsp::WavAudio> wav_;
-  size_t wav_pos_ = 0;
+  // What goes into the microphone (microphone.cc).
+  struct Microphone {
+    Source source = Source::silence;
+    double tone_phase = 0, tone_step = 0, tone_amplitude = 0;
+    std::unique_ptr<dsp::DtmfSender> dtmf;  // the digits being dialled
+    std::unique_ptr<dsp::DtmfSender>
+        ack;  // the off-hook caller-ID acknowledgement, over any source
+    std::shared_ptr<const dsp::WavAudio> wav;
+    size_t wav_pos = 0;
+  } mic_;
 
-  // earpiece
-  std::unique_ptr<dsp::WavWriter> recorder_;
-  std::unique_ptr<dsp::ToneAnalyzer> analyzer_;
-  std::unique_ptr<dsp::CidDecoder> cid_decoder_;
-  std::unique_ptr<dsp::CasDetector> cas_;
-  std::optional<dsp::CallerId> last_cid_;
-  double earpiece_level_dbm0_ = -99;
-  std::vector<int16_t> pcm8k_;
+  // What listens to the earpiece (earpiece.cc).
+  struct Earpiece {
+    std::unique_ptr<dsp::WavWriter> recorder;
+    std::unique_ptr<dsp::ToneAnalyzer> analyzer;
+    std::unique_ptr<dsp::CidDecoder> cid_decoder;
+    std::unique_ptr<dsp::CasDetector> cas;
+    std::optional<dsp::CallerId> last_cid;
+    double level_dbm0 = -99;
+    std::vector<int16_t> pcm8k;
+  } ear_;
 };
 
 }  // namespace owsip::line::sim

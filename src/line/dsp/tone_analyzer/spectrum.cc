@@ -49,8 +49,8 @@ void ToneAnalyzer::coarse_spectrum(uint64_t end, std::vector<float>& out) {
   f.power(scratch_, power_);
   const double bin = static_cast<double>(rate_) / coarse_n_;
   const auto lo = static_cast<size_t>(kCoarseLoHz / bin);
-  const auto hi = std::min(coarse_n_ / 2 - 1,
-                           static_cast<size_t>((rate_ / 2.0 - kCoarseHiMarginHz) / bin));
+  const auto hi =
+      std::min(coarse_n_ / 2 - 1, static_cast<size_t>((rate_ / 2.0 - kCoarseHiMarginHz) / bin));
   out.assign(hi - lo + 1, 0.0f);
   coarse_power_.assign(hi - lo + 1, 0.0f);
   double norm = 0;

@@ -43,7 +43,7 @@ void VirtualPhone::start(Action& a) {
     case K::tone:
       return start_tone(a.hz, a.level);
     case K::silence:
-      source_ = Source::silence;
+      mic_.source = Source::silence;
       return;
     case K::play:
       return start_play(std::move(a.wav));

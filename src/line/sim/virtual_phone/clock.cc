@@ -17,9 +17,9 @@ void VirtualPhone::tick() {
     fill_frame(frame_);
     if (send(encode_audio(frame_), true)) ++frames_sent_;
     if (state_ != State::connected) return;
-    if (source_ == Source::dtmf && !dtmf_) {
+    if (mic_.source == Source::dtmf && !mic_.dtmf) {
       // The digits are out: back to silence, and the next action may start.
-      source_ = Source::silence;
+      mic_.source = Source::silence;
       done();
       if (state_ != State::connected) return;
     }
@@ -27,8 +27,8 @@ void VirtualPhone::tick() {
   if (next_frame_ < due) {
     // Far behind (a stalled loop): skip rather than burst, like a DSP that lost its clock.
     frames_skipped_ += due - next_frame_;
-    log::debug(kPhoneTag, "jack %d: %llu frames late, skipped", jack_,
-               static_cast<unsigned long long>(due - next_frame_));
+    log_at(log::kDebug, "%llu frames late, skipped",
+           static_cast<unsigned long long>(due - next_frame_));
     next_frame_ = due;
   }
   const uint64_t at = clock_start_ms_ + next_frame_ * kFrameMs;

@@ -37,15 +37,15 @@ Status VirtualPhone::connect(const std::string& socket_path, int jack, int rate)
     ::close(fd);
     return Status::error(socket_path + ": " + why);
   }
-  fd_ = fd;
+  socket_.fd = fd;
   Status w = watch(false);
   if (!w) {
-    ::close(fd_);
-    fd_ = -1;
+    ::close(socket_.fd);
+    socket_.fd = -1;
     return w;
   }
   reset_for(jack, rate);
-  log::debug(kPhoneTag, "jack %d: connecting to %s at %d Hz", jack, socket_path.c_str(), rate);
+  log_at(log::kDebug, "connecting to %s at %d Hz", socket_path.c_str(), rate);
   send(encode_hello(jack, rate), false);
   return Status::ok();
 }
@@ -59,7 +59,7 @@ void VirtualPhone::reset_for(int jack, int rate) {
   frames_sent_ = frames_received_ = frames_skipped_ = 0;
   user_off_hook_ = loop_closed_ = ringing_ = primary_response_ = false;
   feed_ = LineFeed::standby;
-  source_ = Source::silence;
+  mic_.source = Source::silence;
 }
 
 void VirtualPhone::disconnect() {
@@ -68,10 +68,10 @@ void VirtualPhone::disconnect() {
 
 void VirtualPhone::close_with(std::string reason, bool emit_event) {
   const bool was_open = state_ == State::connecting || state_ == State::connected;
-  watch_.close();
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-  outbox_.clear();
+  socket_.watch.close();
+  if (socket_.fd >= 0) ::close(socket_.fd);
+  socket_.fd = -1;
+  socket_.outbox.clear();
   frame_timer_.cancel();
   action_timer_.cancel();
   ntt_timer_.cancel();
@@ -79,12 +79,12 @@ void VirtualPhone::close_with(std::string reason, bool emit_event) {
   busy_ = false;
   ringing_ = false;
   primary_response_ = false;
-  dtmf_.reset();
-  ack_.reset();
+  mic_.dtmf.reset();
+  mic_.ack.reset();
   stop_recording();
   if (!was_open) return;
   state_ = State::closed;
-  log::debug(kPhoneTag, "jack %d: closed: %s", requested_jack_, reason.c_str());
+  log_at(log::kDebug, "closed: %s", reason.c_str());
   if (emit_event) {
     PhoneEvent e;
     e.kind = PhoneEvent::Kind::closed;

@@ -13,61 +13,60 @@ namespace owsip::line::sim {
 void VirtualPhone::start_earpiece(const std::string& cid) {
   cid_standard_ = options_.cid ? options_.cid : dsp::parse_cid_standard(cid);
   if (!options_.cid && !cid_standard_ && cid != "none")
-    log::warn(kPhoneTag, "jack %d: unknown caller-ID standard '%s': not decoding", jack_,
-              cid.c_str());
-  cid_decoder_.reset();
-  cas_.reset();
+    log_at(log::kWarning, "unknown caller-ID standard '%s': not decoding", cid.c_str());
+  ear_.cid_decoder.reset();
+  ear_.cas.reset();
   if (cid_standard_) {
-    cid_decoder_ = std::make_unique<dsp::CidDecoder>(*cid_standard_);
-    if (dsp::has_offhook_cid(*cid_standard_)) cas_ = std::make_unique<dsp::CasDetector>();
+    ear_.cid_decoder = std::make_unique<dsp::CidDecoder>(*cid_standard_);
+    if (dsp::has_offhook_cid(*cid_standard_)) ear_.cas = std::make_unique<dsp::CasDetector>();
   }
-  analyzer_.reset();
-  if (options_.analyze_tones) analyzer_ = std::make_unique<dsp::ToneAnalyzer>(rate_);
-  last_cid_.reset();
+  ear_.analyzer.reset();
+  if (options_.analyze_tones) ear_.analyzer = std::make_unique<dsp::ToneAnalyzer>(rate_);
+  ear_.last_cid.reset();
 }
 
 void VirtualPhone::start_record(std::unique_ptr<dsp::WavWriter> writer) {
-  if (recorder_) {
-    Status st = recorder_->close();
+  if (ear_.recorder) {
+    Status st = ear_.recorder->close();
     if (!st) error("record: " + st.message());
   }
-  recorder_ = std::move(writer);
+  ear_.recorder = std::move(writer);
 }
 
 void VirtualPhone::stop_recording() {
-  if (!recorder_) return;
-  Status st = recorder_->close();
+  if (!ear_.recorder) return;
+  Status st = ear_.recorder->close();
   if (!st) log::warn(kPhoneTag, "%s", st.message().c_str());
-  recorder_.reset();
+  ear_.recorder.reset();
 }
 
 void VirtualPhone::on_earpiece(const std::vector<int16_t>& pcm) {
   ++frames_received_;
-  earpiece_level_dbm0_ = dsp::dbm0(dsp::mean_square(pcm));
-  if (recorder_) {
-    Status st = recorder_->write(pcm);
+  ear_.level_dbm0 = dsp::dbm0(dsp::mean_square(pcm));
+  if (ear_.recorder) {
+    Status st = ear_.recorder->write(pcm);
     if (!st) {
-      recorder_.reset();
+      ear_.recorder.reset();
       error("record: " + st.message());
       if (state_ != State::connected) return;
     }
   }
-  if (analyzer_ && !analyse(pcm)) return;
+  if (ear_.analyzer && !analyse(pcm)) return;
   // Caller ID and the CAS detector work at 8 kHz, like spandsp.
   std::span<const int16_t> narrow(pcm);
   if (rate_ == 16000) {
-    pcm8k_.resize(pcm.size() / 2);
-    dsp::downsample2(pcm, pcm8k_);
-    narrow = pcm8k_;
+    ear_.pcm8k.resize(pcm.size() / 2);
+    dsp::downsample2(pcm, ear_.pcm8k);
+    narrow = ear_.pcm8k;
   }
-  if (cid_decoder_ && !decode_cid(narrow)) return;
-  if (cas_ && user_off_hook_ && loop_closed_) detect_cas(narrow);
+  if (ear_.cid_decoder && !decode_cid(narrow)) return;
+  if (ear_.cas && user_off_hook_ && loop_closed_) detect_cas(narrow);
 }
 
 // Tone and audio events; false when the phone closed meanwhile.
 bool VirtualPhone::analyse(const std::vector<int16_t>& pcm) {
-  analyzer_->feed(pcm);
-  for (auto& te : analyzer_->take_events()) {
+  ear_.analyzer->feed(pcm);
+  for (auto& te : ear_.analyzer->take_events()) {
     PhoneEvent e;
     if (te.kind == dsp::ToneEvent::Kind::audio) {
       e.kind = PhoneEvent::Kind::audio;
@@ -85,10 +84,10 @@ bool VirtualPhone::analyse(const std::vector<int16_t>& pcm) {
 
 // The caller-ID display; false when the phone closed meanwhile.
 bool VirtualPhone::decode_cid(std::span<const int16_t> pcm8k) {
-  cid_decoder_->feed(pcm8k);
-  auto cid = cid_decoder_->take();
+  ear_.cid_decoder->feed(pcm8k);
+  auto cid = ear_.cid_decoder->take();
   if (!cid) return true;
-  last_cid_ = *cid;
+  ear_.last_cid = *cid;
   PhoneEvent e;
   e.kind = PhoneEvent::Kind::cid;
   e.caller = *cid;
@@ -100,8 +99,9 @@ bool VirtualPhone::decode_cid(std::span<const int16_t> pcm8k) {
 
 void VirtualPhone::detect_cas(std::span<const int16_t> pcm) {
   while (!pcm.empty()) {
-    if (!cas_->feed(pcm, loop_.clock().now_ms())) continue;
-    ack_ = std::make_unique<dsp::DtmfSender>(rate_, "D", kAckMs, 0, kDtmfLevelDbm0, kDtmfTwistDb);
+    if (!ear_.cas->feed(pcm, loop_.clock().now_ms())) continue;
+    mic_.ack =
+        std::make_unique<dsp::DtmfSender>(rate_, "D", kAckMs, 0, kDtmfLevelDbm0, kDtmfTwistDb);
     PhoneEvent e;
     e.kind = PhoneEvent::Kind::cas;
     e.digit = 'D';

@@ -1,5 +1,7 @@
 // What the phone noticed: events to the handler, and their JSON form.
 #include <cmath>
+#include <cstdarg>
+#include <cstdio>
 #include <utility>
 
 #include "core/json.h"
@@ -46,16 +48,26 @@ void add_tone(Json& j, const dsp::HeardTone& tone) {
 const char* event_name(PhoneEvent::Kind kind) {
   using K = PhoneEvent::Kind;
   switch (kind) {
-    case K::welcome: return "welcome";
-    case K::closed: return "closed";
-    case K::ring: return "ring";
-    case K::feed: return "feed";
-    case K::cid: return "cid";
-    case K::tone: return "tone";
-    case K::audio: return "audio";
-    case K::primary_response: return "primary_response";
-    case K::cas: return "cas";
-    case K::error: return "error";
+    case K::welcome:
+      return "welcome";
+    case K::closed:
+      return "closed";
+    case K::ring:
+      return "ring";
+    case K::feed:
+      return "feed";
+    case K::cid:
+      return "cid";
+    case K::tone:
+      return "tone";
+    case K::audio:
+      return "audio";
+    case K::primary_response:
+      return "primary_response";
+    case K::cas:
+      return "cas";
+    case K::error:
+      return "error";
   }
   return "?";
 }
@@ -103,7 +115,7 @@ std::string PhoneEvent::json() const {
 
 void VirtualPhone::emit(PhoneEvent e) {
   if (e.kind != PhoneEvent::Kind::tone && e.kind != PhoneEvent::Kind::audio)
-    log::debug(kPhoneTag, "jack %d: %s", requested_jack_, e.json().c_str());
+    log_at(log::kDebug, "%s", e.json().c_str());
   if (handler_) handler_(e);
 }
 
@@ -112,6 +124,16 @@ void VirtualPhone::error(std::string message) {
   e.kind = PhoneEvent::Kind::error;
   e.text = std::move(message);
   emit(std::move(e));
+}
+
+void VirtualPhone::log_at(int level, const char* fmt, ...) {
+  if (!log::enabled(level)) return;
+  char message[512];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(message, sizeof message, fmt, ap);
+  va_end(ap);
+  log::write(level, kPhoneTag, "jack %d: %s", requested_jack_, message);
 }
 
 }  // namespace owsip::line::sim

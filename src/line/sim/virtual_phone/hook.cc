@@ -26,7 +26,7 @@ void VirtualPhone::lift() {
 void VirtualPhone::hang_up() {
   if (!user_off_hook_) return;
   user_off_hook_ = false;
-  ack_.reset();
+  mic_.ack.reset();
   set_loop(false);
 }
 
@@ -43,24 +43,24 @@ void VirtualPhone::start_flash(uint32_t ms) {
 void VirtualPhone::start_pulse(std::string digits) {
   if (!user_off_hook_) return error("pulse dialling while on hook: ignored");
   busy_ = true;
-  pulse_digits_ = std::move(digits);
-  pulse_index_ = 0;
-  pulses_left_ = 0;
+  pulse_.digits = std::move(digits);
+  pulse_.index = 0;
+  pulse_.left = 0;
   pulse_digit();
 }
 
 void VirtualPhone::pulse_digit() {
   if (state_ != State::connected) return;
-  if (pulses_left_ == 0) {
-    if (pulse_index_ >= pulse_digits_.size()) return done();
-    const char d = pulse_digits_[pulse_index_++];
-    pulses_left_ = d == '0' ? 10 : d - '0';
+  if (pulse_.left == 0) {
+    if (pulse_.index >= pulse_.digits.size()) return done();
+    const char d = pulse_.digits[pulse_.index++];
+    pulse_.left = d == '0' ? 10 : d - '0';
   }
   set_loop(false);  // break
   action_timer_.start(kPulseBreakMs, [this] {
     set_loop(true);  // make
-    --pulses_left_;
-    action_timer_.start(pulses_left_ > 0 ? kPulseMakeMs : kPulseInterDigitMs,
+    --pulse_.left;
+    action_timer_.start(pulse_.left > 0 ? kPulseMakeMs : kPulseInterDigitMs,
                         [this] { pulse_digit(); });
   });
 }

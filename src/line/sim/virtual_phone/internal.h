@@ -33,8 +33,8 @@ inline constexpr int kDtmfOnMs = 80;
 inline constexpr int kDtmfOffMs = 80;
 inline constexpr int kDtmfLevelDbm0 = -10;  // low tone; the high tone 2 dB higher (twist)
 inline constexpr int kDtmfTwistDb = 2;
-inline constexpr size_t kMaxDigits = 64;         // spandsp's DTMF queue holds 128
-inline constexpr int kAckMs = 60;                // GR-30 / EN 300 659-2 ACK: a DTMF digit of 50..60 ms
+inline constexpr size_t kMaxDigits = 64;  // spandsp's DTMF queue holds 128
+inline constexpr int kAckMs = 60;         // GR-30 / EN 300 659-2 ACK: a DTMF digit of 50..60 ms
 inline constexpr uint32_t kNttResponseMs = 50;   // closing the loop after CAR: within 100 ms
 inline constexpr uint32_t kNttMaxLoopMs = 3000;  // open the loop again at the latest after this
 

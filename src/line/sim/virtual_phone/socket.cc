@@ -13,23 +13,25 @@ namespace owsip::line::sim {
 
 // Readable always; writable too while packets wait in the outbox.
 Status VirtualPhone::watch(bool writable) {
-  return watch_.watch(fd_, FdWatch::kRead | (writable ? FdWatch::kWrite : 0), [this](int events) {
-    if (events & FdWatch::kWrite) flush_outbox();
-    if (fd_ >= 0 && (events & (FdWatch::kRead | FdWatch::kError))) on_readable();
-  });
+  return socket_.watch.watch(socket_.fd, FdWatch::kRead | (writable ? FdWatch::kWrite : 0),
+                             [this](int events) {
+                               if (events & FdWatch::kWrite) flush_outbox();
+                               if (socket_.fd >= 0 && (events & (FdWatch::kRead | FdWatch::kError)))
+                                 on_readable();
+                             });
 }
 
 bool VirtualPhone::send(std::string packet, bool droppable) {
-  if (fd_ < 0) return false;
-  if (!outbox_.empty()) {
-    if (droppable && outbox_.size() >= kMaxOutbox) return false;
-    outbox_.push_back(std::move(packet));
+  if (socket_.fd < 0) return false;
+  if (!socket_.outbox.empty()) {
+    if (droppable && socket_.outbox.size() >= kMaxOutbox) return false;
+    socket_.outbox.push_back(std::move(packet));
     return true;
   }
-  ssize_t n = ::send(fd_, packet.data(), packet.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  ssize_t n = ::send(socket_.fd, packet.data(), packet.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
   if (n == static_cast<ssize_t>(packet.size())) return true;
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-    outbox_.push_back(std::move(packet));
+    socket_.outbox.push_back(std::move(packet));
     (void)watch(true);
     return true;
   }
@@ -38,24 +40,24 @@ bool VirtualPhone::send(std::string packet, bool droppable) {
 }
 
 void VirtualPhone::flush_outbox() {
-  while (fd_ >= 0 && !outbox_.empty()) {
-    const std::string& p = outbox_.front();
-    ssize_t n = ::send(fd_, p.data(), p.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  while (socket_.fd >= 0 && !socket_.outbox.empty()) {
+    const std::string& p = socket_.outbox.front();
+    ssize_t n = ::send(socket_.fd, p.data(), p.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
     if (n != static_cast<ssize_t>(p.size())) {
       close_with(std::string("socket: ") + (n < 0 ? std::strerror(errno) : "short send"), true);
       return;
     }
-    outbox_.pop_front();
+    socket_.outbox.pop_front();
   }
-  if (fd_ >= 0) (void)watch(false);
+  if (socket_.fd >= 0) (void)watch(false);
 }
 
 void VirtualPhone::on_readable() {
   std::array<uint8_t, kMaxMessage + 1> buf;
   // Bounded: a flood from owsip must not starve the rest of the loop.
-  for (int i = 0; i < 64 && fd_ >= 0; ++i) {
-    ssize_t n = ::recv(fd_, buf.data(), buf.size(), MSG_DONTWAIT | MSG_TRUNC);
+  for (int i = 0; i < 64 && socket_.fd >= 0; ++i) {
+    ssize_t n = ::recv(socket_.fd, buf.data(), buf.size(), MSG_DONTWAIT | MSG_TRUNC);
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
       close_with(std::string("socket: ") + std::strerror(errno), true);
