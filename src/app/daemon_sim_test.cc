@@ -165,13 +165,8 @@ TEST_P(CallerId, RingingWithCallerIdIsDecodedByThePhone) {
   ASSERT_TRUE(run_until([&] { return p.connected(); }, 2000));
   EXPECT_EQ(p.cid_standard(), line::dsp::parse_cid_standard(c.standard));
 
-  line::dsp::CallerId who;
-  who.number = "0301234567";
-  who.name = "Alice Example";
-  who.month = 11;
-  who.day = 27;
-  who.hour = 23;
-  who.minute = 15;
+  line::dsp::CallerId who{.number = "0301234567", .name = "Alice Example",
+      .month = 11, .day = 27, .hour = 23, .minute = 15};
   daemon_->backend()->line(0)->ring(who);
   auto complete = [&] {
     const auto& got = p.last_cid();
@@ -218,9 +213,7 @@ TEST_F(DaemonSimTest, OffHookCallerIdDuringACall) {
   ASSERT_TRUE(run_until([&] { return p.connected(); }, 2000));
   p.offhook();
   run_for(300);
-  line::dsp::CallerId who;
-  who.number = "5550100";
-  who.name = "Bob";
+  line::dsp::CallerId who{.number = "5550100", .name = "Bob"};
   daemon_->backend()->line(0)->send_offhook_cid(who);
   ASSERT_TRUE(run_until([&] { return p.last_cid() && p.last_cid()->number == "5550100"; }, 5000));
   EXPECT_EQ(p.last_cid()->name, "Bob");

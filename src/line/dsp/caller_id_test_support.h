@@ -46,24 +46,14 @@ inline constexpr EtsiAlert kAllEtsiAlerts[] = {EtsiAlert::line_reversal_dt_as, E
 inline constexpr uint16_t kFirstRingMs = 1000;
 
 inline CallerId alice() {
-  CallerId cid;
-  cid.number = "0301234567";
-  cid.name = "ALICE SMITH";
-  cid.month = 3;
-  cid.day = 14;
-  cid.hour = 9;
-  cid.minute = 26;
+  CallerId cid{.number = "0301234567", .name = "ALICE SMITH",
+      .month = 3, .day = 14, .hour = 9, .minute = 26};
   return cid;
 }
 
 inline CallerId bob() {
-  CallerId cid;
-  cid.number = "0612398745";
-  cid.name = "Bob";
-  cid.month = 12;
-  cid.day = 31;
-  cid.hour = 23;
-  cid.minute = 59;
+  CallerId cid{.number = "0612398745", .name = "Bob",
+      .month = 12, .day = 31, .hour = 23, .minute = 59};
   return cid;
 }
 

@@ -262,13 +262,8 @@ inline std::vector<int16_t> upsampled(const std::vector<int16_t>& pcm8k) {
 }
 
 inline dsp::CallerId alice() {
-  dsp::CallerId cid;
-  cid.number = "0301234567";
-  cid.name = "ALICE SMITH";
-  cid.month = 3;
-  cid.day = 14;
-  cid.hour = 9;
-  cid.minute = 26;
+  dsp::CallerId cid{.number = "0301234567", .name = "ALICE SMITH",
+      .month = 3, .day = 14, .hour = 9, .minute = 26};
   return cid;
 }
 

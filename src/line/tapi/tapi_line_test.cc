@@ -107,13 +107,8 @@ TEST_F(TapiLines, RingingWithCallerIdThroughTheDspUntilAnswered) {
   ASSERT_TRUE(start()) << error_;
   attach_ports();
   Line& l = *backend_->lines()[1];
-  dsp::CallerId cid;
-  cid.number = "0301234567";
-  cid.name = "Alice";
-  cid.month = 11;
-  cid.day = 28;
-  cid.hour = 9;
-  cid.minute = 5;
+  dsp::CallerId cid{.number = "0301234567", .name = "Alice",
+      .month = 11, .day = 28, .hour = 9, .minute = 5};
   l.ring(cid);
   EXPECT_TRUE(l.ringing());
   const auto& c = emu_->channel(1);
@@ -149,8 +144,7 @@ TEST_F(TapiLines, RingingWithoutCallerIdAndOnANoringPort) {
   p.noring = true;
   cfg_.ports.push_back(p);
   ASSERT_TRUE(start()) << error_;
-  dsp::CallerId cid;
-  cid.number = "123";
+  dsp::CallerId cid{.number = "123", .name = ""};
   backend_->lines()[0]->ring(cid);
   EXPECT_TRUE(emu_->channel(0).ringing);
   EXPECT_TRUE(emu_->channel(0).cid.empty());

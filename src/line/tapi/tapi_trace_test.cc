@@ -80,13 +80,8 @@ class TapiTrace : public testing::TapiFixture {
     trace_.clear();
   }
   dsp::CallerId alice() const {
-    dsp::CallerId cid;
-    cid.number = "0301234567";
-    cid.name = "Alice";
-    cid.month = 11;
-    cid.day = 28;
-    cid.hour = 9;
-    cid.minute = 5;
+    dsp::CallerId cid{.number = "0301234567", .name = "Alice",
+        .month = 11, .day = 28, .hour = 9, .minute = 5};
     return cid;
   }
   void call(media::CodecId codec, int pt) {
