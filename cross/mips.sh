@@ -2,6 +2,11 @@
 # Cross build for the real target, big-endian 32-bit MIPS (mips-linux-gnu, mips32r2, glibc),
 # and a run of the unit tests under qemu-user. Usage: cross/mips.sh [BUILD_DIR]
 #
+# Two links of owsip: BUILD_DIR/owsip/owsip, static, with the unit tests run under qemu; and
+# BUILD_DIR/owsip-shared from the same objects, linked the way OpenWrt links it: dynamically
+# against shared libre, spandsp (+ libtiff), OpenSSL, json-c and libstdc++, the executable the
+# package ships (its stripped size goes into BENCHMARKS.md), checked to start under qemu.
+#
 # The dependencies (openssl, libre, libtiff, spandsp, json-c, googletest) are built statically
 # from Debian's own source packages (`apt-get source`) into BUILD_DIR/deps, once: a second run
 # finds BUILD_DIR/deps/.stamp-<name> and skips them. Nothing is fetched from anywhere else.
@@ -216,6 +221,52 @@ PC
   grep -q -- '-ltiff' "$PREFIX/lib/pkgconfig/spandsp.pc"
 }
 
+# Shared libraries made from the static ones (every object is -fPIC), each with the soname
+# OpenWrt's package gives it, into $DEPS/shared/lib; headers are the static build's.
+shared_lib() {  # NAME SONAME [LIBS...]
+  local name=$1 soname=$2; shift 2
+  $CC -shared -o "$DEPS/shared/lib/$soname" -Wl,-soname,"$soname" \
+    -Wl,--whole-archive "$PREFIX/lib/lib$name.a" -Wl,--no-whole-archive \
+    -L"$DEPS/shared/lib" "$@"
+  ln -sf "$soname" "$DEPS/shared/lib/lib$name.so"
+}
+
+build_shared() {
+  stamp shared && return 0
+  log "shared libraries for the dynamic build"
+  rm -rf "$DEPS/shared" && mkdir -p "$DEPS/shared/lib/pkgconfig"
+  ln -s "$PREFIX/include" "$DEPS/shared/include"
+  shared_lib crypto libcrypto.so.3 -lpthread -ldl -latomic  # 64-bit atomics on mips32
+  shared_lib ssl libssl.so.3 -lcrypto
+  shared_lib re libre.so.1 -lssl -lcrypto -lpthread -lm
+  shared_lib tiff libtiff.so.6 -lm
+  shared_lib spandsp libspandsp.so.2 -ltiff -lm
+  shared_lib json-c libjson-c.so.5
+  local pc
+  for pc in libre spandsp json-c; do
+    sed -e "s|^Libs:.*|Libs: -L$DEPS/shared/lib -l${pc#lib}|" \
+      "$PREFIX/lib/pkgconfig/$pc.pc" >"$DEPS/shared/lib/pkgconfig/$pc.pc"
+  done
+  done_ shared
+}
+
+# owsip as the package ships it: linked dynamically from the static build's objects (the same
+# -Os, -ffunction-sections code; no second compile), spandsp before libre as CMakeLists.txt
+# orders them. Reports the stripped size, and what it is made of per object (from the link
+# map) in BUILD_DIR/owsip-shared.objects.md.
+build_dynamic() {
+  local o=$B/owsip L=$DEPS/shared/lib
+  $CXX -Os -Wl,--gc-sections -Wl,-Map="$B/owsip-shared.map" -o "$B/owsip-shared" \
+    "$o/CMakeFiles/owsip.dir/src/app/owsip_main.cc.o" "$o/libowsip_core.a" \
+    -L"$L" -Wl,-rpath-link,"$L" -lspandsp -lre -lssl -lcrypto -ljson-c -lpthread
+  $STRIP -o "$B/owsip-shared.stripped" "$B/owsip-shared"
+  python3 "$ROOT/bench/size_by_object.py" "$B/owsip-shared.map" 15 >"$B/owsip-shared.objects.md"
+  log "owsip for $TRIPLE, dynamic: $(stat -c %s "$B/owsip-shared.stripped") bytes stripped;" \
+      "needs $("$TRIPLE-readelf" -d "$B/owsip-shared" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p' | tr '\n' ' ')"
+  qemu-mips-static -cpu 34Kf -L /usr/$TRIPLE -E LD_LIBRARY_PATH="$L" "$B/owsip-shared" \
+    --check-config -c "$ROOT/packaging/openwrt/owsip/files/telephony.config" >/dev/null
+}
+
 main() {
   local t0=$SECONDS
   ensure_packages
@@ -228,6 +279,7 @@ main() {
   build_jsonc
   build_gtest
   stamp pc || { write_pc; done_ pc; }
+  build_shared
   log "dependencies ready in $((SECONDS - t0)) s"
 
   if [ ! -f "$B/owsip/build.ninja" ]; then
@@ -238,6 +290,7 @@ main() {
   $STRIP -o "$B/owsip.stripped" "$B/owsip/owsip"
   log "owsip for $TRIPLE: $(stat -c %s "$B/owsip.stripped") bytes stripped" \
       "($(file -b "$B/owsip.stripped" | cut -d, -f1-2))"
+  build_dynamic
   log "unit tests under qemu-mips (filter: $GTEST_FILTER)"
   qemu-mips-static -cpu 34Kf -L /usr/$TRIPLE "$B/owsip/owsip_unit_tests" \
     --gtest_filter="$GTEST_FILTER" --gtest_brief=1

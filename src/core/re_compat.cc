@@ -35,6 +35,16 @@ int accept_session(struct sipsess** sessp, struct sipsess_sock* sock, const stru
 #endif
 }
 
+const struct sa* contact_source(struct sip* sip, enum sip_transp tp, const struct sa* src,
+                                const struct sa* dst, struct sa* buf) {
+#if OWSIP_LIBRE_MAJOR >= 3
+  if (tp != SIP_TRANSP_UDP && ::sip_transp_laddr(sip, buf, tp, dst) == 0) return buf;
+#else
+  (void)sip, (void)tp, (void)dst, (void)buf;
+#endif
+  return src;
+}
+
 struct ssl_ctx_st* openssl_ctx(const struct tls* tls) {
 #if OWSIP_LIBRE_MAJOR >= 3
   return ::tls_ssl_ctx(tls);

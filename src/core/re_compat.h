@@ -67,6 +67,13 @@ constexpr sip_send_h* send_handler() {
 #endif
 }
 
+// The local address a REGISTER's Contact names. 1.x/2.x give the send handler the transport's
+// listening address; 3.x gives a TCP/TLS connection's own (ephemeral) local address. owsip's
+// Contact has always been the listening address, where the registrar connects back: on 3.x it
+// is looked up (into `buf`). Returns the address to use.
+const struct sa* contact_source(struct sip* sip, enum sip_transp tp, const struct sa* src,
+                                const struct sa* dst, struct sa* buf);
+
 // The INVITE's SDP offer comes from a handler on every version: 3.x calls it at each send
 // (also after a 401), 1.x/2.x took a buffer, so here it is called once before connecting.
 using DescFn = int (*)(struct mbuf** descp, const struct sa* src, const struct sa* dst,

@@ -69,7 +69,9 @@ struct RegisterCallbacks {
                      struct mbuf* mb, void* arg) {
     auto* self = static_cast<RegisterClient*>(arg);
     const Transport t = from_libre(tp);
-    const HostPort local = self->ua_.contact_address(src);
+    struct sa listening;
+    const HostPort local = self->ua_.contact_address(
+        re_compat::contact_source(self->ua_.stack(), tp, src, dst, &listening));
     const HostPort contact = self->current_.contact ? *self->current_.contact : local;
     if (t == Transport::kTls && self->ua_.tls())
       self->ua_.tls()->expect(self->target_.first_hop_host(), self->target_.tls_verify);

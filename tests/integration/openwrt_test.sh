@@ -131,3 +131,83 @@ sh "$RPCD" call bogus </dev/null | json_check '"unknown method" in j["error"]' |
 kill -TERM "$pid"
 wait_exit "$pid" 10
 pass "rpcd plugin: list and every call answer valid JSON objects"
+
+# The package Makefile read the way the SDK reads it: GNU make with stand-ins for rules.mk,
+# package.mk and cmake.mk; BuildPackage evaluates Package/owsip (its variables) and the install
+# step copies into a fake root from what `cmake --install` of this build puts under /usr
+# (PKG_INSTALL:=1).
+SDK=$WORK/sdk
+command mkdir -p "$SDK/include" "$WORK/root"
+cat >"$SDK/rules.mk" <<'MK'
+INCLUDE_DIR:=$(TOPDIR)/include
+INSTALL_DIR:=install -d -m0755
+INSTALL_BIN:=install -m0755
+INSTALL_DATA:=install -m0644
+INSTALL_CONF:=install -m0600
+MK
+cat >"$SDK/include/package.mk" <<'MK'
+PKG_BUILD_DIR:=$(TOPDIR)/build/$(PKG_NAME)-$(PKG_VERSION)
+BuildPackage=$(eval SDK_PACKAGE:=$(1))$(eval $(Package/$(1)))
+MK
+: >"$SDK/include/cmake.mk"
+cat >"$SDK/read.mk" <<'MK'
+vars:
+	@echo 'PKG_NAME=$(PKG_NAME)'
+	@echo 'PKG_VERSION=$(PKG_VERSION)'
+	@echo 'PKG_SOURCE=$(PKG_SOURCE)'
+	@echo 'PKG_SOURCE_URL=$(PKG_SOURCE_URL)'
+	@echo 'PKG_HASH=$(PKG_HASH)'
+	@echo 'PKG_LICENSE=$(PKG_LICENSE)'
+	@echo 'PKG_INSTALL=$(PKG_INSTALL)'
+	@echo 'DEPENDS=$(strip $(DEPENDS))'
+	@echo 'USERID=$(USERID)'
+	@echo 'CONFFILES=$(strip $(Package/$(SDK_PACKAGE)/conffiles))'
+install-root:
+	$(call Package/$(SDK_PACKAGE)/install,$(ROOT))
+MK
+DESTDIR=$WORK/pkg-install cmake --install "$BIN" --prefix /usr >/dev/null ||
+  fail "cmake --install of the build"
+sdk_make() {
+  make -s --no-print-directory -C "$PKG" -f Makefile -f "$SDK/read.mk" TOPDIR="$SDK" \
+    PKG_INSTALL_DIR="$WORK/pkg-install" ROOT="$WORK/root" "$@"
+}
+sdk_make vars >"$WORK/vars.txt" || fail "make cannot read the package Makefile"
+var() { sed -n "s/^$1=//p" "$WORK/vars.txt"; }
+version=$(sed -n 's/^project(owsip VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
+[ "$(var PKG_NAME)/$(var PKG_VERSION)" = "owsip/$version" ] ||
+  fail "PKG_NAME/PKG_VERSION: $(var PKG_NAME) $(var PKG_VERSION), CMake says $version"
+[ "$(var PKG_SOURCE)" = "owsip-$version.tar.gz" ] || fail "PKG_SOURCE: $(var PKG_SOURCE)"
+[[ $(var PKG_SOURCE_URL) == https://* ]] || fail "PKG_SOURCE_URL: $(var PKG_SOURCE_URL)"
+[[ $(var PKG_HASH) =~ ^([0-9a-f]{64}|skip)$ ]] || fail "PKG_HASH: $(var PKG_HASH)"
+[ -n "$(var PKG_LICENSE)" ] || fail "no PKG_LICENSE"
+[ "$(var PKG_INSTALL)" = 1 ] || fail "PKG_INSTALL is not 1"
+# Dependencies by the names the feeds give them (telephony: libre, libspandsp; base: the rest).
+for dep in $(var DEPENDS); do
+  case $dep in
+    +libre | +libspandsp | +libopenssl | +libjson-c | +libstdcpp) ;;
+    +TARGET_lantiq:kmod-ltq-tapi | +TARGET_lantiq:kmod-ltq-vmmc) ;;
+    *) fail "dependency $dep is not a package name of the feeds" ;;
+  esac
+done
+[ "$(var DEPENDS | wc -w)" = 7 ] || fail "DEPENDS: $(var DEPENDS)"
+sdk_make install-root || fail "Package/owsip/install failed"
+for f in usr/sbin/owsip:755 usr/sbin/owsipctl:755 etc/init.d/telephony:755 \
+         usr/libexec/rpcd/telephony:755 etc/config/telephony:600 \
+         usr/share/rpcd/acl.d/owsip.json:644; do
+  [ -f "$WORK/root/${f%:*}" ] || fail "the package does not install /${f%:*}"
+  [ "$(stat -c %a "$WORK/root/${f%:*}")" = "${f#*:}" ] || fail "/${f%:*} is not mode ${f#*:}"
+done
+for c in $(var CONFFILES); do
+  [ -f "$WORK/root$c" ] || fail "conffile $c is not installed"
+done
+[ "$(var CONFFILES)" = /etc/config/telephony ] || fail "conffiles: $(var CONFFILES)"
+python3 -c "
+import json, sys
+acl = json.load(open(sys.argv[1]))
+methods = set()
+for group in acl.values():
+    for access in ('read', 'write'):
+        methods |= set(group.get(access, {}).get('ubus', {}).get('telephony', []))
+assert methods == {'status', 'accounts', 'ports', 'calls', 'reload'}, methods
+" "$WORK/root/usr/share/rpcd/acl.d/owsip.json" || fail "the ACL does not cover the rpcd methods"
+pass "package Makefile as the SDK reads it: source tarball, hash, licence, feed dependency names, install steps, conffiles, ACL"
