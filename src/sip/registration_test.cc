@@ -77,6 +77,17 @@ class RegistrationTest : public ::testing::Test {
     return false;
   }
   uint64_t now() const { return timers.now(); }
+  // "" when a request is in flight exactly where the state says one is.
+  std::string in_flight_mismatch(const Registration& r) const {
+    using R = RegState;
+    const R st = r.status().state;
+    const bool flight = static_cast<bool>(sender.pending);
+    if ((st == R::kRegistering || st == R::kUnregistering) && !flight)
+      return std::string(reg_state_name(st)) + " without a request in flight";
+    if ((st == R::kIdle || st == R::kDisabled || st == R::kFailed || st == R::kStopped) && flight)
+      return std::string(reg_state_name(st)) + " with a request in flight";
+    return "";
+  }
 
   testing::FakeTimerQueue timers;
   FakeSender sender;
@@ -383,15 +394,7 @@ TEST_F(RegistrationTest, EveryEventInEveryStateLeavesAConsistentRegistration) {
       {R::kStopped, [this](Registration& r) { r.start(), r.stop(nullptr), sender.fail(0, "x"); }},
   };
   ASSERT_EQ(recipes.size(), registration_fsm_spec().states.size());
-  auto consistent = [this](const Registration& r) -> std::string {
-    const R st = r.status().state;
-    const bool flight = static_cast<bool>(sender.pending);
-    if ((st == R::kRegistering || st == R::kUnregistering) && !flight)
-      return std::string(reg_state_name(st)) + " without a request in flight";
-    if ((st == R::kIdle || st == R::kDisabled || st == R::kFailed || st == R::kStopped) && flight)
-      return std::string(reg_state_name(st)) + " with a request in flight";
-    return "";
-  };
+  auto consistent = [this](const Registration& r) { return in_flight_mismatch(r); };
   const std::vector<std::pair<RegEvent, std::function<void(Registration&)>>> events = {
       {RegEvent::start, [](Registration& r) { r.start(); }},
       {RegEvent::answer, [this](Registration&) { if (sender.pending) sender.ok(3600); }},
