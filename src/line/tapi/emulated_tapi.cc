@@ -139,7 +139,8 @@ void EmulatedTapi::queue_event(int ch, uint32_t id, std::span<const uint8_t> dat
   std::memcpy(e.data(), &id, 4);
   const uint16_t chan = static_cast<uint16_t>(ch);
   std::memcpy(e.data() + layout::kEventCh, &chan, 2);
-  std::memcpy(e.data() + layout::kEventData, data.data(), std::min<size_t>(data.size(), 8));
+  if (!data.empty())  // an empty span's data() may be null, which memcpy must not get
+    std::memcpy(e.data() + layout::kEventData, data.data(), std::min<size_t>(data.size(), 8));
   c.events.push_back(e);
   update_readable(device_fd());
 }
