@@ -287,7 +287,7 @@ void JitterBuffer::render(std::span<int16_t> out, int64_t need) {
     const bool covered = it != packets_.begin() && std::prev(it)->first <= play_ts_;
     if (covered) {
       --it;
-      const Slot& slot = it->second;
+      Slot& slot = it->second;
       if (play_ts_ - it->first >= slot.ticks()) {
         // Already passed: a longer packet that starts earlier (timestamps that overlap, from a
         // peer that changed its packet size mid-stream, or forged) played over all of it. The
@@ -299,7 +299,8 @@ void JitterBuffer::render(std::span<int16_t> out, int64_t need) {
       if (decoded_ts_ != it->first) {
         decoder_->decode(slot.payload, decoded_);
         decoded_ts_ = it->first;
-        ++stats_.played;
+        if (!slot.counted) ++stats_.played;  // a packet is played once however often decoded
+        slot.counted = true;
       }
       const int64_t offset = play_ts_ - it->first;
       const int64_t n = std::min(slot.ticks() - offset, need - pos);

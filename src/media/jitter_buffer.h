@@ -85,6 +85,7 @@ class JitterBuffer {
   struct Slot {
     int64_t seq;
     std::vector<uint8_t> payload;
+    bool counted = false;  // in stats_.played already (overlapping packets decode twice)
     int64_t ticks() const { return static_cast<int64_t>(payload.size()); }
   };
   struct Transit {
