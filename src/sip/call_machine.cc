@@ -78,8 +78,7 @@ std::string CallMachine::record_state() const {
 }
 
 bool CallMachine::progress(int code, bool early_media) {
-  progress_code_ = code;
-  const CallEventArg arg{.early_media = early_media};
+  const CallEventArg arg{.early_media = early_media, .code = code};
   return fsm_.dispatch(E::progress, &arg);
 }
 
@@ -105,7 +104,7 @@ void CallMachine::setup_event(E e, Arg arg) {
   if (incoming_) return;
   const bool early = (arg && arg->early_media) || state() == S::early;
   fsm_.transition(early ? S::early : S::ringing);
-  dialog_.tell_progress(progress_code_, early);
+  dialog_.tell_progress(arg ? arg->code : 0, early);
 }
 
 void CallMachine::connected_event(E e, Arg) {

@@ -34,7 +34,7 @@ std::string_view call_event_name(CallEvent e);
 // What an event carries.
 struct CallEventArg {
   bool early_media = false;    // PROGRESS
-  int code = 0;                // END: the SIP status of a failure or refusal (0: none)
+  int code = 0;                // PROGRESS: the 18x; END: the status of a failure or refusal
   std::string cause = {};      // END: "local hangup", "busy", ...
   bool remote_hangup = false;  // END: the far end hung up an answered call
   bool by_switchboard = false; // END: the switchboard refused it (it needs no withdraw)
@@ -88,7 +88,6 @@ class CallMachine {
   CallDialog& dialog_;
   bool incoming_;
   bool answered_ = false;
-  int progress_code_ = 0;
   Fsm<CallMachine, CallState, CallEvent, const CallEventArg*> fsm_;
 };
 
