@@ -73,6 +73,9 @@ std::optional<std::string> rewrite_public(std::string_view msg, const HostPort& 
   const size_t head_end = msg.find("\r\n\r\n");
   if (head_end == std::string_view::npos) return std::nullopt;
   const bool request = msg.substr(0, 8) != "SIP/2.0 ";
+  // A REGISTER's Contacts are chosen by the registration itself (UserAgent::contact_address),
+  // the old local one included when it is being removed.
+  const bool contacts = !(request && msg.substr(0, 9) == "REGISTER ");
   const std::string from = local.to_string(), to = pub.to_string();
   std::string out;
   out.reserve(msg.size() + 64);
@@ -85,7 +88,7 @@ std::optional<std::string> rewrite_public(std::string_view msg, const HostPort& 
     if ((name == "via" || name == "v") && top_via) {
       top_via = false;
       changed |= replace_sent_by(line, from, to);
-    } else if (name == "contact" || name == "m") {
+    } else if ((name == "contact" || name == "m") && contacts) {
       changed |= replace_uri_host(line, from, to);
     }
     out += line;

@@ -45,8 +45,9 @@ struct StunServer {
 };
 
 // `msg` with `local` replaced by `pub` where a SIP message names its sender: the sent-by of a
-// request's top Via, the host and port of every Contact URI. nullopt when nothing changes
-// (not a SIP message, or `local` is named in neither place).
+// request's top Via, the host and port of every Contact URI but a REGISTER's (the registration
+// writes those itself, and names the local address in them to remove it). nullopt when
+// nothing changes (not a SIP message, or `local` is named in neither place).
 std::optional<std::string> rewrite_public(std::string_view msg, const HostPort& local,
                                           const HostPort& pub);
 

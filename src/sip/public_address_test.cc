@@ -45,9 +45,26 @@ TEST(RewritePublic, ResponseKeepsTheRequestersViaAndGetsTheContact) {
             "Content-Length: 0\r\n\r\n");
 }
 
+TEST(RewritePublic, RegisterKeepsItsOwnContactsAndGetsTheVia) {
+  const std::string msg =
+      "REGISTER sip:127.0.0.1:5070 SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK1;rport\r\n"
+      "Contact: <sip:u1@198.51.100.7:40000>;expires=3600\r\n"
+      "Contact: <sip:u1@127.0.0.1:5060>;expires=0\r\n"
+      "Content-Length: 0\r\n\r\n";
+  auto out = rewrite_public(msg, kLocal, kPublic);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(*out,
+            "REGISTER sip:127.0.0.1:5070 SIP/2.0\r\n"
+            "Via: SIP/2.0/UDP 198.51.100.7:40000;branch=z9hG4bK1;rport\r\n"
+            "Contact: <sip:u1@198.51.100.7:40000>;expires=3600\r\n"
+            "Contact: <sip:u1@127.0.0.1:5060>;expires=0\r\n"
+            "Content-Length: 0\r\n\r\n");
+}
+
 TEST(RewritePublic, LeavesOtherPortsHostsAndNonSipAlone) {
   const std::string other_port =
-      "REGISTER sip:r SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:50601;branch=z9hG4bK1\r\n"
+      "OPTIONS sip:r SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:50601;branch=z9hG4bK1\r\n"
       "Contact: <sip:u@127.0.0.1:50601>\r\nContact: <sip:u@127.0.0.10:5060>\r\n"
       "Content-Length: 0\r\n\r\n";
   EXPECT_FALSE(rewrite_public(other_port, kLocal, kPublic));

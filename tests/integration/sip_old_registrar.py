@@ -56,11 +56,12 @@ class Call:
         self.dest = ("127.0.0.1", int(re.search(r":(\d+)", uri.split("@")[1]).group(1)))
         sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" \
               "m=audio 9 RTP/AVP 0\r\n"
-        self.send("INVITE", "To: <%s>" % uri, ["Contact: <sip:4930555@%s>" % me, "Max-Forwards: 70",
+        self.send("INVITE", "To: <%s>" % uri, ["Contact: <sip:4930555@%s>" % me,
                                                "Content-Type: application/sdp"], sdp)
 
     def send(self, method, to, extra=(), body=""):
         lines = ["%s %s SIP/2.0" % (method, self.uri)] + self.common + [to, "CSeq: 1 " + method]
+        lines.append("Max-Forwards: 70")
         lines += list(extra) + ["Content-Length: %d" % len(body), "", body]
         self.sock.sendto("\r\n".join(lines).encode(), self.dest)
 

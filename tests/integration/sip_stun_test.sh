@@ -35,6 +35,12 @@ wait_for_line "$log" "public address of SIP \(udp 127.0.0.1:$OPORT\) is 127.0.0.
 public="sip:u[0-9a-f]{16}@127.0.0.1:$NAT_OUT"
 wait_for_line "$log" "sip.acct\{natted\}: (refreshed: )?registered as $public for" 10
 wait_for_line "$reg" "^REGISTER via=127.0.0.1:$NAT_OUT contact=<$public>;expires=3600" 5
+# Registered before STUN answered? Then the local contact is removed as the public one is added.
+grep -E "^REGISTER .*<$public>;expires=0" "$reg" && fail "a REGISTER removed the public contact"
+if grep -Eq "^REGISTER .*:$OPORT>;expires=3600" "$reg"; then
+  grep -Eq "^REGISTER via=127.0.0.1:$NAT_OUT contact=<$public>;expires=3600,<sip:u[0-9a-f]{16}@127.0.0.1:$OPORT>;expires=0" "$reg" ||
+    fail "the local contact was not removed: $(cat "$reg")"
+fi
 pass "REGISTER names the STUN-mapped address in Via and Contact, and the registrar's answer came back through the NAT"
 
 # The registrar calls the contact 5 s after registering it: > 2 s of NAT idle timeout, so the
