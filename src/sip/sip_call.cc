@@ -11,6 +11,7 @@
 #include "media/media_config.h"
 #include "media/software_path.h"
 #include "media/telephone_event.h"
+#include "sip/caller_identity.h"
 #include "sip/re_convert.h"
 #include "sip/sip_service.h"
 #include "sip/tls_context.h"
@@ -39,16 +40,8 @@ struct mbuf* to_mbuf(const std::string& s) {
   return mb;
 }
 
-// Number and name of a caller from a name-addr: a tel: URI's number, else the user part.
-void fill_caller(const struct pl& dname, const struct uri& uri, line::dsp::CallerId& cid) {
-  cid.name = text(dname);
-  if (pl_strcasecmp(&uri.scheme, "tel") == 0) cid.number = text(uri.host);
-  else cid.number = text(uri.user);
-  if (cid.number.empty() || strcasecmp(cid.number.c_str(), "anonymous") == 0) {
-    cid.number.clear();
-    cid.absence = line::dsp::CidAbsence::withheld;
-  }
-  if (strcasecmp(cid.name.c_str(), "anonymous") == 0) cid.name.clear();
+IdentityParts identity_parts(const struct pl& dname, const struct uri& uri) {
+  return IdentityParts{text(dname), text(uri.scheme), text(uri.user), text(uri.host)};
 }
 
 // The reason phrase (RFC 3261 section 21) of a final answer owsip sends to a caller: the
@@ -333,8 +326,11 @@ Status SipCall::connect(const std::string& to_uri, int port, line::Line& line,
 int SipCall::check_invite(const struct sip_msg* msg) {
   const struct sip_hdr* pai = sip_msg_hdr(msg, SIP_HDR_P_ASSERTED_IDENTITY);
   struct sip_addr addr;
-  if (pai && sip_addr_decode(&addr, &pai->val) == 0) fill_caller(addr.dname, addr.uri, cid_);
-  else fill_caller(msg->from.dname, msg->from.uri, cid_);
+  std::optional<IdentityParts> asserted;
+  if (pai && sip_addr_decode(&addr, &pai->val) == 0) asserted = identity_parts(addr.dname, addr.uri);
+  const struct sip_hdr* privacy = sip_msg_hdr(msg, SIP_HDR_PRIVACY);
+  cid_ = caller_identity(identity_parts(msg->from.dname, msg->from.uri), asserted,
+                         privacy ? std::string_view(privacy->val.p, privacy->val.l) : "");
   record_.remote = cid_.number.empty() ? text(msg->from.auri) : cid_.number;
   record_.remote_name = cid_.name;
   if (!has_sdp(msg)) return 0;  // late offer: we offer in the 200

@@ -5,7 +5,9 @@
 # - call waiting: port 0 talks to 2002 when 2003 calls; the call-waiting tone and off-hook
 #   caller ID come; flash holds 2002 and answers 2003; flash swaps back; hanging up rings the
 #   phone again for the call on hold (recall), which lifting the handset resumes;
-# - an internal call **2 from port 0 rings port 1 with caller ID **1; audio both ways.
+# - an internal call **2 from port 0 rings port 1 with caller ID **1; audio both ways;
+# - caller ID from SIP as a person reads it (sipp callers): sip:bob@example.org shows the name
+#   "bob", a P-Asserted-Identity tel: number comes before From, a Privacy header withholds.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sip_lib.sh"
 source "$(dirname "$0")/call_lib.sh"
@@ -112,5 +114,35 @@ wait_for_line "$WORK/owsip.log" "port0\{CONNECTED\}: -> BUSY" 5
 "$BIN/owsipctl" -s "$WORK/ctl.sock" hangup 1 >"$WORK/hangup1.txt" 2>&1 && fail "hangup of an idle port succeeded"
 grep -q "port 1 has no call" "$WORK/hangup1.txt" || fail "owsipctl hangup 1: $(cat "$WORK/hangup1.txt")"
 pass "owsipctl calls lists the call; owsipctl hangup 0 ends it (BYE), an idle port is refused"
+idle=$(count_lines "$WORK/owsip.log" "port0\{[A-Z_]+\}: -> IDLE")
 ph p0 onhook
+
+# --- caller ID from SIP identities, decoded by the phone from the FSK ---
+wait_for_count "$WORK/owsip.log" "port0\{[A-Z_]+\}: -> IDLE" $((idle + 1)) 10
+sipp_caller() {  # FROM IDENTITY_HEADER_LINE: one call to 2001 through Kamailio, cancelled
+  local withdrawn
+  withdrawn=$(count_lines "$WORK/owsip.log" "withdrawn by the caller")
+  start_bg "$WORK/cid.out" sipp -sf "$SRC/tests/data/sipp/uac_cid_cancel.xml" -key from "$1" \
+    -key identity "$2" -s 2001 -i 127.0.0.1 -p "$(free_port)" -m 1 -timeout 30 -nostdin \
+    "127.0.0.1:$KPORT"
+  local pid=$LAST_PID
+  wait_exit "$pid" 30
+  # sipp counts a call that ends in 487 as failed (exit 1); the log says it went as scripted.
+  [ "$EXIT_CODE" -le 1 ] || fail "sipp caller $1: exit $EXIT_CODE: $(tail -5 "$WORK/cid.out")"
+  wait_for_count "$WORK/owsip.log" "withdrawn by the caller" $((withdrawn + 1)) 5
+}
+phone_mark p0
+sipp_caller '<sip:bob@example.org>' 'Privacy: none'
+phone_events p0 | grep -q '"event":"cid","number":"","name":"bob"' ||
+  fail "sip:bob@example.org: $(phone_events p0 | grep cid)"
+phone_mark p0
+sipp_caller '"Alice" <sip:alice@example.org>' 'P-Asserted-Identity: <tel:+49-30-1234567>'
+# FSK carries digits only: the '+' of +49-30-1234567 is dropped, the separators too.
+phone_events p0 | grep -q '"event":"cid","number":"49301234567","name":"Alice"' ||
+  fail "P-Asserted-Identity tel: $(phone_events p0 | grep cid)"
+phone_mark p0
+sipp_caller '"Alice" <sip:4930111@example.org>' 'Privacy: id'
+phone_events p0 | grep -Eq '"event":"cid","number":"","name":"",.*"absence":"withheld"' ||
+  fail "Privacy: id: $(phone_events p0 | grep cid)"
+pass "caller ID from SIP: bob's name from his SIP user, the asserted tel: number, Privacy withholds"
 stop_owsip

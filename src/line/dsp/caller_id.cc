@@ -122,7 +122,8 @@ int add_field(adsi_tx_state_t* tx, int standard, uint8_t* msg, int len, uint8_t 
 }
 
 // CLASS/ETSI MDMF call setup message: date, number or why not, name or why
-// not. A withheld number withholds the name too.
+// not (EN 300 659-3 clause 5.4.1: parameters 02/04 and 07/08). A withheld number withholds
+// the name too; an unavailable one does not.
 int build_mdmf(adsi_tx_state_t* tx, const FskProfile& profile, const CallerId& cid, uint8_t* msg) {
   const int standard = profile.adsi_standard;
   std::string number = keep_number(cid.number, false, profile.number_max);
@@ -136,11 +137,14 @@ int build_mdmf(adsi_tx_state_t* tx, const FskProfile& profile, const CallerId& c
   }
   if (absence == CidAbsence::none) {
     len = add_field(tx, standard, msg, len, MCLASS_CALLER_NUMBER, number);
-    if (!name.empty()) {
-      len = add_field(tx, standard, msg, len, MCLASS_CALLER_NAME, name);
-    }
   } else {
     len = add_field(tx, standard, msg, len, MCLASS_ABSENCE1, code);
+  }
+  // A caller without a number may still have a name (a SIP user such as "bob"); a withheld
+  // caller has neither.
+  if (absence != CidAbsence::withheld && !name.empty()) {
+    len = add_field(tx, standard, msg, len, MCLASS_CALLER_NAME, name);
+  } else if (absence != CidAbsence::none) {
     len = add_field(tx, standard, msg, len, MCLASS_ABSENCE2, code);
   }
   return len;

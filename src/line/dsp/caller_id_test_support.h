@@ -75,6 +75,11 @@ inline CallerId displayable(CidStandard standard, const CallerId& sent) {
     out.number = sent.number;
     if (carries_name(standard)) out.name = sent.name;
   }
+  // The MDMF formats name a caller whose number is unavailable (EN 300 659-3: parameters 04
+  // and 07 together); J-CLIP does not (owsip's choice: no NTT text settles it).
+  if (sent.absence == CidAbsence::unavailable && carries_name(standard) &&
+      standard != CidStandard::ntt)
+    out.name = sent.name;
   if (carries_date(standard)) {
     out.month = sent.month;
     out.day = sent.day;
