@@ -64,16 +64,46 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// A control character outside a quoted-pair (RFC 3261 section 25.1: inside a quoted string,
+// '\\' may escape any octet but CR and LF, so "BEL:\\<07>" is a valid display name). Folded
+// values keep their CR LF inside; HT is whitespace.
 bool has_control(const struct pl& pl) {
+  bool quoted = false;
   for (size_t i = 0; i < pl.l; ++i) {
     const auto c = static_cast<unsigned char>(pl.p[i]);
-    // Folded values keep their CR LF inside; HT is whitespace.
+    if (quoted && c == '\\' && i + 1 < pl.l && pl.p[i + 1] != '\r' && pl.p[i + 1] != '\n') {
+      ++i;  // the escaped octet, whatever it is
+      continue;
+    }
+    if (c == '"') quoted = !quoted;
     if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) return true;
   }
   return false;
 }
 
+std::string_view view(const struct pl& pl) {
+  return pl.p ? std::string_view(pl.p, pl.l) : std::string_view();
+}
+
 }  // namespace
+
+std::string unfold(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i] != '\r' && v[i] != '\n') {
+      out += v[i];
+      continue;
+    }
+    // CR LF and the white space around it: one SP (RFC 3261 section 7.3.1).
+    while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+    while (i + 1 < v.size() && (v[i + 1] == '\r' || v[i + 1] == '\n' || v[i + 1] == ' ' ||
+                                v[i + 1] == '\t'))
+      ++i;
+    out += ' ';
+  }
+  return out;
+}
 
 std::optional<uint32_t> leading_decimal(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -88,7 +118,7 @@ std::optional<uint32_t> leading_decimal(std::string_view s) {
   return v;
 }
 
-Result<SipMessage> SipMessage::decode(std::span<const uint8_t> bytes) {
+Result<SipMessage> SipMessage::decode(std::span<const uint8_t> bytes, bool strict) {
   struct mbuf* mb = mbuf_alloc(bytes.size() ? bytes.size() : 1);
   if (!mb) return Status::error("out of memory");
   if (!bytes.empty() && mbuf_write_mem(mb, bytes.data(), bytes.size()) != 0) {
@@ -101,7 +131,8 @@ Result<SipMessage> SipMessage::decode(std::span<const uint8_t> bytes) {
   mem_deref(mb);  // the message keeps its own reference
   if (err) return Status::error(std::string("not a SIP message: ") + std::strerror(err));
   SipMessage m(msg);
-  if (auto why = m.start_line_error()) return Status::error("not a SIP message: " + *why);
+  if (auto why = m.start_line_error(); why && strict)
+    return Status::error("not a SIP message: " + *why);
   return m;
 }
 
@@ -202,12 +233,34 @@ std::optional<std::string> SipMessage::header(std::string_view name) const {
   const std::string n(name);
   const struct sip_hdr* h = sip_msg_xhdr(msg_, n.c_str());
   if (!h) return std::nullopt;
-  return text(h->val);
+  return unfold(view(h->val));
 }
 
 size_t SipMessage::header_count(std::string_view name) const {
   const std::string n(name);
   return sip_msg_xhdr_count(msg_, n.c_str());
+}
+
+namespace {
+bool collect_list(const struct sip_hdr* hdr, const struct sip_msg*, void* arg) {
+  auto* out = static_cast<std::vector<std::string>*>(arg);
+  const std::string value = unfold(view(hdr->val));
+  std::string_view rest = value;
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    const std::string_view item = trim(rest.substr(0, comma));
+    if (!item.empty()) out->emplace_back(item);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  return false;  // every header of the name
+}
+}  // namespace
+
+std::vector<std::string> SipMessage::header_list(std::string_view name) const {
+  std::vector<std::string> out;
+  const std::string n(name);
+  sip_msg_xhdr_apply(msg_, true, n.c_str(), collect_list, &out);
+  return out;
 }
 
 std::optional<uint32_t> SipMessage::header_number(std::string_view name) const {
@@ -253,8 +306,8 @@ std::optional<std::string> SipMessage::request_error() const {
   }
   if (sip_msg_hdr_count(msg_, SIP_HDR_VIA) == 0) return std::string("missing Via");
 
-  const struct sip_hdr* cseq = sip_msg_hdr(msg_, SIP_HDR_CSEQ);
-  const std::string_view cv = trim(std::string_view(cseq->val.p, cseq->val.l));
+  const std::string cseq = unfold(view(sip_msg_hdr(msg_, SIP_HDR_CSEQ)->val));
+  const std::string_view cv = trim(cseq);
   const size_t space = cv.find_first_of(" \t");
   if (space == std::string_view::npos || !bounded_decimal(cv.substr(0, space), 0x7fffffff))
     return std::string("CSeq number is not 0..2^31-1");
@@ -264,14 +317,14 @@ std::optional<std::string> SipMessage::request_error() const {
   if (sip_msg_hdr_count(msg_, SIP_HDR_CONTENT_LENGTH) > 1)
     return std::string("more than one Content-Length");
   if (const struct sip_hdr* h = sip_msg_hdr(msg_, SIP_HDR_CONTENT_LENGTH)) {
-    auto len = bounded_decimal(trim(std::string_view(h->val.p, h->val.l)), UINT32_MAX);
+    auto len = bounded_decimal(trim(unfold(view(h->val))), UINT32_MAX);
     if (!len) return std::string("Content-Length is not a number");
     if (*len > body().size()) return std::string("Content-Length larger than the body");
   }
   if (sip_msg_hdr_count(msg_, SIP_HDR_MAX_FORWARDS) > 1)
     return std::string("more than one Max-Forwards");
   if (const struct sip_hdr* h = sip_msg_hdr(msg_, SIP_HDR_MAX_FORWARDS)) {
-    if (!bounded_decimal(trim(std::string_view(h->val.p, h->val.l)), 255))
+    if (!bounded_decimal(trim(unfold(view(h->val))), 255))
       return std::string("Max-Forwards is not 0..255");
   }
 
