@@ -2,6 +2,10 @@
 
 #include <re.h>
 
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -83,6 +87,93 @@ bool has_control(const struct pl& pl) {
 
 std::string_view view(const struct pl& pl) {
   return pl.p ? std::string_view(pl.p, pl.l) : std::string_view();
+}
+
+// The index just past the quoted string `v` starts with, or npos when it never ends.
+size_t quoted_end(std::string_view v) {
+  for (size_t i = 1; i < v.size(); ++i) {
+    if (v[i] == '\\') ++i;
+    else if (v[i] == '"') return i + 1;
+  }
+  return std::string_view::npos;
+}
+
+// A display name is a quoted string, or tokens and white space (RFC 3261 section 25.1:
+// "Bell, Alexander" must be quoted, RFC 4475 sections 3.1.2.6 and 3.1.2.15).
+std::optional<std::string> display_name_error(const struct pl& value) {
+  std::string_view v = trim(view(value));
+  if (!v.empty() && v.front() == '"') {
+    if (quoted_end(v) != std::string_view::npos) return std::nullopt;
+    return std::string("display name: unterminated quoted string");
+  }
+  const size_t angle = v.find('<');
+  if (angle == std::string_view::npos) return std::nullopt;  // a bare addr-spec
+  for (char c : v.substr(0, angle))
+    if (!std::isalnum(static_cast<unsigned char>(c)) &&
+        std::string_view(" \t\r\n-.!%*_+`'~").find(c) == std::string_view::npos)
+      return std::string("display name is not quoted");
+  return std::nullopt;
+}
+
+// Parameters of a Via or Contact value with nothing between their separators (";;", ",,",
+// a trailing ';'), outside quoted strings: RFC 4475 section 3.1.2.1.
+bool empty_parameter(std::string_view v) {
+  char last = ',';  // a value may not start with a separator either
+  for (size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+    if (c == '"') {
+      const size_t end = quoted_end(v.substr(i));
+      if (end == std::string_view::npos) return true;
+      i += end - 1;
+    } else if ((c == ';' || c == ',') && (last == ';' || last == ',')) {
+      return true;
+    }
+    last = c;
+  }
+  return last == ';' || last == ',';
+}
+
+// The Request-URI's own faults: headers (RFC 3261 section 19.1.5; a '?' before the '@' is
+// part of the user), an IPv6 address without brackets (RFC 5118 section 4.2), a reference
+// that is unclosed or no IPv6 address (section 4.10: three colons in a row).
+std::optional<std::string> request_uri_error(std::string_view ruri) {
+  const std::string scheme = lower(std::string(ruri.substr(0, ruri.find(':'))));
+  if (scheme != "sip" && scheme != "sips") return std::nullopt;  // 416 comes later
+  const size_t at = ruri.rfind('@');
+  if (ruri.find('?', at == std::string_view::npos ? 0 : at) != std::string_view::npos)
+    return std::string("Request-URI has headers");
+  std::string_view host = ruri.substr(at == std::string_view::npos ? scheme.size() + 1 : at + 1);
+  host = host.substr(0, host.find_first_of(";?"));
+  const size_t open = host.find('['), close = host.find(']');
+  if (open == std::string_view::npos && close == std::string_view::npos) {
+    if (std::count(host.begin(), host.end(), ':') > 1)  // RFC 5118 section 4.2
+      return std::string("Request-URI has an IPv6 address without brackets");
+    return std::nullopt;
+  }
+  in6_addr a;
+  if (open != 0 || close == std::string_view::npos ||
+      inet_pton(AF_INET6, std::string(host.substr(1, close - 1)).c_str(), &a) != 1)
+    return std::string("Request-URI has a malformed IPv6 reference");
+  return std::nullopt;
+}
+
+// What request_error() checks in values rather than counts and numbers.
+std::optional<std::string> value_error(const struct sip_msg* msg) {
+  if (auto e = request_uri_error(view(msg->ruri))) return e;
+  for (const struct le* le = msg->hdrl.head; le; le = le->next) {
+    const auto* h = static_cast<const struct sip_hdr*>(le->data);
+    if (has_control(h->name) || has_control(h->val))
+      return std::string("control character in a header");
+    if (h->id == SIP_HDR_FROM || h->id == SIP_HDR_TO)
+      if (std::optional<std::string> e = display_name_error(h->val))
+        return std::string(h->id == SIP_HDR_FROM ? "From " : "To ") + *e;
+    if ((h->id == SIP_HDR_VIA || h->id == SIP_HDR_CONTACT) && empty_parameter(view(h->val)))
+      return "empty parameter in " + text(h->name);
+    if (h->id == SIP_HDR_DATE && !trim(view(h->val)).ends_with(" GMT"))
+      return std::string("Date is not in GMT");  // RFC 3261 section 20.17
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -277,7 +368,12 @@ std::string SipMessage::content_type() const {
 std::string_view SipMessage::body() const {
   const struct mbuf* mb = msg_->mb;
   if (!mb || mb->pos > mb->end) return {};
-  return {reinterpret_cast<const char*>(mb->buf + mb->pos), mb->end - mb->pos};
+  std::string_view all(reinterpret_cast<const char*>(mb->buf + mb->pos), mb->end - mb->pos);
+  // A datagram may hold more than Content-Length says: the rest is no part of the message
+  // (RFC 3261 section 18.3).
+  if (std::optional<uint32_t> n = leading_decimal(view(msg_->clen)); n && *n < all.size())
+    all = all.substr(0, *n);
+  return all;
 }
 
 std::optional<std::string> SipMessage::start_line_error() const {
@@ -333,12 +429,7 @@ std::optional<std::string> SipMessage::request_error() const {
       pl_isset(&port) && !bounded_decimal(std::string_view(port.p, port.l), 65535))
     return std::string("Via sent-by port is not a port");
 
-  for (const struct le* le = msg_->hdrl.head; le; le = le->next) {
-    const auto* h = static_cast<const struct sip_hdr*>(le->data);
-    if (has_control(h->name) || has_control(h->val))
-      return std::string("control character in a header");
-  }
-  return std::nullopt;
+  return value_error(msg_);
 }
 
 }  // namespace owsip::sip

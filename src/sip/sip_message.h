@@ -95,8 +95,9 @@ class SipMessage {
   // lets through: exactly one From, To, Call-ID and CSeq (any spelling), a CSeq of digits below
   // 2^31 and the request's own method, at most one Content-Length and Max-Forwards of digits
   // only (Content-Length no larger than the body received, Max-Forwards at most 255), a Via
-  // sent-by port that is a port, and no control character in a header outside a quoted-pair.
-  // Folded values are read unfolded. Responses: nullopt.
+  // sent-by port that is a port, no control character in a header outside a quoted-pair, no
+  // headers in the Request-URI, a From/To display name quoted unless it is tokens, a Date in
+  // GMT. Folded values are read unfolded. Responses: nullopt.
   std::optional<std::string> request_error() const;
 
   const struct sip_msg* raw() const { return msg_; }

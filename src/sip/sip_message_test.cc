@@ -84,6 +84,43 @@ TEST(SipMessage, AcceptsFoldedValuesAndQuotedPairsOfControlCharacters) {
   EXPECT_EQ(raw->request_error(), "control character in a header");
 }
 
+// Values libre reads but RFC 3261, RFC 4475 and RFC 5118 call malformed.
+TEST(SipMessage, RefusesMalformedValuesLibreReads) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"sip:owsip@127.0.0.1:5060 SIP", "sip:owsip@127.0.0.1:5060?Route=%3Csip:x%3E SIP"},
+      {"sip:owsip@127.0.0.1:5060 SIP", "sip:owsip@[2001:db8::1 SIP"},
+      {"sip:owsip@127.0.0.1:5060 SIP", "sip:owsip@[2001:db8:::1] SIP"},
+      {"sip:owsip@127.0.0.1:5060 SIP", "sip:owsip@2001:db8::1 SIP"},
+      {"Max-Forwards: 70", "Max-Forwards: 70\r\nDate: Fri, 01 Jan 2010 16:00:00 EST"},
+      {"From: \"A\"", "From: Bell, Alexander"},
+      {"From: \"A\"", "From: \"A"},
+      {"Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1;", "Via: SIP/2.0/UDP 127.0.0.1:5070;;branch=z9hG4bK1;"},
+  };
+  for (const auto& [from, to] : cases) {
+    auto m = decode(options(from, to));
+    ASSERT_TRUE(m) << to << ": " << m.message();
+    EXPECT_TRUE(m->request_error()) << from << " -> " << to;
+  }
+}
+
+// What RFC 3261 and RFC 5118 allow and the checks above must not refuse.
+TEST(SipMessage, AcceptsTheValidFormsNextToTheRefusedOnes) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"sip:owsip@127.0.0.1:5060 SIP", "sip:we?ird@127.0.0.1:5060 SIP"},  // '?' in the user
+      {"sip:owsip@127.0.0.1:5060 SIP", "sip:owsip@[2001:db8::10]:5070 SIP"},
+      {"sip:owsip@127.0.0.1:5060 SIP", "sip:[::ffff:192.0.2.10] SIP"},
+      {"sip:owsip@127.0.0.1:5060 SIP", "urn:service:sos:x SIP"},  // not SIP: 416 decides
+      {"Max-Forwards: 70", "Max-Forwards: 70\r\nDate: Sat, 13 Nov 2010 23:29:00 GMT"},
+      {"From: \"A\"", "From: caller"},
+      {"From: \"A\"", "From: \"a \\\" b\""},
+  };
+  for (const auto& [from, to] : cases) {
+    auto m = decode(options(from, to));
+    ASSERT_TRUE(m) << to << ": " << m.message();
+    EXPECT_EQ(m->request_error(), std::nullopt) << from << " -> " << to;
+  }
+}
+
 TEST(SipMessage, UnfoldsAndListsHeaderValues) {
   EXPECT_EQ(unfold("a \r\n\t b"), "a b");
   EXPECT_EQ(unfold("a\r\n b\r\n c"), "a b c");
