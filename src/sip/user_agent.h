@@ -27,6 +27,7 @@ struct sa;    // libre
 struct dnsc;  // libre
 struct sip_lsnr;  // libre
 struct sip_msg;   // libre
+struct udp_helper;  // libre
 
 namespace owsip::sip {
 
@@ -89,6 +90,14 @@ class UserAgent {
   // theirs. True when `msg` may be answered now.
   static constexpr double kUnsolicitedPerSecond = 50;
   bool may_answer(const struct ::sip_msg* msg);
+  bool may_answer_to(const std::string& source);  // "udp:192.0.2.1:5060"
+
+  // Requests libre's decoder refuses get their answer from the raw datagram (raw_request.h).
+  // libre 1.1.0 exposes its UDP socket only through the messages it decodes: the first request
+  // on a (re)bound UDP transport arms the check for that socket (`udp_sock` is its msg->sock),
+  // and lets it read whole datagrams (libre reads 8 KiB of one by default).
+  void watch_raw(void* udp_sock);
+  void* raw_socket() const { return raw_sock_; }
   void set_trusted_source(std::function<bool(const std::string& source)> f) {
     trusted_ = std::move(f);
   }
@@ -101,6 +110,7 @@ class UserAgent {
   void unbind();
   void notify(NetEvent e);
   void reload_dns_servers();
+  void unwatch_raw();
 
   NetworkMonitor& net_;
   UserAgentSettings settings_;
@@ -117,6 +127,8 @@ class UserAgent {
   Loop& loop_;
   RefusalLimiter limiter_{kUnsolicitedPerSecond, 2 * kUnsolicitedPerSecond};
   std::function<bool(const std::string&)> trusted_;
+  struct ::udp_helper* raw_helper_ = nullptr;
+  void* raw_sock_ = nullptr;
 };
 
 }  // namespace owsip::sip
