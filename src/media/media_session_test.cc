@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "line/dsp/detectors.h"
 #include "media/software_path.h"
+#include "media/stun.h"
 #include "media/test_harness.h"
 
 namespace owsip::media {
@@ -435,6 +436,26 @@ TEST_F(MediaCall, MalformedAndForeignPacketsAreCountedAndHarmless) {
   EXPECT_GT(s.malformed_rtcp, 50u);
   EXPECT_GE(s.foreign_packets, 100u);
   EXPECT_EQ(pb.weak_frames(1000, 300, 1500, 8000), 0);
+}
+
+// STUN on the RTP port is neither media nor malformed; a stranger's Binding Request gets no
+// answer (only the peer's does: stun_test.cc checks the answer itself).
+TEST_F(MediaCall, StunOnTheRtpPortIsRecognisedAndAStrangerIsNotAnswered) {
+  auto a = session(), b = session();
+  connect(*a, *b);
+  auto stranger = UdpSocket::open("127.0.0.1", 0);
+  ASSERT_TRUE(stranger);
+  for (uint8_t i = 0; i < 5; ++i)
+    (void)stranger->send(stun_binding_request({i, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}),
+                         {"127.0.0.1", b->rtp_port()});
+  run_for(200);
+  const MediaStats s = b->stats();
+  EXPECT_EQ(s.stun_packets, 5u);
+  EXPECT_EQ(s.malformed_rtp, 0u);
+  EXPECT_EQ(s.srtp_failures, 0u);
+  std::vector<uint8_t> buf(100);
+  NetAddress from;
+  EXPECT_EQ(stranger->receive(buf, from), -1);
 }
 
 TEST(MediaPorts, PairsAreAllocatedUpwardFromTheBaseSkippingBusyPorts) {
