@@ -311,6 +311,9 @@ std::string SipMessage::via_transport() const {
 std::string SipMessage::via_params() const {
   return text(msg_->via.params);
 }
+std::string SipMessage::via_branch() const {
+  return text(msg_->via.branch);
+}
 
 std::optional<HostPort> SipMessage::seen_as() const {
   if (!msg_->via.sentby.p) return std::nullopt;

@@ -66,6 +66,7 @@ class SipMessage {
   HostPort via_sent_by() const;
   std::string via_transport() const;
   std::string via_params() const;
+  std::string via_branch() const;  // "" when the top Via has none
   // Where the peer saw us, from the first Via's received/rport (RFC 3581); nullopt when it
   // says nothing. A missing sent-by port is the transport's default.
   std::optional<HostPort> seen_as() const;

@@ -159,13 +159,15 @@ std::string options_headers() {
          supported_extensions() + "\r\n";
 }
 
-std::optional<UasAnswer> uas_refusal(const SipMessage& m) {
+std::optional<UasAnswer> uas_refusal(const SipMessage& m, bool merged) {
   if (!m.is_request()) return std::nullopt;
   if (std::optional<std::string> why = m.request_error())
     return bad_request_answer(*why);
   if (m.method() == "ACK") return std::nullopt;  // its transaction or dialog decides
-  for (auto check : {method_check, scheme_refusal, require_refusal, content_refusal,
-                     accept_refusal})
+  for (auto check : {method_check, scheme_refusal})
+    if (std::optional<UasAnswer> a = check(m)) return a;
+  if (merged) return answer(482, "Loop Detected");
+  for (auto check : {require_refusal, content_refusal, accept_refusal})
     if (std::optional<UasAnswer> a = check(m)) return a;
   return std::nullopt;
 }

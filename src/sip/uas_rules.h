@@ -50,6 +50,7 @@ std::optional<UasAnswer> method_refusal(std::string_view method);
 //   501 a method owsip does not know, 405 one it knows but does not take (section 8.2.1),
 //       both with Allow
 //   416 a Request-URI scheme other than sip/sips (section 8.2.2.1); 400 when it is no scheme
+//   482 a merged request (section 8.2.2.2: the copy of one that came by another path)
 //   420 Require naming option tags owsip lacks, with Unsupported (section 8.2.2.3); ACK and
 //       CANCEL ignore Require
 //   415 a body owsip cannot read, with Accept, Accept-Encoding, Accept-Language (section
@@ -58,6 +59,7 @@ std::optional<UasAnswer> method_refusal(std::string_view method);
 //   406 an INVITE whose Accept leaves out application/sdp (section 21.4.7): the answer is SDP
 // An ACK is refused only for 400 (and then dropped: an ACK is never answered); any
 // other ACK goes on to its transaction or dialog.
-std::optional<UasAnswer> uas_refusal(const SipMessage& request);
+// `merged`: the request is a merged copy (merged_requests.h), answered 482 after the 416 check.
+std::optional<UasAnswer> uas_refusal(const SipMessage& request, bool merged = false);
 
 }  // namespace owsip::sip

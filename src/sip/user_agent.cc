@@ -38,7 +38,8 @@ bool on_request(const struct sip_msg* msg, void* arg) {
   auto* ua = static_cast<UserAgent*>(arg);
   if (msg->tp == SIP_TRANSP_UDP) ua->watch_raw(msg->sock);
   const bool ack = pl_strcmp(&msg->met, "ACK") == 0;
-  if (std::optional<UasAnswer> a = uas_refusal(SipMessage::wrap(msg))) {
+  const SipMessage request = SipMessage::wrap(msg);
+  if (std::optional<UasAnswer> a = uas_refusal(request, ua->merged_request(request))) {
     log::debug(kTag, "refused %.*s from %s: %u %s", static_cast<int>(msg->met.l), msg->met.p,
                host_port(&msg->src).host.c_str(), a->code, a->reason.c_str());
     if (!ack && ua->may_answer(msg)) reply(ua, msg, *a);

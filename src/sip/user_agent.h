@@ -20,6 +20,7 @@
 #include "core/loop.h"
 #include "core/status.h"
 #include "sip/inbound_filter.h"
+#include "sip/merged_requests.h"
 #include "sip/sip_address.h"
 
 struct sip;   // libre
@@ -98,6 +99,10 @@ class UserAgent {
   // and lets it read whole datagrams (libre reads 8 KiB of one by default).
   void watch_raw(void* udp_sock);
   void* raw_socket() const { return raw_sock_; }
+  // True when `request` is a merged copy of one seen in the last 32 s (482, merged_requests.h).
+  bool merged_request(const SipMessage& request) {
+    return merged_.merged(request, loop_.clock().now_ms());
+  }
   void set_trusted_source(std::function<bool(const std::string& source)> f) {
     trusted_ = std::move(f);
   }
@@ -127,6 +132,7 @@ class UserAgent {
   Loop& loop_;
   RefusalLimiter limiter_{kUnsolicitedPerSecond, 2 * kUnsolicitedPerSecond};
   std::function<bool(const std::string&)> trusted_;
+  MergedRequests merged_;
   struct ::udp_helper* raw_helper_ = nullptr;
   void* raw_sock_ = nullptr;
 };
