@@ -142,7 +142,12 @@ std::string response(const RawRequest& r, const UasAnswer& a) {
     if (h.name != "Via" && h.name != "From" && h.name != "To" && h.name != "Call-ID" &&
         h.name != "CSeq")
       continue;
-    out += h.name + ": " + h.value;
+    // What is copied back is the sender's own text, without its control characters: an
+    // answer is no carrier for them.
+    std::string value = h.value;
+    for (char& c : value)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    out += h.name + ": " + value;
     if (h.name == "To" && lower(h.value).find(";tag=") == std::string::npos)
       out += ";tag=" + std::to_string(std::hash<std::string>()(h.value) & 0xffffffff);
     out += "\r\n";
