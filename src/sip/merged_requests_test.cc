@@ -11,13 +11,19 @@ namespace {
 
 SipMessage request(const std::string& branch, const std::string& method = "INVITE",
                    const std::string& to_tag = "", int cseq = 1, const std::string& call = "c1") {
-  const std::string text =
-      method + " sip:u1@127.0.0.1 SIP/2.0\r\n"
-      "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=" + branch + "\r\n"
-      "From: <sip:a@127.0.0.1>;tag=f1\r\n"
-      "To: <sip:u1@127.0.0.1>" + (to_tag.empty() ? "" : ";tag=" + to_tag) + "\r\n"
-      "Call-ID: " + call + "\r\nCSeq: " + std::to_string(cseq) + " " + method + "\r\n"
-      "Content-Length: 0\r\n\r\n";
+  const std::string text = method +
+                           " sip:u1@127.0.0.1 SIP/2.0\r\n"
+                           "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=" +
+                           branch +
+                           "\r\n"
+                           "From: <sip:a@127.0.0.1>;tag=f1\r\n"
+                           "To: <sip:u1@127.0.0.1>" +
+                           (to_tag.empty() ? "" : ";tag=" + to_tag) +
+                           "\r\n"
+                           "Call-ID: " +
+                           call + "\r\nCSeq: " + std::to_string(cseq) + " " + method +
+                           "\r\n"
+                           "Content-Length: 0\r\n\r\n";
   auto m = SipMessage::decode({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
   EXPECT_TRUE(m) << m.message();
   return std::move(*m);

@@ -23,19 +23,12 @@ struct RawRequest {
   std::string method, uri, version;
   bool bad_start_line = false;  // not Method SP Request-URI SP Version (RFC 3261 section 7.1)
   bool ended = false;           // an empty line ends the headers
-  bool colonless = false;       // a header line without ':' 
+  bool colonless = false;       // a header line without ':'
   std::vector<Header> headers;
 };
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 std::string canonical(std::string_view name) {
-  const std::string n = lower(name);
+  const std::string n = ascii_lower(name);
   const std::pair<const char*, const char*> names[] = {
       {"v", "Via"},     {"via", "Via"},   {"f", "From"},         {"from", "From"},
       {"t", "To"},      {"to", "To"},     {"i", "Call-ID"},      {"call-id", "Call-ID"},
@@ -43,12 +36,6 @@ std::string canonical(std::string_view name) {
   for (const auto& [from, to] : names)
     if (n == from) return to;
   return std::string(name);
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // Lines of the head, continuation lines (leading SP/HT) joined to the one before.
@@ -60,7 +47,7 @@ std::vector<std::string> head_lines(std::string_view head) {
     head = eol == std::string_view::npos ? std::string_view() : head.substr(eol + 1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (!lines.empty() && !line.empty() && (line[0] == ' ' || line[0] == '\t'))
-      lines.back() += " " + std::string(trim(line));
+      lines.back() += " " + std::string(trim_lws(line));
     else
       lines.emplace_back(line);
   }
@@ -91,8 +78,8 @@ std::optional<RawRequest> split(std::string_view d) {
       r.colonless = r.colonless || !lines[i].empty();
       continue;
     }
-    r.headers.push_back({canonical(trim(std::string_view(lines[i]).substr(0, colon))),
-                         std::string(trim(std::string_view(lines[i]).substr(colon + 1)))});
+    r.headers.push_back({canonical(trim_lws(std::string_view(lines[i]).substr(0, colon))),
+                         std::string(trim_lws(std::string_view(lines[i]).substr(colon + 1)))});
   }
   return r;
 }
@@ -118,7 +105,7 @@ bool readable_uri(const std::string& s) {
 bool readable_via(const Header* h) {
   struct sip_via via;
   // libre wants a branch; an RFC 2543 Via has none and is not malformed for that.
-  const bool branch = lower(h->value).find("branch=") != std::string::npos;
+  const bool branch = ascii_lower(h->value).find("branch=") != std::string::npos;
   const std::string value = branch ? h->value : h->value + ";branch=z9hG4bK-2543";
   struct pl v = to_pl(value);
   return sip_via_decode(&via, &v) == 0;
@@ -148,7 +135,7 @@ std::string response(const RawRequest& r, const UasAnswer& a) {
     for (char& c : value)
       if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
     out += h.name + ": " + value;
-    if (h.name == "To" && lower(h.value).find(";tag=") == std::string::npos)
+    if (h.name == "To" && ascii_lower(h.value).find(";tag=") == std::string::npos)
       out += ";tag=" + std::to_string(std::hash<std::string>()(h.value) & 0xffffffff);
     out += "\r\n";
   }
@@ -163,7 +150,8 @@ std::optional<std::string> with_branch(std::string_view datagram, const RawReque
   const Header* cseq = find(r, "CSeq");
   const Header* from = find(r, "From");
   const Header* callid = find(r, "Call-ID");
-  if (!via || !cseq || !from || !callid || lower(via->value).find("branch=") != std::string::npos)
+  if (!via || !cseq || !from || !callid ||
+      ascii_lower(via->value).find("branch=") != std::string::npos)
     return std::nullopt;
   const std::string key = r.uri + from->value + callid->value +
                           cseq->value.substr(0, cseq->value.find(' ')) + via->value;
@@ -214,7 +202,7 @@ RawVerdict check_raw_request(std::string_view d) {
   if (r->bad_start_line) return bad_request(*r, "malformed request line");
   if (r->version != "SIP/2.0") return answer(*r, {505, "Version Not Supported", ""});
   if (auto a = method_refusal(r->method)) return answer(*r, *a);
-  const std::string scheme = lower(r->uri.substr(0, r->uri.find(':')));
+  const std::string scheme = ascii_lower(r->uri.substr(0, r->uri.find(':')));
   if (r->uri.find(':') == std::string::npos || !is_uri_scheme(scheme))
     return bad_request(*r, "malformed Request-URI");
   if (scheme != "sip" && scheme != "sips") return answer(*r, {416, "Unsupported URI Scheme", ""});

@@ -84,9 +84,9 @@ TEST(RawRequest, A400SaysWhatIsWrong) {
 }
 
 TEST(RawRequest, TheAnswerCarriesNoControlCharacterOfTheRequest) {
-  RawVerdict v = check_raw_request(request("OPTIONS sip:u1@127.0.0.1 SIP/7.0",
-                                           std::string("SIP/2.0/UDP 127.0.0.1;branch=z9\x01\0x", 34),
-                                           kFrom));
+  RawVerdict v =
+      check_raw_request(request("OPTIONS sip:u1@127.0.0.1 SIP/7.0",
+                                std::string("SIP/2.0/UDP 127.0.0.1;branch=z9\x01\0x", 34), kFrom));
   EXPECT_EQ(status_line(v), "SIP/2.0 505 Version Not Supported");
   EXPECT_NE(v.bytes.find("Via: SIP/2.0/UDP 127.0.0.1;branch=z9  x\r\n"), std::string::npos)
       << v.bytes;

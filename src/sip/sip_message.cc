@@ -18,10 +18,8 @@ std::string text(const struct pl& pl) {
   return pl.p ? std::string(pl.p, pl.l) : std::string();
 }
 
-std::string lower(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
+std::string lower(std::string_view s) {
+  return ascii_lower(s);
 }
 
 NameAddr name_addr(const struct pl& dname, const struct pl& auri, const struct uri& uri,
@@ -63,9 +61,7 @@ std::optional<uint64_t> bounded_decimal(std::string_view s, uint64_t max) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
+  return trim_lws(s);
 }
 
 // A control character outside a quoted-pair (RFC 3261 section 25.1: inside a quoted string,
@@ -177,6 +173,19 @@ std::optional<std::string> value_error(const struct sip_msg* msg) {
 }
 
 }  // namespace
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string_view trim_lws(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
 
 std::string unfold(std::string_view v) {
   std::string out;

@@ -108,6 +108,11 @@ class SipMessage {
   struct sip_msg* msg_ = nullptr;
 };
 
+// `s` with its ASCII letters in lower case (SIP's case-insensitive tokens).
+std::string ascii_lower(std::string_view s);
+// `s` without the SP and HT at either end.
+std::string_view trim_lws(std::string_view s);
+
 // `value` with each line fold (CR LF and the white space around it) made one SP, as RFC 3261
 // section 7.3.1 reads it.
 std::string unfold(std::string_view value);

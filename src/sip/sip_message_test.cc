@@ -94,7 +94,7 @@ TEST(SipMessage, RefusesMalformedValuesLibreReads) {
       {"Max-Forwards: 70", "Max-Forwards: 70\r\nDate: Fri, 01 Jan 2010 16:00:00 EST"},
       {"From: \"A\"", "From: Bell, Alexander"},
       {"From: \"A\"", "From: \"A"},
-      {"Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1;", "Via: SIP/2.0/UDP 127.0.0.1:5070;;branch=z9hG4bK1;"},
+      {"5070;branch=z9hG4bK1;", "5070;;branch=z9hG4bK1;"},
   };
   for (const auto& [from, to] : cases) {
     auto m = decode(options(from, to));

@@ -40,13 +40,6 @@ std::string join(const std::array<std::string_view, N>& set) {
   return out;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 UasAnswer answer(uint16_t code, std::string reason, std::string headers = "") {
   return UasAnswer{code, std::move(reason), std::move(headers)};
 }
@@ -80,7 +73,7 @@ std::optional<UasAnswer> method_check(const SipMessage& m) {
 
 std::optional<UasAnswer> scheme_refusal(const SipMessage& m) {
   const std::string uri = m.request_uri();
-  const std::string scheme = lower(uri.substr(0, uri.find(':')));
+  const std::string scheme = ascii_lower(uri.substr(0, uri.find(':')));
   if (uri.find(':') == std::string::npos || !is_uri_scheme(scheme))
     return bad_request_answer("malformed Request-URI");
   if (scheme == "sip" || scheme == "sips") return std::nullopt;
@@ -100,7 +93,7 @@ std::optional<UasAnswer> require_refusal(const SipMessage& m) {
 bool optional_body(const SipMessage& m) {
   const std::optional<std::string> d = m.header("Content-Disposition");
   if (!d) return false;
-  std::string v = lower(*d);
+  std::string v = ascii_lower(*d);
   v.erase(std::remove_if(v.begin(), v.end(), [](char c) { return c == ' ' || c == '\t'; }),
           v.end());
   return v.find(";handling=optional") != std::string::npos;
@@ -115,7 +108,7 @@ std::optional<UasAnswer> content_refusal(const SipMessage& m) {
       "Accept: " + accept + "\r\nAccept-Encoding: identity\r\n" + "Accept-Language: en\r\n";
   for (std::string_view name : {"Content-Encoding", "e"})
     for (const std::string& e : m.header_list(name))
-      if (lower(e) != "identity") return answer(415, "Unsupported Content-Encoding", headers);
+      if (ascii_lower(e) != "identity") return answer(415, "Unsupported Content-Encoding", headers);
   // content_type() is lower-case, and so is every type in the table.
   const std::string type = m.content_type();
   if (!type.empty() && (", " + accept + ",").find(", " + type + ",") != std::string::npos)
@@ -131,7 +124,7 @@ std::optional<UasAnswer> accept_refusal(const SipMessage& m) {
   const std::vector<std::string> ranges = m.header_list("Accept");
   if (ranges.empty()) return std::nullopt;  // an empty Accept: the sender says nothing
   for (const std::string& r : ranges) {
-    const std::string type = lower(r.substr(0, r.find(';')));
+    const std::string type = ascii_lower(r.substr(0, r.find(';')));
     const std::string_view t = std::string_view(type).substr(0, type.find_last_not_of(" \t") + 1);
     if (t == "application/sdp" || t == "application/*" || t == "*/*") return std::nullopt;
   }
@@ -161,8 +154,7 @@ std::string options_headers() {
 
 std::optional<UasAnswer> uas_refusal(const SipMessage& m, bool merged) {
   if (!m.is_request()) return std::nullopt;
-  if (std::optional<std::string> why = m.request_error())
-    return bad_request_answer(*why);
+  if (std::optional<std::string> why = m.request_error()) return bad_request_answer(*why);
   if (m.method() == "ACK") return std::nullopt;  // its transaction or dialog decides
   for (auto check : {method_check, scheme_refusal})
     if (std::optional<UasAnswer> a = check(m)) return a;

@@ -143,11 +143,11 @@ TEST(UasRules, AnInviteThatAcceptsNoSdpIs406) {
   ASSERT_TRUE(a);
   EXPECT_EQ(a->code, 406);
   EXPECT_EQ(a->headers, "Accept: application/sdp\r\n");
-  for (const char* ok : {"application/sdp;level=1", "text/plain, Application/SDP", "*/*",
-                         "application/*"})
-    EXPECT_EQ(code(request("INVITE", "Max-Forwards",
-                           std::string("Accept: ") + ok + "\r\nMax-Forwards")),
-              0)
+  for (const char* ok :
+       {"application/sdp;level=1", "text/plain, Application/SDP", "*/*", "application/*"})
+    EXPECT_EQ(
+        code(request("INVITE", "Max-Forwards", std::string("Accept: ") + ok + "\r\nMax-Forwards")),
+        0)
         << ok;
   EXPECT_EQ(code(request("OPTIONS", "Max-Forwards", "Accept: text/x\r\nMax-Forwards")), 0);
 }
