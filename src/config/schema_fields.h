@@ -154,7 +154,10 @@ inline const Field<General> kGeneralFields[] = {
 };
 
 inline const Field<Stun> kStunFields[] = {
-    text("host", &Stun::host, kRequired, "STUN server host name or address", check_host),
+    text("host", &Stun::host, kRequired,
+         "STUN server host name or address: SIP (Via, Contact) and the SDP name the public "
+         "address it reports",
+         check_host),
     integer("port", &Stun::port, kOptional, 1, 65535, "STUN server port"),
 };
 

@@ -29,28 +29,19 @@ std::optional<std::string> resolve(const std::string& host) {
 
 }  // namespace
 
-StunProbe::StunProbe(Loop& loop, std::string bind_ip, std::string server, uint16_t port)
-    : loop_(loop), bind_ip_(std::move(bind_ip)), server_(std::move(server)), port_(port), timer_(loop) {}
+StunProbe::StunProbe(TimerQueue& timers, std::string local, std::string server, uint16_t port, Send send)
+    : timers_(timers),
+      local_(std::move(local)),
+      server_(std::move(server)),
+      port_(port),
+      send_(std::move(send)),
+      timer_(timers) {}
 
-StunProbe::~StunProbe() { watch_.close(); }
+void StunProbe::start() { probe(); }
 
-void StunProbe::start() {
-  auto s = UdpSocket::open(bind_ip_, 0);
-  if (!s) {
-    log::err(kTag, "no socket for STUN on %s: %s", bind_ip_.c_str(), s.message().c_str());
-    return;
-  }
-  socket_ = std::move(*s);
-  if (Status w = watch_.watch(socket_.fd(), FdWatch::kRead, [this](int) { on_readable(); }); !w) {
-    log::err(kTag, "%s", w.message().c_str());
-    return;
-  }
-  probe();
-}
-
-std::optional<std::string> StunProbe::public_ip() const {
-  if (!public_ip_ || loop_.clock().now_ms() - learned_at_ms_ > 2 * kRefreshMs) return std::nullopt;
-  return public_ip_;
+std::optional<NetAddress> StunProbe::public_address() const {
+  if (!public_ || timers_.clock().now_ms() - learned_at_ms_ > 2 * kRefreshMs) return std::nullopt;
+  return public_;
 }
 
 void StunProbe::probe() {
@@ -65,40 +56,42 @@ void StunProbe::probe() {
   std::random_device rd;
   for (auto& b : id_) b = static_cast<uint8_t>(rd());
   attempt_ = 0;
+  waiting_ = true;
   transmit();
 }
 
 void StunProbe::transmit() {
   if (attempt_ == kAttempts) {
+    waiting_ = false;
     log::warn(kTag, "no answer from STUN server %s; trying again in %llu s",
               server_addr_.text().c_str(), static_cast<unsigned long long>(kRetryMs / 1000));
     timer_.start(kRetryMs, [this] { probe(); });
     return;
   }
-  (void)socket_.send(stun_binding_request(id_), server_addr_);
+  if (!send_(stun_binding_request(id_), server_addr_))
+    log::debug(kTag, "cannot send to STUN server %s", server_addr_.text().c_str());
   const uint64_t wait = 500ull << attempt_;
   ++attempt_;
   timer_.start(wait, [this] { transmit(); });
 }
 
-void StunProbe::on_readable() {
-  uint8_t buf[1500];
-  NetAddress from;
-  ssize_t n;
-  while ((n = socket_.receive(buf, from)) >= 0) {
-    if (from != server_addr_ || static_cast<size_t>(n) > sizeof buf) continue;
-    auto mapped = stun_mapped_address(std::span<const uint8_t>(buf, static_cast<size_t>(n)), id_);
-    if (!mapped) {
-      log::debug(kTag, "ignored a reply from %s: %s", from.text().c_str(), mapped.message().c_str());
-      continue;
-    }
-    if (public_ip_ != mapped->ip)
-      log::notice(kTag, "public address %s (local %s), from %s", mapped->ip.c_str(),
-                  bind_ip_.c_str(), server_addr_.text().c_str());
-    public_ip_ = mapped->ip;
-    learned_at_ms_ = loop_.clock().now_ms();
-    timer_.start(kRefreshMs, [this] { probe(); });
+bool StunProbe::on_packet(std::span<const uint8_t> packet, const NetAddress& from) {
+  if (!waiting_ || from != server_addr_ || !is_stun(packet)) return false;
+  auto mapped = stun_mapped_address(packet, id_);
+  if (!mapped) {
+    log::debug(kTag, "ignored a reply from %s: %s", from.text().c_str(), mapped.message().c_str());
+    return false;
   }
+  waiting_ = false;
+  const bool changed = public_ != *mapped;
+  if (changed)
+    log::notice(kTag, "public address %s (local %s), from %s", mapped->text().c_str(),
+                local_.c_str(), server_addr_.text().c_str());
+  public_ = *mapped;
+  learned_at_ms_ = timers_.clock().now_ms();
+  timer_.start(kRefreshMs, [this] { probe(); });
+  if (changed && changed_) changed_(*public_);
+  return true;
 }
 
 }  // namespace owsip::media

@@ -96,7 +96,7 @@ Account::Account(TimerQueue& timers, UserAgent& ua, const config::Account& accou
   client_->set_flow_failed_handler(
       [this](const std::string& why) { registration_->on_flow_failed(why); });
 
-  observer_ = ua_.add_observer([this](UserAgent::NetEvent e) {
+  observer_ = ua_.add_observer([this, udp](UserAgent::NetEvent e) {
     switch (e) {
       case UserAgent::NetEvent::kUp:
         registration_->restart("bound to " + ua_.bound_address());
@@ -106,6 +106,13 @@ Account::Account(TimerQueue& timers, UserAgent& ua, const config::Account& accou
         break;
       case UserAgent::NetEvent::kDown:
         registration_->suspend(ua_.down_reason());
+        break;
+      case UserAgent::NetEvent::kPublic:
+        if (udp) {
+          const std::optional<HostPort> pub = ua_.public_address();
+          registration_->restart("public address is now " +
+                                 (pub ? pub->to_string() : ua_.bound_address() + " (STUN lost)"));
+        }
         break;
     }
   });

@@ -54,7 +54,6 @@ void CallManager::on_stack(UserAgent* ua) {
     last_listener_ = static_cast<struct sip_lsnr*>(mem_deref(last_listener_));
     ua_->set_trusted_source(nullptr);
     ua_ = nullptr;
-    stun_.reset();
   }
   if (!ua) return;
   if (int err = sipsess_listen(&sock_, ua->stack(), 32, on_connect, this); err) {
@@ -65,22 +64,13 @@ void CallManager::on_stack(UserAgent* ua) {
     log::warn(kTag, "cannot listen for other requests: %s", std::strerror(err));
   ua->set_trusted_source([this](const std::string& source) { return trusted(source); });
   ua_ = ua;
-  (void)public_ip();  // starts the STUN probe, if configured
 }
 
-std::optional<std::string> CallManager::public_ip() {
-  const auto& cfg = sip_.config().stun;
-  if (!cfg || !ua_ || !ua_->bound()) {
-    stun_.reset();
-    return std::nullopt;
-  }
-  if (!stun_ || stun_->server() != cfg->host || stun_->port() != cfg->port ||
-      stun_->bind_ip() != ua_->bound_address()) {
-    stun_ = std::make_unique<media::StunProbe>(loop_, ua_->bound_address(), cfg->host,
-                                               static_cast<uint16_t>(cfg->port));
-    stun_->start();
-  }
-  return stun_->public_ip();
+std::optional<std::string> CallManager::public_ip() const {
+  if (!ua_) return std::nullopt;
+  std::optional<HostPort> pub = ua_->public_address();
+  if (!pub) return std::nullopt;
+  return pub->host;
 }
 
 bool CallManager::trusted(const std::string& source) const {

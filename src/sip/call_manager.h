@@ -8,7 +8,8 @@
 // SDP is early media); 2xx answers; a failure ends the call with its status; destroying the
 // port's Call sends CANCEL or BYE.
 //
-// Behind a NAT, the `stun` section's server tells the public IP for the SDP (stun_probe.h).
+// Behind a NAT, the public IP that SIP's socket learned from the `stun` section's server goes
+// into the SDP (public_address.h).
 //
 // Incoming: an INVITE passes the ghost-call filter (inbound_filter.h) or gets 403. Its offer
 // is checked against the account's media settings (488 when nothing is acceptable), then the
@@ -35,7 +36,6 @@
 #include "core/loop.h"
 #include "media/media_session.h"
 #include "media/port_allocator.h"
-#include "media/stun_probe.h"
 #include "phone/call_control.h"
 #include "sip/inbound_filter.h"
 
@@ -99,9 +99,8 @@ class CallManager final : public phone::CallControl {
   void incoming(const struct ::sip_msg* msg);
   std::vector<InboundAccount> inbound_accounts() const;
   SipCall* find(uint64_t id) const;
-  // The public IP from the `stun` section's server, when configured and learned; (re)starts
-  // the probe when the section or the local address changed.
-  std::optional<std::string> public_ip();
+  // The public IP of SIP's UDP socket (STUN), when configured and learned.
+  std::optional<std::string> public_ip() const;
   // Forgets a finished call (from a zero-delay timer, never inside its own callbacks).
   void reap_soon();
   void reap();
@@ -118,7 +117,6 @@ class CallManager final : public phone::CallControl {
   std::vector<std::unique_ptr<SipCall>> calls_;
   uint64_t next_id_ = 1;
   RefusalLimiter limiter_;
-  std::unique_ptr<media::StunProbe> stun_;
   Timer reaper_;
 };
 

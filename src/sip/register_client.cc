@@ -71,7 +71,7 @@ struct RegisterCallbacks {
     const Transport t = from_libre(tp);
     struct sa listening;
     const HostPort local = self->ua_.contact_address(
-        re_compat::contact_source(self->ua_.stack(), tp, src, dst, &listening));
+        re_compat::contact_source(self->ua_.stack(), tp, src, dst, &listening), t);
     const HostPort contact = self->current_.contact ? *self->current_.contact : local;
     if (t == Transport::kTls && self->ua_.tls())
       self->ua_.tls()->expect(self->target_.first_hop_host(), self->target_.tls_verify);
@@ -159,6 +159,7 @@ struct RegisterCallbacks {
     HostPort sent_by{host, sa_port(&msg->via.addr)};
     if (sent_by.port == 0) sent_by.port = default_port(from_libre(msg->tp));
     r.seen_as = seen_as_from_via(text(msg->via.params), sent_by);
+    if (r.seen_as) self->ua_.seen_by(from_libre(msg->tp), host_port(&msg->src), *r.seen_as);
     const bool reliable = msg->tp == SIP_TRANSP_TCP || msg->tp == SIP_TRANSP_TLS;
     if (!reliable || !self->target_.flow_keepalive_s || self->current_.expires == 0) return;
     self->flow_keepalive_ = static_cast<struct sip_keepalive*>(mem_deref(self->flow_keepalive_));

@@ -25,6 +25,11 @@ UserAgentSettings user_agent_settings(const config::Telephony& c) {
   return s;
 }
 
+std::optional<StunServer> stun_server(const config::Telephony& c) {
+  if (!c.stun) return std::nullopt;
+  return StunServer{c.stun->host, static_cast<uint16_t>(c.stun->port)};
+}
+
 SipService::SipService(Loop& loop, std::unique_ptr<NetworkMonitor> net)
     : loop_(loop), net_(std::move(net)), retire_deadline_(loop), defer_(loop) {
   if (!net_) {
@@ -57,6 +62,7 @@ Status SipService::start(const config::Telephony& config) {
 Status SipService::build() {
   ua_ = std::make_unique<UserAgent>(loop_, *net_, user_agent_settings(config_));
   Status s = ua_->start();
+  ua_->set_stun(stun_server(config_));
   if (on_stack_ && ua_->stack()) on_stack_(ua_.get());
   for (const auto& a : config_.accounts) reconcile(a.key);
   return s;
@@ -148,6 +154,7 @@ void SipService::apply(const config::Telephony& next, const config::ConfigDiff& 
     rebuild();
     return;
   }
+  ua_->set_stun(stun_server(next));
   for (const auto& k : diff.accounts.removed) retire(k);
   for (const auto& k : diff.accounts.changed) {
     Account* a = active(k);

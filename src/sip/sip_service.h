@@ -30,6 +30,8 @@ namespace owsip::sip {
 
 // The user agent settings a configuration asks for.
 UserAgentSettings user_agent_settings(const config::Telephony& config);
+// The `stun` section's server for the user agent (UserAgent::set_stun), if there is one.
+std::optional<StunServer> stun_server(const config::Telephony& config);
 
 class SipService {
  public:

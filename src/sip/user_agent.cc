@@ -36,7 +36,9 @@ void reply(UserAgent* ua, const struct sip_msg* msg, const UasAnswer& a) {
 // before any later listener (calls, dialogs) sees it; OPTIONS is answered here.
 bool on_request(const struct sip_msg* msg, void* arg) {
   auto* ua = static_cast<UserAgent*>(arg);
+  // Every request on UDP arms the raw check (the public-address probe to ourselves as well).
   if (msg->tp == SIP_TRANSP_UDP) ua->watch_raw(msg->sock);
+  if (ua->take_self_probe(msg)) return true;
   const bool ack = pl_strcmp(&msg->met, "ACK") == 0;
   const SipMessage request = SipMessage::wrap(msg);
   if (std::optional<UasAnswer> a = uas_refusal(request, ua->merged_request(request))) {
@@ -143,6 +145,7 @@ void UserAgent::unwatch_raw() {
 UserAgent::~UserAgent() {
   observers_.clear();
   unwatch_raw();
+  public_.reset();  // its reference would keep the UDP socket open
   lsnr_ = static_cast<struct sip_lsnr*>(mem_deref(lsnr_));
   if (sip_) {
     sip_close(sip_, true);  // ends every request; their owners (accounts) are gone already
@@ -205,6 +208,7 @@ Status UserAgent::start() {
     retry_bind_.start(kRebindRetryMs, [this] { check_network(); });
   }
   reload_dns_servers();
+  restart_public_address();
   return s;
 }
 
@@ -238,6 +242,7 @@ Status UserAgent::bind(const std::string& address) {
 }
 
 void UserAgent::unbind() {
+  public_.reset();  // first: its reference would keep the UDP socket (and port) open
   if (!sip_) return;
   unwatch_raw();
   sip_transp_flush(sip_);
@@ -276,6 +281,7 @@ void UserAgent::check_network() {
     return;
   }
   reload_dns_servers();
+  restart_public_address();
   notify(was_bound ? NetEvent::kMoved : NetEvent::kUp);
 }
 
@@ -294,8 +300,51 @@ void UserAgent::notify(NetEvent e) {
     if (observers_.count(id)) o(e);
 }
 
-HostPort UserAgent::contact_address(const struct sa* laddr) const {
+HostPort UserAgent::contact_address(const struct sa* laddr, Transport t) const {
+  if (t == Transport::kUdp)
+    if (std::optional<HostPort> pub = public_address()) return *pub;
   return host_port(laddr);
+}
+
+void UserAgent::set_stun(std::optional<StunServer> server) {
+  if (server == stun_) return;
+  stun_ = std::move(server);
+  restart_public_address();
+}
+
+void UserAgent::restart_public_address() {
+  const bool had = public_address().has_value();
+  public_.reset();
+  if (stun_ && bound()) {
+    public_ = std::make_unique<PublicAddress>(
+        loop_, sip_, HostPort{bound_address_, settings_.local_port}, *stun_,
+        [this](const HostPort& pub) {
+          log::notice(kTag, "public address of SIP (udp %s) is %s",
+                      HostPort{bound_address_, settings_.local_port}.to_string().c_str(),
+                      pub.to_string().c_str());
+          notify(NetEvent::kPublic);
+        });
+    public_->start();
+  }
+  // Registered with a public address that is no longer used: register the local one.
+  if (had && bound()) notify(NetEvent::kPublic);
+}
+
+std::optional<HostPort> UserAgent::public_address() const {
+  return public_ ? public_->address() : std::nullopt;
+}
+
+void UserAgent::seen_by(Transport t, const HostPort& peer, const HostPort& seen) {
+  if (public_ && t == Transport::kUdp) public_->seen_by(peer, seen);
+}
+
+bool UserAgent::take_self_probe(const struct sip_msg* msg) {
+  if (!public_ || msg->tp != SIP_TRANSP_UDP ||
+      pl_strcmp(&msg->callid, public_->probe_call_id().c_str()) != 0 ||
+      host_port(&msg->src) != public_->local())
+    return false;
+  public_->attach(static_cast<struct udp_sock*>(msg->sock));
+  return true;
 }
 
 }  // namespace owsip::sip

@@ -21,6 +21,7 @@
 #include "core/status.h"
 #include "sip/inbound_filter.h"
 #include "sip/merged_requests.h"
+#include "sip/public_address.h"
 #include "sip/sip_address.h"
 
 struct sip;   // libre
@@ -51,6 +52,7 @@ class UserAgent {
     kUp,     // transports bound (first time, or after the interface came back)
     kMoved,  // bound to a new address; what the registrar knows about us is stale
     kDown,   // the interface lost its address: transports closed
+    kPublic, // the UDP socket's public address (STUN) was learned or changed
   };
   using Observer = std::function<void(NetEvent)>;
 
@@ -79,8 +81,19 @@ class UserAgent {
   struct ::sip* stack() { return sip_; }
   TlsContext* tls() { return tls_.get(); }
   // The address a Contact names for a request leaving from `laddr` (the transport's local
-  // address).
-  HostPort contact_address(const struct ::sa* laddr) const;
+  // address) over `t`: the public address learned by STUN for UDP, else `laddr`.
+  HostPort contact_address(const struct ::sa* laddr, Transport t) const;
+
+  // The `stun` section's server, or none: SIP's UDP socket learns its public address from it
+  // (public_address.h). Takes effect at once, without rebinding.
+  void set_stun(std::optional<StunServer> server);
+  // The UDP socket's public address, while fresh; nullopt without STUN or before an answer.
+  std::optional<HostPort> public_address() const;
+  // A registrar at `peer` answered a request sent over `t` saying it saw it come from `seen`
+  // (Via received/rport): what goes to that peer names `seen` (PublicAddress::seen_by).
+  void seen_by(Transport t, const HostPort& peer, const HostPort& seen);
+  // True when `msg` is the public-address probe's request to ourselves (then taken).
+  bool take_self_probe(const struct ::sip_msg* msg);
 
   // Re-reads the interface address now (the monitor calls this when the network changed).
   void check_network();
@@ -95,7 +108,8 @@ class UserAgent {
 
   // Requests libre's decoder refuses get their answer from the raw datagram (raw_request.h).
   // libre 1.1.0 exposes its UDP socket only through the messages it decodes: the first request
-  // on a (re)bound UDP transport arms the check for that socket (`udp_sock` is its msg->sock),
+  // on a (re)bound UDP transport (with STUN, the public-address probe to ourselves) arms the
+  // check for that socket (`udp_sock` is its msg->sock),
   // and lets it read whole datagrams (libre reads 8 KiB of one by default).
   void watch_raw(void* udp_sock);
   void* raw_socket() const { return raw_sock_; }
@@ -116,6 +130,7 @@ class UserAgent {
   void notify(NetEvent e);
   void reload_dns_servers();
   void unwatch_raw();
+  void restart_public_address();
 
   NetworkMonitor& net_;
   UserAgentSettings settings_;
@@ -123,6 +138,8 @@ class UserAgent {
   struct ::dnsc* dnsc_ = nullptr;
   struct ::sip_lsnr* lsnr_ = nullptr;
   std::unique_ptr<TlsContext> tls_;
+  std::optional<StunServer> stun_;
+  std::unique_ptr<PublicAddress> public_;  // while bound with a STUN server
   uint32_t dns_servers_ = 0;
   std::string bound_address_;
   std::string down_reason_;

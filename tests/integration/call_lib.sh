@@ -39,7 +39,14 @@ baresip_start() {
   local name=$1 user=$2 pass=$3 kport=$4 hz=$5 params=${6:-}; shift 5; shift || true
   local d=$WORK/$name sip ctrl rtp
   mkdir -p "$d"
-  sip=$(free_port); ctrl=$(free_port)
+  # baresip also binds TLS on the SIP port + 1, even with `sip_transports udp`: both must be free.
+  sip=$(free_port)
+  while ! python3 -c "import socket; socket.socket(socket.AF_INET, socket.SOCK_STREAM).bind(('127.0.0.1', $sip + 1))" 2>/dev/null ||
+        grep -qx "$((sip + 1))" "$WORK/.free_ports"; do
+    sip=$(free_port)
+  done
+  echo "$((sip + 1))" >>"$WORK/.free_ports"
+  ctrl=$(free_port)
   # 40 ports each from the upper half of this test's RTP window (sip_lib.sh).
   rtp=$((RTP_WINDOW + 256 + 40 * BS_COUNT))
   BS_COUNT=$((BS_COUNT + 1))

@@ -48,7 +48,7 @@ ph p0 offhook "wait 300" "dial *7477"
 wait_for_line "$WORK/owsip.log" "dialled \*7477 = sipp answering" 10
 wait_for_line "$WORK/owsip.log" "call 1 answered" 10
 grep -q "INVITE sip:port-$UAS@owsip.test SIP/2.0" "$WORK/uas.msg" || fail "sipp got no INVITE for the contact"
-grep -q "stun: public address 198.51.100.7 (local 127.0.0.1)" "$WORK/owsip.log" || fail "no STUN address learned"
+grep -Eq "stun: public address 198.51.100.7:[0-9]+ \(local 127.0.0.1:[0-9]+\)" "$WORK/owsip.log" || fail "no STUN address learned"
 grep -q "^c=IN IP4 198.51.100.7" "$WORK/uas.msg" || fail "the SDP does not carry the STUN address"
 ph p0 "wait 500" onhook
 wait_exit "$UAS_PID" 10

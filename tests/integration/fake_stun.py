@@ -11,6 +11,7 @@ port, public_ip, seconds = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", port))
 s.settimeout(0.5)
+print("listening", flush=True)
 end = time.time() + seconds
 while time.time() < end:
     try:

@@ -6,7 +6,8 @@ request arrive from behind a NAT: the top Via gets received=PUBLIC_IP;rport=PUBL
 prints one line per event, flushed, for the test to read:
     REGISTER <contact>;expires=N | <contact>;expires=0 ...
     keepalive
-It sends only to where requests came from (127.0.0.1) and exits after LIFETIME seconds.
+It sends only to where requests came from (127.0.0.1) and exits after LIFETIME seconds. Its
+first line, "listening", says its socket is bound.
 
 usage: sip_fake_registrar.py PORT PUBLIC_IP PUBLIC_PORT LIFETIME_S
 """
@@ -43,6 +44,7 @@ def main():
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind(("127.0.0.1", int(port)))
     sock.settimeout(0.5)
+    print("listening", flush=True)
     deadline = time.time() + float(lifetime)
     while time.time() < deadline:
         try:

@@ -13,10 +13,7 @@ OPORT=$(free_port)
 OTLS=$(free_port)
 reg=$WORK/registrar.out
 start_bg "$reg" python3 "$SRC/tests/integration/sip_fake_registrar.py" "$RPORT" 198.51.100.7 40000 60
-for ((i = 0; i < 100; i++)); do
-  python3 -c "import socket,sys; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(('127.0.0.1',$RPORT))" 2>/dev/null || break
-  sleep 0.05
-done
+wait_for_line "$reg" "^listening$" 10
 
 conf=$WORK/telephony
 owsip_general "$conf" "$OPORT" "$OTLS"
