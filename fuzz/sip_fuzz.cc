@@ -4,7 +4,8 @@
 // address learned from a registrar's answer, and the numeric headers of a REGISTER answer.
 //
 // fuzz_one_sip_message() is the one entry point; it follows the call layer's receive path too
-// (the ghost-call filter, the offer check of an INVITE, INFO digits).
+// (the raw-datagram check for what libre cannot decode, the UAS checks of RFC 3261 section 8.2,
+// the ghost-call filter, the offer check of an INVITE, INFO digits).
 
 #include <cstddef>
 #include <cstdint>
@@ -14,8 +15,11 @@
 #include "media/sdp_negotiator.h"
 #include "media/telephone_event.h"
 #include "sip/inbound_filter.h"
+#include "sip/merged_requests.h"
+#include "sip/raw_request.h"
 #include "sip/sip_address.h"
 #include "sip/sip_message.h"
+#include "sip/uas_rules.h"
 
 namespace {
 
@@ -62,14 +66,40 @@ void read_name_addr(const NameAddr& a) {
 
 }  // namespace
 
+// Every UDP datagram passes the raw check first (user_agent.cc): an answer is one whole
+// response, a rewrite is a request libre then decodes.
+void check_raw(const uint8_t* data, size_t size) {
+  const RawVerdict v = check_raw_request({reinterpret_cast<const char*>(data), size});
+  if (v.kind == RawVerdict::Kind::kAnswer)
+    require(v.bytes.rfind("SIP/2.0 ", 0) == 0 && v.bytes.ends_with("\r\n\r\n") &&
+            v.bytes.find('\0', 0) == std::string::npos);
+  if (v.kind == RawVerdict::Kind::kRewrite)
+    require(SipMessage::decode({reinterpret_cast<const uint8_t*>(v.bytes.data()), v.bytes.size()},
+                               false)
+                .is_ok());
+}
+
+// The UAS checks: a refusal is a final status with header lines that end in CRLF.
+void check_uas(const SipMessage& msg) {
+  static MergedRequests merged;
+  static uint64_t now_ms = 0;
+  if (auto a = uas_refusal(msg, merged.merged(msg, now_ms += 100))) {
+    require(a->code >= 400 && a->code <= 599 && !a->reason.empty());
+    require(a->reason.find_first_of("\r\n") == std::string::npos);
+    require(a->headers.empty() || a->headers.ends_with("\r\n"));
+  }
+}
+
 // One message through owsip's receive path. Returns whether libre decoded it.
 bool fuzz_one_sip_message(const uint8_t* data, size_t size) {
+  check_raw(data, size);
   auto msg = SipMessage::decode({data, size});
   if (!msg) return false;
 
   if (msg->is_request()) {
     // The check every request passes first (UserAgent answers 400 when it fails).
     if (auto why = msg->request_error()) require(!why->empty());
+    check_uas(*msg);
     (void)msg->method();
     read_uri(msg->request_uri(), "");
   } else {

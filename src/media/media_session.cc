@@ -173,6 +173,7 @@ MediaStats MediaSession::stats() const {
   s.malformed_rtcp = t.malformed_rtcp;
   s.srtp_failures = t.srtp_failures;
   s.foreign_packets = t.foreign;
+  s.stun_packets = t.stun;
   s.unknown_pt = p.unknown_pt;
   s.sdp_refused = sdp_refused_;
   s.dtmf_sent = p.dtmf_sent;

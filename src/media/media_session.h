@@ -66,6 +66,7 @@ struct MediaStats {
   uint64_t malformed_rtcp = 0;
   uint64_t srtp_failures = 0;
   uint64_t foreign_packets = 0;
+  uint64_t stun_packets = 0;  // STUN (ICE/NAT probes) on the RTP port: never taken for media
   uint64_t unknown_pt = 0;
   uint64_t sdp_refused = 0;  // offers and answers refused (malformed or not acceptable)
   uint64_t dtmf_sent = 0;

@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "line/dsp/detectors.h"
 #include "media/software_path.h"
+#include "media/stun.h"
 #include "media/test_harness.h"
 
 namespace owsip::media {
@@ -435,6 +436,55 @@ TEST_F(MediaCall, MalformedAndForeignPacketsAreCountedAndHarmless) {
   EXPECT_GT(s.malformed_rtcp, 50u);
   EXPECT_GE(s.foreign_packets, 100u);
   EXPECT_EQ(pb.weak_frames(1000, 300, 1500, 8000), 0);
+}
+
+// STUN on the RTP port is neither media nor malformed; a stranger's Binding Request gets no
+// answer (only the peer's does: stun_test.cc checks the answer itself).
+TEST_F(MediaCall, StunOnTheRtpPortIsRecognisedAndAStrangerIsNotAnswered) {
+  auto a = session(), b = session();
+  connect(*a, *b);
+  auto stranger = UdpSocket::open("127.0.0.1", 0);
+  ASSERT_TRUE(stranger);
+  for (uint8_t i = 0; i < 5; ++i)
+    (void)stranger->send(stun_binding_request({i, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}),
+                         {"127.0.0.1", b->rtp_port()});
+  run_for(200);
+  const MediaStats s = b->stats();
+  EXPECT_EQ(s.stun_packets, 5u);
+  EXPECT_EQ(s.malformed_rtp, 0u);
+  EXPECT_EQ(s.srtp_failures, 0u);
+  std::vector<uint8_t> buf(100);
+  NetAddress from;
+  EXPECT_EQ(stranger->receive(buf, from), -1);
+}
+
+// The peer (its SDP names the socket below) asks our RTP port for its mapped address, as
+// linphone does: it gets a Binding success naming where its request came from.
+TEST_F(MediaCall, ThePeersStunBindingRequestIsAnsweredOnTheRtpPort) {
+  auto a = session(), b = session();
+  auto peer = UdpSocket::open("127.0.0.1", 0);
+  ASSERT_TRUE(peer);
+  auto offer = a->create_offer();
+  ASSERT_TRUE(offer) << offer.message();
+  const std::string from = "m=audio " + std::to_string(a->rtp_port()) + " ";
+  std::string to_b = *offer;
+  ASSERT_NE(to_b.find(from), std::string::npos) << to_b;
+  to_b.replace(to_b.find(from), from.size(), "m=audio " + std::to_string(peer->port()) + " ");
+  ASSERT_TRUE(b->answer_offer(to_b));
+  const StunTransactionId id = {7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7};
+  ASSERT_TRUE(peer->send(stun_binding_request(id), {"127.0.0.1", b->rtp_port()}));
+  run_for(200);
+  std::vector<uint8_t> buf(200);
+  NetAddress source;
+  const ssize_t n = peer->receive(buf, source);
+  ASSERT_GT(n, 0) << "no answer";
+  buf.resize(static_cast<size_t>(n));
+  auto mapped = stun_mapped_address(buf, id);
+  ASSERT_TRUE(mapped) << mapped.message();
+  EXPECT_EQ(*mapped, (NetAddress{"127.0.0.1", peer->port()}));
+  EXPECT_EQ(source.port, b->rtp_port());
+  EXPECT_EQ(b->stats().stun_packets, 1u);
+  EXPECT_EQ(b->stats().malformed_rtp, 0u);
 }
 
 TEST(MediaPorts, PairsAreAllocatedUpwardFromTheBaseSkippingBusyPorts) {

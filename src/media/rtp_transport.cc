@@ -3,6 +3,7 @@
 #include <random>
 
 #include "core/log.h"
+#include "media/stun.h"
 
 namespace owsip::media {
 
@@ -110,6 +111,10 @@ void RtpTransport::on_rtp_readable() {
       continue;
     }
     std::vector<uint8_t> datagram(buf_.begin(), buf_.begin() + n);
+    if (is_stun(datagram)) {  // RFC 7983 section 7: first byte 0-3 is STUN, never RTP
+      answer_stun(datagram, from);
+      continue;
+    }
     if (looks_like_rtcp(datagram)) {  // rtcp-mux
       handle_rtcp(datagram, from, now);
       continue;
@@ -141,6 +146,16 @@ void RtpTransport::on_rtp_readable() {
     rtcp_.on_received(p.header, p.payload.size(), loop_.clock().now_us(), p.header.pt != event_pt_);
     if (handler_) handler_(p, now);
   }
+}
+
+// A peer's STUN Binding Request (linphone checks its NAT on the RTP port, RFC 5389) gets its
+// Binding success; STUN from anyone else, and every other STUN message, is dropped without a
+// word: answering strangers would make the port a reflector.
+void RtpTransport::answer_stun(std::span<const uint8_t> datagram, const NetAddress& from) {
+  ++stats_.stun;
+  if (!(from == remote_rtp_ || (rtp_latch_.set && from == rtp_latch_.addr))) return;
+  if (auto response = stun_binding_response(datagram, from))
+    if (!sockets_.rtp.send(*response, from)) ++stats_.send_errors;
 }
 
 void RtpTransport::on_rtcp_readable() {

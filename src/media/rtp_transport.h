@@ -39,6 +39,7 @@ struct TransportStats {
   uint64_t srtp_failures = 0;  // forged, tampered, replayed or unencrypted
   uint64_t foreign = 0;        // from an address that is not the peer's
   uint64_t send_errors = 0;
+  uint64_t stun = 0;  // STUN on the RTP port: Binding Requests of the peer answered, rest dropped
 };
 
 class RtpTransport {
@@ -90,6 +91,7 @@ class RtpTransport {
                    const NetAddress& expected);
   void on_rtp_readable();
   void on_rtcp_readable();
+  void answer_stun(std::span<const uint8_t> datagram, const NetAddress& from);
   void handle_rtcp(std::vector<uint8_t>& datagram, const NetAddress& from, uint64_t now_ms);
   Status send_packet(std::vector<uint8_t>& packet, uint32_t ts, size_t payload_bytes);
   void schedule_report();

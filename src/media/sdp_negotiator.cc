@@ -54,6 +54,30 @@ std::optional<CodecId> codec_of(const struct sdp_format* f) {
   return find_codec(f->name, static_cast<int>(f->srate));
 }
 
+// `sdp` without the a=rtpmap lines that name no clock rate ("a=rtpmap:0 PCMU"), which libre's
+// decoder refuses along with the whole SDP. RFC 4566 section 6 makes the rate mandatory, but
+// such a line costs nothing to ignore: a static payload type means its RFC 3551 codec anyway,
+// and a dynamic one without a usable rtpmap is simply not chosen (RFC 3264 section 6: answer
+// with what can be used, refuse only when nothing can).
+std::string without_rateless_rtpmaps(std::string_view sdp) {
+  std::string out;
+  out.reserve(sdp.size());
+  while (!sdp.empty()) {
+    const size_t eol = sdp.find('\n');
+    const std::string_view line =
+        sdp.substr(0, eol == std::string_view::npos ? sdp.size() : eol + 1);
+    sdp.remove_prefix(line.size());
+    if (line.rfind("a=rtpmap:", 0) == 0) {
+      const size_t slash = line.find('/');
+      if (slash == std::string_view::npos || slash + 1 >= line.size() || line[slash + 1] < '0' ||
+          line[slash + 1] > '9')
+        continue;
+    }
+    out += line;
+  }
+  return out;
+}
+
 bool is_event(const struct sdp_format* f) {
   return payload_type(f) >= 96 && f->name && str_casecmp(f->name, kTelephoneEvent) == 0;
 }
@@ -176,10 +200,12 @@ Status SdpNegotiator::decode(std::string_view sdp, bool offer) {
   if (sdp.empty()) return Status::error("empty SDP");
   if (sdp.size() > kMaxSdp) return Status::error("SDP larger than 16 KiB");
   if (sdp.find('\0') != std::string_view::npos) return Status::error("malformed SDP (NUL byte)");
-  struct mbuf* mb = mbuf_alloc(sdp.size() + 2);
+  std::string text = without_rateless_rtpmaps(sdp);
+  if (text.empty()) return Status::error("malformed SDP (only rtpmap lines without a rate)");
+  if (text.back() != '\n' && text.back() != '\r') text += "\r\n";
+  struct mbuf* mb = mbuf_alloc(text.size());
   if (!mb) return Status::error("out of memory");
-  int err = mbuf_write_mem(mb, reinterpret_cast<const uint8_t*>(sdp.data()), sdp.size());
-  if (sdp.back() != '\n' && sdp.back() != '\r') err |= mbuf_write_str(mb, "\r\n");
+  int err = mbuf_write_mem(mb, reinterpret_cast<const uint8_t*>(text.data()), text.size());
   mb->pos = 0;
   if (!err) err = sdp_decode(sess_, mb, offer);
   mem_deref(mb);

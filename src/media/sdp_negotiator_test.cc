@@ -88,6 +88,21 @@ TEST(MediaSdp, StaticPayloadTypesNeedNoRtpmapAndDynamicCodecsAreKnownByName) {
   EXPECT_TRUE(has(a->sdp, "m=audio 4000 RTP/AVP 98"));
 }
 
+// An rtpmap without a clock rate (RFC 4566 wants one) costs only that payload type: a static
+// one still means its RFC 3551 codec, a dynamic one is not chosen.
+TEST(MediaSdp, AnRtpmapWithoutAClockRateIsIgnoredNotTheWholeOffer) {
+  auto n = make({.codecs = {CodecId::pcmu}});
+  auto a = n->answer_offer(
+      peer_offer("0 101", "a=rtpmap:0 PCMU\r\na=rtpmap:101 telephone-event\r\na=rtpmap:0\r\n"));
+  ASSERT_TRUE(a) << a.message();
+  EXPECT_EQ(a->media.codec, CodecId::pcmu);
+  EXPECT_TRUE(has(a->sdp, "m=audio 4000 RTP/AVP 0"));
+  auto g722 = make({.codecs = {CodecId::g722}});
+  auto refused = g722->answer_offer(peer_offer("98", "a=rtpmap:98 G722\r\n"));
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.message().find("no common codec"), std::string::npos) << refused.message();
+}
+
 TEST(MediaSdp, NoCommonCodecIsRefused) {
   auto n = make();
   auto a = n->answer_offer(peer_offer("3 111", "a=rtpmap:111 opus/48000/2\r\n"));
@@ -363,7 +378,6 @@ TEST(MediaSdp, MalformedSdpIsRefusedAndTheSessionStaysUsable) {
       "v=0\r\nm=\r\n",
       "v=0\r\nm=audio\r\n",
       "v=0\r\nc=IN IP4\r\nm=audio 5 RTP/AVP 0\r\n",
-      "v=0\r\nm=audio 5 RTP/AVP 0\r\na=rtpmap:0\r\n",
       "v=0\r\nm=audio 5 RTP/AVP 0\r\nc=IN IP7 1.2.3.4\r\n",
       "v=0\r\nb=AS\r\n",
       std::string(20000, 'a'),

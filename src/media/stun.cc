@@ -49,6 +49,30 @@ bool is_stun(std::span<const uint8_t> p) {
   return p.size() >= 20 && (p[0] & 0xC0) == 0 && be32(&p[4]) == kMagic;
 }
 
+std::optional<std::vector<uint8_t>> stun_binding_response(std::span<const uint8_t> request,
+                                                          const NetAddress& from) {
+  if (!is_stun(request) || be16(&request[0]) != kBindingRequest) return std::nullopt;
+  const size_t length = be16(&request[2]);
+  if (length % 4 != 0 || 20 + length != request.size()) return std::nullopt;
+  uint8_t ip[16];
+  size_t n = 0;
+  if (inet_pton(AF_INET, from.ip.c_str(), ip) == 1) n = 4;
+  else if (inet_pton(AF_INET6, from.ip.c_str(), ip) == 1) n = 16;
+  if (n == 0) return std::nullopt;
+  std::vector<uint8_t> out(request.begin(), request.begin() + 20);  // cookie + transaction id
+  out[0] = kBindingSuccess >> 8;
+  out[1] = kBindingSuccess & 0xff;
+  const uint16_t port = from.port ^ static_cast<uint16_t>(kMagic >> 16);
+  const uint8_t head[8] = {0x00, 0x20, 0x00, static_cast<uint8_t>(4 + n), 0x00,
+                           static_cast<uint8_t>(n == 4 ? 1 : 2), static_cast<uint8_t>(port >> 8),
+                           static_cast<uint8_t>(port & 0xff)};
+  out.insert(out.end(), head, head + sizeof head);
+  for (size_t i = 0; i < n; ++i) out.push_back(static_cast<uint8_t>(ip[i] ^ request[4 + i]));
+  out[2] = 0;
+  out[3] = static_cast<uint8_t>(out.size() - 20);
+  return out;
+}
+
 Result<NetAddress> stun_mapped_address(std::span<const uint8_t> p, const StunTransactionId& id) {
   if (!is_stun(p)) return Status::error("not a STUN message");
   const size_t length = be16(&p[2]);

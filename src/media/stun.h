@@ -23,6 +23,12 @@ std::vector<uint8_t> stun_binding_request(const StunTransactionId& id);
 // also carries RTP can tell them apart.
 bool is_stun(std::span<const uint8_t> packet);
 
+// The Binding success response (RFC 5389 section 10.1.3 / 15.2: XOR-MAPPED-ADDRESS of
+// `from`, the request's transaction id) to `request`; nullopt when `request` is not a
+// well-formed Binding Request or `from` is not a numeric IPv4/IPv6 address.
+std::optional<std::vector<uint8_t>> stun_binding_response(std::span<const uint8_t> request,
+                                                          const NetAddress& from);
+
 // The mapped address of a Binding success response for `id`. Errors: not STUN, another
 // transaction, an error response, no (valid) mapped address.
 Result<NetAddress> stun_mapped_address(std::span<const uint8_t> packet, const StunTransactionId& id);

@@ -77,3 +77,45 @@ TEST(Stun, PlainMappedAddressFromAnOldServer) {
 
 }  // namespace
 }  // namespace owsip::media
+
+namespace owsip::media {
+namespace {
+
+// A peer (linphone) asks our RTP port what address it sees: the answer is a Binding success
+// with its address XOR-ed as RFC 5389 section 15.2 says (RFC 5769 section 2.2's bytes for
+// 192.0.2.1:32853), and our own parser reads it back.
+TEST(Stun, AnswersABindingRequestWithTheSendersAddress) {
+  const StunTransactionId id = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  auto v4 = stun_binding_response(stun_binding_request(id), {"192.0.2.1", 32853});
+  ASSERT_TRUE(v4);
+  ASSERT_EQ(v4->size(), 32u);
+  EXPECT_EQ(std::vector<uint8_t>(v4->begin(), v4->begin() + 4), hex("0101000c"));
+  EXPECT_EQ(std::vector<uint8_t>(v4->begin() + 20, v4->end()), hex("00200008 0001a147 e112a643"));
+  auto back = stun_mapped_address(*v4, id);
+  ASSERT_TRUE(back) << back.message();
+  EXPECT_EQ(*back, (NetAddress{"192.0.2.1", 32853}));
+  auto v6 = stun_binding_response(stun_binding_request(id), {"2001:db8::7", 5004});
+  ASSERT_TRUE(v6);
+  auto back6 = stun_mapped_address(*v6, id);
+  ASSERT_TRUE(back6) << back6.message();
+  EXPECT_EQ(*back6, (NetAddress{"2001:db8::7", 5004}));
+}
+
+TEST(Stun, AnswersNothingButAWellFormedBindingRequest) {
+  const StunTransactionId id = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  std::vector<uint8_t> req = stun_binding_request(id);
+  EXPECT_FALSE(stun_binding_response(req, {"not-an-address", 1}));
+  auto resp = stun_binding_response(req, {"127.0.0.1", 1});
+  ASSERT_TRUE(resp);
+  EXPECT_FALSE(stun_binding_response(*resp, {"127.0.0.1", 1}));  // a response, not a request
+  std::vector<uint8_t> cut(req.begin(), req.begin() + 19);
+  EXPECT_FALSE(stun_binding_response(cut, {"127.0.0.1", 1}));
+  std::vector<uint8_t> lying = req;
+  lying[3] = 8;  // says 8 bytes of attributes, has none
+  EXPECT_FALSE(stun_binding_response(lying, {"127.0.0.1", 1}));
+  std::vector<uint8_t> rtp = {0x80, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 1};
+  EXPECT_FALSE(stun_binding_response(rtp, {"127.0.0.1", 1}));
+}
+
+}  // namespace
+}  // namespace owsip::media

@@ -10,6 +10,7 @@
 #include "sip/re_convert.h"
 #include "sip/sip_call.h"
 #include "sip/sip_service.h"
+#include "sip/uas_rules.h"
 #include "sip/user_agent.h"
 
 namespace owsip::sip {
@@ -78,14 +79,20 @@ bool CallManager::trusted(const std::string& source) const {
   return false;
 }
 
-// Requests no listener took (MESSAGE, SUBSCRIBE, REGISTER, ...): a stateless 405, limited
-// like every answer to a stranger. ACKs are never answered.
+// Requests no listener took. The user agent's first listener refused the methods owsip does
+// not take (405/501, uas_rules.h), so what is left is a method owsip takes but nothing here
+// matches: a CANCEL of no transaction (RFC 3261 section 9.2) or an in-dialog request of no
+// dialog (section 12.2.2): 481. Stateless, limited like every answer to a stranger; ACKs are
+// never answered.
 bool CallManager::on_unhandled(const struct sip_msg* msg, void* arg) {
   auto* self = static_cast<CallManager*>(arg);
   if (pl_strcmp(&msg->met, "ACK") == 0 || !self->ua_) return true;
-  if (self->ua_->may_answer(msg))
-    (void)sip_replyf(self->ua_->stack(), msg, 405, "Method Not Allowed",
-                     "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO\r\nContent-Length: 0\r\n\r\n");
+  if (!self->ua_->may_answer(msg)) return true;
+  if (std::optional<UasAnswer> a = method_refusal(text(msg->met)))
+    (void)sip_replyf(self->ua_->stack(), msg, a->code, a->reason.c_str(),
+                     "%sContent-Length: 0\r\n\r\n", a->headers.c_str());
+  else
+    (void)sip_reply(self->ua_->stack(), msg, 481, "Call/Transaction Does Not Exist");
   return true;
 }
 

@@ -36,7 +36,8 @@ struct NameAddr {
 class SipMessage {
  public:
   // Decodes one whole message (one UDP datagram, or one framed message of a stream).
-  static Result<SipMessage> decode(std::span<const uint8_t> bytes);
+  // `strict`: refuse what start_line_error() names (a UAS that must answer 505 takes them).
+  static Result<SipMessage> decode(std::span<const uint8_t> bytes, bool strict = true);
   // Takes a reference to a message libre handed to a callback.
   static SipMessage wrap(const struct sip_msg* msg);
 
@@ -65,14 +66,19 @@ class SipMessage {
   HostPort via_sent_by() const;
   std::string via_transport() const;
   std::string via_params() const;
+  std::string via_branch() const;  // "" when the top Via has none
   // Where the peer saw us, from the first Via's received/rport (RFC 3581); nullopt when it
   // says nothing. A missing sent-by port is the transport's default.
   std::optional<HostPort> seen_as() const;
 
-  // The value of the first header named `name` as written (case-insensitive; a compact form
-  // such as "v" is a name of its own); nullopt when absent.
+  // The value of the first header named `name` as written but unfolded (case-insensitive; a
+  // compact form such as "v" is a name of its own); nullopt when absent.
   std::optional<std::string> header(std::string_view name) const;
   size_t header_count(std::string_view name) const;
+  // Every comma-separated element of every header named `name`, in order, unfolded and
+  // trimmed; empty elements left out ("Require: a, b" + "Require: c" -> a, b, c). For headers
+  // whose grammar is a comma list (Require, Supported, Allow...), not for name-addr values.
+  std::vector<std::string> header_list(std::string_view name) const;
   // The leading decimal number of a header (Retry-After: 120 (later); Min-Expires; Expires;
   // Max-Forwards), saturated at UINT32_MAX; nullopt when absent or not starting with a digit.
   std::optional<uint32_t> header_number(std::string_view name) const;
@@ -90,7 +96,9 @@ class SipMessage {
   // lets through: exactly one From, To, Call-ID and CSeq (any spelling), a CSeq of digits below
   // 2^31 and the request's own method, at most one Content-Length and Max-Forwards of digits
   // only (Content-Length no larger than the body received, Max-Forwards at most 255), a Via
-  // sent-by port that is a port, and no control character in a header. Responses: nullopt.
+  // sent-by port that is a port, no control character in a header outside a quoted-pair, no
+  // headers in the Request-URI, a From/To display name quoted unless it is tokens, a Date in
+  // GMT. Folded values are read unfolded. Responses: nullopt.
   std::optional<std::string> request_error() const;
 
   const struct sip_msg* raw() const { return msg_; }
@@ -99,6 +107,15 @@ class SipMessage {
   explicit SipMessage(struct sip_msg* msg) : msg_(msg) {}
   struct sip_msg* msg_ = nullptr;
 };
+
+// `s` with its ASCII letters in lower case (SIP's case-insensitive tokens).
+std::string ascii_lower(std::string_view s);
+// `s` without the SP and HT at either end.
+std::string_view trim_lws(std::string_view s);
+
+// `value` with each line fold (CR LF and the white space around it) made one SP, as RFC 3261
+// section 7.3.1 reads it.
+std::string unfold(std::string_view value);
 
 // The leading decimal number of `text`, saturated at UINT32_MAX; nullopt without a digit.
 std::optional<uint32_t> leading_decimal(std::string_view text);

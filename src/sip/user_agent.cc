@@ -11,41 +11,76 @@
 
 #include "core/log.h"
 #include "sip/net_monitor.h"
+#include "sip/raw_request.h"
 #include "sip/sip_message.h"
 #include "sip/re_convert.h"
 #include "sip/tls_context.h"
+#include "sip/uas_rules.h"
 
 namespace owsip::sip {
 
 namespace {
 constexpr const char* kTag = "sip";
 constexpr uint64_t kRebindRetryMs = 30000;  // after a failed bind (port in use)
+constexpr size_t kMaxDatagram = 65535;
 
 bool is_any(const std::string& interface) { return interface.empty() || interface == "any"; }
 
+void reply(UserAgent* ua, const struct sip_msg* msg, const UasAnswer& a) {
+  int err = sip_replyf(ua->stack(), msg, a.code, a.reason.c_str(), "%sContent-Length: 0\r\n\r\n",
+                       a.headers.c_str());
+  if (err) log::debug(kTag, "cannot answer %u: %s", a.code, std::strerror(err));
+}
+
+// The first listener: every request passes the checks of RFC 3261 section 8.2 (uas_rules.h)
+// before any later listener (calls, dialogs) sees it; OPTIONS is answered here.
 bool on_request(const struct sip_msg* msg, void* arg) {
   auto* ua = static_cast<UserAgent*>(arg);
+  // Every request on UDP arms the raw check (the public-address probe to ourselves as well).
+  if (msg->tp == SIP_TRANSP_UDP) ua->watch_raw(msg->sock);
   if (ua->take_self_probe(msg)) return true;
-  // The first listener: what libre's decoder lets through but RFC 3261 refuses is answered
-  // 400 here (an ACK is never answered), before any later listener sees it.
-  if (std::optional<std::string> why = SipMessage::wrap(msg).request_error()) {
-    log::debug(kTag, "refused a malformed %.*s from %s: %s", static_cast<int>(msg->met.l),
-               msg->met.p, host_port(&msg->src).host.c_str(), why->c_str());
-    if (pl_strcmp(&msg->met, "ACK") != 0 && ua->may_answer(msg)) {
-      int err = sip_replyf(ua->stack(), msg, 400, "Bad Request",
-                           "Warning: 399 owsip \"%s\"\r\nContent-Length: 0\r\n\r\n", why->c_str());
-      if (err) log::debug(kTag, "cannot answer 400: %s", std::strerror(err));
-    }
+  const bool ack = pl_strcmp(&msg->met, "ACK") == 0;
+  const SipMessage request = SipMessage::wrap(msg);
+  if (std::optional<UasAnswer> a = uas_refusal(request, ua->merged_request(request))) {
+    log::debug(kTag, "refused %.*s from %s: %u %s", static_cast<int>(msg->met.l), msg->met.p,
+               host_port(&msg->src).host.c_str(), a->code, a->reason.c_str());
+    if (!ack && ua->may_answer(msg)) reply(ua, msg, *a);
     return true;
   }
   if (pl_strcmp(&msg->met, "OPTIONS") != 0) return false;  // INVITE etc.: later listeners
-  if (!ua->may_answer(msg)) return true;
   // Stateless: a flood of OPTIONS leaves no transactions behind.
-  int err = sip_replyf(ua->stack(), msg, 200, "OK",
-                       "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO\r\n"
-                       "Accept: application/sdp\r\n"
-                       "Content-Length: 0\r\n\r\n");
-  if (err) log::warn(kTag, "cannot answer OPTIONS: %s", std::strerror(err));
+  if (ua->may_answer(msg)) reply(ua, msg, UasAnswer{200, "OK", options_headers()});
+  return true;
+}
+
+// Every UDP datagram before libre's decoder sees it: what it would drop is answered or made
+// readable here (raw_request.h); STUN and keep-alives are libre's.
+bool on_raw_datagram(struct sa* src, struct mbuf* mb, void* arg) {
+  auto* ua = static_cast<UserAgent*>(arg);
+  const size_t start = mb->pos;
+  const std::string_view d(reinterpret_cast<const char*>(mbuf_buf(mb)), mbuf_get_left(mb));
+  if (d.size() <= 4 || static_cast<unsigned char>(d[0]) < 4) return false;
+  RawVerdict v = check_raw_request(d);
+  if (v.kind == RawVerdict::Kind::kRewrite) {
+    log::debug(kTag, "RFC 2543 request from %s: its top Via gets a branch",
+               host_port(src).host.c_str());
+    mb->end = start;
+    if (mbuf_write_mem(mb, reinterpret_cast<const uint8_t*>(v.bytes.data()), v.bytes.size()))
+      return true;  // out of memory: dropped
+    mb->pos = start;
+    return false;
+  }
+  if (v.kind != RawVerdict::Kind::kAnswer) return false;
+  const size_t line = v.bytes.find('\r');
+  log::debug(kTag, "answered a request libre cannot read from %s: %.*s",
+             host_port(src).host.c_str(), static_cast<int>(line), v.bytes.c_str());
+  if (!ua->may_answer_to(endpoint_text(Transport::kUdp, src))) return true;
+  struct mbuf* out = mbuf_alloc(v.bytes.size());
+  if (!out) return true;
+  (void)mbuf_write_mem(out, reinterpret_cast<const uint8_t*>(v.bytes.data()), v.bytes.size());
+  out->pos = 0;
+  (void)udp_send(static_cast<struct udp_sock*>(ua->raw_socket()), src, out);
+  mem_deref(out);
   return true;
 }
 
@@ -77,14 +112,39 @@ UserAgent::UserAgent(Loop& loop, NetworkMonitor& net, UserAgentSettings settings
     : net_(net), settings_(std::move(settings)), retry_bind_(loop), loop_(loop) {}
 
 bool UserAgent::may_answer(const struct sip_msg* msg) {
-  if (trusted_) {
-    if (trusted_(endpoint_text(from_libre(msg->tp), &msg->src))) return true;
-  }
+  return may_answer_to(endpoint_text(from_libre(msg->tp), &msg->src));
+}
+
+bool UserAgent::may_answer_to(const std::string& source) {
+  if (trusted_ && trusted_(source)) return true;
   return limiter_.allow_reply(loop_.clock().now_ms());
+}
+
+void UserAgent::watch_raw(void* udp_sock) {
+  if (!udp_sock || udp_sock == raw_sock_) return;
+  raw_helper_ = static_cast<struct udp_helper*>(mem_deref(raw_helper_));
+  raw_sock_ = nullptr;
+  if (int err = udp_register_helper(&raw_helper_, static_cast<struct udp_sock*>(udp_sock), 0,
+                                    nullptr, on_raw_datagram, this);
+      err) {
+    log::warn(kTag, "requests libre cannot read stay unanswered: %s", std::strerror(err));
+    return;
+  }
+  raw_sock_ = udp_sock;
+  // libre reads 8 KiB of a datagram and decodes the truncated rest as garbage; SIP over UDP
+  // may be as large as a datagram (RFC 3261 section 18.1.1).
+  udp_rxsz_set(static_cast<struct udp_sock*>(udp_sock), kMaxDatagram);
+}
+
+void UserAgent::unwatch_raw() {
+  // Before the transports go: the helper lives in the socket's list.
+  raw_helper_ = static_cast<struct udp_helper*>(mem_deref(raw_helper_));
+  raw_sock_ = nullptr;
 }
 
 UserAgent::~UserAgent() {
   observers_.clear();
+  unwatch_raw();
   public_.reset();  // its reference would keep the UDP socket open
   lsnr_ = static_cast<struct sip_lsnr*>(mem_deref(lsnr_));
   if (sip_) {
@@ -184,6 +244,7 @@ Status UserAgent::bind(const std::string& address) {
 void UserAgent::unbind() {
   public_.reset();  // first: its reference would keep the UDP socket (and port) open
   if (!sip_) return;
+  unwatch_raw();
   sip_transp_flush(sip_);
   bound_address_.clear();
 }

@@ -20,6 +20,7 @@
 #include "core/loop.h"
 #include "core/status.h"
 #include "sip/inbound_filter.h"
+#include "sip/merged_requests.h"
 #include "sip/public_address.h"
 #include "sip/sip_address.h"
 
@@ -28,6 +29,7 @@ struct sa;    // libre
 struct dnsc;  // libre
 struct sip_lsnr;  // libre
 struct sip_msg;   // libre
+struct udp_helper;  // libre
 
 namespace owsip::sip {
 
@@ -102,6 +104,19 @@ class UserAgent {
   // theirs. True when `msg` may be answered now.
   static constexpr double kUnsolicitedPerSecond = 50;
   bool may_answer(const struct ::sip_msg* msg);
+  bool may_answer_to(const std::string& source);  // "udp:192.0.2.1:5060"
+
+  // Requests libre's decoder refuses get their answer from the raw datagram (raw_request.h).
+  // libre 1.1.0 exposes its UDP socket only through the messages it decodes: the first request
+  // on a (re)bound UDP transport (with STUN, the public-address probe to ourselves) arms the
+  // check for that socket (`udp_sock` is its msg->sock),
+  // and lets it read whole datagrams (libre reads 8 KiB of one by default).
+  void watch_raw(void* udp_sock);
+  void* raw_socket() const { return raw_sock_; }
+  // True when `request` is a merged copy of one seen in the last 32 s (482, merged_requests.h).
+  bool merged_request(const SipMessage& request) {
+    return merged_.merged(request, loop_.clock().now_ms());
+  }
   void set_trusted_source(std::function<bool(const std::string& source)> f) {
     trusted_ = std::move(f);
   }
@@ -114,6 +129,7 @@ class UserAgent {
   void unbind();
   void notify(NetEvent e);
   void reload_dns_servers();
+  void unwatch_raw();
   void restart_public_address();
 
   NetworkMonitor& net_;
@@ -133,6 +149,9 @@ class UserAgent {
   Loop& loop_;
   RefusalLimiter limiter_{kUnsolicitedPerSecond, 2 * kUnsolicitedPerSecond};
   std::function<bool(const std::string&)> trusted_;
+  MergedRequests merged_;
+  struct ::udp_helper* raw_helper_ = nullptr;
+  void* raw_sock_ = nullptr;
 };
 
 }  // namespace owsip::sip

@@ -10,6 +10,10 @@ Placeholders in the message files, filled in at send time for the socket in use:
   @TP@    UDP or TCP                @CALLID@ a fresh Call-ID    @CLEN@ the body's length
   @BYTE:hh@ one raw byte            @REPEAT:N@text@/REPEAT@ text N times
   @LF@    a bare LF (the file's own line ends are sent as CRLF)
+MANIFEST lines: NAME EXPECTED [+Header[=text] ...]. EXPECTED is comma-separated outcomes (a
+status code, a class such as 4xx, or "drop"); an outcome written "tcp:CODE" or "udp:CODE" holds
+for that transport only and replaces the plain ones there. Each "+Header" must be in the final
+response ("+Unsupported=foo": a header of that name whose value contains "foo").
 Bounded: every socket waits at most --wait seconds; nothing is sent to other hosts.
 Prints one line per message and transport, then the totals; exits 1 on any unexpected outcome.
 """
@@ -48,6 +52,29 @@ def build(template, host, port, local, tp, seq):
     return data.replace(b"@CLEN@", str(body).encode())
 
 
+def headers_of(response):
+    """(name lower-case, value) pairs of a response's head, unfolded."""
+    head = response.split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace")
+    head = re.sub(r"\r\n[ \t]+", " ", head)
+    out = []
+    for line in head.split("\r\n")[1:]:
+        if ":" in line:
+            name, value = line.split(":", 1)
+            out.append((name.strip().lower(), value.strip()))
+    return out
+
+
+def has_headers(response, wanted):
+    """The '+Header[=text]' tokens of `wanted` that `response` lacks."""
+    present = headers_of(response)
+    missing = []
+    for w in wanted:
+        name, _, text = w[1:].partition("=")
+        if not any(n == name.lower() and text in v for n, v in present):
+            missing.append(w)
+    return missing
+
+
 def status_of(chunk):
     """The status code of the first SIP response in `chunk`, or None."""
     m = re.match(rb"\s*SIP/2\.0 (\d{3}) ", chunk)
@@ -60,7 +87,7 @@ def send_udp(template, host, port, seq, wait):
         s.bind(("127.0.0.1", 0))
         data = build(template, host, port, s.getsockname(), "udp", seq)
         if len(data) > 65000:
-            return "toolarge", []
+            return "toolarge", ([], b"")
         s.sendto(data, (host, port))
         return "sent", collect(lambda: s.recv(65535), s, wait)
     finally:
@@ -74,15 +101,16 @@ def send_tcp(template, host, port, seq, wait):
         try:
             s.sendall(data)
         except OSError:
-            return "sent", []  # the server closed on us: a drop
+            return "sent", ([], b"")  # the server closed on us: a drop
         return "sent", collect(lambda: s.recv(65535), s, wait)
     finally:
         s.close()
 
 
 def collect(recv, sock, wait):
-    """Status codes received until a final one or `wait` seconds; a closed stream ends it."""
-    codes = []
+    """Status codes received until a final one or `wait` seconds (a closed stream ends it), and
+    the final response's bytes."""
+    codes, final = [], b""
     buf = b""
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
@@ -99,10 +127,18 @@ def collect(recv, sock, wait):
             code = status_of(part)
             if code is not None and code not in codes:
                 codes.append(code)
+                if code >= 200 and not final:
+                    final = part
         buf = b"" if sock.type == socket.SOCK_DGRAM else buf
         if any(c >= 200 for c in codes):
             break
-    return codes
+    return codes, final
+
+
+def for_transport(expected, tp):
+    """The outcomes `expected` allows over `tp` ('udp:505' tokens replace the plain ones)."""
+    own = [e.split(":", 1)[1] for e in expected if e.startswith(tp + ":")]
+    return own or [e for e in expected if ":" not in e]
 
 
 def matches(outcome, expected):
@@ -136,15 +172,17 @@ def main():
     for line in open(corpus + "/MANIFEST", encoding="utf-8"):
         line = line.split("#", 1)[0].strip()
         if line:
-            name, expect = line.split()[:2]
-            manifest.append((name, expect.split(",")))
+            fields = line.split()
+            manifest.append((fields[0], fields[1].split(","), fields[2:]))
     sent, bad, classes, seq = 0, [], Counter(), 0
-    for name, expected in manifest:
+    for name, expected_all, wanted in manifest:
         template = open("%s/%s.sip" % (corpus, name), encoding="utf-8", newline="").read()
         for tp in transports:
+            expected = for_transport(expected_all, tp)
             seq += 1
             try:
-                how, codes = (send_udp if tp == "udp" else send_tcp)(template, host, port, seq, wait)
+                how, (codes, response) = (send_udp if tp == "udp" else send_tcp)(
+                    template, host, port, seq, wait)
             except OSError as e:
                 print("%-40s %s  cannot send: %s" % (name, tp, e))
                 bad.append((name, tp))
@@ -157,10 +195,15 @@ def main():
             outcome = final[0] if final else "drop"
             classes["%dxx" % (outcome // 100) if outcome != "drop" else "drop"] += 1
             ok = matches(outcome, expected)
-            if not ok:
+            missing = has_headers(response, wanted) if ok and outcome != "drop" else []
+            if not ok or missing:
                 bad.append((name, tp))
-            print("%-40s %s  %-5s expected %-16s %s" % (name, tp, outcome, ",".join(expected),
-                                                         "ok" if ok else "UNEXPECTED"))
+            verdict = "ok" if ok and not missing else "UNEXPECTED"
+            if missing:
+                verdict += " (lacks %s)" % " ".join(missing)
+            first = response.split(b"\r\n", 1)[0].decode("utf-8", "replace")[12:60]
+            print("%-40s %s  %-5s expected %-16s %s  %s" % (name, tp, outcome, ",".join(expected),
+                                                             verdict, first))
     print("torture: %d messages sent (%d files x %s), outcomes: %s" % (
         sent, len(manifest), "+".join(transports),
         ", ".join("%s %d" % kv for kv in sorted(classes.items()))))
