@@ -76,6 +76,7 @@ struct RegisterCallbacks {
     if (t == Transport::kTls && self->ua_.tls())
       self->ua_.tls()->expect(self->target_.first_hop_host(), self->target_.tls_verify);
     self->sent_contact_ = contact;
+    self->sent_ = true;
     self->sent_contact_uri_ = contact_uri(self->contact_user(), contact, t);
     self->sent_udp_ = t == Transport::kUdp;
     self->keepalive_dst_ = host_port(dst);
@@ -224,7 +225,13 @@ void RegisterClient::send(const RegisterRequest& request, Done done) {
   transmit();
 }
 
+std::optional<HostPort> RegisterClient::contact_in_flight() const {
+  if (!request_ || !sent_) return std::nullopt;
+  return sent_contact_;
+}
+
 void RegisterClient::transmit() {
+  sent_ = false;
   int err = sip_drequestf(&request_, ua_.stack(), true, "REGISTER", dialog_, 0, auth_,
                           re_compat::send_handler<RegisterCallbacks::on_send>(),
                           RegisterCallbacks::on_response, this,

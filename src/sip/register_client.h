@@ -70,6 +70,7 @@ class RegisterClient final : public RegisterSender {
   void send(const RegisterRequest& request, Done done) override;
   void cancel() override;
   void keepalive() override;
+  std::optional<HostPort> contact_in_flight() const override;
 
   void set_flow_failed_handler(std::function<void(const std::string&)> h) {
     on_flow_failed_ = std::move(h);
@@ -100,6 +101,7 @@ class RegisterClient final : public RegisterSender {
   Done done_;
   int challenges_ = 0;       // 401/407 answered in the current attempt
   HostPort sent_contact_;    // what the last request's Contact carried
+  bool sent_ = false;        // the request in flight is on the wire (sent_contact_ is its)
   std::string sent_contact_uri_;
   bool sent_udp_ = false;
   std::string last_dst_;     // where the last request went: "udp:1.2.3.4:5060"

@@ -328,11 +328,16 @@ void Registration::restart(std::string_view why) {
 }
 
 void Registration::do_restart(std::string_view why) {
+  // The registrar may have taken the request in flight: its contact is removed too.
+  const std::optional<HostPort> sent = in_flight_ ? sender_.contact_in_flight() : std::nullopt;
   cancel_activity();
   const uint64_t now = timers_.clock().now_ms();
-  if (may_hold_binding_ && now < binding_until_ms_ && !last_contact_.host.empty() &&
-      std::find(remove_.begin(), remove_.end(), last_contact_) == remove_.end())
-    remove_.push_back(last_contact_);
+  auto remove = [this](const HostPort& c) {
+    if (!c.host.empty() && std::find(remove_.begin(), remove_.end(), c) == remove_.end())
+      remove_.push_back(c);
+  };
+  if (may_hold_binding_ && now < binding_until_ms_) remove(last_contact_);
+  if (sent) remove(*sent);
   learned_.reset();
   learned_this_round_ = false;
   failures_ = 0;

@@ -105,6 +105,9 @@ class RegisterSender {
   virtual void cancel() = 0;
   // Sends one keep-alive to where the last REGISTER went (UDP: a CRLF packet).
   virtual void keepalive() = 0;
+  // The Contact the request in flight carried, once it is on the wire; nullopt before that
+  // (resolving its destination) and when none is in flight.
+  virtual std::optional<HostPort> contact_in_flight() const = 0;
 };
 
 struct RegistrationSettings {

@@ -23,6 +23,10 @@ class FakeSender final : public RegisterSender {
     pending = nullptr;
   }
   void keepalive() override { ++keepalives; }
+  std::optional<HostPort> contact_in_flight() const override {
+    if (!pending) return std::nullopt;
+    return requests.back().contact ? *requests.back().contact : local;
+  }
 
   // Answers the request in flight. REQUIRES: one is in flight.
   void answer(RegisterResult r) {
@@ -338,6 +342,16 @@ TEST_F(RegistrationTest, RestartRemovesTheOldContactAlongWithTheNewRegistration)
   EXPECT_EQ(reg->status().state, RegState::kRegistering);
   sender.ok(3600);
   EXPECT_EQ(reg->status().contact, "sip:alice@10.0.0.9:5060");
+}
+
+TEST_F(RegistrationTest, RestartWhileARegisterIsInFlightRemovesTheContactItCarried) {
+  auto reg = make();
+  reg->start();  // unanswered: the registrar may have taken it
+  reg->restart("public address is now 198.51.100.7:40000");
+  EXPECT_EQ(sender.cancels, 1);
+  ASSERT_EQ(sender.requests.size(), 2u);
+  ASSERT_EQ(sender.requests[1].remove.size(), 1u);
+  EXPECT_EQ(sender.requests[1].remove[0], (HostPort{"10.0.0.2", 5060}));
 }
 
 TEST_F(RegistrationTest, SuspendWaitsForTheNetwork) {
