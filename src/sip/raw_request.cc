@@ -216,4 +216,11 @@ RawVerdict check_raw_request(std::string_view d) {
   return unreadable(*r);
 }
 
+RawVerdict too_large(std::string_view truncated) {
+  std::optional<RawRequest> r = split(truncated);
+  if (!r || r->bad_start_line || r->method == "ACK" || !find(*r, "Via"))
+    return {RawVerdict::Kind::kDrop, ""};
+  return answer(*r, {513, "Message Too Large", ""});
+}
+
 }  // namespace owsip::sip

@@ -30,4 +30,10 @@ struct RawVerdict {
 // request); otherwise 400 with a reason naming the header libre cannot read.
 RawVerdict check_raw_request(std::string_view datagram);
 
+// The start of a datagram larger than what owsip reads over UDP (libre's 8 KiB buffer):
+// 513 Message Too Large (RFC 3261 section 21.5.14; section 18.1.1 sends requests of more than
+// 1300 bytes over TCP, where any size is read) when its request line and Via can be read,
+// else nothing.
+RawVerdict too_large(std::string_view truncated);
+
 }  // namespace owsip::sip

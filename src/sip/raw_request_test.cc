@@ -38,6 +38,19 @@ TEST(RawRequest, AnotherVersionIs505WithTheRequestsIdentifiersAndATag) {
   EXPECT_TRUE(v.bytes.ends_with("\r\nContent-Length: 0\r\n\r\n"));
 }
 
+TEST(RawRequest, ACutShortDatagramIs513WhenItCanBeAnswered) {
+  // What libre's 8 KiB read leaves of a longer request: the head, then a header cut off.
+  std::string cut = request("INVITE sip:u1@127.0.0.1 SIP/2.0", kVia, kFrom, "INVITE");
+  cut = cut.substr(0, cut.size() - 4) + "\r\nX-Long: " + std::string(8000, 'a');
+  RawVerdict v = too_large(cut);
+  EXPECT_EQ(status_line(v), "SIP/2.0 513 Message Too Large");
+  EXPECT_NE(v.bytes.find("\r\nVia: " + kVia + "\r\n"), std::string::npos) << v.bytes;
+  EXPECT_NE(v.bytes.find("\r\nCall-ID: raw1\r\n"), std::string::npos);
+  EXPECT_EQ(too_large(std::string(8192, 'x')).kind, RawVerdict::Kind::kDrop);  // no request
+  EXPECT_EQ(too_large(request("ACK sip:u1@127.0.0.1 SIP/2.0", kVia, kFrom, "ACK")).kind,
+            RawVerdict::Kind::kDrop);  // an ACK is never answered
+}
+
 TEST(RawRequest, MethodThenSchemeAsSection82Orders) {
   EXPECT_EQ(status_line(check_raw_request(request("FOO http://x/ SIP/2.0", kVia, kFrom, "FOO"))),
             "SIP/2.0 501 Not Implemented");

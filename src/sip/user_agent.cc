@@ -21,8 +21,8 @@ namespace owsip::sip {
 
 namespace {
 constexpr const char* kTag = "sip";
+constexpr size_t kUdpRead = 8192;  // the most of a datagram libre reads (udp_rxsz_set)
 constexpr uint64_t kRebindRetryMs = 30000;  // after a failed bind (port in use)
-constexpr size_t kMaxDatagram = 65535;
 
 bool is_any(const std::string& interface) { return interface.empty() || interface == "any"; }
 
@@ -60,7 +60,8 @@ bool on_raw_datagram(struct sa* src, struct mbuf* mb, void* arg) {
   const size_t start = mb->pos;
   const std::string_view d(reinterpret_cast<const char*>(mbuf_buf(mb)), mbuf_get_left(mb));
   if (d.size() <= 4 || static_cast<unsigned char>(d[0]) < 4) return false;
-  RawVerdict v = check_raw_request(d);
+  // libre reads at most kUdpRead bytes of a datagram: one that filled them was cut short.
+  RawVerdict v = d.size() >= kUdpRead ? too_large(d) : check_raw_request(d);
   if (v.kind == RawVerdict::Kind::kRewrite) {
     log::debug(kTag, "RFC 2543 request from %s: its top Via gets a branch",
                host_port(src).host.c_str());
@@ -131,9 +132,10 @@ void UserAgent::watch_raw(void* udp_sock) {
     return;
   }
   raw_sock_ = udp_sock;
-  // libre reads 8 KiB of a datagram and decodes the truncated rest as garbage; SIP over UDP
-  // may be as large as a datagram (RFC 3261 section 18.1.1).
-  udp_rxsz_set(static_cast<struct udp_sock*>(udp_sock), kMaxDatagram);
+  // libre's receive buffer stays 8 KiB (its default, set here so it is known): a buffer of
+  // 64 KiB for every datagram, shrunk after the read, grew the heap by fragmentation call after
+  // call (soak_test). Larger requests get 513 (too_large()).
+  udp_rxsz_set(static_cast<struct udp_sock*>(udp_sock), kUdpRead);
 }
 
 void UserAgent::unwatch_raw() {
