@@ -1,15 +1,12 @@
 #include "sip/caller_identity.h"
 
 #include <cctype>
-#include <strings.h>
+
+#include "sip/sip_message.h"
 
 namespace owsip::sip {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 // The user part without its ;user-params (RFC 3261 section 19.1.1: `user` of a telephone
 // number may carry ;isub=, ;phone-context=...).
@@ -35,18 +32,18 @@ std::string unescape(std::string_view s) {
   return out;
 }
 
-bool anonymous(std::string_view s) { return iequals(s, "anonymous"); }
+bool anonymous(std::string_view s) { return ascii_iequals(s, "anonymous"); }
 
 // The number an identity carries, if any.
 std::optional<std::string> number_of(const IdentityParts& id) {
-  if (iequals(id.scheme, "tel")) return phone_number(id.host.substr(0, id.host.find(';')));
+  if (ascii_iequals(id.scheme, "tel")) return phone_number(id.host.substr(0, id.host.find(';')));
   return phone_number(unescape(bare_user(id.user)));
 }
 
 // The name a person reads: the display name, else a user part that is not a number.
 std::string name_of(const IdentityParts& id) {
   if (!id.display.empty() && !anonymous(id.display)) return id.display;
-  if (iequals(id.scheme, "tel")) return {};
+  if (ascii_iequals(id.scheme, "tel")) return {};
   const std::string user = unescape(bare_user(id.user));
   if (user.empty() || anonymous(user) || phone_number(user)) return {};
   return user;
@@ -63,7 +60,8 @@ bool private_caller(std::string_view privacy) {
     std::string_view v = privacy.substr(0, semi);
     while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
     while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
-    if (iequals(v, "id") || iequals(v, "user") || iequals(v, "header")) return true;
+    if (ascii_iequals(v, "id") || ascii_iequals(v, "user") || ascii_iequals(v, "header"))
+      return true;
     if (semi == std::string_view::npos) break;
     privacy.remove_prefix(semi + 1);
   }

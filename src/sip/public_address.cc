@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "sip/re_convert.h"
+#include "sip/sip_message.h"
 
 namespace owsip::sip {
 
@@ -14,23 +15,17 @@ namespace {
 
 constexpr const char* kTag = "sip.nat";
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // The header name of `line` ("Via: ..." -> "via"), empty for a continuation line.
 std::string header_name(std::string_view line) {
   const size_t colon = line.find(':');
   if (colon == std::string_view::npos || line.empty() || line[0] == ' ' || line[0] == '\t')
     return {};
-  std::string_view name = line.substr(0, colon);
-  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
-  return lower(name);
+  return ascii_lower(trim_lws(line.substr(0, colon)));
 }
 
-bool ends_host_port(char c) { return c == ';' || c == '>' || c == ',' || c == '?' || c == ' ' || c == '\t'; }
+bool ends_host_port(char c) {
+  return c == ';' || c == '>' || c == ',' || c == '?' || c == ' ' || c == '\t';
+}
 
 // Every `from` in `line` that is a URI's whole host and port (after '@' or the scheme's ':',
 // before a parameter, '>', ',' or the end) becomes `to`. True when one did.

@@ -5,15 +5,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "sip/sip_message.h"
+
 namespace owsip::sip {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::optional<uint16_t> parse_port(std::string_view s) {
   if (s.empty() || s.size() > 5) return std::nullopt;
@@ -44,9 +39,9 @@ std::string_view transport_name(Transport t) {
 }
 
 std::optional<Transport> parse_transport(std::string_view s) {
-  if (iequals(s, "udp")) return Transport::kUdp;
-  if (iequals(s, "tcp")) return Transport::kTcp;
-  if (iequals(s, "tls")) return Transport::kTls;
+  if (ascii_iequals(s, "udp")) return Transport::kUdp;
+  if (ascii_iequals(s, "tcp")) return Transport::kTcp;
+  if (ascii_iequals(s, "tls")) return Transport::kTls;
   return std::nullopt;
 }
 
@@ -145,8 +140,8 @@ Result<ProxyUri> parse_proxy(std::string_view s) {
     std::string_view param = rest.substr(0, next);
     rest = next == std::string_view::npos ? "" : rest.substr(next);
     std::string_view name = param.substr(0, param.find('='));
-    if (param.empty() || iequals(name, "lr")) continue;
-    if (iequals(name, "transport")) {
+    if (param.empty() || ascii_iequals(name, "lr")) continue;
+    if (ascii_iequals(name, "transport")) {
       has_transport = true;
       p.route_uri += ";transport=" + std::string(transport_name(p.transport));
       continue;
@@ -176,7 +171,7 @@ std::optional<std::string> uri_param(std::string_view params, std::string_view n
     std::string_view pname = param.substr(0, eq);
     while (!pname.empty() && pname.back() == ' ') pname.remove_suffix(1);
     while (!pname.empty() && pname.front() == ' ') pname.remove_prefix(1);
-    if (iequals(pname, name))
+    if (ascii_iequals(pname, name))
       return eq == std::string_view::npos ? std::string() : std::string(param.substr(eq + 1));
   }
   return std::nullopt;

@@ -110,6 +110,8 @@ class SipMessage {
 
 // `s` with its ASCII letters in lower case (SIP's case-insensitive tokens).
 std::string ascii_lower(std::string_view s);
+// `a` and `b` equal but for the case of their ASCII letters.
+bool ascii_iequals(std::string_view a, std::string_view b);
 // `s` without the SP and HT at either end.
 std::string_view trim_lws(std::string_view s);
 
