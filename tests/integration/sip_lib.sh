@@ -15,17 +15,17 @@ done
 
 # RTP_WINDOW: the first port of 512 that are this test's own for RTP: owsip's rtp_port (owsip
 # allocates up to 256 pairs upward from it) and, from its upper half, baresip's rtp_ports. The
-# windows lie in 8192-19967, below free_port's range, one per test script (its place among
+# windows lie in 4096-19967 (35 of them), below free_port's range, one per test script (its place among
 # tests/integration/*_test.sh), so tests running side by side never share one, and no RTP socket
 # can take a port that free_port promised to another test's server. Scripts that are not tests
 # (the benchmarks run alone) get the first window.
-RTP_WINDOW=8192
+RTP_WINDOW=4096
 _i=0
 for _t in "$SRC"/tests/integration/*_test.sh; do
-  [ "$(basename "$_t")" = "$(basename "$0")" ] && RTP_WINDOW=$((8192 + _i * 512))
+  [ "$(basename "$_t")" = "$(basename "$0")" ] && RTP_WINDOW=$((4096 + _i * 512))
   _i=$((_i + 1))
 done
-[ "$_i" -le 23 ] || fail "more than 23 integration tests: sip_lib.sh needs more RTP windows"
+[ "$_i" -le 31 ] || fail "more than 31 integration tests: sip_lib.sh needs more RTP windows"
 unset _i _t
 
 # free_port: a port free for both UDP and TCP on 127.0.0.1 (and not handed out before in this
