@@ -86,6 +86,8 @@ sipp_call '<sip:carol@example.org>'
 [ "$ANSWER" = 302 ] || fail "forward all: the caller got '$ANSWER', not 302"
 grep -q '^Contact: <sip:0301234@owsip.test>' "$WORK/uac.msg" || fail "302 Contact: $(grep -i '^contact' "$WORK/uac.msg")"
 wait_for_line "$WORK/calls.jsonl" '"end_cause":"forwarded to 0301234 \(port0 forwards every call\)"' 5
+"$BIN/owsipctl" -s "$WORK/ctl.sock" ports | grep -E '^0 .*forward all to 0301234' ||
+  fail "owsipctl ports: $("$BIN/owsipctl" -s "$WORK/ctl.sock" ports)"
 star p0b "dial *73"
 pass "*72 0301234#: a caller is sent on with 302 Contact sip:0301234@owsip.test; *73 ends it"
 
