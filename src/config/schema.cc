@@ -165,7 +165,11 @@ class Loader {
   void check_references(const UciPackage& pkg, const Telephony& cfg);
   void check_general(const Telephony& cfg);
   // Star codes that two services (or a service and a contact) would share.
-  void check_feature_codes(const UciPackage& pkg, const Telephony& cfg);
+  // Codes a contact's `*code` starts with: turned off in `cfg`.
+  void check_feature_codes(const UciPackage& pkg, Telephony& cfg);
+  // Codes clashing with each other (errors) and with contacts (into `disabled`).
+  void check_contact_codes(const UciPackage& pkg, const Telephony& cfg,
+                           std::vector<std::string>& disabled);
 
  private:
   // False (and an error) when a section of this type was met before.
@@ -305,7 +309,31 @@ void Loader::check_references(const UciPackage& pkg, const Telephony& cfg) {
   }
 }
 
-void Loader::check_feature_codes(const UciPackage& pkg, const Telephony& cfg) {
+void Loader::check_feature_codes(const UciPackage& pkg, Telephony& cfg) {
+  std::vector<std::string> disabled;
+  check_contact_codes(pkg, cfg, disabled);
+  Features& f = cfg.features;
+  for (const auto& field : kFeaturesFields) {
+    if (!field.str) continue;
+    std::string& v = f.*field.str;
+    if (field.list) {  // passthrough: drop the clashing ones
+      std::string kept;
+      for (size_t i = 0; i < v.size();) {
+        const size_t end = std::min(v.find(' ', i), v.size());
+        const std::string one = v.substr(i, end - i);
+        if (!one.empty() && std::find(disabled.begin(), disabled.end(), one) == disabled.end())
+          kept += (kept.empty() ? "" : " ") + one;
+        i = end + 1;
+      }
+      v = kept;
+    } else if (std::find(disabled.begin(), disabled.end(), v) != disabled.end()) {
+      v.clear();
+    }
+  }
+}
+
+void Loader::check_contact_codes(const UciPackage& pkg, const Telephony& cfg,
+                                 std::vector<std::string>& disabled) {
   auto line_of = [&](std::string_view option) {
     if (!features_) return 0;
     const UciOption* o = features_->find(std::string(option));
@@ -337,17 +365,21 @@ void Loader::check_feature_codes(const UciPackage& pkg, const Telephony& cfg) {
         v_.error(line, std::string(bn) + " '" + b + "' starts with " + std::string(an) + " '" +
                            a + "', which would be dialled first");
     }
+  // The seed's contacts come first: a star code that would swallow a contact's `*code` is
+  // turned off (with a warning, so that a config written before star codes keeps working).
   for (size_t i = 0, ci = 0; i < pkg.sections.size(); ++i) {
     const auto& sec = pkg.sections[i];
     if (sec.type != "contact") continue;
     const Contact& c = cfg.contacts[ci++];
     const std::string keys = "*" + keypad_digits(c.code);
-    for (const auto& [code, name] : codes)
-      if (code == keys) {
-        const UciOption* o = sec.find("code");
-        v_.error(o ? o->line : sec.line, "contact code '" + c.code + "' is dialled as " + keys +
-                                             ", the features' " + std::string(name));
-      }
+    for (const auto& [code, name] : codes) {
+      if (keys.compare(0, code.size(), code) != 0) continue;
+      const UciOption* o = sec.find("code");
+      v_.warn(o ? o->line : sec.line, "contact code '" + c.code + "' is dialled as " + keys +
+                                          ", which starts with the features' " + std::string(name) +
+                                          " '" + code + "': that star code is off");
+      disabled.push_back(code);
+    }
   }
 }
 
