@@ -18,6 +18,14 @@ std::string check_codecs(const std::string& v);
 std::string check_code(const std::string& v);
 // A digit map (config/digit_map.h).
 std::string check_digit_map(const std::string& v);
+// Dial plan options (docs/SERVICES.md): keys a phone can dial (0-9 * #); a space-separated
+// list of them; an account's prefix; a list of emergency numbers (digits); a list of digit-map
+// patterns (number ranges).
+std::string check_keys(const std::string& v);
+std::string check_keys_list(const std::string& v);
+std::string check_account_prefix(const std::string& v);
+std::string check_emergency(const std::string& v);
+std::string check_number_patterns(const std::string& v);
 // A host name or address: no blanks or slashes.
 std::string check_host(const std::string& v);
 // A port's `led`: the LED's name, or its sysfs path /sys/class/leds/NAME[/], which becomes the
