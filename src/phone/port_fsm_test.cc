@@ -55,6 +55,7 @@ const std::vector<Recipe>& recipes() {
       {PortState::two_calls, plus(kWaiting, {"flash"})},
       {PortState::holding, plus(kWaiting, {"flash", "peer c2 bye"})},
       {PortState::recall, plus(kWaiting, {"flash", "onhook"})},
+      {PortState::confirm, {"offhook", "dial *78"}},
   };
   return r;
 }
@@ -130,7 +131,7 @@ TEST_P(PortEveryEvent, EveryEventInThisStateLeavesAConsistentPort) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(States, PortEveryEvent, ::testing::Range<size_t>(0, 15),
+INSTANTIATE_TEST_SUITE_P(States, PortEveryEvent, ::testing::Range<size_t>(0, 16),
                          [](const auto& i) {
                            const auto s = static_cast<size_t>(recipes()[i.param].state);
                            return std::string(port_fsm_spec().states[s].name);

@@ -30,8 +30,10 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   SipCall& operator=(const SipCall&) = delete;
 
   // Outgoing: media for `line`, then the INVITE to `to_uri`. Events go to `observer`.
+  // `hide`: the caller's number is withheld (RFC 3323: From anonymous, Privacy: id, and the
+  // account's identity in P-Preferred-Identity for the provider, RFC 3325).
   Status connect(const std::string& to_uri, int port, line::Line& line,
-                 phone::CallObserver& observer);
+                 phone::CallObserver& observer, bool hide = false);
   // Incoming: reads caller ID and the offer of `msg`. Returns 0, or the status to refuse the
   // call with (488 for an offer with nothing acceptable).
   int check_invite(const struct ::sip_msg* msg);
@@ -46,6 +48,9 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   Result<std::unique_ptr<phone::Call>> answer(int port, line::Line& line,
                                               phone::CallObserver& observer) override;
   void reject(int code) override;
+  void forward_to(const std::string& target) override;
+  void explain(const std::string& cause) override { cause_ = cause; }
+  phone::DialTarget call_back() const override { return call_back_; }
 
   // From the port's handle.
   void hang_up();
@@ -74,6 +79,8 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   // Logs "call N<what follows>" under the tag sip.call.
   void note(int level, const char* fmt, ...) const __attribute__((format(printf, 3, 4)));
   Status apply_answer(const std::string& sdp);
+  // "Contact: <forward_uri_>\r\n" for a 3xx refusal of a forwarded call, else "".
+  std::string redirect_header(int code) const;
   int answer_offer(const std::string& offer, struct ::mbuf** answer);
 
   CallManager& manager_;
@@ -91,6 +98,9 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   std::string offer_sdp_;          // incoming: the INVITE's offer (empty: late offer)
   std::string early_sdp_;          // outgoing: the answer seen in a 183
   std::string invite_sdp_;         // outgoing: our INVITE's offer
+  std::string forward_uri_;        // incoming: where a 3xx sends the caller
+  std::string cause_;              // incoming: why it is refused, when the switchboard says
+  phone::DialTarget call_back_;    // incoming: the caller, for call return
 };
 
 // The port's side of a SipCall: destroying it hangs up.

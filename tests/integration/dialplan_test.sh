@@ -144,9 +144,9 @@ sleep 1
 phone_events p0 | grep -q '"event":"ring","on":true' && fail "a refused caller rang phone 0"
 phone_events p1 | grep -q '"event":"ring","on":true' && fail "a refused caller rang phone 1"
 pass "no phone rang for a refused caller"
-grep -q '"remote":"sip:anonymous@anonymous.invalid",.*"end_cause":"refused","end_code":433' "$WORK/calls.jsonl" ||
+grep -q '"remote":"sip:anonymous@anonymous.invalid",.*"end_cause":"anonymous caller (anonymous_reject of account home)","end_code":433' "$WORK/calls.jsonl" ||
   fail "the call log does not show the 433 refusal"
-grep -q '"remote":"09005551234",.*"end_cause":"refused","end_code":603' "$WORK/calls.jsonl" ||
+grep -q '"remote":"09005551234",.*"end_cause":"caller 09005551234 barred by .0900. (bar_incoming of account home)","end_code":603' "$WORK/calls.jsonl" ||
   fail "the call log does not show the 603 refusal"
-pass "the call log shows both refusals with their codes"
+pass "the call log shows both refusals with their reasons and codes"
 stop_owsip
