@@ -78,5 +78,18 @@ TEST(Barring, BadPatternsAreRefusedWithTheirLine) {
   EXPECT_EQ(r.diagnostics[3].to_string(), "t:7: prefix '**7' would hide the internal numbers **1, **2, ...");
 }
 
+TEST(Barring, AccountPrefixesMayNotHideEachOther) {
+  auto r = config::load_telephony_text(
+      "config general\n"
+      "config account 'a'\n option realm r\n option username u\n option password p\n"
+      " option prefix '#2'\n"
+      "config account 'b'\n option realm r\n option username u\n option password p\n"
+      " option prefix '#23'\n",
+      "t", {{"sim"}, {"germany"}});
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].to_string(),
+            "t:11: account 'b' prefix '#23' and account 'a' prefix '#2': one would hide the other");
+}
+
 }  // namespace
 }  // namespace owsip::phone
