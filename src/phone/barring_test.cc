@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "config/schema.h"
+#include "fakes/port_scenario.h"
 
 namespace owsip::phone {
 namespace {
@@ -76,6 +77,34 @@ TEST(Barring, BadPatternsAreRefusedWithTheirLine) {
   EXPECT_EQ(r.diagnostics[1].to_string(), "t:5: digit map '09[00': '[' without ']'");
   EXPECT_EQ(r.diagnostics[2].to_string(), "t:6: '0900x' is not a prefix a phone dials (keys 0-9, * and #)");
   EXPECT_EQ(r.diagnostics[3].to_string(), "t:7: prefix '**7' would hide the internal numbers **1, **2, ...");
+}
+
+// Through the switchboard: a port's barring keeps that port from ringing; the caller is refused
+// only when no port is left.
+TEST(Barring, ThePortsBarringKeepsOnlyThatPortFromRinging) {
+  testing_support::Scenario s(std::string(testing_support::kConfig) +
+                              "config port\n option id 0\n option anonymous_reject 1\n"
+                              " option bar_incoming 0137\n"
+                              "config port\n option id 1\n option bar_incoming 0137\n"
+                              " option bar_incoming_response 480\n");
+  s.calls().incoming(s.board(), "0301234", "Ann", "home");
+  EXPECT_EQ(s.port(0).state(), PortState::ringing);
+  EXPECT_EQ(s.port(1).state(), PortState::ringing);
+  ASSERT_TRUE(s.calls().cancel_incoming(s.board()));
+  EXPECT_EQ(s.port(0).state(), PortState::idle);
+
+  s.calls().incoming(s.board(), "", "", "home");  // anonymous: port 0 refuses, port 1 rings
+  EXPECT_EQ(s.port(0).state(), PortState::idle);
+  EXPECT_EQ(s.port(1).state(), PortState::ringing);
+  EXPECT_TRUE(s.calls().log.empty());
+  ASSERT_TRUE(s.calls().cancel_incoming(s.board()));
+
+  s.calls().incoming(s.board(), "0137555", "Premium", "home");  // both bar it
+  EXPECT_EQ(s.port(0).state(), PortState::idle);
+  EXPECT_EQ(s.port(1).state(), PortState::idle);
+  EXPECT_EQ(s.calls().log,
+            (std::vector<std::string>{
+                "explain caller 0137555 barred by '0137' (bar_incoming of port 1)", "refuse 480"}));
 }
 
 TEST(Barring, AccountPrefixesMayNotHideEachOther) {
