@@ -216,11 +216,21 @@ DigitMap::Verdict DigitMap::match(std::string_view keys) const {
 }
 
 bool DigitMap::matches_prefix_of(std::string_view number) const {
-  for (size_t len = 0; len <= number.size(); ++len) {
-    for (const Pattern& p : alternatives_) {
-      if (p.barred) continue;
-      for (size_t s : advance(p, number.substr(0, len)))
-        if (s == p.elements.size()) return true;
+  // One pass per alternative (a caller's number comes from the network: no quadratic work).
+  for (const Pattern& p : alternatives_) {
+    if (p.barred) continue;
+    std::vector<size_t> states = closure(p, {0});
+    for (size_t i = 0;; ++i) {
+      for (size_t st : states)
+        if (st == p.elements.size()) return true;
+      if (i == number.size() || states.empty()) break;
+      std::vector<size_t> next;
+      for (size_t st : states) {
+        if (st >= p.elements.size() || p.elements[st].keys.find(number[i]) == std::string::npos) continue;
+        size_t to = p.elements[st].repeat ? st : st + 1;
+        if (std::find(next.begin(), next.end(), to) == next.end()) next.push_back(to);
+      }
+      states = closure(p, next);
     }
   }
   return false;

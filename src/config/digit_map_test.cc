@@ -125,6 +125,10 @@ TEST(DigitMap, NumberRangesByPrefix) {
   EXPECT_FALSE(m.matches_prefix_of("+4930"));
   EXPECT_FALSE(m.matches_prefix_of("090"));
   EXPECT_FALSE(map("").matches_prefix_of("0900"));
+  // A caller's number comes from the network: a long one is one pass, not one per prefix.
+  // (x.0 stays possible to the last digit: per prefix this would be 2e10 steps.)
+  EXPECT_FALSE(map("x.0").matches_prefix_of(std::string(200000, '5')));
+  EXPECT_TRUE(map("x.0").matches_prefix_of(std::string(200000, '5') + "0"));
 }
 
 TEST(DigitMap, EmptyMapMatchesNothing) {
