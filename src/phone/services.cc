@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cstring>
 #include <fstream>
@@ -118,6 +119,9 @@ void Services::load() {
 bool Services::save() const {
   const std::string& path = features_.state_file;
   if (in_memory_only(path)) return true;
+  // The directory (/etc/owsip) is made at the first change when the package did not make it.
+  if (const size_t slash = path.rfind('/'); slash != std::string::npos && slash > 0)
+    (void)mkdir(path.substr(0, slash).c_str(), 0755);  // EEXIST, or the open below says why
   const std::string tmp = path + ".new";
   const std::string text = encode(ports_);
   std::FILE* f = std::fopen(tmp.c_str(), "wb");

@@ -75,6 +75,15 @@ class ServicesFile : public ::testing::Test {
   config::Features features_;
 };
 
+TEST_F(ServicesFile, ItsDirectoryIsMadeAtTheFirstChange) {
+  features_.state_file = (dir_ / "owsip" / "services.json").string();
+  Services s(features_);
+  PortServices p;
+  p.dnd = true;
+  EXPECT_TRUE(s.set(0, p));
+  EXPECT_TRUE(Services(features_).port(0).dnd);
+}
+
 TEST_F(ServicesFile, ChangesOutliveARestart) {
   {
     Services s(features_);
@@ -105,7 +114,8 @@ TEST_F(ServicesFile, ABrokenFileStartsWithNothingAndIsReplacedAtTheNextChange) {
 }
 
 TEST_F(ServicesFile, AFileThatCannotBeWrittenKeepsTheChangeInMemory) {
-  features_.state_file = (dir_ / "missing-dir" / "services.json").string();
+  std::ofstream(dir_ / "a-file") << "x";  // a file where the directory should be
+  features_.state_file = (dir_ / "a-file" / "services.json").string();
   Services s(features_);
   PortServices p;
   p.dnd = true;

@@ -87,15 +87,18 @@ int Switchboard::offer(IncomingCall& call, const std::string& account, int port)
   int barred = 0;
   std::vector<Port*> candidates = ports_for(account, port);
   const line::dsp::CallerId cid = with_local_time(call.caller(), timers_.clock().wall_us());
-  // The handset's services; internal calls are neither forwarded nor kept out by them.
+  // The handset's services. Do-not-disturb keeps every call out; internal calls are not
+  // forwarded (the forwarding numbers are the network's).
   std::string forward_busy, forward_noanswer;
-  if (services_ && !account.empty()) {
+  if (services_) {
+    const bool network = !account.empty();
     std::vector<Port*> reachable;
     for (Port* p : candidates) {
       const PortServices& s = services_->port(p->id());
-      if (!s.forward_all.empty()) return forward(call, s.forward_all, "port" + std::to_string(p->id()) + " forwards every call");
-      if (forward_busy.empty()) forward_busy = s.forward_busy;
-      if (forward_noanswer.empty()) forward_noanswer = s.forward_noanswer;
+      if (network && !s.forward_all.empty())
+        return forward(call, s.forward_all, "port" + std::to_string(p->id()) + " forwards every call");
+      if (network && forward_busy.empty()) forward_busy = s.forward_busy;
+      if (network && forward_noanswer.empty()) forward_noanswer = s.forward_noanswer;
       if (s.dnd) log::notice(kTag, "%s: port%d does not disturb", call.describe().c_str(), p->id());
       else reachable.push_back(p);
     }
