@@ -693,7 +693,8 @@ void Port::evaluate(bool finished) {
                   d.target.contact.empty() ? "" : " = ", d.target.contact.c_str(),
                   d.target.emergency ? " (emergency number)" : "");
       if (feature_) return finish_feature(d.target);
-      d.target.privacy = privacy_;
+      // An emergency call always shows the number (the emergency service calls back).
+      d.target.privacy = d.target.emergency ? DialTarget::Privacy::show : privacy_;
       if (!passthrough_.empty() && d.target.kind == DialTarget::Kind::number)
         d.target.target = passthrough_ + d.target.target;
       if (calls_) return place(d.target);

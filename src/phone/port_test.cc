@@ -133,7 +133,7 @@ TEST_F(PortTest, AKeyThatMayBecomeAnEmergencyNumberIsNotRefused) {
   dial("11");
   EXPECT_EQ(port_.state(), PortState::dialing);
   dial("2");
-  EXPECT_EQ(calls_.log, Lines{"invite 112@a"});
+  EXPECT_EQ(calls_.log, Lines{"invite 112@a shown"});
   EXPECT_TRUE(logged("port1: dialled 112 (emergency number)"));
 }
 
@@ -212,13 +212,13 @@ TEST_F(PortTest, NodialPortDialsOnlyEmergencyNumbers) {
   line_.inject(LineEvent::hook(true));
   EXPECT_EQ(take_commands(), Lines{"tone dial"});
   dial("112");  // at once, no '#' nor pause
-  EXPECT_EQ(calls_.log, Lines{"invite 112@a"});
+  EXPECT_EQ(calls_.log, Lines{"invite 112@a shown"});  // never hidden
   line_.inject(LineEvent::hook(false));
   line_.inject(LineEvent::hook(true));
   dial("0");
   EXPECT_EQ(port_.state(), PortState::congestion);
   EXPECT_TRUE(logged("port1: 0: port 1 is nodial: only emergency numbers"));
-  EXPECT_EQ(calls_.log, (Lines{"invite 112@a", "cancel"}));
+  EXPECT_EQ(calls_.log, (Lines{"invite 112@a shown", "cancel"}));
 }
 
 TEST_F(PortTest, HotlineDialsAtOnceWithoutDialTone) {
