@@ -307,6 +307,24 @@ void Loader::check_references(const UciPackage& pkg, const Telephony& cfg) {
                "contact '" + c.code + "' names account '" + c.account + "', which does not exist");
     }
   }
+  // Account prefixes (phone/dial_plan.h): one must not hide another.
+  std::vector<std::pair<const Account*, const UciSection*>> prefixed;
+  for (size_t i = 0, ai = 0; i < pkg.sections.size(); ++i) {
+    const auto& sec = pkg.sections[i];
+    if (sec.type != "account") continue;
+    const Account& a = cfg.accounts[ai++];
+    if (a.prefix.empty()) continue;
+    for (const auto& [b, bsec] : prefixed) {
+      const std::string& shorter = a.prefix.size() < b->prefix.size() ? a.prefix : b->prefix;
+      const std::string& longer = a.prefix.size() < b->prefix.size() ? b->prefix : a.prefix;
+      if (longer.compare(0, shorter.size(), shorter) != 0) continue;
+      const UciOption* o = sec.find("prefix");
+      v_.error(o ? o->line : sec.line, "account '" + a.key + "' prefix '" + a.prefix +
+                                           "' and account '" + b->key + "' prefix '" + b->prefix +
+                                           "': one would hide the other");
+    }
+    prefixed.push_back({&a, &sec});
+  }
 }
 
 void Loader::check_feature_codes(const UciPackage& pkg, Telephony& cfg) {
