@@ -120,6 +120,7 @@ inline std::vector<std::string> inbound_sources(const Environment&) { return {"r
 inline std::vector<std::string> inbound_uris(const Environment&) { return {"contact", "user", "any"}; }
 inline std::vector<std::string> echo_modes(const Environment&) { return {"off", "nlec", "wlec"}; }
 inline std::vector<std::string> kpi_modes(const Environment&) { return {"auto", "on", "off"}; }
+inline std::vector<std::string> dtmf_modes(const Environment&) { return {"rfc4733", "info"}; }
 
 // Every field of every section type. The help strings feed the README's option table.
 // A general option that the line backend is built from restarts the lines (kLines); one that
@@ -180,6 +181,7 @@ inline const Field<Account> kAccountFields[] = {
     several(text("codecs", &Account::codecs, kOptional, "codecs in order of preference, e.g. `G722 PCMA PCMU` (or one `list codecs` line each); unset: all the line can do (PCMU PCMA G722; G722 first on a wideband line)", check_codecs)),
     choice("srtp", &Account::srtp, kOptional, srtp_policies, "SRTP (SDES keys): `off`; `optional` encrypts when the peer agrees; `mandatory` refuses calls without it (488)"),
     choice("inbound_source", &Account::inbound_source, kOptional, inbound_sources, "ghost-call protection: `registrar` rings a phone only for INVITEs from this account's registrar or outbound proxy (address and port, or the connection owsip opened); `any` accepts them from anywhere (direct IP calls)"),
+    choice("dtmf", &Account::dtmf, kOptional, dtmf_modes, "keys pressed during a call: `rfc4733` sends telephone-events (in-band DTMF when the peer has none); `info` sends SIP INFO application/dtmf-relay. The phone's own tones are cut from the audio either way"),
     boolean("clir", &Account::clir, "1 hides the caller's number on every call (From anonymous, Privacy: id, P-Preferred-Identity for the provider); the show_number code shows it for one call"),
     choice("inbound_uri", &Account::inbound_uri, kOptional, inbound_uris, "ghost-call protection: `contact` rings only when the Request-URI carries the secret contact user owsip registered (derived from the password); `user` also accepts the account's username (providers that rewrite the Request-URI); `any` accepts any"),
     // Dial plan and barring (docs/SERVICES.md)

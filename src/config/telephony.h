@@ -74,6 +74,7 @@ struct Account {
   std::string inbound_source = "registrar";
   std::string inbound_uri = "contact";
   bool clir = false;  // hide the number on every call (RFC 3323 privacy); *82 shows it once
+  std::string dtmf = "rfc4733";  // keys pressed in a call: rfc4733 (in-band without) | info
   // Dial plan and barring (docs/SERVICES.md).
   std::string dialplan;      // digit map of numbers through this account; empty: general.dialplan
   std::string prefix;        // keys that choose this account for one call (stripped), e.g. #2

@@ -473,7 +473,22 @@ void SipCall::hold(bool on) {
 }
 
 void SipCall::send_dtmf(char digit) {
-  if (media_) media_->send_dtmf(digit);
+  if (account_.dtmf != "info") {
+    if (media_) media_->send_dtmf(digit);
+    return;
+  }
+  // SIP INFO with application/dtmf-relay, the body Cisco's ATAs send (Signal and Duration in
+  // ms); no RFC 4733 event and, with the media path's DTMF guard, no tone in the audio.
+  if (!sess_ || !machine_.answered()) return;
+  const std::string body = std::string("Signal=") + digit + "\r\nDuration=160\r\n";
+  struct mbuf* mb = to_mbuf(body);
+  if (!mb) return;
+  // libre 1.1.0 calls the response handler unchecked: one that does nothing.
+  sip_resp_h* ignore = [](int, const struct sip_msg*, void*) {};
+  const int err = sipsess_info(sess_, "application/dtmf-relay", mb, ignore, nullptr);
+  mem_deref(mb);
+  if (err) note(log::kWarning, ": INFO for digit %c failed: %s", digit, std::strerror(err));
+  else note(log::kInfo, ": sent digit %c by INFO", digit);
 }
 
 void SipCall::abort(const std::string& why) {

@@ -19,7 +19,7 @@ owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$RTP_BASE'"
 owsip_account "$conf" wide 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'" \
   "option codecs 'G722 PCMU'" "option port '0'"
 owsip_account "$conf" secure 2004 pw-2004 "127.0.0.1:$KPORT" "option srtp 'mandatory'" \
-  "option port '1'"
+  "option port '1'" "option dtmf 'info'"
 printf '\nconfig contact\n\toption desc %s\n\toption code sec\n\toption type realm\n\toption dial 2005\n\toption account secure\n' \
   "'secure peer'" >>"$conf"
 start_owsip_registered "$conf" wide secure
@@ -125,6 +125,22 @@ fi
 grep -q "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\*\*\*\*" "$WORK/owsip.log" ||
   fail "the SDP in the debug log does not show the crypto line with its key hidden"
 pass "SRTP (SDES) with baresip srtp-mand: tones both ways, owsipctl shows it, keys hidden in the log"
+# The account `secure` sends keys by SIP INFO (dtmf info): baresip reports them, no
+# telephone-event and no tone goes with them.
+python3 "$CTL" "${BS_CTRL[b5]}" --events 1 >"$WORK/b5.events" &
+EV_PID=$!
+PIDS+=("$EV_PID")
+sleep 0.5
+ph p1 silence "dial 9"
+wait_exit "$EV_PID" 10
+grep -q 'CALL_DTMF_START.*"param":"9"' "$WORK/b5.events" ||
+  fail "baresip got no digit 9 by INFO: $(cat "$WORK/b5.events")"
+wait_for_line "$WORK/owsip.log" "sent digit 9 by INFO" 5
+sleep 0.5
+level=$(python3 "$FREQ" "$(ls -t "$WORK/b5"/dump-*-dec.wav | head -1)" --level 1477)
+python3 -c "import sys; sys.exit(0 if float('$level') < -40 else 1)" ||
+  fail "the key 9 also reached baresip in-band: 1477 Hz at $level dBFS"
+pass "account dtmf info: the key reaches baresip by SIP INFO (dtmf-relay), not in the audio"
 ph p1 silence onhook
 wait_for_line "$WORK/b5/baresip.log" "terminated" 10
 
