@@ -140,15 +140,19 @@ std::string check_feature_code(const std::string& v) {
   return "";
 }
 
-std::string check_passthrough_codes(const std::string& v) {
-  size_t i = 0;
-  while (i < v.size()) {
-    while (i < v.size() && v[i] == ' ') ++i;
+std::vector<std::string> words(const std::string& v) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < v.size();) {
     const size_t end = std::min(v.find(' ', i), v.size());
-    if (end > i)
-      if (std::string why = check_feature_code(v.substr(i, end - i)); !why.empty()) return why;
-    i = end;
+    if (end > i) out.push_back(v.substr(i, end - i));
+    i = end + 1;
   }
+  return out;
+}
+
+std::string check_passthrough_codes(const std::string& v) {
+  for (const std::string& code : words(v))
+    if (std::string why = check_feature_code(code); !why.empty()) return why;
   return "";
 }
 

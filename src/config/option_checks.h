@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace owsip::config {
 
@@ -27,6 +28,8 @@ std::string check_keys_list(const std::string& v);
 std::string check_account_prefix(const std::string& v);
 std::string check_emergency(const std::string& v);
 std::string check_number_patterns(const std::string& v);
+// The words of a value of several (`list` options arrive joined with spaces).
+std::vector<std::string> words(const std::string& v);
 // Letters to the digits of the ITU E.161 keypad (`example` is 3926753); digits, '*' and '#'
 // stay.
 std::string keypad_digits(std::string_view code);

@@ -336,13 +336,9 @@ void Loader::check_feature_codes(const UciPackage& pkg, Telephony& cfg) {
     std::string& v = f.*field.str;
     if (field.list) {  // passthrough: drop the clashing ones
       std::string kept;
-      for (size_t i = 0; i < v.size();) {
-        const size_t end = std::min(v.find(' ', i), v.size());
-        const std::string one = v.substr(i, end - i);
-        if (!one.empty() && std::find(disabled.begin(), disabled.end(), one) == disabled.end())
+      for (const std::string& one : words(v))
+        if (std::find(disabled.begin(), disabled.end(), one) == disabled.end())
           kept += (kept.empty() ? "" : " ") + one;
-        i = end + 1;
-      }
       v = kept;
     } else if (std::find(disabled.begin(), disabled.end(), v) != disabled.end()) {
       v.clear();
@@ -362,14 +358,8 @@ void Loader::check_contact_codes(const UciPackage& pkg, const Telephony& cfg,
   for (const auto& f : kFeaturesFields)
     if (f.str && !f.list && f.check == check_feature_code && !(cfg.features.*f.str).empty())
       codes.emplace_back(cfg.features.*f.str, f.name);
-  {
-    const std::string& v = cfg.features.passthrough;
-    for (size_t i = 0; i < v.size();) {
-      const size_t end = std::min(v.find(' ', i), v.size());
-      if (end > i) codes.emplace_back(v.substr(i, end - i), "passthrough");
-      i = end + 1;
-    }
-  }
+  for (const std::string& code : words(cfg.features.passthrough))
+    codes.emplace_back(code, "passthrough");
   for (size_t i = 0; i < codes.size(); ++i)
     for (size_t j = 0; j < codes.size(); ++j) {
       if (i == j) continue;

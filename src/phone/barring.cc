@@ -1,20 +1,14 @@
 #include "phone/barring.h"
 
 #include "config/digit_map.h"
+#include "config/option_checks.h"
 
 namespace owsip::phone {
 namespace {
 
 // The entry of the space-separated `patterns` whose digit map matches the start of `number`.
 std::string barred_by(const std::string& patterns, const std::string& number) {
-  size_t i = 0;
-  while (i < patterns.size()) {
-    while (i < patterns.size() && patterns[i] == ' ') ++i;
-    size_t j = patterns.find(' ', i);
-    if (j == std::string::npos) j = patterns.size();
-    const std::string entry = patterns.substr(i, j - i);
-    i = j;
-    if (entry.empty()) continue;
+  for (const std::string& entry : config::words(patterns)) {
     auto map = config::DigitMap::parse(entry);  // checked at load
     if (map && map->matches_prefix_of(number)) return entry;
   }

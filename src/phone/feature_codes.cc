@@ -1,5 +1,7 @@
 #include "phone/feature_codes.h"
 
+#include "config/option_checks.h"
+
 namespace owsip::phone {
 
 std::string_view feature_name(Feature f) {
@@ -55,12 +57,8 @@ FeatureCodes::FeatureCodes(const config::Features& f) {
   };
   for (const auto& [code, feature] : table)
     if (!code->empty()) codes_.emplace_back(*code, feature);
-  const std::string& pass = f.passthrough;
-  for (size_t i = 0; i < pass.size();) {
-    const size_t end = std::min(pass.find(' ', i), pass.size());
-    if (end > i) codes_.emplace_back(pass.substr(i, end - i), Feature::passthrough);
-    i = end + 1;
-  }
+  for (const std::string& code : config::words(f.passthrough))
+    codes_.emplace_back(code, Feature::passthrough);
 }
 
 FeatureMatch FeatureCodes::match(std::string_view keys) const {
