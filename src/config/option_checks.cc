@@ -142,10 +142,14 @@ std::string check_feature_code(const std::string& v) {
 
 std::vector<std::string> words(const std::string& v) {
   std::vector<std::string> out;
-  for (size_t i = 0; i < v.size();) {
-    const size_t end = std::min(v.find(' ', i), v.size());
-    if (end > i) out.push_back(v.substr(i, end - i));
-    i = end + 1;
+  std::string w;
+  for (char c : v + " ") {
+    if (c == ' ' || c == '\t') {
+      if (!w.empty()) out.push_back(w);
+      w.clear();
+    } else {
+      w += c;
+    }
   }
   return out;
 }
@@ -162,19 +166,6 @@ std::string check_digit_map(const std::string& v) {
 }
 
 namespace {
-std::vector<std::string> words(const std::string& v) {
-  std::vector<std::string> out;
-  std::string w;
-  for (char c : v + " ") {
-    if (c == ' ' || c == '\t') {
-      if (!w.empty()) out.push_back(w);
-      w.clear();
-    } else {
-      w += c;
-    }
-  }
-  return out;
-}
 bool dialable(const std::string& v) {
   return !v.empty() && v.find_first_not_of("0123456789*#") == std::string::npos;
 }
