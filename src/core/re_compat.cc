@@ -5,17 +5,18 @@ namespace owsip::re_compat {
 int connect_session(struct sipsess** sessp, struct sipsess_sock* sock, const char* to_uri,
                     const char* from_name, const char* from_uri, const char* cuser,
                     const char* routev[], uint32_t routec, const char* ctype, DescFn desc,
-                    const SessionHandlers& h) {
+                    const SessionHandlers& h, const char* headers) {
+  const char* fmt = headers ? "%s" : nullptr;
 #if OWSIP_LIBRE_MAJOR >= 3
   return ::sipsess_connect(sessp, sock, to_uri, from_name, from_uri, cuser, routev, routec, ctype,
                            h.auth, h.arg, false, nullptr, desc, h.offer, h.answer, h.progress,
-                           h.established, h.info, nullptr, h.closed, h.arg, nullptr);
+                           h.established, h.info, h.refer, h.closed, h.arg, fmt, headers);
 #else
   struct mbuf* body = nullptr;
   if (int err = desc(&body, nullptr, nullptr, h.arg); err) return err;
   int err = ::sipsess_connect(sessp, sock, to_uri, from_name, from_uri, cuser, routev, routec,
                               ctype, body, h.auth, h.arg, false, h.offer, h.answer, h.progress,
-                              h.established, h.info, nullptr, h.closed, h.arg, nullptr);
+                              h.established, h.info, h.refer, h.closed, h.arg, fmt, headers);
   mem_deref(body);
   return err;
 #endif
@@ -27,10 +28,10 @@ int accept_session(struct sipsess** sessp, struct sipsess_sock* sock, const stru
 #if OWSIP_LIBRE_MAJOR >= 3
   return ::sipsess_accept(sessp, sock, msg, scode, reason, REL100_DISABLED, cuser, ctype, desc,
                           h.auth, h.arg, false, h.offer, h.answer, h.established, h.info,
-                          nullptr, h.closed, h.arg, nullptr);
+                          h.refer, h.closed, h.arg, nullptr);
 #else
   return ::sipsess_accept(sessp, sock, msg, scode, reason, cuser, ctype, desc, h.auth, h.arg,
-                          false, h.offer, h.answer, h.established, h.info, nullptr, h.closed,
+                          false, h.offer, h.answer, h.established, h.info, h.refer, h.closed,
                           h.arg, nullptr);
 #endif
 }

@@ -88,12 +88,15 @@ struct SessionHandlers {
   sipsess_info_h* info;
   sipsess_close_h* closed;
   void* arg;  // for every handler, the auth handler's included
+  sipsess_refer_h* refer = nullptr;  // a REFER in the dialog; none: libre answers 501
 };
 
 int connect_session(struct sipsess** sessp, struct sipsess_sock* sock, const char* to_uri,
                     const char* from_name, const char* from_uri, const char* cuser,
                     const char* routev[], uint32_t routec, const char* ctype, DescFn desc,
-                    const SessionHandlers& h);
+                    const SessionHandlers& h, const char* headers = nullptr);
+
+// `headers`: extra header lines of the INVITE, each ending in CRLF (a Replaces header), or null.
 
 // Answers an INVITE with `scode` (a provisional response; no 100rel on any version).
 int accept_session(struct sipsess** sessp, struct sipsess_sock* sock, const struct sip_msg* msg,

@@ -33,6 +33,17 @@ class CallObserver {
   // A failure before the answer, or the far end's BYE after it. The Call is still owned by the
   // port, which destroys it.
   virtual void on_call_ended(const CallEnd& end) = 0;
+  // The far end transfers the call (a REFER, RFC 5589 section 6): the call layer places a new
+  // call to `target` on the same line, and this Call stands for the new one from now on (its
+  // progress, answer and end come as for a call the port placed). False: the port cannot
+  // follow now (the REFER is declined and the call goes on).
+  virtual bool on_call_transferring(const std::string& target) {
+    (void)target;
+    return false;
+  }
+  // The new call of a transfer failed before it was answered: this Call is the old call
+  // again, connected as before.
+  virtual void on_call_transfer_failed() {}
 };
 
 // One call leg. Destroying it ends the call: CANCEL before the answer, BYE after it.

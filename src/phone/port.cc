@@ -23,6 +23,8 @@ std::string_view port_event_name(PortEvent e) {
     case E::incoming: return "INCOMING";
     case E::withdrawn: return "WITHDRAWN";
     case E::held_hangup: return "HELD_HANGUP";
+    case E::transfer: return "TRANSFER";
+    case E::transfer_failed: return "TRANSFER_FAILED";
     case E::admin_hangup: return "ADMIN_HANGUP";
     case E::line_lost: return "LINE_LOST";
     case E::reload: return "RELOAD";
@@ -34,7 +36,7 @@ struct PortTable {
   using State = FsmState<Port, S, E>;
   static constexpr uint64_t kCallSetupEvents =
       bits(E::on_hook, E::flash, E::digit, E::ringing, E::early_media, E::answered, E::busy,
-           E::failed, E::remote_hangup);
+           E::failed, E::remote_hangup, E::transfer_failed);
   static constexpr uint64_t kCallSetupNext =
       bits(S::idle, S::ringback, S::early_media, S::connected, S::busy, S::congestion);
   // Tones that wait for on-hook; a call may still wait behind them (its caller is kept).
@@ -70,8 +72,10 @@ struct PortTable {
       {.id = S::early_media, .name = "EARLY_MEDIA", .in_events = kCallSetupEvents,
        .out_states = kCallSetupNext, .action = &Port::call_setup_event},
       {.id = S::connected, .name = "CONNECTED",
-       .in_events = bits(E::on_hook, E::flash, E::digit, E::remote_hangup, E::incoming),
-       .out_states = bits(S::idle, S::busy, S::waiting), .action = &Port::connected_event},
+       .in_events = bits(E::on_hook, E::flash, E::digit, E::remote_hangup, E::incoming,
+                         E::transfer),
+       .out_states = bits(S::idle, S::busy, S::waiting, S::calling),
+       .action = &Port::connected_event},
       {.id = S::busy, .name = "BUSY", .in_events = kWaitingForOnHookEvents,
        .out_states = kAfterHangUp | bits(S::parked, S::connected), .timer = "off_hook_warning",
        .on_enter = &Port::enter_busy, .on_leave = &Port::leave_tone,
@@ -155,6 +159,19 @@ void Port::Leg::on_call_answered() {
 }
 
 void Port::Leg::on_call_ended(const CallEnd& end) { port->leg_ended(*this, end); }
+
+// Only a port talking to the call alone follows a transfer: it hears the new call's progress
+// as for a call it placed (CALLING, RINGBACK...).
+bool Port::Leg::on_call_transferring(const std::string& target) {
+  if (index != port->active_ || port->fsm_.state() != S::connected) return false;
+  log::notice(port->fsm_.name(), "transferred by the far end to %s", target.c_str());
+  port->fsm_.dispatch(E::transfer);
+  return port->fsm_.state() == S::calling;
+}
+
+void Port::Leg::on_call_transfer_failed() {
+  if (index == port->active_) port->fsm_.dispatch(E::transfer_failed);
+}
 
 void Port::leg_ended(const Leg& leg, const CallEnd& end) {
   log::notice(fsm_.name(), "%s call ended: %d %s", leg.index == active_ ? "active" : "held",
@@ -377,6 +394,7 @@ void Port::call_setup_event(E e, char) {
     case E::busy: fsm_.transition(S::busy); return;
     case E::failed:
     case E::remote_hangup: fsm_.transition(S::congestion); return;
+    case E::transfer_failed: fsm_.transition(S::connected); return;  // the old call again
     default: return;  // digits and flash before the answer go nowhere
   }
 }
@@ -391,6 +409,7 @@ void Port::connected_event(E e, char arg) {
     case E::incoming:
       if (offered_ && options_.callwaiting && !other().call) fsm_.transition(S::waiting);
       return;
+    case E::transfer: fsm_.transition(S::calling); return;  // the Call is the new one now
     default: return;  // a flash without a second call does nothing
   }
 }

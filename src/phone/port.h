@@ -65,6 +65,8 @@ enum class PortEvent : uint8_t {
   incoming,       // the switchboard offers a call
   withdrawn,      // the offered call went away (caller hung up, answered elsewhere)
   held_hangup,    // the far end of the held call hung up
+  transfer,       // the far end transfers the active call: a new call is placed (REFER)
+  transfer_failed,  // that new call failed: the old call is connected again
   // All-state events: every state accepts them.
   admin_hangup,   // the control interface hangs the port up
   line_lost,      // the phone is gone (a virtual phone disconnected)
@@ -157,6 +159,8 @@ class Port {
     void on_call_progress(int code, bool early_media) override;
     void on_call_answered() override;
     void on_call_ended(const CallEnd& end) override;
+    bool on_call_transferring(const std::string& target) override;
+    void on_call_transfer_failed() override;
   };
 
   // on-enter actions

@@ -64,7 +64,8 @@ constexpr PortEvent kEvents[] = {
     PortEvent::digit,       PortEvent::timeout,      PortEvent::ringing,
     PortEvent::early_media, PortEvent::answered,     PortEvent::busy,
     PortEvent::failed,      PortEvent::remote_hangup, PortEvent::incoming,
-    PortEvent::withdrawn,   PortEvent::held_hangup,  PortEvent::admin_hangup,
+    PortEvent::withdrawn,   PortEvent::held_hangup,  PortEvent::transfer,
+    PortEvent::transfer_failed, PortEvent::admin_hangup,
     PortEvent::line_lost,   PortEvent::reload,
 };
 static_assert(std::size(kEvents) == static_cast<size_t>(PortEvent::reload) + 1,

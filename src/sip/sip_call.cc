@@ -87,7 +87,20 @@ struct SipCallCallbacks {
   }
 
   static re_compat::SessionHandlers handlers(SipCall* c) {
-    return {auth, offer, answer, progress, established, info, closed, c};
+    re_compat::SessionHandlers h{auth, offer, answer, progress, established, info, closed, c};
+    h.refer = refer;
+    return h;
+  }
+
+  static void refer(struct sip*, const struct sip_msg* msg, void* arg) {
+    static_cast<SipCall*>(arg)->on_refer(msg);
+  }
+
+  static void refer_closed(int err, const struct sip_msg*, void* arg) {
+    auto* c = static_cast<SipCall*>(arg);
+    c->note(log::kInfo, ": the referrer ended the transfer's subscription (%s)",
+            err ? std::strerror(err) : "unsubscribed");
+    c->refer_not_ = static_cast<struct sipnot*>(mem_deref(c->refer_not_));
   }
 
   // A re-INVITE (or the ACK's late offer is handled by answer()).
@@ -157,7 +170,7 @@ struct SipCallCallbacks {
     std::string cause = reason_of(msg, err);
     int code = msg && msg->scode >= 300 ? msg->scode : 0;
     if (cancelled) cause = err == ECONNRESET ? "cancelled" : cause;
-    else if (answered) cause = "remote hangup";
+    else if (answered) cause = c->transferred_ ? "transferred" : "remote hangup";
     else if (code == 486 || code == 600) cause = "busy";
     else if (!code && err == ETIMEDOUT) code = 408;
     c->end(code, cause, answered);
@@ -169,7 +182,8 @@ SipCall::SipCall(CallManager& manager, uint64_t id, bool incoming, const Registe
     : manager_(manager),
       target_(target),
       account_(account),
-      machine_(*this, manager.loop_, "sip.call{" + std::to_string(id) + "}", incoming) {
+      machine_(*this, manager.loop_, "sip.call{" + std::to_string(id) + "}", incoming),
+      transfer_bye_(manager.loop_) {
   record_.id = id;
   record_.incoming = incoming;
   record_.account = account.key;
@@ -178,6 +192,7 @@ SipCall::SipCall(CallManager& manager, uint64_t id, bool incoming, const Registe
 }
 
 SipCall::~SipCall() {
+  refer_not_ = static_cast<struct sipnot*>(mem_deref(refer_not_));
   sess_ = static_cast<struct sipsess*>(mem_deref(sess_));
   drop_media(machine_.held());
 }
@@ -212,6 +227,8 @@ void SipCall::tell_answered() {
     return;  // the port answered it itself
   }
   note(log::kNotice, " answered");
+  if (SipCall* r = referrer_ ? manager_.find(referrer_) : nullptr) r->transfer_succeeded();
+  referrer_ = 0;
   if (observer_) observer_->on_call_answered();
 }
 
@@ -225,6 +242,22 @@ void SipCall::tell_ended(const CallEventArg& how, CallState from, bool was_offer
   manager_.record(CallManager::RecordEvent::ended, *this);
   if (was_offered && manager_.sink_) manager_.sink_->withdraw(*this);  // the caller gave up
   manager_.reap_soon();
+  refer_not_ = static_cast<struct sipnot*>(mem_deref(refer_not_));  // libre ends it
+  if (SipCall* r = referrer_ ? manager_.find(referrer_) : nullptr) {
+    // The new call of a transfer failed: the referred call takes the port back if it can.
+    referrer_ = 0;
+    const int code = how.code >= 300 ? how.code : how.cause == "cancelled" ? 487 : 500;
+    phone::CallObserver* o = observer_;
+    SipCallHandle* h = handle_;
+    if (r->transfer_failed(code, o, h)) {
+      observer_ = nullptr;
+      handle_ = nullptr;
+      has_handle_ = false;
+      manager_.reap_soon();
+      o->on_call_transfer_failed();
+      return;
+    }
+  }
   if (phone::CallObserver* o = observer_) {
     observer_ = nullptr;
     o->on_call_ended({how.code, how.cause, how.remote_hangup});  // may destroy the handle: last
@@ -291,7 +324,7 @@ int SipCall::answer_offer(const std::string& offer, struct mbuf** answer) {
 }
 
 Status SipCall::connect(const std::string& to_uri, int port, line::Line& line,
-                        phone::CallObserver& observer) {
+                        phone::CallObserver& observer, const std::string& headers) {
   record_.port = port;
   record_.remote = to_uri;
   if (Status s = make_media(line); !s) return s;
@@ -312,7 +345,8 @@ Status SipCall::connect(const std::string& to_uri, int port, line::Line& line,
   int err = re_compat::connect_session(
       &sess_, manager_.sock_, to_uri.c_str(),
       target_.display_name.empty() ? nullptr : target_.display_name.c_str(), from.c_str(),
-      cuser.c_str(), routes, 1, kSdp, SipCallCallbacks::desc, SipCallCallbacks::handlers(this));
+      cuser.c_str(), routes, 1, kSdp, SipCallCallbacks::desc, SipCallCallbacks::handlers(this),
+      headers.empty() ? nullptr : headers.c_str());
   if (err) {
     drop_media(machine_.held());
     return Status::error("cannot send the INVITE to " + to_uri + ": " + std::strerror(err));
@@ -397,7 +431,9 @@ Result<std::unique_ptr<phone::Call>> SipCall::answer(int port, line::Line& line,
   machine_.answered_now();
   observer_ = &observer;
   has_handle_ = true;
-  return std::unique_ptr<phone::Call>(std::make_unique<SipCallHandle>(manager_, id()));
+  auto handle = std::make_unique<SipCallHandle>(manager_, id());
+  handle_ = handle.get();
+  return std::unique_ptr<phone::Call>(std::move(handle));
 }
 
 void SipCall::reject(int code) {
@@ -412,6 +448,7 @@ void SipCall::reject(int code) {
 
 void SipCall::hang_up() {
   has_handle_ = false;
+  handle_ = nullptr;
   observer_ = nullptr;
   if (!machine_.ended()) {
     const bool answered = machine_.answered();
@@ -450,6 +487,119 @@ void SipCall::abort(const std::string& why) {
 
 void SipCall::end(int code, std::string cause, bool remote_hangup) {
   machine_.end({.code = code, .cause = std::move(cause), .remote_hangup = remote_hangup});
+}
+
+// --- transfer --------------------------------------------------------------------------
+
+void SipCall::on_refer(const struct sip_msg* msg) {
+  struct sip* stack = manager_.ua_ ? manager_.ua_->stack() : nullptr;
+  if (!stack) return;
+  const struct sip_hdr* hdr = sip_msg_hdr(msg, SIP_HDR_REFER_TO);
+  if (!hdr || sip_msg_hdr_count(msg, SIP_HDR_REFER_TO) != 1) {
+    note(log::kNotice, ": REFER without one Refer-To: 400");  // RFC 3515 section 2.4.1
+    (void)sip_reply(stack, msg, 400, "Bad Request (one Refer-To needed)");
+    return;
+  }
+  auto target = parse_refer_to(text(hdr->val));
+  if (!target) {
+    note(log::kNotice, ": REFER refused (400): %s", target.message().c_str());
+    (void)sip_reply(stack, msg, 400, "Bad Request (Refer-To)");
+    return;
+  }
+  phone::CallObserver* o = observer_;
+  if (!o || !line_ || machine_.state() != CallState::connected || refer_not_ ||
+      transferred_to_ || !manager_.events_) {
+    note(log::kNotice, ": REFER to %s declined (603): %s", target->uri.c_str(),
+         !o ? "no port holds the call" : "the call is not connected or already transferring");
+    (void)sip_reply(stack, msg, 603, "Decline");
+    return;
+  }
+  const std::string cuser = target_.contact_user.empty() ? target_.user : target_.contact_user;
+  int err = sipevent_accept(&refer_not_, manager_.events_, msg, sipsess_dialog(sess_), nullptr,
+                            202, "Accepted", 1, 60, 60, cuser.c_str(),
+                            "message/sipfrag;version=2.0", SipCallCallbacks::auth, this, false,
+                            SipCallCallbacks::refer_closed, this, nullptr);
+  if (err) {
+    note(log::kWarning, ": cannot accept the REFER: %s", std::strerror(err));
+    (void)sip_reply(stack, msg, 500, "Server Internal Error");
+    return;
+  }
+  note(log::kNotice, ": REFER to %s%s accepted (202)", target->uri.c_str(),
+       target->replaces.empty() ? "" : " with Replaces");
+  refer_notify(100);
+  if (!o->on_call_transferring(target->uri)) {
+    note(log::kNotice, ": the port cannot follow the transfer now");
+    refer_notify(603);
+    return;
+  }
+  auto next = manager_.place_transfer(*this, *target, *o);
+  if (!next) {
+    note(log::kWarning, ": cannot place the transfer's call: %s", next.message().c_str());
+    refer_notify(503);
+    reattach_audio();
+    o->on_call_transfer_failed();
+    return;
+  }
+  // The new call has the line's audio and the port's handle; this one waits for the outcome.
+  SipCall* b = *next;
+  software_audio_ = false;
+  observer_ = nullptr;
+  has_handle_ = false;
+  b->handle_ = handle_;
+  if (handle_) handle_->retarget(b->id());
+  handle_ = nullptr;
+  b->referrer_ = id();
+  transferred_to_ = b->id();
+  note(log::kNotice, ": transferred to call %llu", static_cast<unsigned long long>(b->id()));
+}
+
+void SipCall::refer_notify(int code) {
+  if (!refer_not_) return;
+  const bool final = code >= 200;
+  int err = sipevent_notifyf(refer_not_, nullptr, final ? SIPEVENT_TERMINATED : SIPEVENT_ACTIVE,
+                             SIPEVENT_NORESOURCE, 0, "%s", sipfrag(code).c_str());
+  if (err) note(log::kWarning, ": cannot NOTIFY %d: %s", code, std::strerror(err));
+  else note(log::kInfo, ": NOTIFY sipfrag %d", code);
+  // On a final state libre keeps the subscription until its last NOTIFY is answered.
+  if (final) refer_not_ = static_cast<struct sipnot*>(mem_deref(refer_not_));
+}
+
+void SipCall::transfer_succeeded() {
+  refer_notify(200);
+  transferred_ = true;
+  transferred_to_ = 0;
+  // RFC 5589 section 6.1: the transferor ends the call once told of the success.
+  transfer_bye_.start(2000, [this] {
+    if (machine_.ended()) return;
+    note(log::kNotice, ": the referrer did not hang up: BYE");
+    sess_ = static_cast<struct sipsess*>(mem_deref(sess_));
+    end(0, "transferred", false);
+  });
+}
+
+bool SipCall::transfer_failed(int code, phone::CallObserver* observer, SipCallHandle* handle) {
+  refer_notify(code);
+  transferred_to_ = 0;
+  if (machine_.ended() || !sess_ || !observer || handle_) {
+    if (!machine_.ended()) {
+      note(log::kNotice, ": transfer failed (%d) and no port holds the call: BYE", code);
+      sess_ = static_cast<struct sipsess*>(mem_deref(sess_));
+      end(0, "transfer failed", false);
+    }
+    return false;
+  }
+  note(log::kNotice, ": transfer failed (%d): back to the port", code);
+  observer_ = observer;
+  handle_ = handle;
+  has_handle_ = handle != nullptr;
+  if (handle) handle->retarget(id());
+  reattach_audio();
+  return true;
+}
+
+void SipCall::reattach_audio() {
+  if (line_ && media_ && !machine_.held())
+    software_audio_ = line_->attach_audio(media_->audio_endpoint());
 }
 
 CallRecord SipCall::record() const {

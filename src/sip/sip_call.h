@@ -11,15 +11,20 @@
 #include <string>
 
 #include "config/telephony.h"
+#include "core/timer.h"
 #include "phone/call_control.h"
 #include "sip/call_machine.h"
 #include "sip/call_manager.h"
+#include "sip/refer.h"
 #include "sip/register_client.h"
 
 struct sipsess;  // libre
 struct mbuf;     // libre
+struct sipnot;   // libre
 
 namespace owsip::sip {
+
+class SipCallHandle;
 
 class SipCall final : public phone::IncomingCall, private CallDialog {
  public:
@@ -30,8 +35,11 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   SipCall& operator=(const SipCall&) = delete;
 
   // Outgoing: media for `line`, then the INVITE to `to_uri`. Events go to `observer`.
+  // `headers`: extra header lines (CRLF-terminated) of the INVITE, e.g. a transfer's Replaces.
   Status connect(const std::string& to_uri, int port, line::Line& line,
-                 phone::CallObserver& observer);
+                 phone::CallObserver& observer, const std::string& headers = "");
+  // The port's handle of this call (set by whoever made it; cleared when it hangs up).
+  void set_handle(SipCallHandle* h) { handle_ = h; }
   // Incoming: reads caller ID and the offer of `msg`. Returns 0, or the status to refuse the
   // call with (488 for an offer with nothing acceptable).
   int check_invite(const struct ::sip_msg* msg);
@@ -61,7 +69,22 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
 
  private:
   friend struct SipCallCallbacks;
+  friend class CallManager;
   Status make_media(line::Line& line);
+  // --- transfer (RFC 3515, RFC 5589 section 6): this call is referred elsewhere ---
+  // A REFER in the dialog: 202 and NOTIFY 100 Trying, then a new call to its Refer-To from the
+  // same port and account, which takes this call's handle; or 400/603 when it cannot be.
+  void on_refer(const struct ::sip_msg* msg);
+  // NOTIFY of the REFER's subscription with a sipfrag of `code`; >= 200 ends the subscription.
+  void refer_notify(int code);
+  // The new call of the transfer was answered: 200 OK to the referrer, who should now send
+  // BYE; owsip sends it after a grace time if the referrer does not.
+  void transfer_succeeded();
+  // The new call failed with `code`: the referrer hears it; this call takes `observer` and
+  // `handle` back when it still can (true), or is ended (false).
+  bool transfer_failed(int code, phone::CallObserver* observer, SipCallHandle* handle);
+  // The line plays this call's audio again (after a failed transfer).
+  void reattach_audio();
   // `held`: the line's audio is already detached (it may carry the other call).
   void drop_media(bool held);
   // The call ended (far end, failure, local hang-up): record it, tell the port once.
@@ -91,6 +114,12 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   std::string offer_sdp_;          // incoming: the INVITE's offer (empty: late offer)
   std::string early_sdp_;          // outgoing: the answer seen in a 183
   std::string invite_sdp_;         // outgoing: our INVITE's offer
+  SipCallHandle* handle_ = nullptr;  // the port's handle, while it stands for this call
+  struct ::sipnot* refer_not_ = nullptr;  // the subscription of a REFER received (sipfrag)
+  uint64_t referrer_ = 0;          // the new call of a transfer: the call that was referred
+  uint64_t transferred_to_ = 0;    // the referred call: the new call
+  bool transferred_ = false;       // the new call was answered: this call ends as transferred
+  Timer transfer_bye_;             // BYE if the referrer does not end the call itself
 };
 
 // The port's side of a SipCall: destroying it hangs up.
@@ -101,6 +130,8 @@ class SipCallHandle final : public phone::Call {
   void send_dtmf(char digit) override;
   void hold(bool on) override;
   std::string describe() const override;
+  // A transfer moves the handle to another call (and back when that call fails).
+  void retarget(uint64_t id) { id_ = id; }
 
  private:
   CallManager& manager_;

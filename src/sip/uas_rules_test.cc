@@ -49,7 +49,7 @@ const std::string kSdp =
     "t=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
 
 TEST(UasRules, AValidRequestOfEveryAllowedMethodGoesOn) {
-  for (const char* m : {"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "INFO"})
+  for (const char* m : {"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "INFO", "NOTIFY", "REFER"})
     EXPECT_EQ(code(request(m)), 0) << m;
 }
 
@@ -65,13 +65,13 @@ TEST(UasRules, AnUnknownMethodIs501AndAKnownOneOwsipDoesNotTakeIs405BothWithAllo
   auto unknown = check(request("FOO"));
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->code, 501);
-  EXPECT_EQ(unknown->headers, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO\r\n");
+  EXPECT_EQ(unknown->headers, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, REFER\r\n");
   for (const char* m :
-       {"REGISTER", "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE", "PRACK", "UPDATE", "PUBLISH"}) {
+       {"REGISTER", "SUBSCRIBE", "MESSAGE", "PRACK", "UPDATE", "PUBLISH"}) {
     auto a = check(request(m));
     ASSERT_TRUE(a) << m;
     EXPECT_EQ(a->code, 405) << m;
-    EXPECT_EQ(a->headers, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO\r\n");
+    EXPECT_EQ(a->headers, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, REFER\r\n");
   }
   EXPECT_EQ(code(request("invite", "CSeq: 1 invite", "CSeq: 1 invite")), 501);  // case matters
 }
@@ -154,7 +154,7 @@ TEST(UasRules, AnInviteThatAcceptsNoSdpIs406) {
 
 TEST(UasRules, OptionsNamesTheSameCapabilitiesAsTheRefusals) {
   EXPECT_EQ(options_headers(),
-            "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO\r\nAccept: application/sdp\r\n"
+            "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, REFER\r\nAccept: application/sdp\r\n"
             "Accept-Encoding: identity\r\nAccept-Language: en\r\nSupported: \r\n");
   EXPECT_EQ(accepted_types("BYE"), "");
 }

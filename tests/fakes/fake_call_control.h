@@ -39,6 +39,7 @@ class FakeCallControl final : public phone::CallControl {
     phone::CallObserver* observer_ = nullptr;
     bool answered_ = false;
     bool ended_ = false;
+    std::string transferred_from_;  // a transfer's new call: the target of the old one
   };
 
   class FakeIncoming final : public phone::IncomingCall {
@@ -93,6 +94,19 @@ class FakeCallControl final : public phone::CallControl {
     for (FakeCall* l : live_)
       if (id == 0 || l->id() == id) c = l;
     if (!c) return false;
+    if (what.rfind("refer ", 0) == 0) {
+      // The far end transfers the call (REFER): the call stands for the new one, as in sip/.
+      const std::string target = what.substr(6);
+      if (!c->observer_->on_call_transferring(target)) {
+        log.push_back("refer declined");
+        return true;
+      }
+      log.push_back("refer " + target);
+      c->transferred_from_ = c->target_;
+      c->target_ = target;
+      c->answered_ = false;
+      return true;
+    }
     if (what == "bye") {
       c->ended_ = true;
       c->observer_->on_call_ended({0, "remote BYE", true});
@@ -103,7 +117,15 @@ class FakeCallControl final : public phone::CallControl {
       c->observer_->on_call_progress(code, code == 183);
     } else if (code < 300) {
       c->answered_ = true;
+      c->transferred_from_.clear();
       c->observer_->on_call_answered();
+    } else if (!c->transferred_from_.empty()) {
+      // The transfer's new call failed: the old call is the port's again.
+      log.push_back("transfer-failed " + what);
+      c->target_ = c->transferred_from_;
+      c->transferred_from_.clear();
+      c->answered_ = true;
+      c->observer_->on_call_transfer_failed();
     } else {
       c->ended_ = true;
       c->observer_->on_call_ended({code, "failure " + what, false});

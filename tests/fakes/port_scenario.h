@@ -85,6 +85,7 @@ class Scenario {
     if (cmd == "incoming") return calls_.incoming(board_, a, b, "home"), "";
     if (cmd == "peer" && a == "cancel")
       return calls_.cancel_incoming(board_) ? "" : "no incoming call to cancel";
+    if (cmd == "peer" && a == "refer") return calls_.peer("refer " + b) ? "" : "no call to refer";
     if (cmd == "peer" && a.size() > 1 && a[0] == 'c')
       return calls_.peer(b, std::stoi(a.substr(1))) ? "" : "no call " + a;
     if (cmd == "peer") return calls_.peer(a) ? "" : "no call for the peer to act on";
