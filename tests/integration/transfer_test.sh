@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Transfer and hold, with virtual phones on owsip, baresip and sipp behind Kamailio on 127.0.0.1:
+# - transferred by the far end (RFC 5589 section 6): the phone calls a sipp "IVR" that REFERs
+#   it to baresip; owsip answers 202, NOTIFYs "SIP/2.0 100 Trying" then "SIP/2.0 200 OK"
+#   (message/sipfrag, checked by sipp), calls baresip from the same account, and the phone
+#   talks to baresip (its 1500 Hz heard by the phone, the phone's 700 Hz by baresip); the
+#   IVR's call ends as "transferred" in the call log;
+# - a Refer-To with Replaces (attended transfer by the far end): owsip's INVITE carries the
+#   unescaped Replaces header (seen by the target sipp);
+# - a REFER to a busy target: NOTIFY "SIP/2.0 486 Busy Here", and the phone is connected to
+#   the IVR again.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/sip_lib.sh"
+source "$(dirname "$0")/call_lib.sh"
+command -v sipp >/dev/null || { echo "SKIP: sipp is not installed (./run setup)"; exit 0; }
+
+IVR=$(free_port)
+NEXT=$(free_port)
+BUSY=$(free_port)
+call_kamailio 2001 2003
+
+conf=$WORK/telephony
+owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$RTP_WINDOW'"
+owsip_account "$conf" home 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'"
+printf '\nconfig contact\n\toption desc %s\n\toption code ivr\n\toption type sip\n\toption dial %s\n' \
+  "'sipp ivr'" "'port-$IVR@owsip.test'" >>"$conf"
+start_owsip_registered "$conf" home
+phone_start p0 0
+baresip_start carol 2003 pw-2003 "$KPORT" 1500
+
+# notify_bodies NAME: the sipfrag status lines of the NOTIFYs the IVR NAME received, with their
+# Subscription-State, one per line: "active SIP/2.0 100 Trying".
+notify_bodies() {
+  python3 - "$WORK/$1.msg" <<'PY'
+import re, sys
+text = open(sys.argv[1], errors="replace").read()
+for block in text.split("-----------------------------------------------")[1:]:
+    if "message received" not in block:
+        continue
+    msg = block.split("\n", 3)[-1].lstrip("\n")
+    if not msg.startswith("NOTIFY "):
+        continue
+    head, _, body = msg.partition("\n\n")
+    state = re.search(r"^Subscription-State: *([a-z]+)", head, re.M | re.I)
+    print((state.group(1) if state else "-") + " " + body.strip().splitlines()[0])
+PY
+}
+
+port0_state() {
+  "$BIN/owsipctl" -s "$WORK/ctl.sock" --json ports | python3 -c '
+import json, sys
+print([x for x in json.load(sys.stdin) if x["port"] == 0][0]["state"])'
+}
+
+# ivr NAME REFER_TO: a sipp transferor on port IVR for one call.
+ivr() {
+  start_bg "$WORK/$1.out" sipp -sf "$SRC/tests/data/sipp/uas_refer.xml" -i 127.0.0.1 -p "$IVR" \
+    -m 1 -timeout 30 -trace_msg -message_file "$WORK/$1.msg" -trace_err -error_file "$WORK/$1.err" -nostdin \
+    -key refer_to "$2"
+  IVR_PID=$LAST_PID
+}
+
+# --- transferred to baresip ---
+ivr ivr1 "<sip:2003@owsip.test>"
+phone_mark p0
+ph p0 offhook "wait 300" "dial *487"   # *ivr
+wait_for_line "$WORK/owsip.log" "call 1 answered" 10
+wait_for_line "$WORK/owsip.log" "call 1: REFER to sip:2003@owsip.test accepted \(202\)" 10
+wait_for_line "$WORK/owsip.log" "port0\{CONNECTED\}: event TRANSFER" 5
+wait_for_line "$WORK/owsip.log" "call 2: INVITE sip:2003@owsip.test" 5
+wait_for_line "$WORK/owsip.log" "call 2 answered" 10
+wait_exit "$IVR_PID" 15
+[ "$EXIT_CODE" -eq 0 ] || fail "sipp IVR: exit $EXIT_CODE: $(tail -5 "$WORK/ivr1.out")"
+bodies=$(notify_bodies ivr1)
+[ "$bodies" = $'active SIP/2.0 100 Trying\nterminated SIP/2.0 200 OK' ] ||
+  fail "the IVR got these NOTIFYs: $bodies"
+grep -qi "^Content-Type: message/sipfrag" "$WORK/ivr1.msg" || fail "the NOTIFYs are not message/sipfrag"
+pass "REFER: 202, NOTIFY 'SIP/2.0 100 Trying' (active), NOTIFY 'SIP/2.0 200 OK' (terminated), seen by the IVR"
+phone_mark p0
+ph p0 "tone 700 -10"
+wait_phone_hears p0 1500 10
+sleep 2
+check_freq "$(bs_heard carol)" 700 "baresip hearing the phone after the transfer"
+[ "$(port0_state)" = CONNECTED ] || fail "port 0 is $(port0_state) after the transfer"
+pass "the phone talks to the transfer target: it hears baresip's 1500 Hz, baresip hears its 700 Hz"
+wait_for_line "$WORK/owsip.log" "call 1 ended: transferred" 5
+pass "the IVR's call ended as transferred"
+ph p0 silence onhook
+wait_for_line "$WORK/carol/baresip.log" "session closed|terminated|Call with .* terminated" 10
+wait_for_line "$WORK/owsip.log" "port0\{CONNECTED\}: -> IDLE" 5
+"$BIN/owsipctl" -s "$WORK/ctl.sock" --json calls --log 5 | python3 -c '
+import json, sys
+log = json.load(sys.stdin)
+causes = {str(c.get("remote")): c.get("end_cause") for c in log}
+assert any(v == "transferred" for v in causes.values()), causes' ||
+  fail "the call log does not show the IVR call as transferred"
+pass "on-hook ends the new call; the call log shows the first call as transferred"
+
+# --- Refer-To with Replaces: the INVITE carries it ---
+start_bg "$WORK/next.out" sipp -sf "$SRC/tests/data/sipp/uas_answer.xml" -i 127.0.0.1 -p "$NEXT" \
+  -m 1 -timeout 30 -trace_msg -message_file "$WORK/next.msg" -nostdin
+NEXT_PID=$LAST_PID
+ivr ivr2 "<sip:port-$NEXT@owsip.test?Replaces=abc%40h.test%3Bto-tag%3D7743%3Bfrom-tag%3D6472>"
+ph p0 "wait 500" offhook "wait 300" "dial *487"
+wait_exit "$IVR_PID" 15
+[ "$EXIT_CODE" -eq 0 ] || fail "sipp IVR (Replaces): exit $EXIT_CODE: $(tail -5 "$WORK/ivr2.out")"
+grep -q "^Replaces: abc@h.test;to-tag=7743;from-tag=6472" "$WORK/next.msg" ||
+  fail "the transfer's INVITE has no Replaces header: $(grep -m1 -A12 '^INVITE' "$WORK/next.msg")"
+ph p0 "wait 500" onhook
+wait_exit "$NEXT_PID" 10
+[ "$EXIT_CODE" -eq 0 ] || fail "sipp target: exit $EXIT_CODE: $(tail -5 "$WORK/next.out")"
+pass "Refer-To with Replaces: the new INVITE carries 'Replaces: abc@h.test;to-tag=7743;from-tag=6472'"
+
+# --- a busy target: the phone gets the IVR back ---
+start_bg "$WORK/busy.out" sipp -sf "$SRC/tests/data/sipp/uas_busy.xml" -i 127.0.0.1 -p "$BUSY" \
+  -m 1 -timeout 30 -nostdin
+BUSY_PID=$LAST_PID
+ivr ivr3 "<sip:port-$BUSY@owsip.test>"
+n=$(count_lines "$WORK/owsip.log" "transfer failed \(486\): back to the port")
+ph p0 "wait 500" offhook "wait 300" "dial *487"
+wait_for_count "$WORK/owsip.log" "transfer failed \(486\): back to the port" $((n + 1)) 15
+wait_exit "$IVR_PID" 15
+[ "$EXIT_CODE" -eq 0 ] || fail "sipp IVR (busy target): exit $EXIT_CODE: $(tail -5 "$WORK/ivr3.out")"
+wait_exit "$BUSY_PID" 10
+bodies=$(notify_bodies ivr3)
+[ "$bodies" = $'active SIP/2.0 100 Trying\nterminated SIP/2.0 486 Busy Here' ] ||
+  fail "the IVR got these NOTIFYs for the busy target: $bodies"
+grep -Eq "port0\{(CALLING|RINGBACK|EARLY_MEDIA)\}: event TRANSFER_FAILED" "$WORK/owsip.log" ||
+  fail "the port was not told of the failed transfer"
+pass "a busy transfer target: NOTIFY 'SIP/2.0 486 Busy Here', the phone is connected to the IVR again"
+phone_mark p0
+wait_phone p0 '"event":"tone","freqs":\[425\],"cadence":\[480,480\]' 10  # the IVR's BYE
+ph p0 onhook
+pass "the IVR's BYE after the failed transfer gives the phone busy tone"
+stop_owsip
