@@ -44,6 +44,9 @@ class CallObserver {
   // The new call of a transfer failed before it was answered: this Call is the old call
   // again, connected as before.
   virtual void on_call_transfer_failed() {}
+  // The outcome of Call::transfer(): the far end of this call reached the target (true) or
+  // not (false: the REFER was refused or the new call failed).
+  virtual void on_transfer_result(bool ok) { (void)ok; }
 };
 
 // One call leg. Destroying it ends the call: CANCEL before the answer, BYE after it.
@@ -55,6 +58,17 @@ class Call {
   // Hold (re-INVITE sendonly, the line's audio detached) or resume (sendrecv, attached again).
   virtual void hold(bool on) = 0;
   virtual std::string describe() const = 0;
+  // Transfers the far end of this (held) call to the far end of `consultation`, a call the
+  // port placed (RFC 5589: REFER). Blind (`attended` false, section 6): Refer-To names the
+  // consultation's target, whose call the port then ends. Attended (section 7): Refer-To
+  // carries Replaces of the consultation's dialog, which the call layer keeps until the
+  // target replaces it. The outcome comes as CallObserver::on_transfer_result. False: this
+  // call layer cannot transfer (an internal call), nothing was sent.
+  virtual bool transfer(Call& consultation, bool attended) {
+    (void)consultation;
+    (void)attended;
+    return false;
+  }
 };
 
 // A call coming in, offered to ports until one answers it or it goes away. Owned by the call

@@ -25,6 +25,7 @@ std::string_view port_event_name(PortEvent e) {
     case E::held_hangup: return "HELD_HANGUP";
     case E::transfer: return "TRANSFER";
     case E::transfer_failed: return "TRANSFER_FAILED";
+    case E::transfer_done: return "TRANSFER_DONE";
     case E::admin_hangup: return "ADMIN_HANGUP";
     case E::line_lost: return "LINE_LOST";
     case E::reload: return "RELOAD";
@@ -43,7 +44,7 @@ struct PortTable {
   static constexpr uint64_t kWaitingForOnHookEvents =
       bits(E::on_hook, E::timeout, E::digit, E::flash, E::withdrawn);
   static constexpr uint64_t kAfterHangUp = bits(S::idle, S::ringing, S::recall);
-  static constexpr std::array<State, 15> kStates = {{
+  static constexpr std::array<State, 20> kStates = {{
       {.id = S::idle, .name = "IDLE",
        .in_events = bits(E::off_hook, E::incoming),
        .out_states = bits(S::dial_tone, S::congestion, S::ringing),
@@ -74,7 +75,7 @@ struct PortTable {
       {.id = S::connected, .name = "CONNECTED",
        .in_events = bits(E::on_hook, E::flash, E::digit, E::remote_hangup, E::incoming,
                          E::transfer),
-       .out_states = bits(S::idle, S::busy, S::waiting, S::calling),
+       .out_states = bits(S::idle, S::busy, S::waiting, S::calling, S::hold_dial_tone),
        .action = &Port::connected_event},
       {.id = S::busy, .name = "BUSY", .in_events = kWaitingForOnHookEvents,
        .out_states = kAfterHangUp | bits(S::parked, S::connected), .timer = "off_hook_warning",
@@ -100,6 +101,31 @@ struct PortTable {
        .out_states = bits(S::connected, S::idle), .timer = "recall",
        .on_enter = &Port::enter_recall, .on_leave = &Port::leave_ringing,
        .action = &Port::recall_event},
+      // In-call services (port_transfer.cc).
+      {.id = S::hold_dial_tone, .name = "HOLD_DIAL_TONE",
+       .in_events = bits(E::digit, E::on_hook, E::flash, E::timeout, E::held_hangup),
+       .out_states = bits(S::hold_dialing, S::connected, S::recall, S::holding, S::dial_tone),
+       .timer = "dial_tone_timeout", .on_enter = &Port::enter_hold_dial_tone,
+       .on_leave = &Port::leave_tone, .action = &Port::hold_dial_event},
+      {.id = S::hold_dialing, .name = "HOLD_DIALING",
+       .in_events = bits(E::digit, E::on_hook, E::flash, E::timeout, E::held_hangup),
+       .out_states = bits(S::hold_dial_tone, S::consult_calling, S::connected, S::recall,
+                          S::dialing),
+       .timer = "interdigit", .action = &Port::hold_dial_event},
+      {.id = S::consult_calling, .name = "CONSULT_CALLING",
+       .in_events = bits(E::on_hook, E::flash, E::digit, E::ringing, E::early_media,
+                         E::answered, E::busy, E::failed, E::remote_hangup, E::held_hangup),
+       .out_states = bits(S::consulting, S::hold_dial_tone, S::connected, S::transferring,
+                          S::recall, S::calling),
+       .on_leave = &Port::leave_tone, .action = &Port::consult_calling_event},
+      {.id = S::consulting, .name = "CONSULTING",
+       .in_events = bits(E::on_hook, E::flash, E::digit, E::remote_hangup, E::held_hangup),
+       .out_states = bits(S::two_calls, S::transferring, S::recall, S::holding, S::connected),
+       .action = &Port::consulting_event},
+      {.id = S::transferring, .name = "TRANSFERRING",
+       .in_events = bits(E::off_hook, E::transfer_done, E::transfer_failed, E::remote_hangup),
+       .out_states = bits(S::idle, S::busy, S::recall, S::connected),
+       .action = &Port::transferring_event},
   }};
   static constexpr FsmSpec<Port, S, E> kSpec = {
       .kind = "port",
@@ -171,6 +197,10 @@ bool Port::Leg::on_call_transferring(const std::string& target) {
 
 void Port::Leg::on_call_transfer_failed() {
   if (index == port->active_) port->fsm_.dispatch(E::transfer_failed);
+}
+
+void Port::Leg::on_transfer_result(bool ok) {
+  if (index == port->active_) port->fsm_.dispatch(ok ? E::transfer_done : E::transfer_failed);
 }
 
 void Port::leg_ended(const Leg& leg, const CallEnd& end) {
@@ -285,7 +315,9 @@ std::string Port::inconsistency() const {
     case S::ringing: n = {0, 0, 1}; break;
     case S::waiting: n = {1, 0, 1}; break;
     case S::two_calls: n = {1, 1, 0}; break;
-    case S::holding: case S::recall: n = {1, 0, 0}; break;
+    case S::holding: case S::recall: case S::transferring: n = {1, 0, 0}; break;
+    case S::hold_dial_tone: case S::hold_dialing: n = {0, 1, 0}; break;
+    case S::consult_calling: case S::consulting: n = {1, 1, 0}; break;
   }
   std::string out;
   auto check = [&](int need, bool has, const char* what) {
@@ -410,7 +442,8 @@ void Port::connected_event(E e, char arg) {
       if (offered_ && options_.callwaiting && !other().call) fsm_.transition(S::waiting);
       return;
     case E::transfer: fsm_.transition(S::calling); return;  // the Call is the new one now
-    default: return;  // a flash without a second call does nothing
+    case E::flash: return hold_for_consultation();  // hold, dial tone (port_transfer.cc)
+    default: return;
   }
 }
 

@@ -28,6 +28,17 @@ class FakeCallControl final : public phone::CallControl {
     }
     void send_dtmf(char d) override { owner_.log.push_back(std::string("dtmf ") + d); }
     void hold(bool on) override { owner_.log.push_back(on ? "hold" : "resume"); }
+    // REFER to the consultation's target; the far end answers with `peer notify CODE`.
+    bool transfer(phone::Call& consultation, bool attended) override {
+      if (owner_.refuse_next) {
+        owner_.refuse_next = false;
+        return false;
+      }
+      owner_.log.push_back(std::string(attended ? "refer-attended " : "refer-blind ") +
+                           consultation.describe());
+      transferring_ = true;
+      return true;
+    }
     std::string describe() const override { return target_; }
     int id() const { return id_; }
 
@@ -40,6 +51,7 @@ class FakeCallControl final : public phone::CallControl {
     bool answered_ = false;
     bool ended_ = false;
     std::string transferred_from_;  // a transfer's new call: the target of the old one
+    bool transferring_ = false;     // transfer() was asked: waiting for `peer notify`
   };
 
   class FakeIncoming final : public phone::IncomingCall {
@@ -105,6 +117,15 @@ class FakeCallControl final : public phone::CallControl {
       c->transferred_from_ = c->target_;
       c->target_ = target;
       c->answered_ = false;
+      return true;
+    }
+    if (what.rfind("notify ", 0) == 0) {  // the outcome of the port's transfer (NOTIFY sipfrag)
+      c = nullptr;
+      for (FakeCall* l : live_)
+        if (l->transferring_) c = l;
+      if (!c) return false;
+      c->transferring_ = false;
+      c->observer_->on_transfer_result(std::stoi(what.substr(7)) < 300);
       return true;
     }
     if (what == "bye") {

@@ -86,6 +86,8 @@ class Scenario {
     if (cmd == "peer" && a == "cancel")
       return calls_.cancel_incoming(board_) ? "" : "no incoming call to cancel";
     if (cmd == "peer" && a == "refer") return calls_.peer("refer " + b) ? "" : "no call to refer";
+    if (cmd == "peer" && a == "notify")
+      return calls_.peer("notify " + b) ? "" : "no transfer to report on";
     if (cmd == "peer" && a.size() > 1 && a[0] == 'c')
       return calls_.peer(b, std::stoi(a.substr(1))) ? "" : "no call " + a;
     if (cmd == "peer") return calls_.peer(a) ? "" : "no call for the peer to act on";
