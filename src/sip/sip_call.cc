@@ -144,9 +144,33 @@ struct SipCallCallbacks {
     c->machine_.progress(msg->scode, early);
   }
 
-  static void established(const struct sip_msg*, void* arg) {
+  static void established(const struct sip_msg* msg, void* arg) {
     // Outgoing: the 2xx. Incoming: the ACK of our 200, which changes nothing.
-    static_cast<SipCall*>(arg)->machine_.answered_now();
+    auto* c = static_cast<SipCall*>(arg);
+    if (msg && !c->record_.incoming) {
+      c->dialog_call_id_ = text(msg->callid);
+      c->local_tag_ = text(msg->from.tag);
+      c->remote_tag_ = text(msg->to.tag);
+    }
+    c->machine_.answered_now();
+  }
+
+  // A NOTIFY of the REFER this call sent: its sipfrag tells how the transfer goes.
+  static void refer_progress(struct sip* sip, const struct sip_msg* msg, void* arg) {
+    auto* c = static_cast<SipCall*>(arg);
+    (void)sip_treply(nullptr, sip, msg, 200, "OK");
+    const int code = parse_sipfrag(body_of(msg));
+    c->note(log::kInfo, ": transfer NOTIFY sipfrag %d", code);
+    if (code >= 200) c->transfer_outcome(code < 300, code);
+  }
+
+  static void refer_ended(int err, const struct sip_msg* msg, const struct sipevent_substate*,
+                          void* arg) {
+    auto* c = static_cast<SipCall*>(arg);
+    c->refer_sub_ = static_cast<struct sipsub*>(mem_deref(c->refer_sub_));
+    // A REFER refused (4xx-6xx), timed out, or a subscription ended without a final sipfrag.
+    const int code = msg && msg->scode >= 300 ? msg->scode : err ? 408 : 0;
+    c->transfer_outcome(false, code);
   }
 
   static void info(struct sip* sip, const struct sip_msg* msg, void* arg) {
@@ -183,7 +207,8 @@ SipCall::SipCall(CallManager& manager, uint64_t id, bool incoming, const Registe
       target_(target),
       account_(account),
       machine_(*this, manager.loop_, "sip.call{" + std::to_string(id) + "}", incoming),
-      transfer_bye_(manager.loop_) {
+      transfer_bye_(manager.loop_),
+      refer_guard_(manager.loop_) {
   record_.id = id;
   record_.incoming = incoming;
   record_.account = account.key;
@@ -193,6 +218,7 @@ SipCall::SipCall(CallManager& manager, uint64_t id, bool incoming, const Registe
 
 SipCall::~SipCall() {
   refer_not_ = static_cast<struct sipnot*>(mem_deref(refer_not_));
+  refer_sub_ = static_cast<struct sipsub*>(mem_deref(refer_sub_));
   sess_ = static_cast<struct sipsess*>(mem_deref(sess_));
   drop_media(machine_.held());
 }
@@ -450,11 +476,20 @@ void SipCall::hang_up() {
   has_handle_ = false;
   handle_ = nullptr;
   observer_ = nullptr;
+  if (kept_for_replaces_ && !machine_.ended()) {
+    note(log::kNotice, ": kept for the transfer's target to replace");
+    // The port has let go: the line is no longer this call's (and may go away before it).
+    if (line_ && software_audio_) line_->attach_audio(nullptr);
+    software_audio_ = false;
+    line_ = nullptr;
+    end_kept_call(32000);  // the transfer's outcome comes first, normally
+    return;
+  }
   if (!machine_.ended()) {
     const bool answered = machine_.answered();
     note(log::kNotice, ": local hang-up (%s)", answered ? "BYE" : "CANCEL");
     sess_ = static_cast<struct sipsess*>(mem_deref(sess_));  // CANCEL or BYE
-    end(0, answered ? "local hangup" : "cancelled", false);
+    end(0, transferred_ ? "transferred" : answered ? "local hangup" : "cancelled", false);
   }
   manager_.reap_soon();
 }
@@ -597,6 +632,67 @@ bool SipCall::transfer_failed(int code, phone::CallObserver* observer, SipCallHa
   return true;
 }
 
+bool SipCall::transfer_to(SipCall& consultation, bool attended) {
+  if (!sess_ || machine_.ended() || !manager_.events_ || refer_sub_ || consultation.record_.incoming)
+    return false;
+  std::string replaces;
+  if (attended) {
+    if (consultation.dialog_call_id_.empty() || consultation.remote_tag_.empty()) return false;
+    // RFC 3891 section 3: the tags as the target sees its dialog (its To tag is ours remote).
+    replaces = make_replaces(consultation.dialog_call_id_, consultation.remote_tag_,
+                             consultation.local_tag_);
+  }
+  const std::string refer_to = make_refer_to(consultation.record_.remote, replaces);
+  const std::string by = "sip:" + target_.user + "@" + target_.realm;
+  const std::string cuser = target_.contact_user.empty() ? target_.user : target_.contact_user;
+  int err = sipevent_drefer(&refer_sub_, manager_.events_, sipsess_dialog(sess_), cuser.c_str(),
+                            SipCallCallbacks::auth, this, false, SipCallCallbacks::refer_progress,
+                            SipCallCallbacks::refer_ended, this,
+                            "Refer-To: %s\r\nReferred-By: <%s>\r\n", refer_to.c_str(),
+                            by.c_str());
+  if (err) {
+    note(log::kWarning, ": cannot send REFER: %s", std::strerror(err));
+    return false;
+  }
+  note(log::kNotice, ": REFER (%s) Refer-To: %s", attended ? "attended" : "blind",
+       refer_to.c_str());
+  refer_outcome_ = false;
+  if (attended) {
+    consultation.kept_for_replaces_ = true;
+    consultation_ = consultation.id();
+  }
+  refer_guard_.start(32000, [this] {
+    note(log::kNotice, ": no outcome of the transfer in 32 s");
+    transfer_outcome(false, 408);
+  });
+  return true;
+}
+
+void SipCall::transfer_outcome(bool ok, int code) {
+  if (refer_outcome_) return;
+  refer_outcome_ = true;
+  refer_guard_.cancel();
+  note(log::kNotice, ": transfer %s (%d)", ok ? "done" : "failed", code);
+  if (ok) transferred_ = true;
+  if (SipCall* k = consultation_ ? manager_.find(consultation_) : nullptr) {
+    // Done: the target ends the replaced dialog itself (RFC 3891 section 3); failed: BYE now.
+    k->end_kept_call(ok ? 2000 : 0);
+  }
+  consultation_ = 0;
+  if (observer_) observer_->on_transfer_result(ok);  // may hang this call up: last
+}
+
+void SipCall::end_kept_call(uint64_t delay_ms) {
+  kept_for_replaces_ = false;
+  transfer_bye_.start(delay_ms, [this] {
+    if (machine_.ended()) return;
+    note(log::kNotice, ": BYE to the consultation call");
+    sess_ = static_cast<struct sipsess*>(mem_deref(sess_));
+    end(0, "transferred", false);
+    manager_.reap_soon();
+  });
+}
+
 void SipCall::reattach_audio() {
   if (line_ && media_ && !machine_.held())
     software_audio_ = line_->attach_audio(media_->audio_endpoint());
@@ -620,6 +716,13 @@ void SipCallHandle::send_dtmf(char digit) {
 
 void SipCallHandle::hold(bool on) {
   if (SipCall* c = manager_.find(id_)) c->hold(on);
+}
+
+bool SipCallHandle::transfer(phone::Call& consultation, bool attended) {
+  auto* other = dynamic_cast<SipCallHandle*>(&consultation);
+  SipCall* held = manager_.find(id_);
+  SipCall* consult = other ? manager_.find(other->id_) : nullptr;
+  return held && consult && held->transfer_to(*consult, attended);
 }
 
 std::string SipCallHandle::describe() const {

@@ -21,6 +21,7 @@
 struct sipsess;  // libre
 struct mbuf;     // libre
 struct sipnot;   // libre
+struct sipsub;   // libre
 
 namespace owsip::sip {
 
@@ -59,6 +60,11 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   void hang_up();
   void hold(bool on);
   void send_dtmf(char digit);
+  // The phone transfers this (held) call to the far end of `consultation` (RFC 5589 sections 6
+  // and 7): REFER in this dialog, the outcome from the NOTIFYs goes to the observer
+  // (on_transfer_result). Attended: Refer-To carries Replaces of the consultation's dialog,
+  // which is kept (no BYE when the port lets go of it) until the target replaces it.
+  bool transfer_to(SipCall& consultation, bool attended);
   // The UA is going away: end the call as a network failure.
   void abort(const std::string& why);
 
@@ -85,6 +91,10 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   bool transfer_failed(int code, phone::CallObserver* observer, SipCallHandle* handle);
   // The line plays this call's audio again (after a failed transfer).
   void reattach_audio();
+  // The REFER this call sent got its final answer (NOTIFY with a final sipfrag, or a refusal).
+  void transfer_outcome(bool ok, int code);
+  // A consultation call kept for the target to replace: BYE after `delay_ms` if still up.
+  void end_kept_call(uint64_t delay_ms);
   // `held`: the line's audio is already detached (it may carry the other call).
   void drop_media(bool held);
   // The call ended (far end, failure, local hang-up): record it, tell the port once.
@@ -120,6 +130,14 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   uint64_t transferred_to_ = 0;    // the referred call: the new call
   bool transferred_ = false;       // the new call was answered: this call ends as transferred
   Timer transfer_bye_;             // BYE if the referrer does not end the call itself
+  // --- the phone transfers this call (REFER sent) ---
+  struct ::sipsub* refer_sub_ = nullptr;  // the REFER's implicit subscription
+  bool refer_outcome_ = false;     // its outcome was told
+  uint64_t consultation_ = 0;      // attended: the consultation call kept for Replaces
+  bool kept_for_replaces_ = false;  // this is that consultation call
+  Timer refer_guard_;              // no outcome in time: failed
+  // The dialog as the 2xx set it (outgoing calls): for a Replaces naming it.
+  std::string dialog_call_id_, local_tag_, remote_tag_;
 };
 
 // The port's side of a SipCall: destroying it hangs up.
@@ -132,6 +150,7 @@ class SipCallHandle final : public phone::Call {
   std::string describe() const override;
   // A transfer moves the handle to another call (and back when that call fails).
   void retarget(uint64_t id) { id_ = id; }
+  bool transfer(phone::Call& consultation, bool attended) override;
 
  private:
   CallManager& manager_;

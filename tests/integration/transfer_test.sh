@@ -8,13 +8,20 @@
 # - a Refer-To with Replaces (attended transfer by the far end): owsip's INVITE carries the
 #   unescaped Replaces header (seen by the target sipp);
 # - a REFER to a busy target: NOTIFY "SIP/2.0 486 Busy Here", and the phone is connected to
-#   the IVR again.
+#   the IVR again;
+# - hold with flash (re-INVITE a=sendonly seen by a sipp transferee), then blind transfer:
+#   flash, dial baresip, hang up while it rings: the consultation call is cancelled and the
+#   sipp transferee gets REFER with Refer-To: <sip:2003@owsip.test> and Referred-By, NOTIFYs
+#   100 and 200, and the BYE (RFC 5589 section 6.1);
+# - attended transfer: flash, dial baresip, it answers (the phone hears its 1500 Hz), hang up:
+#   REFER with Refer-To carrying Replaces of the consultation dialog (RFC 5589 section 7).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sip_lib.sh"
 source "$(dirname "$0")/call_lib.sh"
 command -v sipp >/dev/null || { echo "SKIP: sipp is not installed (./run setup)"; exit 0; }
 
 IVR=$(free_port)
+XFEREE=$(free_port)
 NEXT=$(free_port)
 BUSY=$(free_port)
 call_kamailio 2001 2003
@@ -22,6 +29,8 @@ call_kamailio 2001 2003
 conf=$WORK/telephony
 owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$RTP_WINDOW'"
 owsip_account "$conf" home 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'"
+printf '\nconfig contact\n\toption desc %s\n\toption code bob\n\toption type sip\n\toption dial %s\n' \
+  "'sipp transferee'" "'port-$XFEREE@owsip.test'" >>"$conf"
 printf '\nconfig contact\n\toption desc %s\n\toption code ivr\n\toption type sip\n\toption dial %s\n' \
   "'sipp ivr'" "'port-$IVR@owsip.test'" >>"$conf"
 start_owsip_registered "$conf" home
@@ -132,4 +141,91 @@ phone_mark p0
 wait_phone p0 '"event":"tone","freqs":\[425\],"cadence":\[480,480\]' 10  # the IVR's BYE
 ph p0 onhook
 pass "the IVR's BYE after the failed transfer gives the phone busy tone"
+
+# transferee NAME: a sipp transferee on port XFEREE for one call.
+transferee() {
+  start_bg "$WORK/$1.out" sipp -sf "$SRC/tests/data/sipp/uas_transferee.xml" -i 127.0.0.1 \
+    -p "$XFEREE" -m 1 -timeout 40 -trace_msg -message_file "$WORK/$1.msg" -trace_err \
+    -error_file "$WORK/$1.err" -nostdin
+  XFEREE_PID=$LAST_PID
+}
+# refer_to NAME: the Refer-To of the REFER the transferee NAME received.
+refer_to() { grep -m1 -i "^Refer-To:" "$WORK/$1.msg" | tr -d '\r' | sed -E 's/^[^:]*: *//'; }
+
+# --- hold, then blind transfer while the consultation call rings ---
+# carol_ended N: waits until baresip carol's log shows more than N ended calls.
+CAROL_END="terminated|session closed"
+carol_ended() { wait_for_count "$WORK/carol/baresip.log" "$CAROL_END" $(($1 + 1)) 10; }
+
+bs carol answermode manual >/dev/null || fail "baresip: answermode manual"
+transferee x1
+ph p0 "wait 1000" offhook "wait 300" "dial *262"   # *bob
+wait_for_line "$WORK/owsip.log" "port0\{CALLING\}: -> CONNECTED" 10
+n=$(count_lines "$WORK/owsip.log" "port0\{CONNECTED\}: -> HOLD_DIAL_TONE")
+phone_mark p0
+ph p0 "wait 500" flash
+wait_phone p0 '"event":"tone","freqs":\[425\],"cadence":\[\]' 5   # dial tone
+wait_for_count "$WORK/owsip.log" "port0\{CONNECTED\}: -> HOLD_DIAL_TONE" $((n + 1)) 5
+pass "flash in a call holds it (re-INVITE a=sendonly, checked by sipp) and gives dial tone"
+n=$(count_lines "$WORK/carol/baresip.log" "Incoming call from")
+ph p0 "dial 2003#"
+wait_for_count "$WORK/carol/baresip.log" "Incoming call from" $((n + 1)) 10
+wait_for_line "$WORK/owsip.log" "port0\{CONSULT_CALLING\}: -> CONSULT_CALLING|port0\{CONSULT_CALLING\}: event RINGING" 10
+ended=$(count_lines "$WORK/carol/baresip.log" "$CAROL_END")
+ph p0 onhook
+wait_for_line "$WORK/owsip.log" "port0\{TRANSFERRING\}: event TRANSFER_DONE" 10
+wait_exit "$XFEREE_PID" 15
+[ "$EXIT_CODE" -eq 0 ] || fail "sipp transferee (blind): exit $EXIT_CODE: $(cat "$WORK/x1.err" 2>/dev/null | tail -3)"
+[ "$(refer_to x1)" = "<sip:2003@owsip.test>" ] || fail "blind transfer: Refer-To is '$(refer_to x1)'"
+grep -qi "^Referred-By: <sip:2001@owsip.test>" "$WORK/x1.msg" || fail "the REFER has no Referred-By"
+wait_for_line "$WORK/owsip.log" "port0\{TRANSFERRING\}: -> IDLE" 5
+carol_ended "$ended"
+pass "blind transfer: the ringing consultation call was cancelled, REFER with Refer-To: <sip:2003@owsip.test>, NOTIFY 200, BYE"
+
+# --- attended transfer ---
+bs carol answermode auto >/dev/null || fail "baresip: answermode auto"
+transferee x2
+ph p0 "wait 1000" offhook "wait 300" "dial *262"
+n=$(count_lines "$WORK/owsip.log" "port0\{CONSULT_CALLING\}: -> CONSULTING")
+ph p0 "wait 1500" flash "wait 500" "dial 2003#"
+wait_for_count "$WORK/owsip.log" "port0\{CONSULT_CALLING\}: -> CONSULTING" $((n + 1)) 10
+phone_mark p0
+wait_phone_hears p0 1500 10
+ended=$(count_lines "$WORK/carol/baresip.log" "$CAROL_END")
+pass "the consultation call is answered: the phone hears baresip's 1500 Hz while the first call is held"
+ph p0 onhook
+wait_exit "$XFEREE_PID" 15
+[ "$EXIT_CODE" -eq 0 ] || fail "sipp transferee (attended): exit $EXIT_CODE: $(cat "$WORK/x2.err" 2>/dev/null | tail -3)"
+rt=$(refer_to x2)
+[[ "$rt" =~ ^\<sip:2003@owsip.test\?Replaces=[^%\>]+%3Bto-tag%3D[^%\>]+%3Bfrom-tag%3D[^%\>]+\>$ ]] ||
+  fail "attended transfer: Refer-To is '$rt'"
+wait_for_line "$WORK/owsip.log" "port0\{TRANSFERRING\}: -> IDLE" 5
+wait_for_line "$WORK/owsip.log" "kept for the transfer's target to replace" 5
+pass "attended transfer: REFER with Refer-To '$rt' (Replaces of the consultation dialog), NOTIFY 200, BYE"
+# Nobody replaced the consultation dialog here (the transferee is sipp): owsip ends it.
+wait_for_line "$WORK/owsip.log" "BYE to the consultation call" 10
+carol_ended "$ended"
+pass "the consultation dialog nobody replaced gets owsip's BYE 2 s after the transfer succeeded"
+
+# --- the transferee refuses the REFER: the phone rings back with the held call ---
+start_bg "$WORK/x3.out" sipp -sf "$SRC/tests/data/sipp/uas_transferee_refuses.xml" -i 127.0.0.1 \
+  -p "$XFEREE" -m 1 -timeout 40 -trace_msg -message_file "$WORK/x3.msg" -trace_err \
+  -error_file "$WORK/x3.err" -nostdin
+XFEREE_PID=$LAST_PID
+n=$(count_lines "$WORK/owsip.log" "port0\{CONSULT_CALLING\}: -> CONSULTING")
+ph p0 "wait 1000" offhook "wait 300" "dial *262" "wait 1500" flash "wait 500" "dial 2003#"
+wait_for_count "$WORK/owsip.log" "port0\{CONSULT_CALLING\}: -> CONSULTING" $((n + 1)) 10
+phone_mark p0
+ended=$(count_lines "$WORK/carol/baresip.log" "$CAROL_END")
+ph p0 onhook
+wait_for_line "$WORK/owsip.log" "port0\{TRANSFERRING\}: event TRANSFER_FAILED" 10
+carol_ended "$ended"   # the consultation call ends at once when the transfer fails
+wait_phone p0 '"event":"ring","on":true' 10
+pass "a REFER answered 603: the phone rings back with the held call (RECALL)"
+ph p0 offhook
+wait_for_line "$WORK/owsip.log" "port0\{RECALL\}: -> CONNECTED" 5
+ph p0 "wait 500" onhook
+wait_exit "$XFEREE_PID" 15
+[ "$EXIT_CODE" -eq 0 ] || fail "sipp transferee (refusing): exit $EXIT_CODE: $(cat "$WORK/x3.err" 2>/dev/null | tail -3)"
+pass "lifting the handset resumes the held call (re-INVITE sendrecv, checked by sipp); on-hook sends BYE"
 stop_owsip
