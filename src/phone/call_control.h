@@ -69,6 +69,14 @@ class Call {
     (void)attended;
     return false;
   }
+  // Three-way calling: this (held) call is resumed and the line's audio is shared with
+  // `other` (each party hears the phone and the other party). Destroying either call ends
+  // the conference, the other keeps the line. False: this call layer or line cannot mix (the
+  // calls are left as they were).
+  virtual bool conference(Call& other) {
+    (void)other;
+    return false;
+  }
 };
 
 // A call coming in, offered to ports until one answers it or it goes away. Owned by the call

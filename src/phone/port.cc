@@ -44,7 +44,7 @@ struct PortTable {
   static constexpr uint64_t kWaitingForOnHookEvents =
       bits(E::on_hook, E::timeout, E::digit, E::flash, E::withdrawn);
   static constexpr uint64_t kAfterHangUp = bits(S::idle, S::ringing, S::recall);
-  static constexpr std::array<State, 20> kStates = {{
+  static constexpr std::array<State, 21> kStates = {{
       {.id = S::idle, .name = "IDLE",
        .in_events = bits(E::off_hook, E::incoming),
        .out_states = bits(S::dial_tone, S::congestion, S::ringing),
@@ -120,12 +120,16 @@ struct PortTable {
        .on_leave = &Port::leave_tone, .action = &Port::consult_calling_event},
       {.id = S::consulting, .name = "CONSULTING",
        .in_events = bits(E::on_hook, E::flash, E::digit, E::remote_hangup, E::held_hangup),
-       .out_states = bits(S::two_calls, S::transferring, S::recall, S::holding, S::connected),
+       .out_states = bits(S::two_calls, S::transferring, S::recall, S::holding, S::connected,
+                          S::conference),
        .action = &Port::consulting_event},
       {.id = S::transferring, .name = "TRANSFERRING",
        .in_events = bits(E::off_hook, E::transfer_done, E::transfer_failed, E::remote_hangup),
        .out_states = bits(S::idle, S::busy, S::recall, S::connected),
        .action = &Port::transferring_event},
+      {.id = S::conference, .name = "CONFERENCE",
+       .in_events = bits(E::on_hook, E::flash, E::digit, E::remote_hangup, E::held_hangup),
+       .out_states = bits(S::idle, S::connected), .action = &Port::conference_event},
   }};
   static constexpr FsmSpec<Port, S, E> kSpec = {
       .kind = "port",
@@ -317,7 +321,7 @@ std::string Port::inconsistency() const {
     case S::two_calls: n = {1, 1, 0}; break;
     case S::holding: case S::recall: case S::transferring: n = {1, 0, 0}; break;
     case S::hold_dial_tone: case S::hold_dialing: n = {0, 1, 0}; break;
-    case S::consult_calling: case S::consulting: n = {1, 1, 0}; break;
+    case S::consult_calling: case S::consulting: case S::conference: n = {1, 1, 0}; break;
   }
   std::string out;
   auto check = [&](int need, bool has, const char* what) {

@@ -55,6 +55,7 @@ enum class PortState : uint8_t {
   consult_calling,  // the consultation call is being set up; on-hook: blind transfer
   consulting,       // talking to the consulted party; on-hook: attended transfer
   transferring,     // on hook, the held call REFERred: waiting for the outcome
+  conference,       // three-way call: the phone and both parties hear each other
 };
 enum class PortEvent : uint8_t {
   off_hook,
@@ -202,6 +203,7 @@ class Port {
   void consult_calling_event(PortEvent e, char arg);
   void consulting_event(PortEvent e, char arg);
   void transferring_event(PortEvent e, char arg);
+  void conference_event(PortEvent e, char arg);
   // CONNECTED + flash: the call on hold, the active leg free for a consultation call.
   void hold_for_consultation();
   // Ends the consultation call (if any) and resumes the held call: CONNECTED.

@@ -60,6 +60,7 @@ const std::vector<Recipe>& recipes() {
       {PortState::consult_calling, plus(kInCall, {"flash", "dial 5559876"})},
       {PortState::consulting, plus(kInCall, {"flash", "dial 5559876", "peer 200"})},
       {PortState::transferring, plus(kInCall, {"flash", "dial 5559876", "peer 200", "onhook"})},
+      {PortState::conference, plus(kInCall, {"flash", "dial 5559876", "peer 200", "flash"})},
   };
   return r;
 }
@@ -136,7 +137,7 @@ TEST_P(PortEveryEvent, EveryEventInThisStateLeavesAConsistentPort) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(States, PortEveryEvent, ::testing::Range<size_t>(0, 20),
+INSTANTIATE_TEST_SUITE_P(States, PortEveryEvent, ::testing::Range<size_t>(0, 21),
                          [](const auto& i) {
                            const auto s = static_cast<size_t>(recipes()[i.param].state);
                            return std::string(port_fsm_spec().states[s].name);

@@ -16,7 +16,8 @@
 //   expect invite TARGET | expect cancel | expect bye | expect dtmf D | expect hold |
 //   expect resume | expect answer portN | expect reject CODE | expect refuse CODE |
 //   expect refer TARGET | expect refer declined | expect transfer-failed CODE |
-//   expect refer-blind TARGET | expect refer-attended TARGET |
+//   expect refer-blind TARGET | expect refer-attended TARGET | expect conference HELD,OTHER |
+//   option conference 0|1                                   can the fake call layer mix audio
 //   expect no-signalling                                     what the far end saw
 //
 // `expect` of signalling consumes the far end's log in order; a scenario fails at the first

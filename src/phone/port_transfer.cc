@@ -114,7 +114,15 @@ void Port::consult_calling_event(E e, char arg) {
 
 void Port::consulting_event(E e, char arg) {
   switch (e) {
-    case E::flash:  // talk to the held party, the consulted one on hold; flash swaps
+    case E::flash:
+      // Three-way calling where the call layer can mix the line's audio; else swap.
+      if (other().call->conference(*active().call)) {
+        log::notice(fsm_.name(), "conference of %s and %s", other().call->describe().c_str(),
+                    active().call->describe().c_str());
+        fsm_.transition(S::conference);
+        return;
+      }
+      // Talk to the held party, the consulted one on hold; flash swaps.
       active().call->hold(true);
       active_ = 1 - active_;
       active().call->hold(false);
@@ -176,6 +184,32 @@ void Port::transferring_event(E e, char) {
       fsm_.transition(S::recall);
       return;
     default: return;  // off-hook: the port waits for the outcome
+  }
+}
+
+// Active leg: the party added last (the consultation); other leg: the first party.
+void Port::conference_event(E e, char arg) {
+  switch (e) {
+    case E::flash:  // drop the party added last, talk on with the first
+      active().call.reset();  // BYE; the first call takes the line's audio back
+      active_ = 1 - active_;
+      fsm_.transition(S::connected);
+      return;
+    case E::on_hook: fsm_.transition(S::idle); return;  // BYE to both
+    case E::digit:
+      if (active().call) active().call->send_dtmf(arg);
+      if (other().call) other().call->send_dtmf(arg);
+      return;
+    case E::remote_hangup:  // the party added last left
+      active().call.reset();
+      active_ = 1 - active_;
+      fsm_.transition(S::connected);
+      return;
+    case E::held_hangup:  // the first party left
+      other().call.reset();
+      fsm_.transition(S::connected);
+      return;
+    default: return;
   }
 }
 

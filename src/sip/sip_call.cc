@@ -324,6 +324,7 @@ Status SipCall::make_media(line::Line& line) {
 
 void SipCall::drop_media(bool held) {
   if (!media_) return;
+  leave_conference();
   record_.media = media_->stats();
   if (line_ && software_audio_ && !held) line_->attach_audio(nullptr);
   software_audio_ = false;
@@ -693,6 +694,51 @@ void SipCall::end_kept_call(uint64_t delay_ms) {
   });
 }
 
+bool SipCall::conference_with(SipCall& other) {
+  if (!media_ || !other.media_ || !line_ || line_ != other.line_ || conference_peer_ ||
+      other.conference_peer_ || machine_.ended() || other.machine_.ended())
+    return false;
+  media::AudioEndpoint* mine = media_->audio_endpoint();
+  media::AudioEndpoint* theirs = other.media_->audio_endpoint();
+  if (!mine || !theirs) return false;  // the DSP path: see docs/SERVICES.md
+  if (machine_.held()) hold(false);    // re-INVITE sendrecv
+  if (other.machine_.held()) other.hold(false);
+  mixer_ = std::make_unique<media::ConferenceMixer>(*mine, *theirs);
+  if (!line_->attach_audio(mixer_.get())) {
+    mixer_.reset();  // as before: the other call has the line
+    software_audio_ = false;
+    other.software_audio_ = line_->attach_audio(theirs);
+    return false;
+  }
+  software_audio_ = true;  // this call owns the line's attachment (the mixer)
+  other.software_audio_ = false;
+  conference_peer_ = other.id();
+  other.conference_peer_ = id();
+  note(log::kNotice, ": conference with call %llu (mixed in software)",
+       static_cast<unsigned long long>(other.id()));
+  return true;
+}
+
+void SipCall::leave_conference() {
+  if (!conference_peer_) return;
+  SipCall* peer = manager_.find(conference_peer_);
+  conference_peer_ = 0;
+  std::unique_ptr<media::ConferenceMixer> mixer = std::move(mixer_);
+  if (peer) {
+    peer->conference_peer_ = 0;
+    if (!mixer) mixer = std::move(peer->mixer_);
+  }
+  // The line lets go of the mixer before it goes: the other call takes the line, or nobody.
+  if (peer && peer->media_ && peer->line_ && !peer->machine_.held() &&
+      peer->media_->audio_endpoint()) {
+    peer->software_audio_ = peer->line_->attach_audio(peer->media_->audio_endpoint());
+  } else if (line_) {
+    line_->attach_audio(nullptr);
+  }
+  software_audio_ = false;
+  note(log::kNotice, ": conference ended");
+}
+
 void SipCall::reattach_audio() {
   if (line_ && media_ && !machine_.held())
     software_audio_ = line_->attach_audio(media_->audio_endpoint());
@@ -723,6 +769,13 @@ bool SipCallHandle::transfer(phone::Call& consultation, bool attended) {
   SipCall* held = manager_.find(id_);
   SipCall* consult = other ? manager_.find(other->id_) : nullptr;
   return held && consult && held->transfer_to(*consult, attended);
+}
+
+bool SipCallHandle::conference(phone::Call& other) {
+  auto* h = dynamic_cast<SipCallHandle*>(&other);
+  SipCall* mine = manager_.find(id_);
+  SipCall* theirs = h ? manager_.find(h->id_) : nullptr;
+  return mine && theirs && mine->conference_with(*theirs);
 }
 
 std::string SipCallHandle::describe() const {

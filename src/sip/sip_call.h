@@ -12,6 +12,7 @@
 
 #include "config/telephony.h"
 #include "core/timer.h"
+#include "media/conference_mixer.h"
 #include "phone/call_control.h"
 #include "sip/call_machine.h"
 #include "sip/call_manager.h"
@@ -65,6 +66,9 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   // (on_transfer_result). Attended: Refer-To carries Replaces of the consultation's dialog,
   // which is kept (no BYE when the port lets go of it) until the target replaces it.
   bool transfer_to(SipCall& consultation, bool attended);
+  // Three-way calling: this call (resumed if held) and `other` share the line through a
+  // software mixer. False where the line has no software path (a DSP) or it is not the same.
+  bool conference_with(SipCall& other);
   // The UA is going away: end the call as a network failure.
   void abort(const std::string& why);
 
@@ -95,6 +99,9 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   void transfer_outcome(bool ok, int code);
   // A consultation call kept for the target to replace: BYE after `delay_ms` if still up.
   void end_kept_call(uint64_t delay_ms);
+  // Ends the conference this call is in (before its media goes): the other call takes the
+  // line's audio back.
+  void leave_conference();
   // `held`: the line's audio is already detached (it may carry the other call).
   void drop_media(bool held);
   // The call ended (far end, failure, local hang-up): record it, tell the port once.
@@ -138,6 +145,9 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   Timer refer_guard_;              // no outcome in time: failed
   // The dialog as the 2xx set it (outgoing calls): for a Replaces naming it.
   std::string dialog_call_id_, local_tag_, remote_tag_;
+  // --- three-way calling ---
+  std::unique_ptr<media::ConferenceMixer> mixer_;  // the call that attached the mixer
+  uint64_t conference_peer_ = 0;                   // the other call of the conference
 };
 
 // The port's side of a SipCall: destroying it hangs up.
@@ -151,6 +161,7 @@ class SipCallHandle final : public phone::Call {
   // A transfer moves the handle to another call (and back when that call fails).
   void retarget(uint64_t id) { id_ = id; }
   bool transfer(phone::Call& consultation, bool attended) override;
+  bool conference(phone::Call& other) override;
 
  private:
   CallManager& manager_;

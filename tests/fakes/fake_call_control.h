@@ -39,6 +39,11 @@ class FakeCallControl final : public phone::CallControl {
       transferring_ = true;
       return true;
     }
+    bool conference(phone::Call& other) override {
+      if (!owner_.conference) return false;
+      owner_.log.push_back("conference " + target_ + "," + other.describe());
+      return true;
+    }
     std::string describe() const override { return target_; }
     int id() const { return id_; }
 
@@ -177,6 +182,7 @@ class FakeCallControl final : public phone::CallControl {
 
   std::vector<std::string> log;
   bool refuse_next = false;
+  bool conference = true;  // the call layer can mix (false: flash in CONSULTING swaps)
 
  private:
   std::vector<FakeCall*> live_;

@@ -76,6 +76,7 @@ class Scenario {
     if (cmd == "hangup") return port.hang_up(), "";  // owsipctl hangup
     if (cmd == "lost") return port.on_line_event({line::LineEvent::Kind::lost}), "";
     if (cmd == "reload") return port.reload(port.options(), &plan_), "";
+    if (cmd == "option" && a == "conference") return calls_.conference = b == "1", "";
     if (cmd == "option" && a == "callwaiting") {
       PortOptions o = port.options();
       o.callwaiting = b == "1";

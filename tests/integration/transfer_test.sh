@@ -14,7 +14,11 @@
 #   sipp transferee gets REFER with Refer-To: <sip:2003@owsip.test> and Referred-By, NOTIFYs
 #   100 and 200, and the BYE (RFC 5589 section 6.1);
 # - attended transfer: flash, dial baresip, it answers (the phone hears its 1500 Hz), hang up:
-#   REFER with Refer-To carrying Replaces of the consultation dialog (RFC 5589 section 7).
+#   REFER with Refer-To carrying Replaces of the consultation dialog (RFC 5589 section 7);
+#   a transferee answering the REFER with 603: the phone rings back with the held call;
+# - three-way calling: the phone calls baresip dave (1000 Hz), flash, calls baresip carol
+#   (1500 Hz), flash: carol hears dave and dave hears carol (mixed by owsip), the phone hears
+#   dave again; flash drops carol.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sip_lib.sh"
 source "$(dirname "$0")/call_lib.sh"
@@ -24,7 +28,7 @@ IVR=$(free_port)
 XFEREE=$(free_port)
 NEXT=$(free_port)
 BUSY=$(free_port)
-call_kamailio 2001 2003
+call_kamailio 2001 2002 2003
 
 conf=$WORK/telephony
 owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$RTP_WINDOW'"
@@ -36,6 +40,7 @@ printf '\nconfig contact\n\toption desc %s\n\toption code ivr\n\toption type sip
 start_owsip_registered "$conf" home
 phone_start p0 0
 baresip_start carol 2003 pw-2003 "$KPORT" 1500
+baresip_start dave 2002 pw-2002 "$KPORT" 1000
 
 # notify_bodies NAME: the sipfrag status lines of the NOTIFYs the IVR NAME received, with their
 # Subscription-State, one per line: "active SIP/2.0 100 Trying".
@@ -228,4 +233,29 @@ ph p0 "wait 500" onhook
 wait_exit "$XFEREE_PID" 15
 [ "$EXIT_CODE" -eq 0 ] || fail "sipp transferee (refusing): exit $EXIT_CODE: $(cat "$WORK/x3.err" 2>/dev/null | tail -3)"
 pass "lifting the handset resumes the held call (re-INVITE sendrecv, checked by sipp); on-hook sends BYE"
+
+# --- three-way calling ---
+n=$(count_lines "$WORK/owsip.log" "port0\{CONSULT_CALLING\}: -> CONSULTING")
+ph p0 "wait 1000" offhook "wait 300" "dial 2002#"
+phone_mark p0
+wait_phone_hears p0 1000 10
+ph p0 flash "wait 500" "dial 2003#"
+wait_for_count "$WORK/owsip.log" "port0\{CONSULT_CALLING\}: -> CONSULTING" $((n + 1)) 10
+ph p0 "wait 1000" flash
+wait_for_line "$WORK/owsip.log" "port0\{CONSULTING\}: -> CONFERENCE" 5
+phone_mark p0
+wait_phone_hears p0 1000 10   # dave is back, no longer on hold
+sleep 3
+check_freq "$(bs_heard carol)" 1000 "carol hearing dave in the conference"
+check_freq "$(bs_heard dave)" 1500 "dave hearing carol in the conference"
+pass "three-way calling: carol hears dave's 1000 Hz, dave hears carol's 1500 Hz, the phone hears them"
+ended=$(count_lines "$WORK/carol/baresip.log" "$CAROL_END")
+ph p0 flash
+wait_for_line "$WORK/owsip.log" "port0\{CONFERENCE\}: -> CONNECTED" 5
+carol_ended "$ended"
+phone_mark p0
+wait_phone_hears p0 1000 10
+ph p0 onhook
+wait_for_line "$WORK/owsip.log" "port0\{CONNECTED\}: -> IDLE" 5
+pass "flash in the conference drops the party added last (BYE to carol), the phone talks on with dave"
 stop_owsip
