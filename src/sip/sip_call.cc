@@ -269,6 +269,7 @@ void SipCall::tell_ended(const CallEventArg& how, CallState from, bool was_offer
   if (was_offered && manager_.sink_) manager_.sink_->withdraw(*this);  // the caller gave up
   manager_.reap_soon();
   refer_not_ = static_cast<struct sipnot*>(mem_deref(refer_not_));  // libre ends it
+  refer_sub_ = static_cast<struct sipsub*>(mem_deref(refer_sub_));  // the call is over
   if (SipCall* r = referrer_ ? manager_.find(referrer_) : nullptr) {
     // The new call of a transfer failed: the referred call takes the port back if it can.
     referrer_ = 0;
