@@ -187,7 +187,31 @@ void CallManager::incoming(const struct sip_msg* msg) {
   log::notice(kTag, "call %llu: INVITE from %s for account %s", static_cast<unsigned long long>(raw->id()),
               source.c_str(), d.account.c_str());
   int code = raw->check_invite(msg);
-  if (code == 0) code = sink_ ? sink_->offer(*raw, d.account, -1) : 480;
+  if (code == 0) {
+    if (const struct sip_hdr* rep = sip_msg_hdr(msg, SIP_HDR_REPLACES)) {
+      // RFC 3891 section 3: it takes over a call of ours, or gets 481.
+      auto r = parse_replaces(text(rep->val));
+      SipCall* old = nullptr;
+      if (r && !r->early_only)
+        for (const auto& c : calls_)
+          if (c.get() != raw && c->matches(*r)) old = c.get();
+      if (!old) {
+        log::notice(kTag, "call %llu: Replaces %s names no call: 481",
+                    static_cast<unsigned long long>(raw->id()), text(rep->val).c_str());
+        raw->refuse(msg, 481);
+        return;
+      }
+      Status s = raw->ring(msg);
+      if (s) s = raw->replace(*old);
+      if (!s) {
+        log::notice(kTag, "call %llu: cannot replace: %s", static_cast<unsigned long long>(raw->id()),
+                    s.message().c_str());
+        if (!raw->finished()) raw->reject(603);
+      }
+      return;
+    }
+    code = sink_ ? sink_->offer(*raw, d.account, -1) : 480;
+  }
   if (code != 0) {
     raw->refuse(msg, code);
     return;

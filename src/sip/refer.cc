@@ -104,6 +104,28 @@ std::string make_replaces(const std::string& call_id, const std::string& to_tag,
   return call_id + ";to-tag=" + to_tag + ";from-tag=" + from_tag;
 }
 
+Result<ReplacesTarget> parse_replaces(std::string_view value) {
+  value = trim(value);
+  ReplacesTarget r;
+  size_t semi = value.find(';');
+  r.call_id = std::string(trim(value.substr(0, semi)));
+  if (r.call_id.empty()) return Status::error("Replaces has no Call-ID");
+  bool to = false, from = false;
+  while (semi != std::string_view::npos) {
+    value = value.substr(semi + 1);
+    semi = value.find(';');
+    std::string_view p = trim(value.substr(0, semi));
+    const size_t eq = p.find('=');
+    const std::string name = ascii_lower(std::string(trim(p.substr(0, eq))));
+    const std::string_view v = eq == std::string_view::npos ? "" : trim(p.substr(eq + 1));
+    if (name == "to-tag") r.to_tag = std::string(v), to = true;
+    else if (name == "from-tag") r.from_tag = std::string(v), from = true;
+    else if (name == "early-only") r.early_only = true;
+  }
+  if (!to || !from) return Status::error("Replaces needs a to-tag and a from-tag");
+  return r;
+}
+
 const char* sipfrag_reason(int code) {
   switch (code) {
     case 100: return "Trying";

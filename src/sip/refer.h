@@ -34,6 +34,17 @@ std::string make_refer_to(const std::string& uri, const std::string& replaces);
 std::string make_replaces(const std::string& call_id, const std::string& to_tag,
                           const std::string& from_tag);
 
+// A Replaces header's value (RFC 3891 section 6.1): the dialog an INVITE takes over, with the
+// tags as the recipient sees it (to-tag its own, from-tag the other end's).
+struct ReplacesTarget {
+  std::string call_id;
+  std::string to_tag;
+  std::string from_tag;
+  bool early_only = false;
+};
+// Reads "call-id;to-tag=T;from-tag=F[;early-only]"; an error without both tags.
+Result<ReplacesTarget> parse_replaces(std::string_view value);
+
 // The status line of a message/sipfrag NOTIFY body: "SIP/2.0 200 OK\r\n".
 std::string sipfrag(int code);
 

@@ -49,6 +49,21 @@ TEST(Refer, MakeReferToRoundTrips) {
   EXPECT_EQ(make_refer_to("sip:2003@owsip.test", ""), "<sip:2003@owsip.test>");
 }
 
+TEST(Refer, ParseReplaces) {
+  auto r = parse_replaces("425928@bobster.example.org;to-tag=7743; from-tag=6472;early-only");
+  ASSERT_TRUE(r) << r.message();
+  EXPECT_EQ(r->call_id, "425928@bobster.example.org");
+  EXPECT_EQ(r->to_tag, "7743");
+  EXPECT_EQ(r->from_tag, "6472");
+  EXPECT_TRUE(r->early_only);
+  EXPECT_FALSE(parse_replaces("abc;to-tag=1"));
+  EXPECT_FALSE(parse_replaces(";to-tag=1;from-tag=2"));
+  auto round = parse_replaces(make_replaces("c@h", "t", "f"));
+  ASSERT_TRUE(round);
+  EXPECT_EQ(round->to_tag, "t");
+  EXPECT_EQ(round->from_tag, "f");
+}
+
 TEST(Refer, Sipfrag) {
   EXPECT_EQ(sipfrag(100), "SIP/2.0 100 Trying\r\n");
   EXPECT_EQ(sipfrag(200), "SIP/2.0 200 OK\r\n");

@@ -52,6 +52,7 @@ const char* reason_phrase(int code) {
     case 404: return "Not Found";
     case 408: return "Request Timeout";
     case 480: return "Temporarily Unavailable";
+    case 481: return "Call/Transaction Does Not Exist";
     case 486: return "Busy Here";
     case 487: return "Request Terminated";
     case 488: return "Not Acceptable Here";
@@ -147,10 +148,10 @@ struct SipCallCallbacks {
   static void established(const struct sip_msg* msg, void* arg) {
     // Outgoing: the 2xx. Incoming: the ACK of our 200, which changes nothing.
     auto* c = static_cast<SipCall*>(arg);
-    if (msg && !c->record_.incoming) {
+    if (msg) {  // the dialog's tags, for a Replaces naming it (either direction)
       c->dialog_call_id_ = text(msg->callid);
-      c->local_tag_ = text(msg->from.tag);
-      c->remote_tag_ = text(msg->to.tag);
+      c->local_tag_ = text(c->record_.incoming ? msg->to.tag : msg->from.tag);
+      c->remote_tag_ = text(c->record_.incoming ? msg->from.tag : msg->to.tag);
     }
     c->machine_.answered_now();
   }
@@ -738,6 +739,37 @@ void SipCall::leave_conference() {
   }
   software_audio_ = false;
   note(log::kNotice, ": conference ended");
+}
+
+bool SipCall::matches(const ReplacesTarget& r) const {
+  return !machine_.ended() && dialog_call_id_ == r.call_id && local_tag_ == r.to_tag &&
+         remote_tag_ == r.from_tag;
+}
+
+Status SipCall::replace(SipCall& old) {
+  if (!old.observer_ || !old.line_ || !old.handle_ || old.machine_.state() != CallState::connected)
+    return Status::error("the call to replace is not connected to a port alone");
+  phone::CallObserver* o = old.observer_;
+  SipCallHandle* h = old.handle_;
+  line::Line& line = *old.line_;
+  auto call = answer(old.record_.port, line, *o);  // 200 OK; the line's audio is this call's
+  if (!call) return call.status();
+  // The port's handle stands for this call now; the one answer() made goes, hanging up
+  // nothing (it names no call).
+  static_cast<SipCallHandle*>(call->get())->retarget(0);
+  call->reset();
+  observer_ = o;
+  has_handle_ = true;
+  handle_ = h;
+  h->retarget(id());
+  old.observer_ = nullptr;
+  old.handle_ = nullptr;
+  old.has_handle_ = false;
+  old.software_audio_ = false;
+  note(log::kNotice, " replaces call %llu (RFC 3891)", static_cast<unsigned long long>(old.id()));
+  old.sess_ = static_cast<struct sipsess*>(mem_deref(old.sess_));  // BYE
+  old.end(0, "replaced", false);
+  return Status::ok();
 }
 
 void SipCall::reattach_audio() {

@@ -69,6 +69,11 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   // Three-way calling: this call (resumed if held) and `other` share the line through a
   // software mixer. False where the line has no software path (a DSP) or it is not the same.
   bool conference_with(SipCall& other);
+  // An INVITE with Replaces (RFC 3891): does this call's dialog match it?
+  bool matches(const ReplacesTarget& r) const;
+  // Incoming, after ring(): answers this call in place of `old` (the port's call), which
+  // gets BYE; the port's handle and line go to this call.
+  Status replace(SipCall& old);
   // The UA is going away: end the call as a network failure.
   void abort(const std::string& why);
 

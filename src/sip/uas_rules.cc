@@ -17,7 +17,8 @@ constexpr std::array<std::string_view, 14> kKnown = {
 // REFER: a call transferred by the far end (sip/refer.h); NOTIFY: the subscriptions of REFER.
 constexpr std::array<std::string_view, 8> kAllowed = {"INVITE",  "ACK",  "BYE",    "CANCEL",
                                                       "OPTIONS", "INFO", "NOTIFY", "REFER"};
-constexpr std::array<std::string_view, 0> kExtensions = {};
+// replaces: an INVITE with Replaces takes over a call (RFC 3891; sip/refer.h).
+constexpr std::array<std::string_view, 1> kExtensions = {"replaces"};
 
 struct BodyRule {
   std::string_view method;

@@ -96,6 +96,8 @@ TEST(UasRules, RequireOfAnUnknownExtensionIs420ListingEveryUnsupportedTag) {
   EXPECT_EQ(code(request("CANCEL", "Max-Forwards", "Require: foo\r\nMax-Forwards")), 0);
   EXPECT_EQ(code(request("ACK", "Max-Forwards", "Require: foo\r\nMax-Forwards")), 0);
   EXPECT_EQ(code(request("INVITE", "Max-Forwards", "Proxy-Require: foo\r\nMax-Forwards")), 0);
+  // An attended transfer's target may be required to take Replaces (RFC 3891 section 3).
+  EXPECT_EQ(code(request("INVITE", "Max-Forwards", "Require: replaces\r\nMax-Forwards")), 0);
   // 416 comes before 420.
   EXPECT_EQ(code(request("INVITE", "Max-Forwards", "Require: foo\r\nMax-Forwards")
                      .replace(7, 21, "tel:+1")),
@@ -162,7 +164,7 @@ TEST(UasRules, AnInviteThatAcceptsNoSdpIs406) {
 TEST(UasRules, OptionsNamesTheSameCapabilitiesAsTheRefusals) {
   EXPECT_EQ(options_headers(),
             "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, REFER\r\nAccept: application/sdp\r\n"
-            "Accept-Encoding: identity\r\nAccept-Language: en\r\nSupported: \r\n");
+            "Accept-Encoding: identity\r\nAccept-Language: en\r\nSupported: replaces\r\n");
   EXPECT_EQ(accepted_types("BYE"), "");
 }
 

@@ -18,7 +18,10 @@
 #   a transferee answering the REFER with 603: the phone rings back with the held call;
 # - three-way calling: the phone calls baresip dave (1000 Hz), flash, calls baresip carol
 #   (1500 Hz), flash: carol hears dave and dave hears carol (mixed by owsip), the phone hears
-#   dave again; flash drops carol.
+#   dave again; flash drops carol;
+# - an INVITE with Replaces naming the phone's call (owsip as an attended transfer's target,
+#   RFC 3891): answered at once, the old call gets BYE, the phone talks on with the new caller;
+#   a Replaces naming no call gets 481.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sip_lib.sh"
 source "$(dirname "$0")/call_lib.sh"
@@ -26,6 +29,7 @@ command -v sipp >/dev/null || { echo "SKIP: sipp is not installed (./run setup)"
 
 IVR=$(free_port)
 XFEREE=$(free_port)
+OLD=$(free_port)
 NEXT=$(free_port)
 BUSY=$(free_port)
 call_kamailio 2001 2002 2003
@@ -35,6 +39,8 @@ owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$RTP_WINDOW'"
 owsip_account "$conf" home 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'"
 printf '\nconfig contact\n\toption desc %s\n\toption code bob\n\toption type sip\n\toption dial %s\n' \
   "'sipp transferee'" "'port-$XFEREE@owsip.test'" >>"$conf"
+printf '\nconfig contact\n\toption desc %s\n\toption code old\n\toption type sip\n\toption dial %s\n' \
+  "'sipp old'" "'port-$OLD@owsip.test'" >>"$conf"
 printf '\nconfig contact\n\toption desc %s\n\toption code ivr\n\toption type sip\n\toption dial %s\n' \
   "'sipp ivr'" "'port-$IVR@owsip.test'" >>"$conf"
 start_owsip_registered "$conf" home
@@ -258,4 +264,51 @@ wait_phone_hears p0 1000 10
 ph p0 onhook
 wait_for_line "$WORK/owsip.log" "port0\{CONNECTED\}: -> IDLE" 5
 pass "flash in the conference drops the party added last (BYE to carol), the phone talks on with dave"
+
+# --- an INVITE with Replaces takes over the phone's call ---
+start_bg "$WORK/old.out" sipp -sf "$SRC/tests/data/sipp/uas_answer.xml" -i 127.0.0.1 -p "$OLD" \
+  -m 1 -timeout 30 -trace_msg -message_file "$WORK/old.msg" -nostdin
+OLD_PID=$LAST_PID
+n=$(count_lines "$WORK/owsip.log" "answered$")
+ph p0 "wait 1000" offhook "wait 300" "dial *653"   # *old
+wait_for_count "$WORK/owsip.log" "call [0-9]+ answered$" $((n + 1)) 10
+sleep 0.5
+# The dialog as sipp (the old party) sees it: Call-ID, owsip's From tag, sipp's To tag.
+replaces=$(python3 - "$WORK/old.msg" <<'PY'
+import re, sys
+t = open(sys.argv[1], errors="replace").read()
+cid = re.search(r"^Call-ID: *(\S+)", t, re.M | re.I).group(1)
+ftag = re.search(r"^From:.*;tag=([^;\s>]+)", t, re.M | re.I).group(1)
+ttag = re.search(r"^SIP/2.0 200 OK[\s\S]*?^To:.*;tag=([^;\s>]+)", t, re.M | re.I).group(1)
+print("%s;to-tag=%s;from-tag=%s" % (cid, ftag, ttag))
+PY
+)
+# sipp's injection file separates fields with ';': Call-ID;to-tag;from-tag.
+{ echo SEQUENTIAL; sed -E 's/;to-tag=|;from-tag=/;/g' <<<"$replaces"; } >"$WORK/replaces.csv"
+start_bg "$WORK/new.out" sipp -sf "$SRC/tests/data/sipp/uac_replaces.xml" -s 2001 -i 127.0.0.1 \
+  -p "$(free_port)" -m 1 -timeout 30 -inf "$WORK/replaces.csv" -trace_msg \
+  -message_file "$WORK/new.msg" -nostdin "127.0.0.1:$KPORT"
+NEW_PID=$LAST_PID
+wait_for_line "$WORK/owsip.log" "replaces call [0-9]+ \(RFC 3891\)" 10
+wait_exit "$OLD_PID" 10
+[ "$EXIT_CODE" -eq 0 ] || fail "the replaced party (sipp): exit $EXIT_CODE: $(tail -5 "$WORK/old.out")"
+[ "$(port0_state)" = CONNECTED ] || fail "port 0 is $(port0_state) after the Replaces"
+grep -q "^Replaces: $replaces" "$WORK/new.msg" || fail "the INVITE did not carry Replaces: $replaces"
+pass "an INVITE with Replaces ($replaces) is answered at once, the replaced call gets BYE, the port stays CONNECTED"
+ph p0 "wait 500" onhook
+wait_exit "$NEW_PID" 10
+[ "$EXIT_CODE" -eq 0 ] || fail "the replacing caller (sipp): exit $EXIT_CODE: $(tail -5 "$WORK/new.out")"
+pass "on-hook ends the replacing call (BYE)"
+
+# The same Replaces again: that dialog is gone, so 481 (RFC 3891 section 3) and no phone rings.
+phone_mark p0
+start_bg "$WORK/new2.out" sipp -sf "$SRC/tests/data/sipp/uac_replaces.xml" -s 2001 -i 127.0.0.1 \
+  -p "$(free_port)" -m 1 -timeout 10 -inf "$WORK/replaces.csv" -trace_msg \
+  -message_file "$WORK/new2.msg" -nostdin "127.0.0.1:$KPORT"
+NEW_PID=$LAST_PID
+wait_for_line "$WORK/new2.msg" "^SIP/2.0 481" 10
+kill "$NEW_PID" 2>/dev/null || true
+wait_exit "$NEW_PID" 10
+phone_events p0 | grep -q '"event":"ring","on":true' && fail "a Replaces of no call rang the phone"
+pass "an INVITE with Replaces of a dialog that no longer exists gets 481, no phone rings"
 stop_owsip
