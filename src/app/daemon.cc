@@ -45,8 +45,10 @@ Status Daemon::start() {
   config_ = *r.config;
   log::set_level(options_.log_level_override >= 0 ? options_.log_level_override
                                                   : config_->general.log_level);
+  services_ = std::make_unique<phone::Services>(config_->features);
   board_ = std::make_unique<phone::Switchboard>(loop_);
   board_->set_config(*config_);
+  board_->set_services(services_.get());
   if (Status s = build_lines(); !s) return s;
   apply_relays(initial);
   sip_ = std::make_unique<sip::SipService>(loop_);
@@ -117,6 +119,7 @@ void Daemon::apply(const config::Telephony& next, const config::ConfigDiff& diff
                       static_cast<uint64_t>(config_->general.call_log_size) * 1024);
   if (rtp_ports_) rtp_ports_->set_base(config_->general.rtp_port);
   plan_ = std::make_unique<phone::DialPlan>(*config_);
+  if (services_) services_->configure(config_->features);
   for (auto& p : ports_) p->reload(port_options(*config_, p->id()), plan_.get());
   apply_relays(diff);
   if (sip_) sip_->apply(next, diff);
@@ -158,6 +161,7 @@ Status Daemon::build_lines() {
                                               config_->timers);
     if (!plan_) plan_ = std::make_unique<phone::DialPlan>(*config_);
     port->set_dial_plan(plan_.get());
+    port->set_services(services_.get());
     if (board_) board_->add_port(*port);
     phone::Port* raw = port.get();
     raw->set_state_observer([this, raw](phone::PortState from, phone::PortState to) {

@@ -19,6 +19,7 @@
 #include "app/call_log.h"
 #include "media/port_allocator.h"
 #include "phone/port.h"
+#include "phone/services.h"
 #include "phone/switchboard.h"
 #include "sip/call_manager.h"
 #include "sip/sip_service.h"
@@ -55,6 +56,7 @@ class Daemon {
   sip::SipService* sip() { return sip_.get(); }
   sip::CallManager* calls() { return calls_.get(); }
   phone::Switchboard* switchboard() { return board_.get(); }
+  phone::Services* services() { return services_.get(); }
   const CallLog& call_log() const { return call_log_; }
   // Tests: observe each applied change.
   void set_on_applied(std::function<void(const config::ConfigDiff&)> cb) { on_applied_ = std::move(cb); }
@@ -76,6 +78,7 @@ class Daemon {
   std::optional<config::Telephony> config_;
   std::unique_ptr<line::LineBackend> backend_;
   std::unique_ptr<phone::DialPlan> plan_;  // before ports_: they point to it
+  std::unique_ptr<phone::Services> services_;  // before ports_ and board_: they point to it
   std::unique_ptr<phone::Switchboard> board_;  // before ports_: they point to it
   std::vector<std::unique_ptr<phone::Port>> ports_;
   std::vector<std::unique_ptr<line::GpioRelay>> relays_;

@@ -114,6 +114,16 @@ Json DaemonControl::ports() {
         .set("ringing", Json::boolean(p->line().ringing()))
         .set("calls", Json::num((p->call() ? 1 : 0) + (p->held_call() ? 1 : 0)))
         .set("offered", Json::boolean(p->offered() != nullptr));
+    if (const phone::Services* sv = daemon_.services()) {
+      const phone::PortServices& ps = sv->port(p->id());
+      std::string what;
+      auto add = [&what](const std::string& s) { what += (what.empty() ? "" : ", ") + s; };
+      if (ps.dnd) add("do not disturb");
+      if (!ps.forward_all.empty()) add("forward all to " + ps.forward_all);
+      if (!ps.forward_busy.empty()) add("forward on busy to " + ps.forward_busy);
+      if (!ps.forward_noanswer.empty()) add("forward on no answer to " + ps.forward_noanswer);
+      o.set("services", Json::str(what));
+    }
     if (std::string fault = p->inconsistency(); !fault.empty())
       o.set("fault", Json::str(fault));  // a state that does not match its calls: a bug
     list.push(std::move(o));

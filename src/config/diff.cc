@@ -38,7 +38,7 @@ void append(std::string& out, const char* name, const SectionDiff& d) {
 }  // namespace
 
 bool ConfigDiff::empty() const {
-  return general.empty() && !stun && !timers && accounts.empty() && ports.empty() && contacts.empty() &&
+  return general.empty() && !stun && !features && !timers && accounts.empty() && ports.empty() && contacts.empty() &&
          relays.empty();
 }
 
@@ -50,6 +50,7 @@ std::string ConfigDiff::summary() const {
     for (const auto& g : general) out += " " + g;
   }
   if (stun) out += std::string(out.empty() ? "" : "; ") + "stun changed";
+  if (features) out += std::string(out.empty() ? "" : "; ") + "features changed";
   if (timers) out += std::string(out.empty() ? "" : "; ") + "timers changed";
   append(out, "accounts", accounts);
   append(out, "ports", ports);
@@ -62,6 +63,7 @@ ConfigDiff diff(const Telephony& running, const Telephony& loaded) {
   ConfigDiff d;
   d.general = changed_general_options(running.general, loaded.general);
   d.stun = running.stun != loaded.stun;
+  d.features = !(running.features == loaded.features);
   d.timers = !(running.timers == loaded.timers);
   d.accounts = diff_sections(running.accounts, loaded.accounts);
   d.ports = diff_sections(running.ports, loaded.ports);

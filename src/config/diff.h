@@ -20,6 +20,7 @@ struct SectionDiff {
 struct ConfigDiff {
   std::vector<std::string> general;  // names of changed general options
   bool stun = false;
+  bool features = false;  // the features section changed (applies to the next call)
   bool timers = false;
   SectionDiff accounts;
   SectionDiff ports;

@@ -114,6 +114,43 @@ std::string check_code(const std::string& v) {
   return "";
 }
 
+std::string keypad_digits(std::string_view code) {
+  static const char* const kKeys[] = {"abc", "def", "ghi", "jkl", "mno", "pqrs", "tuv", "wxyz"};
+  std::string out;
+  for (char c : code) {
+    char l = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    char digit = l;
+    for (int k = 0; k < 8; ++k)
+      if (std::string_view(kKeys[k]).find(l) != std::string_view::npos && l >= 'a' && l <= 'z')
+        digit = static_cast<char>('2' + k);
+    out += digit;
+  }
+  return out;
+}
+
+std::string check_feature_code(const std::string& v) {
+  if (v.empty() || v == "off") return "";
+  if (v[0] != '*' && v[0] != '#')
+    return "code '" + v + "' must start with * or # (a number would be dialled as one)";
+  if (v.size() < 2 || v.size() > 7) return "code '" + v + "' must have 2 to 7 keys";
+  if (v.find_first_not_of("0123456789*#") != std::string::npos)
+    return "code '" + v + "' may hold only 0-9, * and #";
+  if (v.rfind("**", 0) == 0) return "code '" + v + "' starts with **, the internal calls";
+  return "";
+}
+
+std::string check_passthrough_codes(const std::string& v) {
+  size_t i = 0;
+  while (i < v.size()) {
+    while (i < v.size() && v[i] == ' ') ++i;
+    const size_t end = std::min(v.find(' ', i), v.size());
+    if (end > i)
+      if (std::string why = check_feature_code(v.substr(i, end - i)); !why.empty()) return why;
+    i = end;
+  }
+  return "";
+}
+
 std::string check_digit_map(const std::string& v) {
   auto m = DigitMap::parse(v);
   return m ? "" : m.message();

@@ -3,6 +3,7 @@
 // an error message naming the option, or "" when the value is good.
 
 #include <string>
+#include <string_view>
 
 namespace owsip::config {
 
@@ -18,6 +19,13 @@ std::string check_codecs(const std::string& v);
 std::string check_code(const std::string& v);
 // A digit map (config/digit_map.h).
 std::string check_digit_map(const std::string& v);
+// Letters to the digits of the ITU E.161 keypad (`example` is 3926753); digits, '*' and '#'
+// stay.
+std::string keypad_digits(std::string_view code);
+// A star code: '*' or '#' and then 1..6 of 0-9 * #; `off` (no code for the service) too.
+std::string check_feature_code(const std::string& v);
+// Space-separated star codes (passthrough).
+std::string check_passthrough_codes(const std::string& v);
 // A host name or address: no blanks or slashes.
 std::string check_host(const std::string& v);
 // A port's `led`: the LED's name, or its sysfs path /sys/class/leds/NAME[/], which becomes the

@@ -164,6 +164,8 @@ class Loader {
   void section(const UciSection& sec, Telephony& cfg);
   void check_references(const UciPackage& pkg, const Telephony& cfg);
   void check_general(const Telephony& cfg);
+  // Star codes that two services (or a service and a contact) would share.
+  void check_feature_codes(const UciPackage& pkg, const Telephony& cfg);
 
  private:
   // False (and an error) when a section of this type was met before.
@@ -180,6 +182,7 @@ class Loader {
   const UciSection* general_ = nullptr;
   const UciSection* stun_ = nullptr;
   const UciSection* timers_ = nullptr;
+  const UciSection* features_ = nullptr;
   std::map<int, const UciSection*> port_sections_;
   std::map<std::string, const UciSection*> contact_codes_;
   std::map<int, const UciSection*> relay_gpios_;
@@ -212,6 +215,11 @@ void Loader::section(const UciSection& sec, Telephony& cfg) {
     contact(sec, cfg);
   } else if (sec.type == "relay") {
     relay(sec, cfg);
+  } else if (sec.type == "features") {
+    if (!first_of_its_type(sec, features_)) return;
+    v_.apply(sec, kFeaturesFields, cfg.features);
+    for (const auto& f : kFeaturesFields)  // `off`: the service has no code
+      if (f.str && cfg.features.*f.str == "off") (cfg.features.*f.str).clear();
   } else if (sec.type == "timers") {
     if (first_of_its_type(sec, timers_)) v_.apply_timers(sec, cfg.timers);
   } else {
@@ -297,6 +305,52 @@ void Loader::check_references(const UciPackage& pkg, const Telephony& cfg) {
   }
 }
 
+void Loader::check_feature_codes(const UciPackage& pkg, const Telephony& cfg) {
+  auto line_of = [&](std::string_view option) {
+    if (!features_) return 0;
+    const UciOption* o = features_->find(std::string(option));
+    return o ? o->line : features_->line;
+  };
+  // Every code with the option that sets it; passthrough codes are prefixes too.
+  std::vector<std::pair<std::string, std::string_view>> codes;
+  for (const auto& f : kFeaturesFields)
+    if (f.str && !f.list && f.check == check_feature_code && !(cfg.features.*f.str).empty())
+      codes.emplace_back(cfg.features.*f.str, f.name);
+  {
+    const std::string& v = cfg.features.passthrough;
+    for (size_t i = 0; i < v.size();) {
+      const size_t end = std::min(v.find(' ', i), v.size());
+      if (end > i) codes.emplace_back(v.substr(i, end - i), "passthrough");
+      i = end + 1;
+    }
+  }
+  for (size_t i = 0; i < codes.size(); ++i)
+    for (size_t j = 0; j < codes.size(); ++j) {
+      if (i == j) continue;
+      const auto& [a, an] = codes[i];
+      const auto& [b, bn] = codes[j];
+      // On the line the user wrote: the longer code's, else the shorter one's.
+      const int line = features_ && !features_->find(std::string(bn)) ? line_of(an) : line_of(bn);
+      if (a == b && i < j)
+        v_.error(line, std::string(bn) + " '" + b + "' is also " + std::string(an));
+      else if (a.size() < b.size() && b.compare(0, a.size(), a) == 0)
+        v_.error(line, std::string(bn) + " '" + b + "' starts with " + std::string(an) + " '" +
+                           a + "', which would be dialled first");
+    }
+  for (size_t i = 0, ci = 0; i < pkg.sections.size(); ++i) {
+    const auto& sec = pkg.sections[i];
+    if (sec.type != "contact") continue;
+    const Contact& c = cfg.contacts[ci++];
+    const std::string keys = "*" + keypad_digits(c.code);
+    for (const auto& [code, name] : codes)
+      if (code == keys) {
+        const UciOption* o = sec.find("code");
+        v_.error(o ? o->line : sec.line, "contact code '" + c.code + "' is dialled as " + keys +
+                                             ", the features' " + std::string(name));
+      }
+  }
+}
+
 int Loader::general_line(const char* name, const char* fallback) const {
   if (!general_) return 0;
   const UciOption* o = general_->find(name);
@@ -342,6 +396,7 @@ LoadResult load_telephony_text(std::string_view text, const std::string& file,
   cfg.file = file;
   for (const auto& sec : pkg.sections) loader.section(sec, cfg);
   loader.check_references(pkg, cfg);
+  loader.check_feature_codes(pkg, cfg);
   loader.check_general(cfg);
   std::stable_sort(diags.begin(), diags.end(),
                    [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });

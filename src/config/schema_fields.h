@@ -178,6 +178,7 @@ inline const Field<Account> kAccountFields[] = {
     several(text("codecs", &Account::codecs, kOptional, "codecs in order of preference, e.g. `G722 PCMA PCMU` (or one `list codecs` line each); unset: all the line can do (PCMU PCMA G722; G722 first on a wideband line)", check_codecs)),
     choice("srtp", &Account::srtp, kOptional, srtp_policies, "SRTP (SDES keys): `off`; `optional` encrypts when the peer agrees; `mandatory` refuses calls without it (488)"),
     choice("inbound_source", &Account::inbound_source, kOptional, inbound_sources, "ghost-call protection: `registrar` rings a phone only for INVITEs from this account's registrar or outbound proxy (address and port, or the connection owsip opened); `any` accepts them from anywhere (direct IP calls)"),
+    boolean("clir", &Account::clir, "1 hides the caller's number on every call (From anonymous, Privacy: id, P-Preferred-Identity for the provider); the show_number code shows it for one call"),
     choice("inbound_uri", &Account::inbound_uri, kOptional, inbound_uris, "ghost-call protection: `contact` rings only when the Request-URI carries the secret contact user owsip registered (derived from the password); `user` also accepts the account's username (providers that rewrite the Request-URI); `any` accepts any"),
 };
 
@@ -200,6 +201,26 @@ inline const Field<Contact> kContactFields[] = {
     text("dial", &Contact::dial, kRequired, "number or SIP address to call"),
     choice("type", &Contact::type, kRequired, contact_types, "`sip`: dial is a SIP address; `realm`: dial is a number through an account"),
     text("account", &Contact::account, kOptional, "account section to call through; default account when unset"),
+};
+
+inline const Field<Features> kFeaturesFields[] = {
+    text("forward_all_on", &Features::forward_all_on, kOptional, "star code that forwards every call of the port, followed by the number; `off` turns a code off", check_feature_code),
+    text("forward_all_off", &Features::forward_all_off, kOptional, "star code that ends forwarding of every call", check_feature_code),
+    text("forward_busy_on", &Features::forward_busy_on, kOptional, "star code that forwards calls while the port is busy, followed by the number", check_feature_code),
+    text("forward_busy_off", &Features::forward_busy_off, kOptional, "star code that ends forwarding on busy", check_feature_code),
+    text("forward_noanswer_on", &Features::forward_noanswer_on, kOptional, "star code that forwards calls not answered within forward_noanswer_delay, followed by the number", check_feature_code),
+    text("forward_noanswer_off", &Features::forward_noanswer_off, kOptional, "star code that ends forwarding on no answer", check_feature_code),
+    text("dnd_on", &Features::dnd_on, kOptional, "star code that turns do-not-disturb on: the phone stays silent, callers get dnd_response", check_feature_code),
+    text("dnd_off", &Features::dnd_off, kOptional, "star code that turns do-not-disturb off", check_feature_code),
+    text("hide_number", &Features::hide_number, kOptional, "star code before a number: this call hides the caller's number", check_feature_code),
+    text("show_number", &Features::show_number, kOptional, "star code before a number: this call shows the number on an account with `clir`", check_feature_code),
+    text("no_callwaiting", &Features::no_callwaiting, kOptional, "star code before a number: no call waiting during this call", check_feature_code),
+    text("call_return", &Features::call_return, kOptional, "star code that calls the port's last caller", check_feature_code),
+    text("redial", &Features::redial, kOptional, "star code that dials the port's last number again", check_feature_code),
+    several(text("passthrough", &Features::passthrough, kOptional, "codes sent to the provider as dialled, with the number after them (by default the network's own show/hide number codes); `off`: none", check_passthrough_codes)),
+    integer("forward_noanswer_delay", &Features::forward_noanswer_delay, kOptional, 5, 120, "seconds a call rings before forwarding on no answer takes it"),
+    integer("dnd_response", &Features::dnd_response, kOptional, 400, 699, "SIP status a caller gets from a port with do-not-disturb on"),
+    text("state_file", &Features::state_file, kOptional, "file where the services set from the handset (forwarding, do-not-disturb) are kept across restarts; `none`: kept in memory only"),
 };
 
 inline const Field<Relay> kRelayFields[] = {

@@ -82,6 +82,7 @@ std::string format_effective(const Telephony& c) {
   os << "# effective configuration of " << c.file << " (defaults filled in, secrets masked)\n";
   format_section(os, "general", "", kGeneralFields, c.general);
   if (c.stun) format_section(os, "stun", "", kStunFields, *c.stun);
+  format_section(os, "features", "", kFeaturesFields, c.features);
   for (const auto& a : c.accounts) format_section(os, "account", a.key, kAccountFields, a);
   for (const auto& p : c.ports) format_section(os, "port", p.section, kPortFields, p);
   for (const auto& ct : c.contacts) format_section(os, "contact", "", kContactFields, ct);
@@ -96,6 +97,7 @@ std::vector<OptionDoc> schema_docs(const Environment& env) {
   std::vector<OptionDoc> out;
   add_docs(out, "general", kGeneralFields, env);
   add_docs(out, "stun", kStunFields, env);
+  add_docs(out, "features", kFeaturesFields, env);
   add_docs(out, "account", kAccountFields, env);
   add_docs(out, "port", kPortFields, env);
   add_docs(out, "contact", kContactFields, env);

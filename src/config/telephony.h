@@ -71,6 +71,7 @@ struct Account {
   // user owsip registered; user: that or the account's username; any).
   std::string inbound_source = "registrar";
   std::string inbound_uri = "contact";
+  bool clir = false;  // hide the number on every call (RFC 3323 privacy); *82 shows it once
   bool operator==(const Account&) const = default;
 };
 
@@ -100,6 +101,29 @@ struct Contact {
   bool operator==(const Contact&) const = default;
 };
 
+// The star codes dialled from a handset (phone/feature_codes.h) and where the services they
+// switch keep their state. An empty code turns its service off.
+struct Features {
+  std::string forward_all_on = "*72";  // then the number, '#' or the pause
+  std::string forward_all_off = "*73";
+  std::string forward_busy_on = "*90";
+  std::string forward_busy_off = "*91";
+  std::string forward_noanswer_on = "*92";
+  std::string forward_noanswer_off = "*93";
+  std::string dnd_on = "*78";
+  std::string dnd_off = "*79";
+  std::string hide_number = "*67";     // this call only, then the number
+  std::string show_number = "*82";     // this call only, on an account with `clir`
+  std::string no_callwaiting = "*70";  // this call only
+  std::string call_return = "*69";
+  std::string redial = "*07";
+  std::string passthrough = "*31# #31#";  // prefixes sent to the provider as dialled
+  int forward_noanswer_delay = 20;        // seconds of ringing before forwarding
+  int dnd_response = 486;                 // SIP status a do-not-disturb port answers
+  std::string state_file = "/etc/owsip/services.json";
+  bool operator==(const Features&) const = default;
+};
+
 struct Relay {
   std::string key;  // "gpio<N>"
   std::string section;
@@ -112,6 +136,7 @@ struct Telephony {
   std::string file;  // where it was loaded from
   General general;
   std::optional<Stun> stun;
+  Features features;
   std::vector<Account> accounts;
   std::vector<Port> ports;
   std::vector<Contact> contacts;

@@ -5,18 +5,18 @@ namespace owsip::re_compat {
 int connect_session(struct sipsess** sessp, struct sipsess_sock* sock, const char* to_uri,
                     const char* from_name, const char* from_uri, const char* cuser,
                     const char* routev[], uint32_t routec, const char* ctype, DescFn desc,
-                    const SessionHandlers& h, const char* headers) {
-  const char* fmt = headers ? "%s" : nullptr;
+                    const SessionHandlers& h, const std::string& headers) {
 #if OWSIP_LIBRE_MAJOR >= 3
   return ::sipsess_connect(sessp, sock, to_uri, from_name, from_uri, cuser, routev, routec, ctype,
                            h.auth, h.arg, false, nullptr, desc, h.offer, h.answer, h.progress,
-                           h.established, h.info, h.refer, h.closed, h.arg, fmt, headers);
+                           h.established, h.info, h.refer, h.closed, h.arg, "%s", headers.c_str());
 #else
   struct mbuf* body = nullptr;
   if (int err = desc(&body, nullptr, nullptr, h.arg); err) return err;
   int err = ::sipsess_connect(sessp, sock, to_uri, from_name, from_uri, cuser, routev, routec,
                               ctype, body, h.auth, h.arg, false, h.offer, h.answer, h.progress,
-                              h.established, h.info, h.refer, h.closed, h.arg, fmt, headers);
+                              h.established, h.info, h.refer, h.closed, h.arg, "%s",
+                              headers.c_str());
   mem_deref(body);
   return err;
 #endif

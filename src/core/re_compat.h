@@ -7,6 +7,8 @@
 // core/, sip/ and media/ (LIBRARY_NOTES.md: libre's macros must not leak into owsip's headers).
 #pragma once
 
+#include <string>
+
 #include <re.h>
 
 struct re_fhs;  // 3.x's fd handle; declared here (global scope) for the 1.x/2.x builds too
@@ -94,9 +96,7 @@ struct SessionHandlers {
 int connect_session(struct sipsess** sessp, struct sipsess_sock* sock, const char* to_uri,
                     const char* from_name, const char* from_uri, const char* cuser,
                     const char* routev[], uint32_t routec, const char* ctype, DescFn desc,
-                    const SessionHandlers& h, const char* headers = nullptr);
-
-// `headers`: extra header lines of the INVITE, each ending in CRLF (a Replaces header), or null.
+                    const SessionHandlers& h, const std::string& headers = "");
 
 // Answers an INVITE with `scode` (a provisional response; no 100rel on any version).
 int accept_session(struct sipsess** sessp, struct sipsess_sock* sock, const struct sip_msg* msg,

@@ -18,6 +18,7 @@ constexpr TimerDef kTimers[] = {
     {"interdigit", 4000, 1000, 30000, "pause after a digit that ends the number"},
     {"ring_timeout", 60000, 5000, 600000, "an incoming call nobody answers is refused after this (general.no_answer_response)"},
     {"recall", 30000, 5000, 300000, "ringing of a port hung up with a call on hold before that call is ended"},
+    {"confirm_tone", 1200, 500, 5000, "confirmation tone after a star code, before dial tone comes back"},
     {"off_hook_warning", 30000, 5000, 300000, "congestion or busy tone before the port falls silent and waits for on-hook"},
 };
 

@@ -537,7 +537,13 @@ static_assert(sorted_by_locale(), "kToneSets must be sorted by locale, without d
 
 constexpr std::array<std::string_view, kAllToneKinds.size()> kKindNames = {
     "dial", "ringback", "busy", "congestion", "call_waiting", "stutter_dial", "special_info",
+    "confirm",
 };
+
+// The tone after an accepted star code. E.180 Supplement 2 has no such national tone; this is
+// the default "Confirm Tone" of the Cisco SPA100 series administration guide (600 Hz at
+// -16 dBm, 250 ms on, 250 ms off for one second: two beeps), then silence.
+constexpr Tone kConfirmTone = at_level(-16, seq(tn(600, 250), gap(250), tn(600, 250), gap(kHold)));
 
 }  // namespace
 
@@ -557,6 +563,8 @@ const Tone& ToneSet::tone(ToneKind kind) const {
       return stutter_dial;
     case ToneKind::special_info:
       return special_info;
+    case ToneKind::confirm:
+      return kConfirmTone;
   }
   return dial;
 }

@@ -46,11 +46,12 @@ enum class ToneKind : uint8_t {
   call_waiting,  // a second call is waiting (played into the current call)
   stutter_dial,  // special dial tone: message waiting, forwarding active, recall after flash
   special_info,  // special information tone before/instead of an intercept announcement
+  confirm,       // a star code was accepted (the same in every country: see ToneSet::tone)
 };
 
-inline constexpr std::array<ToneKind, 7> kAllToneKinds = {
+inline constexpr std::array<ToneKind, 8> kAllToneKinds = {
     ToneKind::dial,         ToneKind::ringback,     ToneKind::busy,         ToneKind::congestion,
-    ToneKind::call_waiting, ToneKind::stutter_dial, ToneKind::special_info,
+    ToneKind::call_waiting, ToneKind::stutter_dial, ToneKind::special_info, ToneKind::confirm,
 };
 
 // The ringing signal sent to the phone's bell: on, off, on, off... in ms; count entries are
@@ -67,7 +68,8 @@ struct ToneSet {
   Tone dial, ringback, busy, congestion, call_waiting, stutter_dial, special_info;
   RingCadence ring;
 
-  // The member for `kind`; an out-of-range kind yields the dial tone.
+  // The member for `kind`; an out-of-range kind yields the dial tone. `confirm` is not in
+  // E.180's national tables: every set shares one (kConfirmTone in tone_set.cc).
   const Tone& tone(ToneKind kind) const;
 };
 

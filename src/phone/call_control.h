@@ -93,6 +93,14 @@ class IncomingCall {
                                                CallObserver& observer) = 0;
   // Refuses the call with a SIP status (ring timeout, nobody can take it).
   virtual void reject(int code) = 0;
+  // Where the call goes instead (a number or SIP address): a refusal with a 3xx status names it
+  // (302 Moved Temporarily with a Contact). Call before reject(302) or before the sink's
+  // offer() returns 302.
+  virtual void forward_to(const std::string& target) = 0;
+  // Why the call is refused, for its record ("do not disturb"); call before the refusal.
+  virtual void explain(const std::string& cause) = 0;
+  // Who to call back (call return); kind internal for a port, no target when withheld.
+  virtual DialTarget call_back() const = 0;
 };
 
 // Where a call layer hands incoming calls (the switchboard).

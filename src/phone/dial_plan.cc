@@ -2,20 +2,6 @@
 
 namespace owsip::phone {
 
-std::string keypad_digits(std::string_view code) {
-  static const char* const kKeys[] = {"abc", "def", "ghi", "jkl", "mno", "pqrs", "tuv", "wxyz"};
-  std::string out;
-  for (char c : code) {
-    char l = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    char digit = l;
-    for (int k = 0; k < 8; ++k)
-      if (std::string_view(kKeys[k]).find(l) != std::string_view::npos && l >= 'a' && l <= 'z')
-        digit = static_cast<char>('2' + k);
-    out += digit;
-  }
-  return out;
-}
-
 DialPlan::DialPlan(const config::Telephony& cfg)
     : accounts_(cfg.accounts), contact_defs_(cfg.contacts) {
   for (const auto& c : contact_defs_) contacts_.push_back({keypad_digits(c.code), &c});

@@ -14,12 +14,12 @@
 #include <vector>
 
 #include "config/digit_map.h"
+#include "config/option_checks.h"
 #include "config/telephony.h"
 
 namespace owsip::phone {
 
-// Letters to the digits of the ITU E.161 keypad; digits, '*' and '#' stay.
-std::string keypad_digits(std::string_view code);
+using config::keypad_digits;  // letters to keypad digits (config/option_checks.h)
 
 struct DialTarget {
   enum class Kind { number, sip_uri, internal };
@@ -28,6 +28,10 @@ struct DialTarget {
   std::string account;  // account key to call through (empty for internal calls)
   int port = -1;        // internal: the port to ring
   std::string contact;  // the contact's desc, when a contact was dialled
+  // Whether the caller's number shows: as the account says (`clir`), or hidden / shown for
+  // this call by a star code.
+  enum class Privacy : uint8_t { account, hide, show };
+  Privacy privacy = Privacy::account;
 };
 
 struct DialDecision {

@@ -71,7 +71,16 @@ class LocalCall final : public IncomingCall {
                                        CallObserver& observer) override;
   void reject(int code) override {
     offered_ = false;
-    tell_caller_ended({code, "not answered", false});
+    tell_caller_ended({code, cause_.empty() ? "not answered" : cause_, false});
+  }
+  // Internal calls are not forwarded (the switchboard forwards calls of accounts only).
+  void forward_to(const std::string&) override {}
+  void explain(const std::string& cause) override { cause_ = cause; }
+  DialTarget call_back() const override {
+    DialTarget t;
+    t.kind = DialTarget::Kind::internal;
+    t.port = from_port_;
+    return t;
   }
 
   void start(std::weak_ptr<LocalCall> self) {
@@ -82,7 +91,7 @@ class LocalCall final : public IncomingCall {
     }
     const int code = board_.offer(*this, "", to_port_);
     if (code != 0) {
-      tell_caller_ended({code, code == 486 ? "port busy" : "port unavailable", false});
+      tell_caller_ended({code, !cause_.empty() ? cause_ : code == 486 ? "port busy" : "port unavailable", false});
       return;
     }
     offered_ = true;
@@ -157,6 +166,7 @@ class LocalCall final : public IncomingCall {
   AudioPipe pipes_[2];
   Timer to_caller_, to_callee_;
   std::weak_ptr<LocalCall> self_;
+  std::string cause_;  // why it is refused (do not disturb), when known
 };
 
 // The leg a port holds; destroying it hangs up its side.

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "core/log.h"
+
 namespace owsip::phone {
 
 using S = PortState;
@@ -44,7 +46,7 @@ struct PortTable {
   static constexpr uint64_t kWaitingForOnHookEvents =
       bits(E::on_hook, E::timeout, E::digit, E::flash, E::withdrawn);
   static constexpr uint64_t kAfterHangUp = bits(S::idle, S::ringing, S::recall);
-  static constexpr std::array<State, 21> kStates = {{
+  static constexpr std::array<State, 22> kStates = {{
       {.id = S::idle, .name = "IDLE",
        .in_events = bits(E::off_hook, E::incoming),
        .out_states = bits(S::dial_tone, S::congestion, S::ringing),
@@ -56,8 +58,8 @@ struct PortTable {
        .action = &Port::dial_tone_event},
       {.id = S::dialing, .name = "DIALING",
        .in_events = bits(E::digit, E::on_hook, E::flash, E::timeout),
-       .out_states = bits(S::idle, S::congestion, S::calling), .timer = "interdigit",
-       .action = &Port::dialing_event},
+       .out_states = bits(S::idle, S::congestion, S::calling, S::confirm), .timer = "interdigit",
+       .on_leave = &Port::leave_dialing, .action = &Port::dialing_event},
       {.id = S::congestion, .name = "CONGESTION", .in_events = kWaitingForOnHookEvents,
        .out_states = kAfterHangUp | bits(S::parked), .timer = "off_hook_warning",
        .on_enter = &Port::enter_congestion, .on_leave = &Port::leave_tone,
@@ -101,6 +103,11 @@ struct PortTable {
        .out_states = bits(S::connected, S::idle), .timer = "recall",
        .on_enter = &Port::enter_recall, .on_leave = &Port::leave_ringing,
        .action = &Port::recall_event},
+      {.id = S::confirm, .name = "CONFIRM",
+       .in_events = bits(E::on_hook, E::timeout, E::digit, E::flash),
+       .out_states = bits(S::idle, S::dial_tone, S::dialing), .timer = "confirm_tone",
+       .on_enter = &Port::enter_confirm, .on_leave = &Port::leave_tone,
+       .action = &Port::confirm_event},
       // In-call services (port_transfer.cc).
       {.id = S::hold_dial_tone, .name = "HOLD_DIAL_TONE",
        .in_events = bits(E::digit, E::on_hook, E::flash, E::timeout, E::held_hangup),
@@ -226,6 +233,7 @@ bool Port::offer(IncomingCall& call, const line::dsp::CallerId& cid) {
   // The state's action decides: it rings or signals the call as waiting, or leaves it.
   if (fsm_.state() == S::ringing || fsm_.state() == S::waiting) {
     log::info(fsm_.name(), "offered %s", call.describe().c_str());
+    if (services_) services_->set_last_caller(id(), call.call_back());
     return true;
   }
   offered_ = nullptr;
@@ -319,6 +327,7 @@ std::string Port::inconsistency() const {
     case S::ringing: n = {0, 0, 1}; break;
     case S::waiting: n = {1, 0, 1}; break;
     case S::two_calls: n = {1, 1, 0}; break;
+    case S::confirm: n = {0, 0, 0}; break;
     case S::holding: case S::recall: case S::transferring: n = {1, 0, 0}; break;
     case S::hold_dial_tone: case S::hold_dialing: n = {0, 1, 0}; break;
     case S::consult_calling: case S::consulting: case S::conference: n = {1, 1, 0}; break;
@@ -341,12 +350,24 @@ void Port::enter_idle() {
   active().call.reset();  // CANCEL or BYE if a call is still up
   other().call.reset();
   number_.clear();
+  no_callwaiting_ = false;
 }
 
+// A new number: what star codes did to the last one is forgotten. With a service that changes
+// how calls reach the port (do-not-disturb, forwarding), the dial tone is the special one.
 void Port::enter_dial_tone() {
   number_.clear();
-  line_.play_tone(line::ToneKind::dial);
+  feature_.reset();
+  codes_checked_ = false;
+  passthrough_.clear();
+  privacy_ = DialTarget::Privacy::account;
+  no_callwaiting_ = false;
+  prompt_tone_ = false;
+  const bool special = services_ && services_->port(id()).any();
+  line_.play_tone(special ? line::ToneKind::stutter_dial : line::ToneKind::dial);
 }
+
+void Port::enter_confirm() { line_.play_tone(line::ToneKind::confirm); }
 
 void Port::enter_congestion() {
   active().call.reset();
@@ -374,6 +395,13 @@ void Port::leave_tone() { line_.stop_tone(); }
 
 void Port::leave_ringing() { line_.stop_ring(); }
 
+// The dial tone a star code asked for again is still on when the number is complete.
+void Port::leave_dialing() {
+  if (!prompt_tone_) return;
+  prompt_tone_ = false;
+  line_.stop_tone();
+}
+
 // --- actions -------------------------------------------------------------------------------
 
 void Port::idle_event(E e, char) {
@@ -399,7 +427,11 @@ void Port::dial_tone_event(E e, char arg) {
 void Port::dialing_event(E e, char arg) {
   switch (e) {
     case E::digit:
-      if (arg == '#' && !number_.empty()) return evaluate(true);
+      if (prompt_tone_) {
+        line_.stop_tone();
+        prompt_tone_ = false;
+      }
+      if (arg == '#' && !number_.empty() && !hash_continues_code()) return evaluate(true);
       number_ += arg;
       fsm_.restart_timer();
       return evaluate(false);
@@ -443,7 +475,8 @@ void Port::connected_event(E e, char arg) {
       return;
     case E::remote_hangup: fsm_.transition(S::busy); return;
     case E::incoming:
-      if (offered_ && options_.callwaiting && !other().call) fsm_.transition(S::waiting);
+      if (offered_ && options_.callwaiting && !no_callwaiting_ && !other().call)
+        fsm_.transition(S::waiting);
       return;
     case E::transfer: fsm_.transition(S::calling); return;  // the Call is the new one now
     case E::flash: return hold_for_consultation();  // hold, dial tone (port_transfer.cc)
@@ -539,6 +572,17 @@ void Port::recall_event(E e, char) {
   }
 }
 
+void Port::confirm_event(E e, char arg) {
+  switch (e) {
+    case E::on_hook: fsm_.transition(S::idle); return;
+    case E::timeout: fsm_.transition(S::dial_tone); return;
+    case E::digit:  // dialling on: as on dial tone
+      fsm_.transition(S::dial_tone);
+      return dial_tone_event(e, arg);
+    default: return;
+  }
+}
+
 // --- outgoing ------------------------------------------------------------------------------
 
 void Port::place(const DialTarget& target) {
@@ -551,10 +595,121 @@ void Port::place(const DialTarget& target) {
   }
   leg.call = std::move(*call);
   log::info(fsm_.name(), "calling %s", leg.call->describe().c_str());
+  if (services_) services_->set_last_dialled(id(), target);
   fsm_.transition(S::calling);
 }
 
+bool Port::hash_continues_code() const {
+  if (!services_ || codes_checked_) return false;
+  return services_->codes().match(number_ + "#").status != FeatureMatch::Status::none;
+}
+
+bool Port::evaluate_feature(bool finished) {
+  if (!services_ || codes_checked_) return false;
+  const FeatureMatch m = services_->codes().match(number_);
+  if (m.status == FeatureMatch::Status::none) {
+    codes_checked_ = true;
+    return false;
+  }
+  if (m.status == FeatureMatch::Status::partial) {
+    if (!finished) return true;  // the start of a code: wait for the rest
+    codes_checked_ = true;       // the pause: a shorter contact code may be meant
+    return false;
+  }
+  codes_checked_ = true;
+  log::notice(fsm_.name(), "star code %s: %s", m.code.c_str(),
+              std::string(feature_name(m.feature)).c_str());
+  if (!feature_takes_number(m.feature)) {
+    run_feature(m.feature);
+    return true;
+  }
+  number_.erase(0, m.code.size());
+  switch (m.feature) {
+    case Feature::passthrough: passthrough_ = m.code; break;
+    // Codes for this call may be followed by another one (*67 *70 and the number).
+    case Feature::hide_number:
+      privacy_ = DialTarget::Privacy::hide;
+      codes_checked_ = false;
+      break;
+    case Feature::show_number:
+      privacy_ = DialTarget::Privacy::show;
+      codes_checked_ = false;
+      break;
+    case Feature::no_callwaiting:
+      no_callwaiting_ = true;
+      codes_checked_ = false;
+      break;
+    default: feature_ = m.feature; break;  // forwarding on: the number is the target
+  }
+  if (number_.empty()) {
+    if (m.feature != Feature::passthrough) {  // dial tone again: the number, please
+      line_.play_tone(line::ToneKind::dial);
+      prompt_tone_ = true;
+    }
+    return true;
+  }
+  return evaluate_feature(finished);
+}
+
+void Port::run_feature(Feature f) {
+  std::optional<DialTarget> again;
+  PortServices s = services_->port(id());
+  switch (f) {
+    case Feature::dnd_on: s.dnd = true; break;
+    case Feature::dnd_off: s.dnd = false; break;
+    case Feature::forward_all_off: s.forward_all.clear(); break;
+    case Feature::forward_busy_off: s.forward_busy.clear(); break;
+    case Feature::forward_noanswer_off: s.forward_noanswer.clear(); break;
+    case Feature::call_return: again = services_->last_caller(id()); break;
+    case Feature::redial: again = services_->last_dialled(id()); break;
+    default: return;
+  }
+  if (f == Feature::call_return || f == Feature::redial) {
+    const bool none = !again || (again->kind != DialTarget::Kind::internal && again->target.empty());
+    if (none || !calls_) {
+      log::notice(fsm_.name(), "%s: %s", std::string(feature_name(f)).c_str(),
+                  !again ? "no call to go back to"
+                  : none ? "the caller withheld the number"
+                         : "no route");
+      fsm_.transition(S::congestion);
+      return;
+    }
+    log::notice(fsm_.name(), "%s: %s", std::string(feature_name(f)).c_str(),
+                again->kind == DialTarget::Kind::internal
+                    ? ("port" + std::to_string(again->port)).c_str()
+                    : again->target.c_str());
+    return place(*again);
+  }
+  save_services(s);
+}
+
+void Port::save_services(const PortServices& s) {
+  services_->set(id(), s);
+  log::notice(fsm_.name(), "services: dnd %s, forward all '%s', busy '%s', no answer '%s'",
+              s.dnd ? "on" : "off", s.forward_all.c_str(), s.forward_busy.c_str(),
+              s.forward_noanswer.c_str());
+  fsm_.transition(S::confirm);
+}
+
+void Port::finish_feature(const DialTarget& target) {
+  if (target.kind == DialTarget::Kind::internal) {
+    log::notice(fsm_.name(), "%s: calls cannot be forwarded to a port",
+                std::string(feature_name(*feature_)).c_str());
+    fsm_.transition(S::congestion);
+    return;
+  }
+  PortServices s = services_->port(id());
+  switch (*feature_) {
+    case Feature::forward_all_on: s.forward_all = target.target; break;
+    case Feature::forward_busy_on: s.forward_busy = target.target; break;
+    case Feature::forward_noanswer_on: s.forward_noanswer = target.target; break;
+    default: return;
+  }
+  save_services(s);
+}
+
 void Port::evaluate(bool finished) {
+  if (evaluate_feature(finished)) return;
   DialDecision d;
   if (plan_) {
     d = plan_->decide(number_, finished, id());
@@ -570,8 +725,12 @@ void Port::evaluate(bool finished) {
       fsm_.transition(S::congestion);
       return;
     case DialDecision::Status::dial:
-      log::notice(fsm_.name(), "dialled %s%s%s", number_.c_str(),
+      log::notice(fsm_.name(), "dialled %s%s%s%s", passthrough_.c_str(), number_.c_str(),
                   d.target.contact.empty() ? "" : " = ", d.target.contact.c_str());
+      if (feature_) return finish_feature(d.target);
+      d.target.privacy = privacy_;
+      if (!passthrough_.empty() && d.target.kind == DialTarget::Kind::number)
+        d.target.target = passthrough_ + d.target.target;
       if (calls_) return place(d.target);
       log::notice(fsm_.name(), "no route for %s", number_.c_str());
       fsm_.transition(S::congestion);

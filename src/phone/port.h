@@ -21,6 +21,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,7 @@
 #include "line/line.h"
 #include "phone/call_control.h"
 #include "phone/dial_plan.h"
+#include "phone/services.h"
 #include "core/fsm.h"
 
 namespace owsip::phone {
@@ -49,6 +51,7 @@ enum class PortState : uint8_t {
   two_calls,    // one call active, the other on hold; flash swaps them
   holding,      // off hook with only a held call (its active partner hung up); flash resumes
   recall,       // hung up with a call on hold: the phone rings to bring it back
+  confirm,      // a star code was done: confirmation tone, then dial tone again
   // In-call services (port_transfer.cc): flash in a call holds it and gives dial tone.
   hold_dial_tone,   // the call on hold, dial tone for a consultation call; flash resumes
   hold_dialing,     // digits of the consultation call, the call on hold
@@ -128,6 +131,9 @@ class Port {
   // The plan that decides when a number is complete and where it goes; nullptr: '#' or the
   // inter-digit pause ends a number, which then has no route. Not owned; must outlive the port.
   void set_dial_plan(const DialPlan* plan) { plan_ = plan; }
+  // The star codes and the services they switch (feature_codes.h, services.h); nullptr: none.
+  // Not owned; must outlive the port.
+  void set_services(Services* s) { services_ = s; }
   void set_options(PortOptions o) { options_ = o; }
   // A new config while the port runs (the all-state event RELOAD): the options and the plan
   // apply from the next call; a call in progress keeps going.
@@ -182,9 +188,11 @@ class Port {
   void enter_ringing();
   void enter_waiting();
   void enter_recall();
+  void enter_confirm();
   // on-leave actions
   void leave_tone();
   void leave_ringing();
+  void leave_dialing();
   // actions
   void idle_event(PortEvent e, char arg);
   void dial_tone_event(PortEvent e, char arg);
@@ -197,6 +205,7 @@ class Port {
   void two_calls_event(PortEvent e, char arg);
   void holding_event(PortEvent e, char arg);
   void recall_event(PortEvent e, char arg);
+  void confirm_event(PortEvent e, char arg);
   // In-call services (port_transfer.cc).
   void enter_hold_dial_tone();
   void hold_dial_event(PortEvent e, char arg);
@@ -229,6 +238,16 @@ class Port {
 
   // Asks the plan about the keys so far; dials, refuses or waits for more.
   void evaluate(bool finished);
+  // Star codes, before the plan: false when the keys are left to the plan.
+  bool evaluate_feature(bool finished);
+  // A code that needs no number (dnd, forwarding off, call return, redial).
+  void run_feature(Feature f);
+  // A number-taking code's number is complete: `target` is where it points.
+  void finish_feature(const DialTarget& target);
+  // Keeps the port's new services; confirmation tone.
+  void save_services(const PortServices& s);
+  // Whether a '#' continues a star code (`*31#`) rather than ending the number.
+  bool hash_continues_code() const;
 
   line::Line& line_;
   PortOptions options_;
@@ -242,6 +261,15 @@ class Port {
   IncomingCall* offered_ = nullptr;
   line::dsp::CallerId offered_cid_;
   std::string number_;
+  Services* services_ = nullptr;
+  // The number being dialled, as star codes changed it: the code that takes it (nullopt: none
+  // yet), whether codes were looked at, the prefix a passthrough code puts back.
+  std::optional<Feature> feature_;
+  bool codes_checked_ = false;
+  std::string passthrough_;
+  DialTarget::Privacy privacy_ = DialTarget::Privacy::account;
+  bool no_callwaiting_ = false;  // this call: a second call gets busy
+  bool prompt_tone_ = false;     // dial tone again after a code, until the next key
   Fsm<Port, PortState, PortEvent> fsm_;
 };
 

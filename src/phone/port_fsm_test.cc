@@ -55,6 +55,7 @@ const std::vector<Recipe>& recipes() {
       {PortState::two_calls, plus(kWaiting, {"flash"})},
       {PortState::holding, plus(kWaiting, {"flash", "peer c2 bye"})},
       {PortState::recall, plus(kWaiting, {"flash", "onhook"})},
+      {PortState::confirm, {"offhook", "dial *78"}},
       {PortState::hold_dial_tone, plus(kInCall, {"flash"})},
       {PortState::hold_dialing, plus(kInCall, {"flash", "dial 5"})},
       {PortState::consult_calling, plus(kInCall, {"flash", "dial 5559876"})},
@@ -137,7 +138,7 @@ TEST_P(PortEveryEvent, EveryEventInThisStateLeavesAConsistentPort) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(States, PortEveryEvent, ::testing::Range<size_t>(0, 21),
+INSTANTIATE_TEST_SUITE_P(States, PortEveryEvent, ::testing::Range<size_t>(0, 22),
                          [](const auto& i) {
                            const auto s = static_cast<size_t>(recipes()[i.param].state);
                            return std::string(port_fsm_spec().states[s].name);

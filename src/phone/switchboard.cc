@@ -69,9 +69,39 @@ std::vector<Port*> Switchboard::ports_for(const std::string& account, int port) 
   return {};
 }
 
+int Switchboard::forward(IncomingCall& call, const std::string& target, const std::string& why) {
+  log::notice(kTag, "%s forwarded to %s (%s)", call.describe().c_str(), target.c_str(), why.c_str());
+  call.forward_to(target);
+  call.explain("forwarded to " + target + " (" + why + ")");
+  return 302;
+}
+
 int Switchboard::offer(IncomingCall& call, const std::string& account, int port) {
   std::vector<Port*> candidates = ports_for(account, port);
   const line::dsp::CallerId cid = with_local_time(call.caller(), timers_.clock().wall_us());
+  // The handset's services. Do-not-disturb keeps every call out; internal calls are not
+  // forwarded (the forwarding numbers are the network's).
+  std::string forward_busy, forward_noanswer;
+  if (services_) {
+    const bool network = !account.empty();
+    std::vector<Port*> reachable;
+    for (Port* p : candidates) {
+      const PortServices& s = services_->port(p->id());
+      if (network && !s.forward_all.empty())
+        return forward(call, s.forward_all, "port" + std::to_string(p->id()) + " forwards every call");
+      if (network && forward_busy.empty()) forward_busy = s.forward_busy;
+      if (network && forward_noanswer.empty()) forward_noanswer = s.forward_noanswer;
+      if (s.dnd) log::notice(kTag, "%s: port%d does not disturb", call.describe().c_str(), p->id());
+      else reachable.push_back(p);
+    }
+    if (reachable.empty() && !candidates.empty()) {
+      const int code = services_->features().dnd_response;
+      call.explain("do not disturb");
+      log::notice(kTag, "%s: do not disturb: %d", call.describe().c_str(), code);
+      return code;
+    }
+    candidates = reachable;
+  }
   auto offer = std::make_unique<Offer>(timers_);
   offer->call = &call;
   bool busy = false;
@@ -80,6 +110,7 @@ int Switchboard::offer(IncomingCall& call, const std::string& account, int port)
     else if (p->state() != PortState::idle || p->line().off_hook()) busy = true;
   }
   if (offer->ports.empty()) {
+    if (busy && !forward_busy.empty()) return forward(call, forward_busy, "busy");
     const int code = busy ? 486 : 480;
     log::notice(kTag, "%s: no port can take it (%s): %d", call.describe().c_str(),
                 candidates.empty() ? "no port for it" : busy ? "busy" : "no phone", code);
@@ -89,7 +120,11 @@ int Switchboard::offer(IncomingCall& call, const std::string& account, int port)
   for (Port* p : offer->ports) where += " port" + std::to_string(p->id());
   log::notice(kTag, "%s from %s '%s' offered to%s", call.describe().c_str(), cid.number.c_str(),
               cid.name.c_str(), where.c_str());
-  const uint32_t timeout = config_ ? config_->timers.ms("ring_timeout") : TimerValues().ms("ring_timeout");
+  uint32_t timeout = config_ ? config_->timers.ms("ring_timeout") : TimerValues().ms("ring_timeout");
+  if (!forward_noanswer.empty()) {
+    offer->forward_noanswer = forward_noanswer;
+    timeout = std::min<uint32_t>(timeout, static_cast<uint32_t>(services_->features().forward_noanswer_delay) * 1000);
+  }
   offer->ring_timeout.start(timeout, [this, c = &call] { on_ring_timeout(*c); });
   offers_.push_back(std::move(offer));
   return 0;
@@ -117,6 +152,13 @@ void Switchboard::withdraw(IncomingCall& call) {
 }
 
 void Switchboard::on_ring_timeout(IncomingCall& call) {
+  if (Offer* o = find(call); o && !o->forward_noanswer.empty()) {
+    const std::string target = o->forward_noanswer;
+    const int code = forward(call, target, "no answer");
+    drop(call, nullptr);
+    call.reject(code);
+    return;
+  }
   const int code = config_ ? config_->general.no_answer_response : 480;
   log::notice(kTag, "%s not answered: %d", call.describe().c_str(), code);
   drop(call, nullptr);

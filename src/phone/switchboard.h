@@ -8,6 +8,11 @@
 // - each port takes it if it is idle (it rings, with caller ID and the local time) or in a
 //   call with call waiting on (it signals a waiting call); `noring` ports take it without
 //   ringing the bell;
+// - services set from the handset (services.h) come first: a port forwarding every call sends
+//   the caller elsewhere (302) before anything rings; a do-not-disturb port stays silent, and
+//   when every port of the call is so, the caller gets features.dnd_response; a call no port
+//   can take because they are busy goes to a port's busy forwarding; a port forwarding on no
+//   answer shortens the ring timeout to features.forward_noanswer_delay and then forwards;
 // - the first port to answer gets the call and the others stop ringing; the caller giving up
 //   (withdraw) stops them all; nobody answering within the `ring_timeout` timer refuses the
 //   call with general.no_answer_response; a call no port can take is refused at once (486
@@ -38,6 +43,8 @@ class Switchboard final : public CallControl, public IncomingCallSink, public Ca
   void set_config(const config::Telephony& config) { config_ = &config; }
   void add_port(Port& port);
   void remove_port(Port& port);
+  // Do-not-disturb and forwarding of the ports (services.h); nullptr: none. Not owned.
+  void set_services(const Services* s) { services_ = s; }
   // Where calls to numbers and SIP addresses go; nullptr: they fail (no network).
   void set_network(CallControl* network) { network_ = network; }
 
@@ -61,15 +68,19 @@ class Switchboard final : public CallControl, public IncomingCallSink, public Ca
     IncomingCall* call = nullptr;
     std::vector<Port*> ports;  // ringing it or signalling it as waiting
     Timer ring_timeout;
+    std::string forward_noanswer;  // where the call goes when nobody answers in time
   };
   std::vector<Port*> ports_for(const std::string& account, int port) const;
   Offer* find(IncomingCall& call);
   // Forgets the offer; every port but `except` stops offering it.
   void drop(IncomingCall& call, Port* except);
   void on_ring_timeout(IncomingCall& call);
+  // Sends the call to `target` instead (302); returns the status.
+  int forward(IncomingCall& call, const std::string& target, const std::string& why);
 
   TimerQueue& timers_;
   const config::Telephony* config_ = nullptr;
+  const Services* services_ = nullptr;
   CallControl* network_ = nullptr;
   std::vector<Port*> ports_;
   std::vector<std::unique_ptr<Offer>> offers_;

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "sip/account.h"
 #include "sip/re_convert.h"
+#include "sip/sip_address.h"
 #include "sip/sip_call.h"
 #include "sip/sip_service.h"
 #include "sip/uas_rules.h"
@@ -17,11 +18,6 @@ namespace owsip::sip {
 namespace {
 
 constexpr const char* kTag = "sip.call";
-
-// Digits, '*', '#' and '+' are a number; anything else is a SIP address.
-bool is_number(const std::string& s) {
-  return !s.empty() && s.find_first_not_of("0123456789*#+") == std::string::npos;
-}
 
 }  // namespace
 
@@ -111,13 +107,15 @@ Result<std::unique_ptr<phone::Call>> CallManager::place(int port, const phone::D
   if (account->config().disabled) return Status::error("account " + target.account + " is disabled");
   const RegisterTarget& t = account->target();
   std::string uri = target.target;
-  if (target.kind == phone::DialTarget::Kind::number || is_number(uri)) {
-    uri = "sip:" + uri + "@" + t.realm;
+  if (target.kind == phone::DialTarget::Kind::number || is_dialled_number(uri)) {
+    uri = number_uri(uri, t.realm);
   } else if (uri.rfind("sip:", 0) != 0 && uri.rfind("sips:", 0) != 0) {
     uri = "sip:" + uri;
   }
   auto call = std::make_unique<SipCall>(*this, next_id_++, false, t, account->config());
-  if (Status s = call->connect(uri, port, line, observer); !s) return s;
+  const bool hide = target.privacy == phone::DialTarget::Privacy::hide ||
+                    (target.privacy == phone::DialTarget::Privacy::account && account->config().clir);
+  if (Status s = call->connect(uri, port, line, observer, hide); !s) return s;
   SipCall* raw = call.get();
   calls_.push_back(std::move(call));
   record(RecordEvent::started, *raw);
@@ -134,7 +132,7 @@ Result<SipCall*> CallManager::place_transfer(SipCall& referred, const ReferTarge
   const std::string headers =
       target.replaces.empty() ? "" : "Replaces: " + target.replaces + "\r\n";
   if (Status s = call->connect(target.uri, referred.record_.port, *referred.line_, observer,
-                               headers);
+                               false, headers);
       !s)
     return s;
   SipCall* raw = call.get();

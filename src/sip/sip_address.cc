@@ -152,6 +152,16 @@ Result<ProxyUri> parse_proxy(std::string_view s) {
   return p;
 }
 
+bool is_dialled_number(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789*#+") == std::string_view::npos;
+}
+
+std::string number_uri(std::string_view number, std::string_view realm) {
+  std::string uri = "sip:";
+  for (char c : number) uri += c == '#' ? std::string("%23") : std::string(1, c);
+  return uri + "@" + std::string(realm);
+}
+
 std::string contact_uri(std::string_view user, const HostPort& at, Transport t) {
   std::string out = "sip:";
   if (!user.empty()) out += std::string(user) + "@";

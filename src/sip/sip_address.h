@@ -51,6 +51,12 @@ struct ProxyUri {
 Result<ProxyUri> parse_proxy(std::string_view s);
 
 // "sip:user@host:port;transport=tcp" (no parameter for UDP).
+// Digits, '*', '#' and '+': a number dialled on the keypad (anything else is a SIP address).
+bool is_dialled_number(std::string_view s);
+// sip:NUMBER@realm, with '#' escaped as %23 (RFC 3261 section 25.1: '#' is not allowed in the
+// user part; '*' and '+' are).
+std::string number_uri(std::string_view number, std::string_view realm);
+
 std::string contact_uri(std::string_view user, const HostPort& at, Transport t);
 
 // Where the registrar saw our request come from, from our Via header in its response: the

@@ -13,6 +13,7 @@
 #include "media/telephone_event.h"
 #include "sip/caller_identity.h"
 #include "sip/re_convert.h"
+#include "sip/sip_address.h"
 #include "sip/sip_service.h"
 #include "sip/tls_context.h"
 #include "sip/user_agent.h"
@@ -353,7 +354,8 @@ int SipCall::answer_offer(const std::string& offer, struct mbuf** answer) {
 }
 
 Status SipCall::connect(const std::string& to_uri, int port, line::Line& line,
-                        phone::CallObserver& observer, const std::string& headers) {
+                        phone::CallObserver& observer, bool hide,
+                        const std::string& extra_headers) {
   record_.port = port;
   record_.remote = to_uri;
   if (Status s = make_media(line); !s) return s;
@@ -371,18 +373,27 @@ Status SipCall::connect(const std::string& to_uri, int port, line::Line& line,
   // context, which another account's REGISTER may have changed: set this account's first hop.
   if (target_.first_hop_tls() && manager_.ua_ && manager_.ua_->tls())
     manager_.ua_->tls()->expect(target_.first_hop_host(), target_.tls_verify);
-  int err = re_compat::connect_session(
-      &sess_, manager_.sock_, to_uri.c_str(),
-      target_.display_name.empty() ? nullptr : target_.display_name.c_str(), from.c_str(),
-      cuser.c_str(), routes, 1, kSdp, SipCallCallbacks::desc, SipCallCallbacks::handlers(this),
-      headers.empty() ? nullptr : headers.c_str());
+  // Hidden: RFC 3323 section 4.1.1.3's anonymous From and `Privacy: id`; the provider still
+  // learns who pays from P-Preferred-Identity (RFC 3325 section 9.2) and the digest login.
+  const char* from_name = target_.display_name.empty() ? nullptr : target_.display_name.c_str();
+  std::string from_uri = from, headers = extra_headers;
+  if (hide) {
+    from_name = "Anonymous";
+    from_uri = "sip:anonymous@anonymous.invalid";
+    headers += "Privacy: id\r\nP-Preferred-Identity: <" + from + ">\r\n";
+  }
+  int err = re_compat::connect_session(&sess_, manager_.sock_, to_uri.c_str(), from_name,
+                                       from_uri.c_str(), cuser.c_str(), routes, 1, kSdp,
+                                       SipCallCallbacks::desc, SipCallCallbacks::handlers(this),
+                                       headers);
   if (err) {
     drop_media(machine_.held());
     return Status::error("cannot send the INVITE to " + to_uri + ": " + std::strerror(err));
   }
   observer_ = &observer;
   has_handle_ = true;
-  note(log::kNotice, ": INVITE %s via %s", to_uri.c_str(), route.c_str());
+  note(log::kNotice, ": INVITE %s via %s%s", to_uri.c_str(), route.c_str(),
+       hide ? " (number withheld)" : "");
   return Status::ok();
 }
 
@@ -396,6 +407,13 @@ int SipCall::check_invite(const struct sip_msg* msg) {
                          privacy ? std::string_view(privacy->val.p, privacy->val.l) : "");
   record_.remote = cid_.number.empty() ? text(msg->from.auri) : cid_.number;
   record_.remote_name = cid_.name;
+  // Call return goes to the From address, through the account the call came in on; not to a
+  // caller who withheld the number.
+  if (cid_.absence != line::dsp::CidAbsence::withheld) {
+    call_back_.kind = phone::DialTarget::Kind::sip_uri;
+    call_back_.target = text(msg->from.auri);
+    call_back_.account = account_.key;
+  }
   if (!has_sdp(msg)) return 0;  // late offer: we offer in the 200
   offer_sdp_ = body_of(msg);
   // Is anything in the offer acceptable? Asked of a negotiator like the one that will answer.
@@ -424,9 +442,21 @@ Status SipCall::ring(const struct sip_msg* msg) {
 
 void SipCall::refuse(const struct sip_msg* msg, int code) {
   if (manager_.ua_)
-    (void)sip_treply(nullptr, manager_.ua_->stack(), msg, static_cast<uint16_t>(code),
-                     reason_phrase(code));
-  end(code, code == 486 ? "busy" : "refused", false);
+    (void)sip_treplyf(nullptr, nullptr, manager_.ua_->stack(), msg, false,
+                      static_cast<uint16_t>(code), reason_phrase(code), "%sContent-Length: 0\r\n\r\n",
+                      redirect_header(code).c_str());
+  end(code, !cause_.empty() ? cause_ : code == 486 ? "busy" : "refused", false);
+}
+
+std::string SipCall::redirect_header(int code) const {
+  if (code < 300 || code > 399 || forward_uri_.empty()) return "";
+  return "Contact: <" + forward_uri_ + ">\r\n";
+}
+
+void SipCall::forward_to(const std::string& target) {
+  if (is_dialled_number(target)) forward_uri_ = number_uri(target, target_.realm);
+  else if (target.rfind("sip:", 0) == 0 || target.rfind("sips:", 0) == 0) forward_uri_ = target;
+  else forward_uri_ = "sip:" + target;
 }
 
 Result<std::unique_ptr<phone::Call>> SipCall::answer(int port, line::Line& line,
@@ -468,10 +498,13 @@ Result<std::unique_ptr<phone::Call>> SipCall::answer(int port, line::Line& line,
 void SipCall::reject(int code) {
   if (machine_.ended()) return;
   if (sess_) {
-    (void)sipsess_reject(sess_, static_cast<uint16_t>(code), reason_phrase(code), nullptr);
+    (void)sipsess_reject(sess_, static_cast<uint16_t>(code), reason_phrase(code),
+                         "%sContent-Length: 0\r\n\r\n",
+                         redirect_header(code).c_str());
     sess_ = static_cast<struct sipsess*>(mem_deref(sess_));
   }
-  machine_.end({.code = code, .cause = code == 486 ? "busy" : "not answered",
+  machine_.end({.code = code,
+                .cause = !cause_.empty() ? cause_ : code == 486 ? "busy" : "not answered",
                 .by_switchboard = true});
 }
 

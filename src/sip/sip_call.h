@@ -37,9 +37,12 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   SipCall& operator=(const SipCall&) = delete;
 
   // Outgoing: media for `line`, then the INVITE to `to_uri`. Events go to `observer`.
-  // `headers`: extra header lines (CRLF-terminated) of the INVITE, e.g. a transfer's Replaces.
+  // `hide`: the caller's number is withheld (RFC 3323: From anonymous, Privacy: id, and the
+  // account's identity in P-Preferred-Identity for the provider, RFC 3325). `headers`: extra
+  // header lines (CRLF-terminated) of the INVITE, e.g. a transfer's Replaces.
   Status connect(const std::string& to_uri, int port, line::Line& line,
-                 phone::CallObserver& observer, const std::string& headers = "");
+                 phone::CallObserver& observer, bool hide = false,
+                 const std::string& extra_headers = "");
   // The port's handle of this call (set by whoever made it; cleared when it hangs up).
   void set_handle(SipCallHandle* h) { handle_ = h; }
   // Incoming: reads caller ID and the offer of `msg`. Returns 0, or the status to refuse the
@@ -56,6 +59,9 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   Result<std::unique_ptr<phone::Call>> answer(int port, line::Line& line,
                                               phone::CallObserver& observer) override;
   void reject(int code) override;
+  void forward_to(const std::string& target) override;
+  void explain(const std::string& cause) override { cause_ = cause; }
+  phone::DialTarget call_back() const override { return call_back_; }
 
   // From the port's handle.
   void hang_up();
@@ -119,6 +125,8 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   // Logs "call N<what follows>" under the tag sip.call.
   void note(int level, const char* fmt, ...) const __attribute__((format(printf, 3, 4)));
   Status apply_answer(const std::string& sdp);
+  // "Contact: <forward_uri_>\r\n" for a 3xx refusal of a forwarded call, else "".
+  std::string redirect_header(int code) const;
   int answer_offer(const std::string& offer, struct ::mbuf** answer);
 
   CallManager& manager_;
@@ -153,6 +161,9 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   // --- three-way calling ---
   std::unique_ptr<media::ConferenceMixer> mixer_;  // the call that attached the mixer
   uint64_t conference_peer_ = 0;                   // the other call of the conference
+  std::string forward_uri_;        // incoming: where a 3xx sends the caller
+  std::string cause_;              // incoming: why it is refused, when the switchboard says
+  phone::DialTarget call_back_;    // incoming: the caller, for call return
 };
 
 // The port's side of a SipCall: destroying it hangs up.

@@ -78,15 +78,24 @@ class FakeCallControl final : public phone::CallControl {
       return std::unique_ptr<phone::Call>(std::move(call));
     }
     void reject(int code) override {
-      owner_.log.push_back("reject " + std::to_string(code));
+      owner_.log.push_back("reject " + std::to_string(code) + (forward_.empty() ? "" : " to " + forward_));
       done_ = true;
     }
+    void forward_to(const std::string& target) override { forward_ = target; }
+    void explain(const std::string& cause) override { owner_.log.push_back("explain " + cause); }
+    phone::DialTarget call_back() const override {
+      phone::DialTarget t;
+      t.target = cid_.number;
+      return t;
+    }
+    const std::string& forwarded_to() const { return forward_; }
     bool done() const { return done_; }
 
    private:
     FakeCallControl& owner_;
     line::dsp::CallerId cid_;
     bool done_ = false;
+    std::string forward_;
   };
 
   Result<std::unique_ptr<phone::Call>> place(int, const phone::DialTarget& t, line::Line&,
@@ -94,7 +103,12 @@ class FakeCallControl final : public phone::CallControl {
     std::string what = t.kind == phone::DialTarget::Kind::internal
                            ? "internal " + std::to_string(t.port)
                            : t.target + (t.account.empty() ? "" : "@" + t.account);
-    log.push_back("invite " + what);
+    // '#' starts a comment in scenario files: it is logged as "hash".
+    for (size_t p; (p = what.find('#')) != std::string::npos;) what.replace(p, 1, "hash");
+    log.push_back("invite " + what +
+                  (t.privacy == phone::DialTarget::Privacy::hide   ? " hidden"
+                   : t.privacy == phone::DialTarget::Privacy::show ? " shown"
+                                                                   : ""));
     if (refuse_next) {
       refuse_next = false;
       return Status::error("refused by the test");
@@ -164,7 +178,8 @@ class FakeCallControl final : public phone::CallControl {
                 const std::string& name, const std::string& account) {
     incoming_.push_back(std::make_unique<FakeIncoming>(*this, number, name));
     if (int code = sink.offer(*incoming_.back(), account, -1); code != 0) {
-      log.push_back("refuse " + std::to_string(code));
+      const std::string& to = incoming_.back()->forwarded_to();
+      log.push_back("refuse " + std::to_string(code) + (to.empty() ? "" : " to " + to));
       incoming_.back().reset();
     }
   }

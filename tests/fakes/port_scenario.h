@@ -14,6 +14,7 @@
 #include "fakes/fake_timer_queue.h"
 #include "phone/dial_plan.h"
 #include "phone/port.h"
+#include "phone/services.h"
 #include "phone/switchboard.h"
 
 namespace owsip::phone::testing_support {
@@ -23,7 +24,8 @@ const char* const kConfig =
     "config account 'home'\n option realm r\n option username u\n option password p\n"
     " option default 1\n"
     "config contact\n option desc 'Example'\n option code 'example'\n option dial '0123456789'\n"
-    " option type realm\n";
+    " option type realm\n"
+    "config features\n option state_file none\n";
 
 class Scenario {
  public:
@@ -36,12 +38,15 @@ class Scenario {
   Scenario()
       : config_(config::load_telephony_text(kConfig, "t", {{"sim"}, {"germany"}}).config.value()),
         plan_(config_),
+        services_(config_.features),
         board_(queue_) {
     board_.set_config(config_);
+    board_.set_services(&services_);
     board_.set_network(&calls_);
     for (int i = 0; i < 2; ++i) {
       ports_[i] = std::make_unique<Port>(lines_[i], PortOptions{}, queue_, timers_);
       ports_[i]->set_dial_plan(&plan_);
+      ports_[i]->set_services(&services_);
       board_.add_port(*ports_[i]);
       Port* port = ports_[i].get();
       lines_[i].set_event_handler([port](const line::LineEvent& e) { port->on_line_event(e); });
@@ -61,7 +66,9 @@ class Scenario {
       p = cmd[1] - '0';
       in >> cmd;
     }
-    in >> a >> b;
+    in >> a;
+    std::getline(in >> std::ws, b);  // the rest of the line (e.g. a cause in several words)
+    while (!b.empty() && b.back() == ' ') b.pop_back();
     owsip::testing::FakeLine& line = lines_[p];
     Port& port = *ports_[p];
     if (cmd == "offhook") return line.inject(line::LineEvent::hook(true)), "";
@@ -117,6 +124,7 @@ class Scenario {
   TimerValues timers_;
   config::Telephony config_;
   DialPlan plan_;
+  Services services_;
   owsip::testing::FakeLine lines_[2] = {owsip::testing::FakeLine{0}, owsip::testing::FakeLine{1}};
   owsip::testing::FakeCallControl calls_;
   Switchboard board_;

@@ -52,13 +52,15 @@ touch "$F/dev/vmmc10" "$F/dev/vmmc11" "$F/sys/class/leds/fxs1/trigger" \
   "$F/sys/class/gpio/gpio7/value" "$F/sys/class/gpio/export"
 export RECORD=$WORK/record.txt
 sh -c ". '$WORK/procd.sh'; . '$PKG/files/telephony.init'
-  RUNDIR='$F/run/owsip' DEVDIR='$F/dev' SYSDIR='$F/sys'
+  RUNDIR='$F/run/owsip' STATEDIR='$F/etc/owsip' DEVDIR='$F/dev' SYSDIR='$F/sys'
   start_service; service_triggers; reload_service"
 grant_lines() {
   cat <<TXT
 mkdir -p $F/run/owsip
 chown telephony:telephony $F/run/owsip
 chmod 0755 $F/run/owsip
+mkdir -p $F/etc/owsip
+chown telephony:telephony $F/etc/owsip
 chgrp telephony /etc/config/telephony
 chmod 0640 /etc/config/telephony
 chgrp telephony $F/dev/vmmc10

@@ -54,7 +54,7 @@ TEST_F(TapiStartup, BringsTheDeviceUpInTheDriversOrderOnEveryChannel) {
   EXPECT_EQ(folded(emu_->calls()), want);
   EXPECT_EQ(std::count(emu_->calls().begin(), emu_->calls().end(),
                        "ch1 IFX_TAPI_TONE_TABLE_CFG_SET"),
-            7);  // every tone of the locale's set
+            8);  // every tone of the locale's set and the confirmation tone
   ASSERT_EQ(backend_->lines().size(), 2u);
   EXPECT_EQ(backend_->device_node(), "/dev/vmmc10");
   for (int ch = 0; ch < 2; ++ch) {
@@ -69,7 +69,7 @@ TEST_F(TapiStartup, BringsTheDeviceUpInTheDriversOrderOnEveryChannel) {
     EXPECT_EQ(c.jb_max, 160 * 8);
     EXPECT_EQ(c.hook_vt.at(kVtFlash).second, 700u);     // timers.flash_max
     EXPECT_EQ(c.hook_vt.at(kVtDigitLow).second, 90u);   // timers.pulse_break_max
-    EXPECT_EQ(c.tones.size(), 7u);
+    EXPECT_EQ(c.tones.size(), kAllToneKinds.size());
     EXPECT_EQ(c.tones.begin()->first, kToneIndexFirst);  // above the driver's own tones
     EXPECT_TRUE(c.sig_ext & kSigExtV21LowRx);
     EXPECT_TRUE(c.sig & kSigCngFaxRx);

@@ -95,7 +95,7 @@ TEST_F(TapiFaults, AChannelThatStopsAnsweringIsResetAndTheOtherCallGoesOn) {
   ASSERT_TRUE(run_until([&] { return backend_->resets(0) == 1; }, 1000));
   ASSERT_TRUE(run_until([&] { return backend_->lines()[0]->off_hook(); }, 500));
   EXPECT_EQ(emu_->channel(0).feed, kFeedStandby);  // configured again
-  EXPECT_EQ(emu_->channel(0).tones.size(), 7u);
+  EXPECT_EQ(emu_->channel(0).tones.size(), kAllToneKinds.size());
   // Port 1 never noticed.
   EXPECT_TRUE(emu_->channel(1).encoding);
   EXPECT_EQ(backend_->resets(1), 0);
