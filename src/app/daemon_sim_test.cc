@@ -258,16 +258,21 @@ TEST_F(DaemonSimTest, RelayIsSetWhileRunningAndReleasedAtStop) {
   EXPECT_EQ(sysfs("class/gpio/gpio31/direction"), "in");
 }
 
-TEST_F(DaemonSimTest, NoringPortDoesNotRingNodialPortHearsCongestion) {
+TEST_F(DaemonSimTest, NoringPortDoesNotRingNodialPortRefusesAllButEmergencyNumbers) {
   start("", "config port\n option id 1\n option noring 1\n option nodial 1\n");
   VirtualPhone& p = phone(1);
   ASSERT_TRUE(run_until([&] { return p.connected(); }, 2000));
   daemon_->backend()->line(1)->ring(std::nullopt);
   run_for(1500);
   EXPECT_EQ(last(PhoneEvent::Kind::ring, 1), nullptr);
+  // Dial tone (an emergency number must get through), then congestion for anything else.
   p.offhook();
+  const line::Tone& dial = line::find_tone_set("germany")->dial;
+  EXPECT_TRUE(run_until([&] { return p.tone_analyzer()->matches(dial); }, 4000));
+  ASSERT_TRUE(p.dtmf("0"));
   const line::Tone& congestion = line::find_tone_set("germany")->congestion;
   EXPECT_TRUE(run_until([&] { return p.tone_analyzer()->matches(congestion); }, 4000));
+  EXPECT_TRUE(logged("port1: 0: port 1 is nodial: only emergency numbers"));
 }
 
 TEST_F(DaemonSimTest, GarbageFromOnePhoneLeavesTheOtherAlone) {

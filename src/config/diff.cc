@@ -59,6 +59,27 @@ std::string ConfigDiff::summary() const {
   return out;
 }
 
+// Whether the ports with key `key` differ in more than what the dial plan and the switchboard
+// read on every call (barring, hotline): only that needs no new lines.
+static bool line_settings_changed(const Telephony& running, const Telephony& loaded,
+                                  const std::string& key) {
+  const Port* a = nullptr;
+  const Port* b = nullptr;
+  for (const auto& p : running.ports)
+    if (p.key == key) a = &p;
+  for (const auto& p : loaded.ports)
+    if (p.key == key) b = &p;
+  if (!a || !b) return true;
+  Port x = *a;
+  x.bar_outgoing = b->bar_outgoing;
+  x.bar_incoming = b->bar_incoming;
+  x.bar_incoming_response = b->bar_incoming_response;
+  x.anonymous_reject = b->anonymous_reject;
+  x.hotline = b->hotline;
+  x.hotline_delay = b->hotline_delay;
+  return !(x == *b);
+}
+
 ConfigDiff diff(const Telephony& running, const Telephony& loaded) {
   ConfigDiff d;
   d.general = changed_general_options(running.general, loaded.general);
@@ -74,7 +95,10 @@ ConfigDiff diff(const Telephony& running, const Telephony& loaded) {
     d.restart_lines = d.restart_lines || r == Restart::kLines;
     d.restart_sip_stack = d.restart_sip_stack || r == Restart::kSipStack;
   }
-  d.restart_lines = d.restart_lines || !d.ports.empty() || d.timers;
+  bool ports_restart = !d.ports.added.empty() || !d.ports.removed.empty();
+  for (const auto& k : d.ports.changed)
+    ports_restart = ports_restart || line_settings_changed(running, loaded, k);
+  d.restart_lines = d.restart_lines || ports_restart || d.timers;
   return d;
 }
 

@@ -94,6 +94,14 @@ TEST(Diff, WhatAChangeRestarts) {
   std::string port = kBase;
   port.replace(port.find("option id 1\n"), 12, "option id 1\n option nodial 1\n");
   EXPECT_TRUE(diff(base, load(port)).restart_lines);
+  // Barring and the hotline are read per call: the port changes, its line stays.
+  std::string plan = kBase;
+  plan.replace(plan.find("option id 1\n"), 12,
+               "option id 1\n option hotline 2003\n option bar_outgoing 0900\n"
+               " option bar_incoming 0137\n option anonymous_reject 1\n");
+  d = diff(base, load(plan));
+  EXPECT_EQ(d.ports.changed, std::vector<std::string>{"port1"});
+  EXPECT_FALSE(d.restart_lines);
   EXPECT_TRUE(diff(base, load(kBase + "config timers\n option flash_max 800\n")).restart_lines);
   std::string account = kBase;
   account.replace(account.find("password p"), 10, "password q");

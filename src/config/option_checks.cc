@@ -4,6 +4,7 @@
 #include <cctype>
 #include <iterator>
 #include <string_view>
+#include <vector>
 
 #include "config/digit_map.h"
 
@@ -154,6 +155,59 @@ std::string check_passthrough_codes(const std::string& v) {
 std::string check_digit_map(const std::string& v) {
   auto m = DigitMap::parse(v);
   return m ? "" : m.message();
+}
+
+namespace {
+std::vector<std::string> words(const std::string& v) {
+  std::vector<std::string> out;
+  std::string w;
+  for (char c : v + " ") {
+    if (c == ' ' || c == '\t') {
+      if (!w.empty()) out.push_back(w);
+      w.clear();
+    } else {
+      w += c;
+    }
+  }
+  return out;
+}
+bool dialable(const std::string& v) {
+  return !v.empty() && v.find_first_not_of("0123456789*#") == std::string::npos;
+}
+}  // namespace
+
+std::string check_keys(const std::string& v) {
+  if (v.empty() || dialable(v)) return "";
+  return "'" + v + "' is not something a phone dials (keys 0-9, * and #)";
+}
+
+std::string check_keys_list(const std::string& v) {
+  for (const auto& w : words(v))
+    if (!dialable(w)) return "'" + w + "' is not a prefix a phone dials (keys 0-9, * and #)";
+  return "";
+}
+
+std::string check_account_prefix(const std::string& v) {
+  if (v.empty()) return "";
+  if (!dialable(v)) return "prefix '" + v + "' is not something a phone dials (keys 0-9, * and #)";
+  if (v.rfind("**", 0) == 0) return "prefix '" + v + "' would hide the internal numbers **1, **2, ...";
+  return "";
+}
+
+std::string check_emergency(const std::string& v) {
+  for (const auto& w : words(v))
+    if (w.find_first_not_of("0123456789") != std::string::npos)
+      return "emergency number '" + w + "' may hold only digits";
+  return "";
+}
+
+std::string check_number_patterns(const std::string& v) {
+  for (const auto& w : words(v)) {
+    if (w.find('|') != std::string::npos) return "'" + w + "': give one pattern per list entry, without '|'";
+    auto m = DigitMap::parse(w);
+    if (!m) return m.message();
+  }
+  return "";
 }
 
 std::string check_host(const std::string& v) {

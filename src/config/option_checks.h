@@ -19,6 +19,14 @@ std::string check_codecs(const std::string& v);
 std::string check_code(const std::string& v);
 // A digit map (config/digit_map.h).
 std::string check_digit_map(const std::string& v);
+// Dial plan options (docs/SERVICES.md): keys a phone can dial (0-9 * #); a space-separated
+// list of them; an account's prefix; a list of emergency numbers (digits); a list of digit-map
+// patterns (number ranges).
+std::string check_keys(const std::string& v);
+std::string check_keys_list(const std::string& v);
+std::string check_account_prefix(const std::string& v);
+std::string check_emergency(const std::string& v);
+std::string check_number_patterns(const std::string& v);
 // Letters to the digits of the ITU E.161 keypad (`example` is 3926753); digits, '*' and '#'
 // stay.
 std::string keypad_digits(std::string_view code);

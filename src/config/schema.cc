@@ -165,7 +165,11 @@ class Loader {
   void check_references(const UciPackage& pkg, const Telephony& cfg);
   void check_general(const Telephony& cfg);
   // Star codes that two services (or a service and a contact) would share.
-  void check_feature_codes(const UciPackage& pkg, const Telephony& cfg);
+  // Codes a contact's `*code` starts with: turned off in `cfg`.
+  void check_feature_codes(const UciPackage& pkg, Telephony& cfg);
+  // Codes clashing with each other (errors) and with contacts (into `disabled`).
+  void check_contact_codes(const UciPackage& pkg, const Telephony& cfg,
+                           std::vector<std::string>& disabled);
 
  private:
   // False (and an error) when a section of this type was met before.
@@ -303,9 +307,51 @@ void Loader::check_references(const UciPackage& pkg, const Telephony& cfg) {
                "contact '" + c.code + "' names account '" + c.account + "', which does not exist");
     }
   }
+  // Account prefixes (phone/dial_plan.h): one must not hide another.
+  std::vector<std::pair<const Account*, const UciSection*>> prefixed;
+  for (size_t i = 0, ai = 0; i < pkg.sections.size(); ++i) {
+    const auto& sec = pkg.sections[i];
+    if (sec.type != "account") continue;
+    const Account& a = cfg.accounts[ai++];
+    if (a.prefix.empty()) continue;
+    for (const auto& [b, bsec] : prefixed) {
+      const std::string& shorter = a.prefix.size() < b->prefix.size() ? a.prefix : b->prefix;
+      const std::string& longer = a.prefix.size() < b->prefix.size() ? b->prefix : a.prefix;
+      if (longer.compare(0, shorter.size(), shorter) != 0) continue;
+      const UciOption* o = sec.find("prefix");
+      v_.error(o ? o->line : sec.line, "account '" + a.key + "' prefix '" + a.prefix +
+                                           "' and account '" + b->key + "' prefix '" + b->prefix +
+                                           "': one would hide the other");
+    }
+    prefixed.push_back({&a, &sec});
+  }
 }
 
-void Loader::check_feature_codes(const UciPackage& pkg, const Telephony& cfg) {
+void Loader::check_feature_codes(const UciPackage& pkg, Telephony& cfg) {
+  std::vector<std::string> disabled;
+  check_contact_codes(pkg, cfg, disabled);
+  Features& f = cfg.features;
+  for (const auto& field : kFeaturesFields) {
+    if (!field.str) continue;
+    std::string& v = f.*field.str;
+    if (field.list) {  // passthrough: drop the clashing ones
+      std::string kept;
+      for (size_t i = 0; i < v.size();) {
+        const size_t end = std::min(v.find(' ', i), v.size());
+        const std::string one = v.substr(i, end - i);
+        if (!one.empty() && std::find(disabled.begin(), disabled.end(), one) == disabled.end())
+          kept += (kept.empty() ? "" : " ") + one;
+        i = end + 1;
+      }
+      v = kept;
+    } else if (std::find(disabled.begin(), disabled.end(), v) != disabled.end()) {
+      v.clear();
+    }
+  }
+}
+
+void Loader::check_contact_codes(const UciPackage& pkg, const Telephony& cfg,
+                                 std::vector<std::string>& disabled) {
   auto line_of = [&](std::string_view option) {
     if (!features_) return 0;
     const UciOption* o = features_->find(std::string(option));
@@ -337,17 +383,21 @@ void Loader::check_feature_codes(const UciPackage& pkg, const Telephony& cfg) {
         v_.error(line, std::string(bn) + " '" + b + "' starts with " + std::string(an) + " '" +
                            a + "', which would be dialled first");
     }
+  // The seed's contacts come first: a star code that would swallow a contact's `*code` is
+  // turned off (with a warning, so that a config written before star codes keeps working).
   for (size_t i = 0, ci = 0; i < pkg.sections.size(); ++i) {
     const auto& sec = pkg.sections[i];
     if (sec.type != "contact") continue;
     const Contact& c = cfg.contacts[ci++];
     const std::string keys = "*" + keypad_digits(c.code);
-    for (const auto& [code, name] : codes)
-      if (code == keys) {
-        const UciOption* o = sec.find("code");
-        v_.error(o ? o->line : sec.line, "contact code '" + c.code + "' is dialled as " + keys +
-                                             ", the features' " + std::string(name));
-      }
+    for (const auto& [code, name] : codes) {
+      if (keys.compare(0, code.size(), code) != 0) continue;
+      const UciOption* o = sec.find("code");
+      v_.warn(o ? o->line : sec.line, "contact code '" + c.code + "' is dialled as " + keys +
+                                          ", which starts with the features' " + std::string(name) +
+                                          " '" + code + "': that star code is off");
+      disabled.push_back(code);
+    }
   }
 }
 

@@ -142,7 +142,7 @@ inline const Field<General> kGeneralFields[] = {
     text("call_log", &General::call_log, kOptional, "call log file, one JSON line per call; empty: no call log"),
     integer("no_answer_response", &General::no_answer_response, kOptional, 400, 699, "SIP status sent to a caller nobody answered within the ring_timeout timer"),
     integer("call_log_size", &General::call_log_size, kOptional, 4, 65536, "size in KiB at which the call log is rotated (one old file kept as .1)"),
-    text("dialplan", &General::dialplan, kOptional, "digit map: a number that completes an alternative is dialled at once, e.g. `[2-9]xxxxxx|0xx.|11[02]`; unset: `#` or the inter-digit pause ends a number", check_digit_map),
+    text("dialplan", &General::dialplan, kOptional, "digit map: a number that completes an alternative is dialled at once, e.g. `[2-9]xxxxxx|0xx.|11[02]` (syntax, substitution, `T`, `!`: docs/SERVICES.md); unset: `#` or the inter-digit pause ends a number", check_digit_map),
     restarts(kSipStack, integer("tls_port", &General::tls_port, kOptional, 1, 65535, "SIP over TLS port (used when an account has `transport tls`); must differ from local_port")),
     restarts(kSipStack, text("tls_ca_file", &General::tls_ca_file, kOptional, "PEM file of the certificate authorities trusted for SIP over TLS")),
     restarts(kLines, text("tapi_firmware", &General::tapi_firmware, kOptional, "ltq_tapi: VMMC DSP firmware file downloaded at start-up (kmod-ltq-vmmc installs the board's as ifx_firmware.bin)")),
@@ -151,6 +151,8 @@ inline const Field<General> kGeneralFields[] = {
     restarts(kLines, integer("jb_min", &General::jb_min, kOptional, 10, 500, "ltq_tapi: smallest DSP jitter buffer, ms")),
     restarts(kLines, integer("jb_max", &General::jb_max, kOptional, 10, 500, "ltq_tapi: largest DSP jitter buffer, ms; at least jb_min")),
     restarts(kLines, choice("kpi", &General::kpi, kOptional, kpi_modes, "ltq_tapi: RTP moved by the kernel (KPI): OpenWrt builds its driver without KPI and ships no drv_kpi2udp, so `auto` and `off` relay through owsip (`auto` says so) and `on` is refused")),
+    // Dial plan (docs/SERVICES.md)
+    several(text("emergency", &General::emergency, kOptional, "emergency numbers besides the locale's (docs/SERVICES.md): always dialled at once and allowed, even on a `nodial` port and past any barring", check_emergency)),
 };
 
 inline const Field<Stun> kStunFields[] = {
@@ -180,6 +182,13 @@ inline const Field<Account> kAccountFields[] = {
     choice("inbound_source", &Account::inbound_source, kOptional, inbound_sources, "ghost-call protection: `registrar` rings a phone only for INVITEs from this account's registrar or outbound proxy (address and port, or the connection owsip opened); `any` accepts them from anywhere (direct IP calls)"),
     boolean("clir", &Account::clir, "1 hides the caller's number on every call (From anonymous, Privacy: id, P-Preferred-Identity for the provider); the show_number code shows it for one call"),
     choice("inbound_uri", &Account::inbound_uri, kOptional, inbound_uris, "ghost-call protection: `contact` rings only when the Request-URI carries the secret contact user owsip registered (derived from the password); `user` also accepts the account's username (providers that rewrite the Request-URI); `any` accepts any"),
+    // Dial plan and barring (docs/SERVICES.md)
+    text("dialplan", &Account::dialplan, kOptional, "digit map for numbers dialled through this account (syntax in docs/SERVICES.md: `x [2-9] . + T <9:> <:0049> !`); unset: general.dialplan", check_digit_map),
+    text("prefix", &Account::prefix, kOptional, "keys that choose this account for one call, e.g. `#2` or `*81`: `#2 0301234` calls 0301234 through it (the prefix is not sent)", check_account_prefix),
+    several(text("bar_outgoing", &Account::bar_outgoing, kOptional, "barred prefixes of numbers dialled through this account, e.g. `0900 00`: refused with congestion (emergency numbers never)", check_keys_list)),
+    several(text("bar_incoming", &Account::bar_incoming, kOptional, "barred callers of this account: numbers or ranges as digit-map patterns matching the start of the caller's number, e.g. `0900 030123[0-4]`", check_number_patterns)),
+    integer("bar_incoming_response", &Account::bar_incoming_response, kOptional, 400, 699, "SIP status a barred caller of this account gets"),
+    boolean("anonymous_reject", &Account::anonymous_reject, "1: callers who withhold their identity (Privacy, anonymous From) get 433 Anonymity Disallowed (RFC 5079)"),
 };
 
 inline const Field<Port> kPortFields[] = {
@@ -193,6 +202,13 @@ inline const Field<Port> kPortFields[] = {
     choice("echo_canceller", &Port::echo_canceller, kOptional, echo_modes, "ltq_tapi: this port's line echo canceller, as the general option (`off`, `nlec`, `wlec`); unset: the general one"),
     integer("ec_window", &Port::ec_window, kOptional, 0, 16, "ltq_tapi: echo canceller window of this port in ms: 4, 6, 8 or 16; 0: the driver's default"),
     text("coefficients", &Port::coefficients, kOptional, "ltq_tapi: coefficient (BBD) file for this port's line only, downloaded after the general `tapi_coefficients` (e.g. a 600R file for a phone that wants it)"),
+    // Dial plan and barring (docs/SERVICES.md)
+    several(text("bar_outgoing", &Port::bar_outgoing, kOptional, "barred prefixes of numbers dialled on this port, e.g. `0900 00`: refused with congestion (emergency numbers never)", check_keys_list)),
+    several(text("bar_incoming", &Port::bar_incoming, kOptional, "barred callers of this port: numbers or ranges as digit-map patterns matching the start of the caller's number; the port does not ring for them", check_number_patterns)),
+    integer("bar_incoming_response", &Port::bar_incoming_response, kOptional, 400, 699, "SIP status a caller gets when every port it would ring bars it"),
+    boolean("anonymous_reject", &Port::anonymous_reject, "1: this port does not ring for callers who withhold their identity (433 Anonymity Disallowed when no port takes the call)"),
+    text("hotline", &Port::hotline, kOptional, "number dialled when the handset is lifted (hotline), or after hotline_delay seconds without a key (warm line); it goes through the dial plan like dialled keys", check_keys),
+    integer("hotline_delay", &Port::hotline_delay, kOptional, 0, 60, "seconds of dial tone without a key before the hotline is dialled; 0: at once"),
 };
 
 inline const Field<Contact> kContactFields[] = {

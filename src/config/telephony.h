@@ -40,6 +40,8 @@ struct General {
   int jb_min = 20;                      // DSP jitter buffer bounds, ms
   int jb_max = 160;
   std::string kpi = "auto";  // kernel RTP (drv_kpi2udp): on | off | auto
+  // Dial plan (docs/SERVICES.md): emergency numbers added to the locale's, space-separated.
+  std::string emergency;
   bool operator==(const General&) const = default;
 };
 
@@ -72,6 +74,13 @@ struct Account {
   std::string inbound_source = "registrar";
   std::string inbound_uri = "contact";
   bool clir = false;  // hide the number on every call (RFC 3323 privacy); *82 shows it once
+  // Dial plan and barring (docs/SERVICES.md).
+  std::string dialplan;      // digit map of numbers through this account; empty: general.dialplan
+  std::string prefix;        // keys that choose this account for one call (stripped), e.g. #2
+  std::string bar_outgoing;  // barred prefixes of dialled numbers, space-separated
+  std::string bar_incoming;  // barred callers: digit-map patterns matching a number's prefix
+  int bar_incoming_response = 603;  // SIP status refusing a barred caller
+  bool anonymous_reject = false;    // refuse withheld callers with 433 (RFC 5079)
   bool operator==(const Account&) const = default;
 };
 
@@ -88,6 +97,13 @@ struct Port {
   std::string echo_canceller;  // off | nlec | wlec (ltq_tapi); empty: the general one
   int ec_window = 0;           // ms, 4 | 6 | 8 | 16 (ltq_tapi); 0: the driver's default
   std::string coefficients;    // BBD file of this port (ltq_tapi); empty: the general one only
+  // Dial plan and barring (docs/SERVICES.md).
+  std::string bar_outgoing;  // barred prefixes of dialled numbers, space-separated
+  std::string bar_incoming;  // barred callers: digit-map patterns matching a number's prefix
+  int bar_incoming_response = 603;  // SIP status refusing a barred caller
+  bool anonymous_reject = false;    // refuse withheld callers with 433 (RFC 5079)
+  std::string hotline;    // dialled when the handset is lifted (hotline) or after hotline_delay
+  int hotline_delay = 0;  // seconds of dial tone without a key before the hotline is dialled
   bool operator==(const Port&) const = default;
 };
 

@@ -134,6 +134,15 @@ class Fsm {
 
   // Restarts the current state's timer without leaving the state.
   void restart_timer() { arm_timer(def(state_)); }
+  // Arms the current state's timeout after `ms` instead of its named timer: a duration the
+  // state decides on (a digit map's short pause, a warm line's delay). Its expiry is the same
+  // timeout event; leaving the state cancels it.
+  void restart_timer_ms(uint32_t ms) {
+    timer_.cancel();
+    timer_.start(ms, [this] { dispatch(spec_.timeout_event); });
+  }
+  // The value in force of the named timer `name`. REQUIRES: timer values set.
+  uint32_t timer_ms(std::string_view name) const { return timer_values_->ms(name); }
 
   // Leaves the current state (its on-leave) and enters `next` (its timer, its on-enter);
   // re-entering the current state runs both again. Returns false (and logs an error) when

@@ -19,15 +19,15 @@ void ConferenceMixer::fill_line_audio(std::span<int16_t> ear, int rate) {
 
 void ConferenceMixer::on_line_audio(std::span<const int16_t> mic, int rate) {
   const size_t n = std::min(mic.size(), kMaxFrame);
-  std::array<int16_t, kMaxFrame> to_a{}, to_b{};
-  for (size_t i = 0; i < n; ++i) {
-    const int16_t from_a = i < frame_ ? from_a_[i] : 0;
-    const int16_t from_b = i < frame_ ? from_b_[i] : 0;
-    to_a[i] = sum(mic[i], from_b);  // A hears the phone and B
-    to_b[i] = sum(mic[i], from_a);  // B hears the phone and A
+  std::array<int16_t, kMaxFrame> from_a{}, from_b{};
+  for (size_t i = 0; i < n && i < frame_; ++i) {
+    from_a[i] = from_a_[i];
+    from_b[i] = from_b_[i];
   }
-  a_.on_line_audio(std::span<const int16_t>(to_a.data(), n), rate);
-  b_.on_line_audio(std::span<const int16_t>(to_b.data(), n), rate);
+  // A hears the phone and B, B the phone and A; each call's DTMF guard checks the phone alone.
+  const std::span<const int16_t> phone = mic.first(n);
+  a_.on_line_audio_with(phone, std::span<const int16_t>(from_b.data(), n), rate);
+  b_.on_line_audio_with(phone, std::span<const int16_t>(from_a.data(), n), rate);
 }
 
 }  // namespace owsip::media

@@ -38,6 +38,35 @@ TEST(ConferenceMixer, EachHearsTheOtherTwo) {
   EXPECT_EQ(b.fills, 1);
 }
 
+// An endpoint that tells the phone's audio from the other party's (the DTMF guard's need).
+struct SplitEndpoint final : AudioEndpoint {
+  void on_line_audio(std::span<const int16_t>, int) override { ++plain; }
+  void on_line_audio_with(std::span<const int16_t> mic, std::span<const int16_t> other,
+                          int) override {
+    phone.assign(mic.begin(), mic.end());
+    party.assign(other.begin(), other.end());
+  }
+  void fill_line_audio(std::span<int16_t> ear, int) override {
+    std::fill(ear.begin(), ear.end(), int16_t{400});
+  }
+  int plain = 0;
+  std::vector<int16_t> phone, party;
+};
+
+TEST(ConferenceMixer, HandsThePhoneAndTheOtherPartySeparately) {
+  SplitEndpoint a, b;
+  ConferenceMixer m(a, b);
+  std::vector<int16_t> ear(160);
+  m.fill_line_audio(ear, 8000);
+  std::vector<int16_t> mic(160, 9);
+  m.on_line_audio(mic, 8000);
+  EXPECT_EQ(a.plain, 0);
+  ASSERT_EQ(a.phone.size(), 160u);
+  EXPECT_EQ(a.phone[0], 9);    // what the guard looks at: the phone alone
+  EXPECT_EQ(a.party[0], 400);  // B's frame, added after it
+  EXPECT_EQ(b.party[159], 400);
+}
+
 TEST(ConferenceMixer, ClipsInsteadOfWrapping) {
   FakeEndpoint a(30000), b(30000);
   ConferenceMixer m(a, b);

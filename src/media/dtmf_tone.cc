@@ -93,4 +93,21 @@ void DtmfTone::generate(std::span<int16_t> out) {
   }
 }
 
+DtmfPresence::DtmfPresence() {
+  dtmf_rx_state_t* rx = dtmf_rx_init(nullptr, nullptr, nullptr);
+  // The same filter as the line's own detector: dial tone may sound under the first key.
+  dtmf_rx_parms(rx, 1, -1, -1, -99);
+  tone_report_func_t report = [](void* user, int code, int, int) {
+    static_cast<DtmfPresence*>(user)->digit_ = static_cast<char>(code);
+  };
+  dtmf_rx_set_realtime_callback(rx, report, this);
+  rx_ = rx;
+}
+
+DtmfPresence::~DtmfPresence() { dtmf_rx_free(static_cast<dtmf_rx_state_t*>(rx_)); }
+
+void DtmfPresence::feed(std::span<const int16_t> pcm) {
+  dtmf_rx(static_cast<dtmf_rx_state_t*>(rx_), pcm.data(), static_cast<int>(pcm.size()));
+}
+
 }  // namespace owsip::media

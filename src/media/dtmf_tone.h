@@ -43,4 +43,22 @@ class DtmfTone {
   void* gen_ = nullptr;  // spandsp tone_gen_state_t
 };
 
+// Whether a DTMF tone sounds in audio at 8 kHz, as it happens (spandsp's DTMF receiver and its
+// realtime report: a key is reported some 25-40 ms after its tone begins, and its end about as
+// late). The software path cuts the phone's keys out of the uplink with it.
+class DtmfPresence {
+ public:
+  DtmfPresence();
+  ~DtmfPresence();
+  DtmfPresence(const DtmfPresence&) = delete;
+  DtmfPresence& operator=(const DtmfPresence&) = delete;
+  void feed(std::span<const int16_t> pcm);
+  bool present() const { return digit_ != 0; }
+  char digit() const { return digit_; }
+
+ private:
+  void* rx_ = nullptr;  // spandsp dtmf_rx_state_t
+  char digit_ = 0;
+};
+
 }  // namespace owsip::media

@@ -56,13 +56,9 @@ Status SoftwarePath::start(const NegotiatedMedia& media, RtpOutput& out) {
   out_ = &out;
   started_ = true;
   marker_next_ = true;
-  // The frame the phone delivered before the call started goes out now rather than with the
-  // next frame, up to 20 ms later: the far end hears the answer at once.
-  if (first && !last_mic_.empty()) {
-    std::vector<int16_t> mic = std::move(last_mic_);
-    last_mic_.clear();
-    on_line_audio(mic, last_mic_rate_);
-  }
+  // What the phone said just before the call started (the guard's frames) goes out first, at
+  // the guard's delay like everything after it; a dialled digit's tail in it as silence.
+  (void)first;
   return Status::ok();
 }
 
@@ -135,12 +131,47 @@ void SoftwarePath::convert(std::span<const int16_t> in, int from, std::vector<in
 }
 
 void SoftwarePath::on_line_audio(std::span<const int16_t> mic, int rate) {
-  if (!started_) {  // kept for start()
-    last_mic_.assign(mic.begin(), mic.end());
-    last_mic_rate_ = rate;
+  on_line_audio_with(mic, {}, rate);
+}
+
+void SoftwarePath::on_line_audio_with(std::span<const int16_t> mic,
+                                      std::span<const int16_t> other, int rate) {
+  if (rate != 8000 && rate != 16000) return;
+  auto add_other = [](std::vector<int16_t>& pcm, std::span<const int16_t> o) {
+    for (size_t i = 0; i < pcm.size() && i < o.size(); ++i)
+      pcm[i] = static_cast<int16_t>(std::clamp(pcm[i] + o[i], -32768, 32767));
+  };
+  if (settings_.dtmf_guard_ms <= 0) {
+    if (!started_) return;
+    if (other.empty()) return send_mic(mic, rate);
+    std::vector<int16_t> pcm(mic.begin(), mic.end());
+    add_other(pcm, other);
+    send_mic(pcm, rate);
     return;
   }
-  if (!encoder_ || (rate != 8000 && rate != 16000)) return;
+  // Is a key sounding? The frames held now (and this one) are cut, and the frame after the
+  // key ends as well (its report comes late too).
+  convert(mic, rate, presence_8k_, 8000, presence_filter_);
+  presence_.feed(presence_8k_);
+  const bool present = presence_.present();
+  held_.push_back({std::vector<int16_t>(mic.begin(), mic.end()), rate, false,
+                   std::vector<int16_t>(other.begin(), other.end())});
+  if (present || was_present_)
+    for (auto& f : held_) f.muted = true;
+  was_present_ = present;
+  const size_t keep = static_cast<size_t>((settings_.dtmf_guard_ms + 19) / 20);
+  while (held_.size() > keep) {
+    HeldFrame f = std::move(held_.front());
+    held_.pop_front();
+    if (!started_) continue;  // before the call: only the last frames are kept for start()
+    if (f.muted) std::fill(f.pcm.begin(), f.pcm.end(), int16_t{0});
+    add_other(f.pcm, f.other);  // the other party's audio is not the phone's keys
+    send_mic(f.pcm, f.rate);
+  }
+}
+
+void SoftwarePath::send_mic(std::span<const int16_t> mic, int rate) {
+  if (!encoder_) return;
   const CodecInfo& info = encoder_->info();
   convert(mic, rate, scratch_, info.sample_rate, mic_filter_);
   if (inband_.active()) {  // the digit replaces the microphone

@@ -2,7 +2,12 @@
 // The software media path: the line's PCM frames (AudioEndpoint, 20 ms at 8 or 16 kHz, paced
 // by the line's clock) on one side, RTP on the other.
 //
-// Sending (on_line_audio): resample to the codec's rate if the line's differs (half-band FIR),
+// Sending (on_line_audio): the microphone goes out `dtmf_guard_ms` late (two frames), through
+// a DTMF detector: a key the phone presses is cut from the audio from its first millisecond to
+// its last (silence instead), as it goes to the far end once, as an RFC 4733 event (or in-band
+// from the tone generator, or by SIP INFO). The frames held when the call starts are the head
+// of the stream, so the far end hears the answer, but never a dialled digit's tail.
+// Then resample to the codec's rate if the line's differs (half-band FIR),
 // collect ptime's worth, encode, send; the RTP timestamp advances with every frame the line
 // delivers, also while nothing is sent (hold), so it stays true to time. A digit goes out as
 // RFC 4733 events (audio paused meanwhile) when negotiated, otherwise as a DTMF tone replacing
@@ -12,6 +17,7 @@
 // and, unless switched off, played to the phone as DTMF tones.
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -28,6 +34,9 @@ struct SoftwarePathSettings {
   int line_rate = 8000;  // Line::audio_rate(): 16000 puts G.722 first in what the path offers
   JitterSettings jitter;
   bool play_received_dtmf = true;  // received telephone-events become tones in the earpiece
+  // How late the microphone goes out so that DTMF is cut from its start (spandsp reports a key
+  // 25-40 ms into its tone); 0: no guard, the phone's keys sound in-band as well.
+  int dtmf_guard_ms = 40;
 };
 
 class SoftwarePath final : public MediaPath, public AudioEndpoint {
@@ -46,10 +55,14 @@ class SoftwarePath final : public MediaPath, public AudioEndpoint {
   AudioEndpoint* audio_endpoint() override { return this; }
 
   void on_line_audio(std::span<const int16_t> mic, int rate) override;
+  void on_line_audio_with(std::span<const int16_t> mic, std::span<const int16_t> other,
+                          int rate) override;
   void fill_line_audio(std::span<int16_t> ear, int rate) override;
 
  private:
   void on_received_digit(const DtmfDigit& d);
+  // One microphone frame, after the DTMF guard, to the encoder.
+  void send_mic(std::span<const int16_t> mic, int rate);
   // Replaces the jitter buffer (another codec, hold), keeping its counters in the statistics.
   void replace_buffer(std::unique_ptr<JitterBuffer> jb);
   void send_events(uint32_t ticks);
@@ -71,8 +84,18 @@ class SoftwarePath final : public MediaPath, public AudioEndpoint {
   DtmfTone earpiece_;  // received digits played to the phone
   HalfBandFilter mic_filter_, ear_filter_, inband_filter_, tone_filter_;
   std::vector<int16_t> pending_;  // microphone at the codec's rate, not yet sent
-  std::vector<int16_t> last_mic_;  // the last frame before start(), sent by it
-  int last_mic_rate_ = 8000;
+  // The DTMF guard: frames held back, each muted once DTMF sounded while it was held.
+  struct HeldFrame {
+    std::vector<int16_t> pcm;
+    int rate;
+    bool muted;
+    std::vector<int16_t> other;  // a conference's other party: added after the guard
+  };
+  std::deque<HeldFrame> held_;
+  DtmfPresence presence_;
+  HalfBandFilter presence_filter_;
+  std::vector<int16_t> presence_8k_;
+  bool was_present_ = false;
   std::vector<int16_t> scratch_, scratch2_;
   std::vector<uint8_t> payload_;
   uint32_t ts_;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "media/dtmf_tone.h"
 #include "media/test_signal.h"
 
 namespace owsip::media {
@@ -43,10 +44,17 @@ NegotiatedMedia media(CodecId codec, int ptime = 20, Direction dir = Direction::
   return m;
 }
 
+SoftwarePathSettings guard(int ms) {
+  SoftwarePathSettings s;
+  s.dtmf_guard_ms = ms;
+  return s;
+}
+
 struct Fixture {
+  explicit Fixture(int guard_ms = 0) : path(clock, guard(guard_ms)) {}
   FakeClock clock;
   Recorder out;
-  SoftwarePath path{clock};
+  SoftwarePath path;
   std::vector<int16_t> tone8 = testing::sine(1000, 8000, 160);
   // One line frame of 20 ms at `rate`.
   void frame(int rate = 8000) {
@@ -73,20 +81,104 @@ TEST(MediaSoftwarePath, PacketIntervalFollowsThePeersPtime) {
   }
 }
 
-TEST(MediaSoftwarePath, TheFrameBeforeTheAnswerGoesOutAtOnce) {
-  Fixture f;
+// The phone's microphone, frame by frame: 1 kHz, with the DTMF key `digit` for `key_ms` from
+// frame `from` on (as a phone sends it while the key is held).
+struct KeyedMic {
+  KeyedMic(char digit, int from, int key_ms) : from_frame(from) { key.queue(digit, key_ms, 0); }
+  std::vector<int16_t> next() {
+    std::vector<int16_t> pcm = testing::sine(1000, 8000, 160);
+    if (n++ >= from_frame && key.active()) key.generate(pcm);
+    return pcm;
+  }
+  DtmfTone key;
+  int from_frame;
+  int n = 0;
+};
+
+// The decoded payloads of every audio packet sent, each with its DTMF ('5': 770 + 1336 Hz) and
+// 1 kHz amplitudes.
+struct Heard {
+  double low, high, voice;
+};
+// A 1 kHz frame leaks about 600 into the DTMF bins; a key at -10 dBm0 is above 2000.
+constexpr double kKeyHeard = 1200;
+std::vector<Heard> heard(const Recorder& out) {
+  std::vector<Heard> h;
+  auto dec = make_decoder(CodecId::pcmu);
+  for (const auto& s : out.sent) {
+    if (s.pt != 0) continue;
+    std::vector<int16_t> pcm;
+    dec->decode(s.payload, pcm);
+    h.push_back({testing::tone_amplitude(pcm, 770, 8000), testing::tone_amplitude(pcm, 1336, 8000),
+                 testing::tone_amplitude(pcm, 1000, 8000)});
+  }
+  return h;
+}
+
+TEST(MediaSoftwarePath, TheFramesBeforeTheAnswerAreTheHeadOfTheStream) {
+  Fixture f(40);  // the DTMF guard holds two frames
   f.frame();  // the phone talks before the call is set up
+  f.frame();
   f.frame();
   EXPECT_TRUE(f.out.sent.empty());
   ASSERT_TRUE(f.path.start(media(CodecId::pcmu, 20), f.out));
-  ASSERT_EQ(f.out.sent.size(), 1u);  // not 20 ms later with the next frame
+  EXPECT_TRUE(f.out.sent.empty());
+  f.frame();  // the first frame the guard let go: said 40 ms before the answer
+  ASSERT_EQ(f.out.sent.size(), 1u);
   EXPECT_TRUE(f.out.sent[0].marker);
+  EXPECT_GT(heard(f.out)[0].voice, 4000);
   f.frame();
   ASSERT_EQ(f.out.sent.size(), 2u);
   EXPECT_EQ(f.out.sent[1].ts - f.out.sent[0].ts, 160u);
   // A re-INVITE restarts the path: nothing is sent twice.
   ASSERT_TRUE(f.path.start(media(CodecId::pcmu, 20), f.out));
   EXPECT_EQ(f.out.sent.size(), 2u);
+}
+
+TEST(MediaSoftwarePath, TheTailOfADialledDigitNeverReachesTheFarEnd) {
+  // The last key of the number still sounds when the far end answers at once.
+  Fixture f(40);
+  KeyedMic mic('5', 0, 80);
+  for (int i = 0; i < 4; ++i) f.path.on_line_audio(mic.next(), 8000);
+  ASSERT_TRUE(f.path.start(media(CodecId::pcmu, 20), f.out));
+  for (int i = 0; i < 10; ++i) f.path.on_line_audio(mic.next(), 8000);
+  const auto h = heard(f.out);
+  ASSERT_EQ(h.size(), 10u);
+  for (size_t i = 0; i < h.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_LT(h[i].low, kKeyHeard);
+    EXPECT_LT(h[i].high, kKeyHeard);
+  }
+  EXPECT_GT(h.back().voice, 4000);  // and the voice after it goes through
+}
+
+TEST(MediaSoftwarePath, AKeyPressedInACallIsCutFromTheAudioFromItsFirstMillisecond) {
+  for (int key_ms : {60, 100, 400}) {
+    SCOPED_TRACE(key_ms);
+    Fixture f(40);
+    KeyedMic mic('5', 10, key_ms);
+    ASSERT_TRUE(f.path.start(media(CodecId::pcmu, 20), f.out));
+    for (int i = 0; i < 40; ++i) f.path.on_line_audio(mic.next(), 8000);
+    const auto h = heard(f.out);
+    int voice = 0;
+    for (size_t i = 0; i < h.size(); ++i) {
+      SCOPED_TRACE(i);
+      EXPECT_LT(h[i].low, kKeyHeard);
+      EXPECT_LT(h[i].high, kKeyHeard);
+      if (h[i].voice > 4000) ++voice;
+    }
+    // Only the key and a frame on either side of it are silent.
+    EXPECT_GE(voice, 40 - 2 - key_ms / 20 - 3);
+  }
+  // Without the guard the same key is in the audio: the check above can fail.
+  Fixture f(0);
+  KeyedMic mic('5', 10, 100);
+  ASSERT_TRUE(f.path.start(media(CodecId::pcmu, 20), f.out));
+  for (int i = 0; i < 40; ++i) f.path.on_line_audio(mic.next(), 8000);
+  int keyed = 0;
+  for (const auto& h : heard(f.out))
+    if (h.low > kKeyHeard && h.high > kKeyHeard) ++keyed;
+  EXPECT_GE(keyed, 4);
 }
 
 TEST(MediaSoftwarePath, G722OnANarrowbandLineAndG711OnAWidebandLine) {

@@ -1,11 +1,103 @@
 #include "phone/dial_plan.h"
 
+#include "phone/emergency.h"
+
 namespace owsip::phone {
+namespace {
+
+std::vector<std::string> words(std::string_view text) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    size_t j = i;
+    while (j < text.size() && text[j] != ' ' && text[j] != '\t') ++j;
+    if (j > i) out.emplace_back(text.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// The entry of `list` that `keys` start with, or nullptr.
+const std::string* prefix_in(std::string_view keys, const std::vector<std::string>& list) {
+  for (const auto& p : list)
+    if (starts_with(keys, p)) return &p;
+  return nullptr;
+}
+
+}  // namespace
 
 DialPlan::DialPlan(const config::Telephony& cfg)
     : accounts_(cfg.accounts), contact_defs_(cfg.contacts) {
   for (const auto& c : contact_defs_) contacts_.push_back({keypad_digits(c.code), &c});
   if (auto m = config::DigitMap::parse(cfg.general.dialplan)) map_ = *m;  // validated at load
+  emergency_ = phone::emergency_numbers(cfg.general.locale, cfg.general.emergency);
+  for (const auto& p : cfg.ports)
+    ports_.push_back({p.id, p.nodial, words(p.bar_outgoing), p.hotline, p.hotline_delay});
+  for (const auto& a : cfg.accounts) {
+    AccountRules r{a.key, a.prefix, words(a.bar_outgoing), {}};
+    if (auto m = config::DigitMap::parse(a.dialplan)) r.map = *m;
+    account_rules_.push_back(std::move(r));
+  }
+}
+
+const DialPlan::PortRules* DialPlan::port_rules(int port) const {
+  for (const auto& p : ports_)
+    if (p.id == port) return &p;
+  return nullptr;
+}
+
+const DialPlan::AccountRules* DialPlan::account_rules(const std::string& key) const {
+  for (const auto& a : account_rules_)
+    if (a.key == key) return &a;
+  return nullptr;
+}
+
+std::string DialPlan::hotline(int port, int* delay_s) const {
+  const PortRules* p = port_rules(port);
+  if (!p || p->hotline.empty()) return "";
+  if (delay_s) *delay_s = p->hotline_delay;
+  return p->hotline;
+}
+
+bool DialPlan::is_emergency(std::string_view keys) const {
+  for (const auto& e : emergency_)
+    if (keys == e) return true;
+  return false;
+}
+
+bool DialPlan::leads_to_emergency(std::string_view keys) const {
+  for (const auto& e : emergency_)
+    if (e.size() > keys.size() && starts_with(e, keys)) return true;
+  return false;
+}
+
+DialDecision DialPlan::refuse(std::string_view keys, bool finished, std::string why) const {
+  DialDecision d;
+  if (!finished && leads_to_emergency(keys)) return d;  // 1 may still become 112
+  d.status = DialDecision::Status::invalid;
+  d.reason = std::move(why);
+  return d;
+}
+
+DialDecision DialPlan::emergency_call(std::string_view keys, int port,
+                                      const std::string& account) const {
+  DialDecision d;
+  d.target.kind = DialTarget::Kind::number;
+  d.target.target = std::string(keys);
+  d.target.emergency = true;
+  d.target.account = account.empty() ? account_for(port, "") : account;
+  if (d.target.account.empty()) {
+    d.status = DialDecision::Status::invalid;
+    d.reason = "no enabled account to call the emergency number " + std::string(keys) + " through";
+    return d;
+  }
+  d.status = DialDecision::Status::dial;
+  return d;
 }
 
 std::string DialPlan::account_for(int port, const std::string& preferred) const {
@@ -32,6 +124,27 @@ DialDecision DialPlan::decide(std::string_view keys, bool finished, int port) co
     }
     return d;
   }
+  if (is_emergency(keys)) return emergency_call(keys, port, "");
+  const PortRules* rules = port_rules(port);
+  if (rules && rules->nodial)
+    return refuse(keys, finished,
+                  "port " + std::to_string(port) + " is nodial: only emergency numbers");
+  // An account's prefix chooses it for this call.
+  bool longer_prefix = false;
+  for (const auto& a : account_rules_) {
+    if (a.prefix.empty() || account_for(port, a.key).empty()) continue;
+    if (starts_with(keys, a.prefix)) {
+      std::string_view rest = keys.substr(a.prefix.size());
+      if (rest.empty()) {
+        if (!finished) return d;
+        return refuse(keys, finished, "nothing dialled after the prefix of account " + a.key);
+      }
+      if (is_emergency(rest)) return emergency_call(rest, port, a.key);
+      return number(rest, finished, port, a.key);
+    }
+    if (a.prefix.size() > keys.size() && starts_with(a.prefix, keys)) longer_prefix = true;
+  }
+  if (longer_prefix && !finished) return d;
   if (keys.substr(0, 2) == "**") {  // internal call
     if (keys.size() < 3) {
       if (finished) {
@@ -64,7 +177,7 @@ DialDecision DialPlan::decide(std::string_view keys, bool finished, int port) co
     d.reason = "no dial backend #" + std::string(1, keys[1]) + " (#1 is the contact backend)";
     return d;
   }
-  return number(keys, finished, port);
+  return number(keys, finished, port, account_for(port, ""));
 }
 
 DialDecision DialPlan::contact(std::string_view code_keys, bool finished, int port) const {
@@ -106,32 +219,42 @@ DialDecision DialPlan::contact(std::string_view code_keys, bool finished, int po
   return d;
 }
 
-DialDecision DialPlan::number(std::string_view keys, bool finished, int port) const {
+DialDecision DialPlan::number(std::string_view keys, bool finished, int port,
+                              const std::string& account) const {
   DialDecision d;
-  if (!map_.empty()) {
+  const AccountRules* acct = account_rules(account);
+  const PortRules* rules = port_rules(port);
+  if (const std::string* p = rules ? prefix_in(keys, rules->bar_outgoing) : nullptr)
+    return refuse(keys, finished, "barred: prefix " + *p + " (bar_outgoing of port " + std::to_string(port) + ")");
+  if (const std::string* p = acct ? prefix_in(keys, acct->bar_outgoing) : nullptr)
+    return refuse(keys, finished, "barred: prefix " + *p + " (bar_outgoing of account " + account + ")");
+  const config::DigitMap& map = acct && !acct->map.empty() ? acct->map : map_;
+  std::string out(keys);
+  if (!map.empty()) {
     using M = config::DigitMap::Match;
-    switch (map_.match(keys)) {
+    const config::DigitMap::Verdict v = map.match(keys);
+    if (v.barred) return refuse(keys, finished, std::string(keys) + " is barred by the dial plan");
+    switch (v.match) {
       case M::none:
-        d.status = DialDecision::Status::invalid;
-        d.reason = std::string(keys) + " does not match the dial plan";
-        return d;
+        return refuse(keys, finished, std::string(keys) + " does not match the dial plan");
       case M::partial:
-        if (!finished) return d;
-        d.status = DialDecision::Status::invalid;
-        d.reason = std::string(keys) + " is incomplete for the dial plan";
-        return d;
-      case M::complete_or_more:
-        if (!finished) return d;
+        return finished ? refuse(keys, finished, std::string(keys) + " is incomplete for the dial plan") : d;
+      case M::complete_on_pause:
+        if (!finished) {
+          d.on_pause = true;
+          return d;
+        }
         break;
       case M::complete:
         break;
     }
+    out = v.number;
   } else if (!finished) {
     return d;
   }
   d.target.kind = DialTarget::Kind::number;
-  d.target.target = std::string(keys);
-  d.target.account = account_for(port, "");
+  d.target.target = out;
+  d.target.account = account;
   if (d.target.account.empty()) {
     d.status = DialDecision::Status::invalid;
     d.reason = "no enabled account to call " + std::string(keys) + " through";

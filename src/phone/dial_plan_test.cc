@@ -109,6 +109,100 @@ TEST(DialPlan, DigitMapDialsAtOnceAndRefusesImpossibleNumbers) {
   EXPECT_EQ(plan.decide("*3926753", false, 0).status, St::dial);  // contacts bypass the map
 }
 
+TEST(DialPlan, TheDigitMapsNumberGoesOutAfterSubstitution) {
+  DialPlan plan(load(" option dialplan '<:030>[2-9]xxxxxx|<9:>0xx.T|0900x.!'\n"));
+  auto d = plan.decide("5551234", false, 0);
+  ASSERT_EQ(d.status, St::dial);
+  EXPECT_EQ(d.target.target, "0305551234");
+  d = plan.decide("90301", false, 0);
+  EXPECT_EQ(d.status, St::need_more);
+  EXPECT_TRUE(d.on_pause);  // complete, dialled on the short pause
+  EXPECT_EQ(plan.decide("90301", true, 0).target.target, "0301");
+  EXPECT_FALSE(plan.decide("090", false, 0).on_pause);
+  EXPECT_EQ(plan.decide("0900", false, 0).reason, "0900 is barred by the dial plan");
+}
+
+TEST(DialPlan, EachAccountHasItsDigitMapElseTheGeneralOne) {
+  DialPlan plan(load(" option dialplan '[2-9]xxxxxx'\n"
+                     "config account 'a2'\n option realm r4\n option username u\n option password p\n"
+                     " option port 0\n option dialplan '<:0049>[1-9]x.T'\n"));
+  // Port 0 calls through a2 (bound to it), port 1 through p1 (general map).
+  auto d = plan.decide("301234", true, 0);
+  ASSERT_EQ(d.status, St::dial);
+  EXPECT_EQ(d.target.target, "0049301234");
+  EXPECT_EQ(d.target.account, "a2");
+  EXPECT_EQ(plan.decide("301234", true, 1).reason, "301234 is incomplete for the dial plan");
+  EXPECT_EQ(plan.decide("3012345", false, 1).target.target, "3012345");
+}
+
+TEST(DialPlan, EmergencyNumbersGoOutAtOncePastEverything) {
+  DialPlan plan(load(" option dialplan '[2-9]xxxxxx|1x.!'\n option emergency '19222 0800112'\n"
+                     "config port\n option id 1\n option nodial 1\n"
+                     "config port\n option id 0\n option bar_outgoing '1 08'\n"));
+  EXPECT_EQ(plan.emergency_numbers(), (std::vector<std::string>{"110", "112", "19222", "0800112"}));
+  for (int port : {0, 1}) {
+    for (const char* n : {"110", "112", "19222", "0800112"}) {
+      auto d = plan.decide(n, false, port);
+      ASSERT_EQ(d.status, St::dial) << n << " on port " << port << ": " << d.reason;
+      EXPECT_TRUE(d.target.emergency);
+      EXPECT_EQ(d.target.target, n);
+    }
+    // On the way to 112 nothing is refused yet; a key off that way is.
+    EXPECT_EQ(plan.decide("11", false, port).status, St::need_more);
+    EXPECT_EQ(plan.decide("11", true, port).status, St::invalid);
+    EXPECT_EQ(plan.decide("113", false, port).status, St::invalid);
+  }
+  EXPECT_EQ(plan.decide("113", false, 0).reason, "barred: prefix 1 (bar_outgoing of port 0)");
+  EXPECT_EQ(plan.decide("5551234", false, 1).reason, "port 1 is nodial: only emergency numbers");
+  EXPECT_EQ(plan.decide("*3926753", false, 1).status, St::invalid);  // no contacts either
+  EXPECT_EQ(plan.decide("**1", false, 1).status, St::invalid);       // nor internal calls
+}
+
+TEST(DialPlan, EmergencyNumbersFollowTheLocale) {
+  auto cfg = load("");
+  cfg.general.locale = "united_kingdom";
+  DialPlan plan(cfg);
+  EXPECT_EQ(plan.emergency_numbers(), (std::vector<std::string>{"999", "112"}));
+  EXPECT_TRUE(plan.decide("999", false, 0).target.emergency);
+  EXPECT_FALSE(plan.decide("110", true, 0).target.emergency);
+}
+
+TEST(DialPlan, OutgoingBarringByPortAndAccount) {
+  DialPlan plan(load("config port\n option id 0\n list bar_outgoing '0900'\n list bar_outgoing '0137'\n"
+                     "config account 'a2'\n option realm r4\n option username u\n option password p\n"
+                     " option prefix '#2'\n option bar_outgoing '00'\n"));
+  EXPECT_EQ(plan.decide("0900", false, 0).reason, "barred: prefix 0900 (bar_outgoing of port 0)");
+  EXPECT_EQ(plan.decide("0137123", false, 0).status, St::invalid);
+  EXPECT_EQ(plan.decide("0900", false, 1).status, St::need_more);  // port 1 is not barred
+  EXPECT_EQ(plan.decide("090", false, 0).status, St::need_more);
+  EXPECT_EQ(plan.decide("0041", true, 0).status, St::dial);  // home has no barring
+  EXPECT_EQ(plan.decide("#20041", false, 0).reason, "barred: prefix 00 (bar_outgoing of account a2)");
+  EXPECT_EQ(plan.decide("#20900", false, 0).reason, "barred: prefix 0900 (bar_outgoing of port 0)");
+}
+
+TEST(DialPlan, APrefixChoosesTheAccountForOneCall) {
+  DialPlan plan(load("config account 'a2'\n option realm r4\n option username u\n option password p\n"
+                     " option prefix '*81'\n option dialplan '<:0>[1-9]xxx'\n"
+                     "config account 'a3'\n option realm r5\n option username u\n option password p\n"
+                     " option prefix '#3'\n"));
+  EXPECT_EQ(plan.decide("*8", false, 0).status, St::need_more);  // may become *81
+  EXPECT_EQ(plan.decide("*81", false, 0).status, St::need_more);
+  auto d = plan.decide("*813012", false, 0);
+  ASSERT_EQ(d.status, St::dial);  // a2's map completes it
+  EXPECT_EQ(d.target.account, "a2");
+  EXPECT_EQ(d.target.target, "03012");
+  d = plan.decide("#3555", true, 1);
+  ASSERT_EQ(d.status, St::dial);
+  EXPECT_EQ(d.target.account, "a3");
+  EXPECT_EQ(d.target.target, "555");
+  EXPECT_TRUE(plan.decide("#3112", false, 0).target.emergency);
+  EXPECT_EQ(plan.decide("#3112", false, 0).target.account, "a3");
+  // Without a prefix: the port's account; '#1' and contacts still work.
+  EXPECT_EQ(plan.decide("555", true, 0).target.account, "home");
+  EXPECT_EQ(plan.decide("#13926753", false, 0).target.target, "0123456789");
+  EXPECT_EQ(plan.decide("#2", false, 0).status, St::invalid);
+}
+
 TEST(DialPlan, NoAccountNoCall) {
   auto cfg = load("");
   for (auto& a : cfg.accounts) a.disabled = true;

@@ -364,6 +364,13 @@ void Port::enter_dial_tone() {
   no_callwaiting_ = false;
   prompt_tone_ = false;
   const bool special = services_ && services_->port(id()).any();
+  int delay_s = 0;
+  if (plan_ && !plan_->hotline(id(), &delay_s).empty()) {
+    // Hotline (0 s: no dial tone, the number goes out at once) or warm line: the timeout
+    // dials it unless a key comes first.
+    fsm_.restart_timer_ms(static_cast<uint32_t>(delay_s) * 1000);
+    if (delay_s == 0) return;
+  }
   line_.play_tone(special ? line::ToneKind::stutter_dial : line::ToneKind::dial);
 }
 
@@ -408,7 +415,10 @@ void Port::idle_event(E e, char) {
   if (e == E::incoming) {
     // A phone that is there and on hook rings; otherwise the call is not taken here.
     if (offered_ && !line_.off_hook() && line_.present()) fsm_.transition(S::ringing);
-  } else if (e == E::off_hook) fsm_.transition(options_.nodial ? S::congestion : S::dial_tone);
+  } else if (e == E::off_hook) {
+    // A nodial port still gets dial tone when a dial plan can let emergency numbers through.
+    fsm_.transition(options_.nodial && !plan_ ? S::congestion : S::dial_tone);
+  }
 }
 
 void Port::dial_tone_event(E e, char arg) {
@@ -419,7 +429,15 @@ void Port::dial_tone_event(E e, char arg) {
       evaluate(false);
       return;
     case E::on_hook: fsm_.transition(S::idle); return;
-    case E::timeout: fsm_.transition(S::congestion); return;
+    case E::timeout:
+      if (plan_ && !plan_->hotline(id(), nullptr).empty()) {
+        number_ = plan_->hotline(id(), nullptr);
+        log::notice(fsm_.name(), "hotline %s", number_.c_str());
+        fsm_.transition(S::dialing);
+        return evaluate(true);
+      }
+      fsm_.transition(S::congestion);
+      return;
     default: return;  // a flash on dial tone changes nothing
   }
 }
@@ -719,16 +737,20 @@ void Port::evaluate(bool finished) {
   }
   switch (d.status) {
     case DialDecision::Status::need_more:
+      // A number the digit map completes goes out on the short pause.
+      if (d.on_pause) fsm_.restart_timer_ms(fsm_.timer_ms("interdigit_short"));
       return;
     case DialDecision::Status::invalid:
       log::notice(fsm_.name(), "%s: %s", number_.c_str(), d.reason.c_str());
       fsm_.transition(S::congestion);
       return;
     case DialDecision::Status::dial:
-      log::notice(fsm_.name(), "dialled %s%s%s%s", passthrough_.c_str(), number_.c_str(),
-                  d.target.contact.empty() ? "" : " = ", d.target.contact.c_str());
+      log::notice(fsm_.name(), "dialled %s%s%s%s%s", passthrough_.c_str(), number_.c_str(),
+                  d.target.contact.empty() ? "" : " = ", d.target.contact.c_str(),
+                  d.target.emergency ? " (emergency number)" : "");
       if (feature_) return finish_feature(d.target);
-      d.target.privacy = privacy_;
+      // An emergency call always shows the number (the emergency service calls back).
+      d.target.privacy = d.target.emergency ? DialTarget::Privacy::show : privacy_;
       if (!passthrough_.empty() && d.target.kind == DialTarget::Kind::number)
         d.target.target = passthrough_ + d.target.target;
       if (calls_) return place(d.target);

@@ -6,8 +6,10 @@
 // a digit-map match), and the number is placed through CallControl: CALLING, then RINGBACK
 // (180, local ringback tone) or EARLY_MEDIA (183 with media), CONNECTED; 486/600 give busy
 // tone, other failures congestion; the far end's BYE gives busy tone; on-hook ends the call
-// (CANCEL or BYE). Tones end in silence after the off-hook warning time. A `nodial` port hears
-// congestion instead of dial tone.
+// (CANCEL or BYE). Tones end in silence after the off-hook warning time. A `nodial` port gets
+// dial tone and its plan lets only emergency numbers out (without a plan: congestion). A port
+// with a hotline dials it from DIAL_TONE's timeout: at once, or after its delay (warm line).
+// A number the digit map completes but that could go on leaves on the short pause.
 //
 // Incoming: the switchboard offers a call; an idle port RINGS (caller ID per the port's
 // standard) and answers it when the handset is lifted. A port in a call with call waiting on

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,16 @@ config::Account account(const char* key) {
 }
 using Lines = std::vector<std::string>;
 
+// Port section `id` with what `set` changes.
+template <class F>
+config::Port port_section(int id, F set) {
+  config::Port p;
+  p.key = "port" + std::to_string(id);
+  p.id = id;
+  set(p);
+  return p;
+}
+
 class PortTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -41,6 +52,9 @@ class PortTest : public ::testing::Test {
   }
   void dial(const std::string& digits) {
     for (char d : digits) line_.inject(LineEvent::digit_event(d, false));
+  }
+  bool logged(const std::string& line) const {
+    return std::find(log_.begin(), log_.end(), line) != log_.end();
   }
   Lines take_commands() {
     Lines c = std::move(line_.commands);
@@ -103,9 +117,53 @@ TEST_F(PortTest, ANumberTheDialPlanRefusesGivesCongestionAtOnce) {
   DialPlan plan(cfg);
   port_.set_dial_plan(&plan);
   line_.inject(LineEvent::hook(true));
-  dial("1");
+  dial("0");
   EXPECT_EQ(port_.state(), PortState::congestion);
   EXPECT_EQ(log_.back(), "port1{DIALING}: -> CONGESTION");
+}
+
+TEST_F(PortTest, AKeyThatMayBecomeAnEmergencyNumberIsNotRefused) {
+  config::Telephony cfg;  // locale germany: 110 and 112
+  cfg.general.dialplan = "[2-9]xx";
+  cfg.accounts.push_back(account("a"));
+  DialPlan plan(cfg);
+  port_.set_dial_plan(&plan);
+  port_.set_call_control(&calls_);
+  line_.inject(LineEvent::hook(true));
+  dial("11");
+  EXPECT_EQ(port_.state(), PortState::dialing);
+  dial("2");
+  EXPECT_EQ(calls_.log, Lines{"invite 112@a shown"});
+  EXPECT_TRUE(logged("port1: dialled 112 (emergency number)"));
+}
+
+TEST_F(PortTest, ACompleteNumberThatCouldGoOnLeavesOnTheShortPause) {
+  config::Telephony cfg;
+  cfg.general.dialplan = "0xx.|0900x.!";
+  cfg.accounts.push_back(account("a"));
+  DialPlan plan(cfg);
+  port_.set_dial_plan(&plan);
+  port_.set_call_control(&calls_);
+  line_.inject(LineEvent::hook(true));
+  dial("030");
+  queue_.advance(timers_.ms("interdigit_short") - 1);
+  EXPECT_TRUE(calls_.log.empty());
+  queue_.advance(1);
+  EXPECT_EQ(calls_.log, Lines{"invite 030@a"});
+}
+
+TEST_F(PortTest, ABarredAlternativeGivesCongestionAtOnce) {
+  config::Telephony cfg;
+  cfg.general.dialplan = "0xx.|0900x.!";
+  cfg.accounts.push_back(account("a"));
+  DialPlan plan(cfg);
+  port_.set_dial_plan(&plan);
+  port_.set_call_control(&calls_);
+  line_.inject(LineEvent::hook(true));
+  dial("0900");
+  EXPECT_EQ(port_.state(), PortState::congestion);
+  EXPECT_TRUE(calls_.log.empty());
+  EXPECT_TRUE(logged("port1: 0900: 0900 is barred by the dial plan"));
 }
 
 TEST_F(PortTest, InterDigitTimeoutEndsTheNumberNoRouteGivesCongestion) {
@@ -136,11 +194,70 @@ TEST_F(PortTest, HashFirstIsADigitNotTheEnd) {
   EXPECT_EQ(port_.state(), PortState::dialing);
 }
 
-TEST_F(PortTest, NodialPortHearsCongestion) {
+TEST_F(PortTest, NodialPortWithoutADialPlanHearsCongestion) {
   port_.set_options({.nodial = true});
   line_.inject(LineEvent::hook(true));
   EXPECT_EQ(port_.state(), PortState::congestion);
   EXPECT_EQ(take_commands(), Lines{"tone congestion"});
+}
+
+TEST_F(PortTest, NodialPortDialsOnlyEmergencyNumbers) {
+  config::Telephony cfg;
+  cfg.accounts.push_back(account("a"));
+  cfg.ports.push_back(port_section(1, [](config::Port& p) { p.nodial = true; }));
+  DialPlan plan(cfg);
+  port_.set_options({.nodial = true});
+  port_.set_dial_plan(&plan);
+  port_.set_call_control(&calls_);
+  line_.inject(LineEvent::hook(true));
+  EXPECT_EQ(take_commands(), Lines{"tone dial"});
+  dial("112");  // at once, no '#' nor pause
+  EXPECT_EQ(calls_.log, Lines{"invite 112@a shown"});  // never hidden
+  line_.inject(LineEvent::hook(false));
+  line_.inject(LineEvent::hook(true));
+  dial("0");
+  EXPECT_EQ(port_.state(), PortState::congestion);
+  EXPECT_TRUE(logged("port1: 0: port 1 is nodial: only emergency numbers"));
+  EXPECT_EQ(calls_.log, (Lines{"invite 112@a shown", "cancel"}));
+}
+
+TEST_F(PortTest, HotlineDialsAtOnceWithoutDialTone) {
+  config::Telephony cfg;
+  cfg.accounts.push_back(account("a"));
+  cfg.ports.push_back(port_section(1, [](config::Port& p) { p.hotline = "0301234"; }));
+  DialPlan plan(cfg);
+  port_.set_dial_plan(&plan);
+  port_.set_call_control(&calls_);
+  line_.inject(LineEvent::hook(true));
+  queue_.advance(0);
+  EXPECT_EQ(calls_.log, Lines{"invite 0301234@a"});
+  EXPECT_EQ(port_.state(), PortState::calling);
+  EXPECT_EQ(take_commands(), Lines{"stop_tone"});  // no dial tone
+}
+
+TEST_F(PortTest, WarmLineDialsAfterItsDelayUnlessAKeyComesFirst) {
+  config::Telephony cfg;
+  cfg.accounts.push_back(account("a"));
+  cfg.ports.push_back(port_section(1, [](config::Port& p) {
+    p.hotline = "**2";
+    p.hotline_delay = 5;
+  }));
+  DialPlan plan(cfg);
+  port_.set_dial_plan(&plan);
+  port_.set_call_control(&calls_);
+  line_.inject(LineEvent::hook(true));
+  EXPECT_EQ(take_commands(), Lines{"tone dial"});
+  queue_.advance(4999);
+  EXPECT_TRUE(calls_.log.empty());
+  queue_.advance(1);
+  EXPECT_EQ(calls_.log, Lines{"invite internal 1"});
+  line_.inject(LineEvent::hook(false));
+  // A key within the delay: an ordinary call.
+  line_.inject(LineEvent::hook(true));
+  queue_.advance(4000);
+  dial("0301234#");
+  queue_.advance(10000);
+  EXPECT_EQ(calls_.log, (Lines{"invite internal 1", "cancel", "invite 0301234@a"}));
 }
 
 TEST_F(PortTest, EventsAStateDoesNotAcceptAreRefusedAndLogged) {

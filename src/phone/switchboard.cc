@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "core/log.h"
+#include "phone/barring.h"
 #include "phone/local_call.h"
 
 namespace owsip::phone {
@@ -77,6 +78,13 @@ int Switchboard::forward(IncomingCall& call, const std::string& target, const st
 }
 
 int Switchboard::offer(IncomingCall& call, const std::string& account, int port) {
+  std::string why;  // incoming barring (phone/barring.h); internal calls have no account
+  if (int code = config_ && !account.empty() ? account_refusal(*config_, account, call.caller(), why) : 0) {
+    log::notice(kTag, "%s refused: %s: %d", call.describe().c_str(), why.c_str(), code);
+    call.explain(why);
+    return code;
+  }
+  int barred = 0;
   std::vector<Port*> candidates = ports_for(account, port);
   const line::dsp::CallerId cid = with_local_time(call.caller(), timers_.clock().wall_us());
   // The handset's services. Do-not-disturb keeps every call out; internal calls are not
@@ -106,14 +114,18 @@ int Switchboard::offer(IncomingCall& call, const std::string& account, int port)
   offer->call = &call;
   bool busy = false;
   for (Port* p : candidates) {
-    if (p->offer(call, cid)) offer->ports.push_back(p);
+    if (int code = config_ && !account.empty() ? port_refusal(*config_, p->id(), call.caller(), why) : 0) {
+      log::notice(kTag, "%s not offered to port%d: %s", call.describe().c_str(), p->id(), why.c_str());
+      barred = code;
+    } else if (p->offer(call, cid)) offer->ports.push_back(p);
     else if (p->state() != PortState::idle || p->line().off_hook()) busy = true;
   }
   if (offer->ports.empty()) {
     if (busy && !forward_busy.empty()) return forward(call, forward_busy, "busy");
-    const int code = busy ? 486 : 480;
+    const int code = busy ? 486 : barred ? barred : 480;
+    if (code == barred) call.explain(why);
     log::notice(kTag, "%s: no port can take it (%s): %d", call.describe().c_str(),
-                candidates.empty() ? "no port for it" : busy ? "busy" : "no phone", code);
+                candidates.empty() ? "no port for it" : busy ? "busy" : barred ? "barred" : "no phone", code);
     return code;
   }
   std::string where;

@@ -61,6 +61,13 @@ bool same_registration(const config::Account& a, const config::Account& b) {
   x.inbound_uri = b.inbound_uri;
   x.codecs = b.codecs;  // media settings are read per call
   x.srtp = b.srtp;
+  // The dial plan and barring are read per call (phone/dial_plan.h, phone/barring.h).
+  x.dialplan = b.dialplan;
+  x.prefix = b.prefix;
+  x.bar_outgoing = b.bar_outgoing;
+  x.bar_incoming = b.bar_incoming;
+  x.bar_incoming_response = b.bar_incoming_response;
+  x.anonymous_reject = b.anonymous_reject;
   return x == b;
 }
 

@@ -61,6 +61,13 @@ TEST(AccountTarget, OnlyPortAndDefaultDoNotNeedANewRegistration) {
   b.port = 1;
   b.is_default = true;
   EXPECT_TRUE(same_registration(a, b));
+  config::Account plan = a;  // dial plan and barring: read per call, no new registration
+  plan.dialplan = "x.";
+  plan.prefix = "#2";
+  plan.bar_outgoing = "0900";
+  plan.bar_incoming = "0137";
+  plan.anonymous_reject = true;
+  EXPECT_TRUE(same_registration(a, plan));
   b.expires = 600;
   EXPECT_FALSE(same_registration(a, b));
   config::Account c = a;

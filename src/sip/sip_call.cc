@@ -52,6 +52,7 @@ const char* reason_phrase(int code) {
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 408: return "Request Timeout";
+    case 433: return "Anonymity Disallowed";  // RFC 5079
     case 480: return "Temporarily Unavailable";
     case 481: return "Call/Transaction Does Not Exist";
     case 486: return "Busy Here";

@@ -35,8 +35,9 @@ class Scenario {
   owsip::testing::FakeTimerQueue& queue() { return queue_; }
   Switchboard& board() { return board_; }
 
-  Scenario()
-      : config_(config::load_telephony_text(kConfig, "t", {{"sim"}, {"germany"}}).config.value()),
+  // `config`: kConfig, or kConfig with more sections (barring_test.cc).
+  explicit Scenario(const std::string& config = kConfig)
+      : config_(config::load_telephony_text(config, "t", {{"sim"}, {"germany"}}).config.value()),
         plan_(config_),
         services_(config_.features),
         board_(queue_) {

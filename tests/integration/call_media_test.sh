@@ -4,7 +4,8 @@
 #   the phone, 6000 Hz to baresip), which narrowband G.711 could not carry;
 # - SRTP (SDES, account option srtp mandatory) with baresip's srtp-mand: tones both ways, the
 #   call shows SRTP in owsipctl; a call without crypto to that account is refused with 488;
-# - DTMF as RFC 4733 telephone-events both ways: digits from the phone reach baresip as events,
+# - DTMF as RFC 4733 telephone-events both ways: digits from the phone reach baresip as events
+#   (and not in its audio),
 #   baresip's digits are played to the phone as DTMF tones.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sip_lib.sh"
@@ -51,6 +52,13 @@ assert digits == ["5", "8"], digits
 PY
 grep -q "telephone-event" "$WORK/owsip.log" || fail "no telephone-event negotiated"
 pass "digits dialled during the call reach baresip as telephone-events (5, 8)"
+# ... and only so: the software path's DTMF guard cuts the keys from the audio (1336 Hz is the
+# column of both 5 and 8; a key leaking in-band would be near -15 dBFS).
+sleep 0.5
+level=$(python3 "$FREQ" "$(ls -t "$WORK/b2"/dump-*-dec.wav | head -1)" --level 1336)
+python3 -c "import sys; sys.exit(0 if float('$level') < -40 else 1)" ||
+  fail "the keys 5 and 8 also reached baresip in-band: 1336 Hz at $level dBFS"
+pass "the keys are not in baresip's audio as well (1336 Hz at most $level dBFS)"
 ph p0 "record $WORK/dtmf.wav"
 sleep 0.5
 bs b2 sndcode 7 >/dev/null
