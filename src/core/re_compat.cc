@@ -9,13 +9,13 @@ int connect_session(struct sipsess** sessp, struct sipsess_sock* sock, const cha
 #if OWSIP_LIBRE_MAJOR >= 3
   return ::sipsess_connect(sessp, sock, to_uri, from_name, from_uri, cuser, routev, routec, ctype,
                            h.auth, h.arg, false, nullptr, desc, h.offer, h.answer, h.progress,
-                           h.established, h.info, nullptr, h.closed, h.arg, "%s", headers.c_str());
+                           h.established, h.info, h.refer, h.closed, h.arg, "%s", headers.c_str());
 #else
   struct mbuf* body = nullptr;
   if (int err = desc(&body, nullptr, nullptr, h.arg); err) return err;
   int err = ::sipsess_connect(sessp, sock, to_uri, from_name, from_uri, cuser, routev, routec,
                               ctype, body, h.auth, h.arg, false, h.offer, h.answer, h.progress,
-                              h.established, h.info, nullptr, h.closed, h.arg, "%s",
+                              h.established, h.info, h.refer, h.closed, h.arg, "%s",
                               headers.c_str());
   mem_deref(body);
   return err;
@@ -28,10 +28,10 @@ int accept_session(struct sipsess** sessp, struct sipsess_sock* sock, const stru
 #if OWSIP_LIBRE_MAJOR >= 3
   return ::sipsess_accept(sessp, sock, msg, scode, reason, REL100_DISABLED, cuser, ctype, desc,
                           h.auth, h.arg, false, h.offer, h.answer, h.established, h.info,
-                          nullptr, h.closed, h.arg, nullptr);
+                          h.refer, h.closed, h.arg, nullptr);
 #else
   return ::sipsess_accept(sessp, sock, msg, scode, reason, cuser, ctype, desc, h.auth, h.arg,
-                          false, h.offer, h.answer, h.established, h.info, nullptr, h.closed,
+                          false, h.offer, h.answer, h.established, h.info, h.refer, h.closed,
                           h.arg, nullptr);
 #endif
 }

@@ -90,6 +90,7 @@ struct SessionHandlers {
   sipsess_info_h* info;
   sipsess_close_h* closed;
   void* arg;  // for every handler, the auth handler's included
+  sipsess_refer_h* refer = nullptr;  // a REFER in the dialog; none: libre answers 501
 };
 
 int connect_session(struct sipsess** sessp, struct sipsess_sock* sock, const char* to_uri,

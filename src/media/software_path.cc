@@ -131,9 +131,22 @@ void SoftwarePath::convert(std::span<const int16_t> in, int from, std::vector<in
 }
 
 void SoftwarePath::on_line_audio(std::span<const int16_t> mic, int rate) {
+  on_line_audio_with(mic, {}, rate);
+}
+
+void SoftwarePath::on_line_audio_with(std::span<const int16_t> mic,
+                                      std::span<const int16_t> other, int rate) {
   if (rate != 8000 && rate != 16000) return;
+  auto add_other = [](std::vector<int16_t>& pcm, std::span<const int16_t> o) {
+    for (size_t i = 0; i < pcm.size() && i < o.size(); ++i)
+      pcm[i] = static_cast<int16_t>(std::clamp(pcm[i] + o[i], -32768, 32767));
+  };
   if (settings_.dtmf_guard_ms <= 0) {
-    if (started_) send_mic(mic, rate);
+    if (!started_) return;
+    if (other.empty()) return send_mic(mic, rate);
+    std::vector<int16_t> pcm(mic.begin(), mic.end());
+    add_other(pcm, other);
+    send_mic(pcm, rate);
     return;
   }
   // Is a key sounding? The frames held now (and this one) are cut, and the frame after the
@@ -141,7 +154,8 @@ void SoftwarePath::on_line_audio(std::span<const int16_t> mic, int rate) {
   convert(mic, rate, presence_8k_, 8000, presence_filter_);
   presence_.feed(presence_8k_);
   const bool present = presence_.present();
-  held_.push_back({std::vector<int16_t>(mic.begin(), mic.end()), rate, false});
+  held_.push_back({std::vector<int16_t>(mic.begin(), mic.end()), rate, false,
+                   std::vector<int16_t>(other.begin(), other.end())});
   if (present || was_present_)
     for (auto& f : held_) f.muted = true;
   was_present_ = present;
@@ -151,6 +165,7 @@ void SoftwarePath::on_line_audio(std::span<const int16_t> mic, int rate) {
     held_.pop_front();
     if (!started_) continue;  // before the call: only the last frames are kept for start()
     if (f.muted) std::fill(f.pcm.begin(), f.pcm.end(), int16_t{0});
+    add_other(f.pcm, f.other);  // the other party's audio is not the phone's keys
     send_mic(f.pcm, f.rate);
   }
 }

@@ -55,6 +55,8 @@ class SoftwarePath final : public MediaPath, public AudioEndpoint {
   AudioEndpoint* audio_endpoint() override { return this; }
 
   void on_line_audio(std::span<const int16_t> mic, int rate) override;
+  void on_line_audio_with(std::span<const int16_t> mic, std::span<const int16_t> other,
+                          int rate) override;
   void fill_line_audio(std::span<int16_t> ear, int rate) override;
 
  private:
@@ -87,6 +89,7 @@ class SoftwarePath final : public MediaPath, public AudioEndpoint {
     std::vector<int16_t> pcm;
     int rate;
     bool muted;
+    std::vector<int16_t> other;  // a conference's other party: added after the guard
   };
   std::deque<HeldFrame> held_;
   DtmfPresence presence_;

@@ -33,6 +33,20 @@ class CallObserver {
   // A failure before the answer, or the far end's BYE after it. The Call is still owned by the
   // port, which destroys it.
   virtual void on_call_ended(const CallEnd& end) = 0;
+  // The far end transfers the call (a REFER, RFC 5589 section 6): the call layer places a new
+  // call to `target` on the same line, and this Call stands for the new one from now on (its
+  // progress, answer and end come as for a call the port placed). False: the port cannot
+  // follow now (the REFER is declined and the call goes on).
+  virtual bool on_call_transferring(const std::string& target) {
+    (void)target;
+    return false;
+  }
+  // The new call of a transfer failed before it was answered: this Call is the old call
+  // again, connected as before.
+  virtual void on_call_transfer_failed() {}
+  // The outcome of Call::transfer(): the far end of this call reached the target (true) or
+  // not (false: the REFER was refused or the new call failed).
+  virtual void on_transfer_result(bool ok) { (void)ok; }
 };
 
 // One call leg. Destroying it ends the call: CANCEL before the answer, BYE after it.
@@ -44,6 +58,25 @@ class Call {
   // Hold (re-INVITE sendonly, the line's audio detached) or resume (sendrecv, attached again).
   virtual void hold(bool on) = 0;
   virtual std::string describe() const = 0;
+  // Transfers the far end of this (held) call to the far end of `consultation`, a call the
+  // port placed (RFC 5589: REFER). Blind (`attended` false, section 6): Refer-To names the
+  // consultation's target, whose call the port then ends. Attended (section 7): Refer-To
+  // carries Replaces of the consultation's dialog, which the call layer keeps until the
+  // target replaces it. The outcome comes as CallObserver::on_transfer_result. False: this
+  // call layer cannot transfer (an internal call), nothing was sent.
+  virtual bool transfer(Call& consultation, bool attended) {
+    (void)consultation;
+    (void)attended;
+    return false;
+  }
+  // Three-way calling: this (held) call is resumed and the line's audio is shared with
+  // `other` (each party hears the phone and the other party). Destroying either call ends
+  // the conference, the other keeps the line. False: this call layer or line cannot mix (the
+  // calls are left as they were).
+  virtual bool conference(Call& other) {
+    (void)other;
+    return false;
+  }
 };
 
 // A call coming in, offered to ports until one answers it or it goes away. Owned by the call

@@ -25,6 +25,9 @@ std::string_view port_event_name(PortEvent e) {
     case E::incoming: return "INCOMING";
     case E::withdrawn: return "WITHDRAWN";
     case E::held_hangup: return "HELD_HANGUP";
+    case E::transfer: return "TRANSFER";
+    case E::transfer_failed: return "TRANSFER_FAILED";
+    case E::transfer_done: return "TRANSFER_DONE";
     case E::admin_hangup: return "ADMIN_HANGUP";
     case E::line_lost: return "LINE_LOST";
     case E::reload: return "RELOAD";
@@ -36,14 +39,14 @@ struct PortTable {
   using State = FsmState<Port, S, E>;
   static constexpr uint64_t kCallSetupEvents =
       bits(E::on_hook, E::flash, E::digit, E::ringing, E::early_media, E::answered, E::busy,
-           E::failed, E::remote_hangup);
+           E::failed, E::remote_hangup, E::transfer_failed);
   static constexpr uint64_t kCallSetupNext =
       bits(S::idle, S::ringback, S::early_media, S::connected, S::busy, S::congestion);
   // Tones that wait for on-hook; a call may still wait behind them (its caller is kept).
   static constexpr uint64_t kWaitingForOnHookEvents =
       bits(E::on_hook, E::timeout, E::digit, E::flash, E::withdrawn);
   static constexpr uint64_t kAfterHangUp = bits(S::idle, S::ringing, S::recall);
-  static constexpr std::array<State, 16> kStates = {{
+  static constexpr std::array<State, 22> kStates = {{
       {.id = S::idle, .name = "IDLE",
        .in_events = bits(E::off_hook, E::incoming),
        .out_states = bits(S::dial_tone, S::congestion, S::ringing),
@@ -72,8 +75,10 @@ struct PortTable {
       {.id = S::early_media, .name = "EARLY_MEDIA", .in_events = kCallSetupEvents,
        .out_states = kCallSetupNext, .action = &Port::call_setup_event},
       {.id = S::connected, .name = "CONNECTED",
-       .in_events = bits(E::on_hook, E::flash, E::digit, E::remote_hangup, E::incoming),
-       .out_states = bits(S::idle, S::busy, S::waiting), .action = &Port::connected_event},
+       .in_events = bits(E::on_hook, E::flash, E::digit, E::remote_hangup, E::incoming,
+                         E::transfer),
+       .out_states = bits(S::idle, S::busy, S::waiting, S::calling, S::hold_dial_tone),
+       .action = &Port::connected_event},
       {.id = S::busy, .name = "BUSY", .in_events = kWaitingForOnHookEvents,
        .out_states = kAfterHangUp | bits(S::parked, S::connected), .timer = "off_hook_warning",
        .on_enter = &Port::enter_busy, .on_leave = &Port::leave_tone,
@@ -103,6 +108,35 @@ struct PortTable {
        .out_states = bits(S::idle, S::dial_tone, S::dialing), .timer = "confirm_tone",
        .on_enter = &Port::enter_confirm, .on_leave = &Port::leave_tone,
        .action = &Port::confirm_event},
+      // In-call services (port_transfer.cc).
+      {.id = S::hold_dial_tone, .name = "HOLD_DIAL_TONE",
+       .in_events = bits(E::digit, E::on_hook, E::flash, E::timeout, E::held_hangup),
+       .out_states = bits(S::hold_dialing, S::connected, S::recall, S::holding, S::dial_tone),
+       .timer = "dial_tone_timeout", .on_enter = &Port::enter_hold_dial_tone,
+       .on_leave = &Port::leave_tone, .action = &Port::hold_dial_event},
+      {.id = S::hold_dialing, .name = "HOLD_DIALING",
+       .in_events = bits(E::digit, E::on_hook, E::flash, E::timeout, E::held_hangup),
+       .out_states = bits(S::hold_dial_tone, S::consult_calling, S::connected, S::recall,
+                          S::dialing),
+       .timer = "interdigit", .action = &Port::hold_dial_event},
+      {.id = S::consult_calling, .name = "CONSULT_CALLING",
+       .in_events = bits(E::on_hook, E::flash, E::digit, E::ringing, E::early_media,
+                         E::answered, E::busy, E::failed, E::remote_hangup, E::held_hangup),
+       .out_states = bits(S::consulting, S::hold_dial_tone, S::connected, S::transferring,
+                          S::recall, S::calling),
+       .on_leave = &Port::leave_tone, .action = &Port::consult_calling_event},
+      {.id = S::consulting, .name = "CONSULTING",
+       .in_events = bits(E::on_hook, E::flash, E::digit, E::remote_hangup, E::held_hangup),
+       .out_states = bits(S::two_calls, S::transferring, S::recall, S::holding, S::connected,
+                          S::conference),
+       .action = &Port::consulting_event},
+      {.id = S::transferring, .name = "TRANSFERRING",
+       .in_events = bits(E::off_hook, E::transfer_done, E::transfer_failed, E::remote_hangup),
+       .out_states = bits(S::idle, S::busy, S::recall, S::connected),
+       .action = &Port::transferring_event},
+      {.id = S::conference, .name = "CONFERENCE",
+       .in_events = bits(E::on_hook, E::flash, E::digit, E::remote_hangup, E::held_hangup),
+       .out_states = bits(S::idle, S::connected), .action = &Port::conference_event},
   }};
   static constexpr FsmSpec<Port, S, E> kSpec = {
       .kind = "port",
@@ -162,6 +196,23 @@ void Port::Leg::on_call_answered() {
 }
 
 void Port::Leg::on_call_ended(const CallEnd& end) { port->leg_ended(*this, end); }
+
+// Only a port talking to the call alone follows a transfer: it hears the new call's progress
+// as for a call it placed (CALLING, RINGBACK...).
+bool Port::Leg::on_call_transferring(const std::string& target) {
+  if (index != port->active_ || port->fsm_.state() != S::connected) return false;
+  log::notice(port->fsm_.name(), "transferred by the far end to %s", target.c_str());
+  port->fsm_.dispatch(E::transfer);
+  return port->fsm_.state() == S::calling;
+}
+
+void Port::Leg::on_call_transfer_failed() {
+  if (index == port->active_) port->fsm_.dispatch(E::transfer_failed);
+}
+
+void Port::Leg::on_transfer_result(bool ok) {
+  if (index == port->active_) port->fsm_.dispatch(ok ? E::transfer_done : E::transfer_failed);
+}
 
 void Port::leg_ended(const Leg& leg, const CallEnd& end) {
   log::notice(fsm_.name(), "%s call ended: %d %s", leg.index == active_ ? "active" : "held",
@@ -276,8 +327,10 @@ std::string Port::inconsistency() const {
     case S::ringing: n = {0, 0, 1}; break;
     case S::waiting: n = {1, 0, 1}; break;
     case S::two_calls: n = {1, 1, 0}; break;
-    case S::holding: case S::recall: n = {1, 0, 0}; break;
     case S::confirm: n = {0, 0, 0}; break;
+    case S::holding: case S::recall: case S::transferring: n = {1, 0, 0}; break;
+    case S::hold_dial_tone: case S::hold_dialing: n = {0, 1, 0}; break;
+    case S::consult_calling: case S::consulting: case S::conference: n = {1, 1, 0}; break;
   }
   std::string out;
   auto check = [&](int need, bool has, const char* what) {
@@ -427,6 +480,7 @@ void Port::call_setup_event(E e, char) {
     case E::busy: fsm_.transition(S::busy); return;
     case E::failed:
     case E::remote_hangup: fsm_.transition(S::congestion); return;
+    case E::transfer_failed: fsm_.transition(S::connected); return;  // the old call again
     default: return;  // digits and flash before the answer go nowhere
   }
 }
@@ -442,7 +496,9 @@ void Port::connected_event(E e, char arg) {
       if (offered_ && options_.callwaiting && !no_callwaiting_ && !other().call)
         fsm_.transition(S::waiting);
       return;
-    default: return;  // a flash without a second call does nothing
+    case E::transfer: fsm_.transition(S::calling); return;  // the Call is the new one now
+    case E::flash: return hold_for_consultation();  // hold, dial tone (port_transfer.cc)
+    default: return;
   }
 }
 

@@ -54,6 +54,13 @@ enum class PortState : uint8_t {
   holding,      // off hook with only a held call (its active partner hung up); flash resumes
   recall,       // hung up with a call on hold: the phone rings to bring it back
   confirm,      // a star code was done: confirmation tone, then dial tone again
+  // In-call services (port_transfer.cc): flash in a call holds it and gives dial tone.
+  hold_dial_tone,   // the call on hold, dial tone for a consultation call; flash resumes
+  hold_dialing,     // digits of the consultation call, the call on hold
+  consult_calling,  // the consultation call is being set up; on-hook: blind transfer
+  consulting,       // talking to the consulted party; on-hook: attended transfer
+  transferring,     // on hook, the held call REFERred: waiting for the outcome
+  conference,       // three-way call: the phone and both parties hear each other
 };
 enum class PortEvent : uint8_t {
   off_hook,
@@ -70,6 +77,10 @@ enum class PortEvent : uint8_t {
   incoming,       // the switchboard offers a call
   withdrawn,      // the offered call went away (caller hung up, answered elsewhere)
   held_hangup,    // the far end of the held call hung up
+  transfer,       // the far end transfers the active call: a new call is placed (REFER)
+  transfer_failed,  // that new call failed: the old call is connected again; or the phone's
+                    // transfer failed (TRANSFERRING: the held call rings back)
+  transfer_done,    // the phone's transfer reached the target (NOTIFY 200)
   // All-state events: every state accepts them.
   admin_hangup,   // the control interface hangs the port up
   line_lost,      // the phone is gone (a virtual phone disconnected)
@@ -165,6 +176,9 @@ class Port {
     void on_call_progress(int code, bool early_media) override;
     void on_call_answered() override;
     void on_call_ended(const CallEnd& end) override;
+    bool on_call_transferring(const std::string& target) override;
+    void on_call_transfer_failed() override;
+    void on_transfer_result(bool ok) override;
   };
 
   // on-enter actions
@@ -194,6 +208,21 @@ class Port {
   void holding_event(PortEvent e, char arg);
   void recall_event(PortEvent e, char arg);
   void confirm_event(PortEvent e, char arg);
+  // In-call services (port_transfer.cc).
+  void enter_hold_dial_tone();
+  void hold_dial_event(PortEvent e, char arg);
+  void consult_calling_event(PortEvent e, char arg);
+  void consulting_event(PortEvent e, char arg);
+  void transferring_event(PortEvent e, char arg);
+  void conference_event(PortEvent e, char arg);
+  // CONNECTED + flash: the call on hold, the active leg free for a consultation call.
+  void hold_for_consultation();
+  // Ends the consultation call (if any) and resumes the held call: CONNECTED.
+  void resume_held();
+  // Asks the plan about the consultation number; places it, or dial tone again.
+  void consult_evaluate(bool finished);
+  // On-hook with a consultation call: REFER the held call to it (TRANSFERRING), or recall.
+  void start_transfer(bool attended);
   void all_state_event(PortEvent e, char arg);
   // Ends every call and the offered one; then `next` (ADMIN_HANGUP, LINE_LOST).
   void end_everything(PortState next);

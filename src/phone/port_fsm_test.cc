@@ -56,6 +56,12 @@ const std::vector<Recipe>& recipes() {
       {PortState::holding, plus(kWaiting, {"flash", "peer c2 bye"})},
       {PortState::recall, plus(kWaiting, {"flash", "onhook"})},
       {PortState::confirm, {"offhook", "dial *78"}},
+      {PortState::hold_dial_tone, plus(kInCall, {"flash"})},
+      {PortState::hold_dialing, plus(kInCall, {"flash", "dial 5"})},
+      {PortState::consult_calling, plus(kInCall, {"flash", "dial 5559876"})},
+      {PortState::consulting, plus(kInCall, {"flash", "dial 5559876", "peer 200"})},
+      {PortState::transferring, plus(kInCall, {"flash", "dial 5559876", "peer 200", "onhook"})},
+      {PortState::conference, plus(kInCall, {"flash", "dial 5559876", "peer 200", "flash"})},
   };
   return r;
 }
@@ -65,7 +71,8 @@ constexpr PortEvent kEvents[] = {
     PortEvent::digit,       PortEvent::timeout,      PortEvent::ringing,
     PortEvent::early_media, PortEvent::answered,     PortEvent::busy,
     PortEvent::failed,      PortEvent::remote_hangup, PortEvent::incoming,
-    PortEvent::withdrawn,   PortEvent::held_hangup,  PortEvent::admin_hangup,
+    PortEvent::withdrawn,   PortEvent::held_hangup,  PortEvent::transfer,
+    PortEvent::transfer_failed, PortEvent::transfer_done, PortEvent::admin_hangup,
     PortEvent::line_lost,   PortEvent::reload,
 };
 static_assert(std::size(kEvents) == static_cast<size_t>(PortEvent::reload) + 1,
@@ -131,7 +138,7 @@ TEST_P(PortEveryEvent, EveryEventInThisStateLeavesAConsistentPort) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(States, PortEveryEvent, ::testing::Range<size_t>(0, 16),
+INSTANTIATE_TEST_SUITE_P(States, PortEveryEvent, ::testing::Range<size_t>(0, 22),
                          [](const auto& i) {
                            const auto s = static_cast<size_t>(recipes()[i.param].state);
                            return std::string(port_fsm_spec().states[s].name);

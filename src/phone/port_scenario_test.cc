@@ -7,12 +7,17 @@
 //   option callwaiting 0|1                                   the port's options
 //   peer 180 | peer 183 | peer 200 | peer 486 | peer bye    the far end of the newest call
 //   peer cN bye                                              ... of call N (1, 2, ... in order)
+//   peer refer TARGET                                        the far end transfers the newest call
+//   peer notify CODE                                         the outcome of the port's transfer
 //   incoming NUMBER [NAME] | peer cancel                     a SIP call for the account comes, goes
 //   expect tone KIND | expect silence | expect state NAME   what the phone hears, the port state
 //   expect consistent                                        the state matches the calls held
 //   expect ring [NUMBER] | expect no-ring | expect cid NUMBER  the bell, off-hook caller ID
 //   expect invite TARGET | expect cancel | expect bye | expect dtmf D | expect hold |
 //   expect resume | expect answer portN | expect reject CODE | expect refuse CODE |
+//   expect refer TARGET | expect refer declined | expect transfer-failed CODE |
+//   expect refer-blind TARGET | expect refer-attended TARGET | expect conference HELD,OTHER |
+//   option conference 0|1                                   can the fake call layer mix audio
 //   expect no-signalling                                     what the far end saw
 //
 // `expect` of signalling consumes the far end's log in order; a scenario fails at the first

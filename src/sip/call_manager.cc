@@ -47,6 +47,7 @@ void CallManager::on_stack(UserAgent* ua) {
       if (find(c->id())) c->abort("SIP stack restarted");
     sipsess_close_all(sock_);
     sock_ = static_cast<struct sipsess_sock*>(mem_deref(sock_));
+    events_ = static_cast<struct sipevent_sock*>(mem_deref(events_));
     last_listener_ = static_cast<struct sip_lsnr*>(mem_deref(last_listener_));
     ua_->set_trusted_source(nullptr);
     ua_ = nullptr;
@@ -56,6 +57,10 @@ void CallManager::on_stack(UserAgent* ua) {
     log::err(kTag, "cannot take calls: %s", std::strerror(err));
     return;
   }
+  // REFER subscriptions (NOTIFY to the referrer); before the last listener, which answers
+  // whatever nobody took.
+  if (int err = sipevent_listen(&events_, ua->stack(), 16, 16, nullptr, nullptr); err)
+    log::warn(kTag, "cannot take transfers: %s", std::strerror(err));
   if (int err = sip_listen(&last_listener_, ua->stack(), true, on_unhandled, this); err)
     log::warn(kTag, "cannot listen for other requests: %s", std::strerror(err));
   ua->set_trusted_source([this](const std::string& source) { return trusted(source); });
@@ -114,7 +119,26 @@ Result<std::unique_ptr<phone::Call>> CallManager::place(int port, const phone::D
   SipCall* raw = call.get();
   calls_.push_back(std::move(call));
   record(RecordEvent::started, *raw);
-  return std::unique_ptr<phone::Call>(std::make_unique<SipCallHandle>(*this, raw->id()));
+  auto handle = std::make_unique<SipCallHandle>(*this, raw->id());
+  raw->set_handle(handle.get());
+  return std::unique_ptr<phone::Call>(std::move(handle));
+}
+
+Result<SipCall*> CallManager::place_transfer(SipCall& referred, const ReferTarget& target,
+                                             phone::CallObserver& observer) {
+  if (!ua_ || !sock_ || !referred.line_) return Status::error("the SIP stack is not running");
+  auto call = std::make_unique<SipCall>(*this, next_id_++, false, referred.target_,
+                                        referred.account_);
+  const std::string headers =
+      target.replaces.empty() ? "" : "Replaces: " + target.replaces + "\r\n";
+  if (Status s = call->connect(target.uri, referred.record_.port, *referred.line_, observer,
+                               false, headers);
+      !s)
+    return s;
+  SipCall* raw = call.get();
+  calls_.push_back(std::move(call));
+  record(RecordEvent::started, *raw);
+  return raw;
 }
 
 std::vector<InboundAccount> CallManager::inbound_accounts() const {
@@ -161,7 +185,31 @@ void CallManager::incoming(const struct sip_msg* msg) {
   log::notice(kTag, "call %llu: INVITE from %s for account %s", static_cast<unsigned long long>(raw->id()),
               source.c_str(), d.account.c_str());
   int code = raw->check_invite(msg);
-  if (code == 0) code = sink_ ? sink_->offer(*raw, d.account, -1) : 480;
+  if (code == 0) {
+    if (const struct sip_hdr* rep = sip_msg_hdr(msg, SIP_HDR_REPLACES)) {
+      // RFC 3891 section 3: it takes over a call of ours, or gets 481.
+      auto r = parse_replaces(text(rep->val));
+      SipCall* old = nullptr;
+      if (r && !r->early_only)
+        for (const auto& c : calls_)
+          if (c.get() != raw && c->matches(*r)) old = c.get();
+      if (!old) {
+        log::notice(kTag, "call %llu: Replaces %s names no call: 481",
+                    static_cast<unsigned long long>(raw->id()), text(rep->val).c_str());
+        raw->refuse(msg, 481);
+        return;
+      }
+      Status s = raw->ring(msg);
+      if (s) s = raw->replace(*old);
+      if (!s) {
+        log::notice(kTag, "call %llu: cannot replace: %s", static_cast<unsigned long long>(raw->id()),
+                    s.message().c_str());
+        if (!raw->finished()) raw->reject(603);
+      }
+      return;
+    }
+    code = sink_ ? sink_->offer(*raw, d.account, -1) : 480;
+  }
   if (code != 0) {
     raw->refuse(msg, code);
     return;

@@ -38,10 +38,12 @@
 #include "media/port_allocator.h"
 #include "phone/call_control.h"
 #include "sip/inbound_filter.h"
+#include "sip/refer.h"
 
 struct sip_msg;        // libre
 struct sipsess_sock;   // libre
 struct sip_lsnr;       // libre
+struct sipevent_sock;  // libre
 
 namespace owsip::sip {
 
@@ -99,6 +101,10 @@ class CallManager final : public phone::CallControl {
   void incoming(const struct ::sip_msg* msg);
   std::vector<InboundAccount> inbound_accounts() const;
   SipCall* find(uint64_t id) const;
+  // A transfer of `referred` (a REFER it received): the new call to `target` from the same port,
+  // line and account, reporting to `observer`.
+  Result<SipCall*> place_transfer(SipCall& referred, const ReferTarget& target,
+                                  phone::CallObserver& observer);
   // The public IP of SIP's UDP socket (STUN), when configured and learned.
   std::optional<std::string> public_ip() const;
   // Forgets a finished call (from a zero-delay timer, never inside its own callbacks).
@@ -113,6 +119,7 @@ class CallManager final : public phone::CallControl {
   RecordHandler on_record_;
   UserAgent* ua_ = nullptr;
   struct ::sipsess_sock* sock_ = nullptr;
+  struct ::sipevent_sock* events_ = nullptr;    // the subscriptions of REFERs (NOTIFY)
   struct ::sip_lsnr* last_listener_ = nullptr;  // after sipsess: what nobody handled
   std::vector<std::unique_ptr<SipCall>> calls_;
   uint64_t next_id_ = 1;

@@ -54,6 +54,7 @@ const char* reason_phrase(int code) {
     case 408: return "Request Timeout";
     case 433: return "Anonymity Disallowed";  // RFC 5079
     case 480: return "Temporarily Unavailable";
+    case 481: return "Call/Transaction Does Not Exist";
     case 486: return "Busy Here";
     case 487: return "Request Terminated";
     case 488: return "Not Acceptable Here";
@@ -89,7 +90,20 @@ struct SipCallCallbacks {
   }
 
   static re_compat::SessionHandlers handlers(SipCall* c) {
-    return {auth, offer, answer, progress, established, info, closed, c};
+    re_compat::SessionHandlers h{auth, offer, answer, progress, established, info, closed, c};
+    h.refer = refer;
+    return h;
+  }
+
+  static void refer(struct sip*, const struct sip_msg* msg, void* arg) {
+    static_cast<SipCall*>(arg)->on_refer(msg);
+  }
+
+  static void refer_closed(int err, const struct sip_msg*, void* arg) {
+    auto* c = static_cast<SipCall*>(arg);
+    c->note(log::kInfo, ": the referrer ended the transfer's subscription (%s)",
+            err ? std::strerror(err) : "unsubscribed");
+    c->refer_not_ = static_cast<struct sipnot*>(mem_deref(c->refer_not_));
   }
 
   // A re-INVITE (or the ACK's late offer is handled by answer()).
@@ -133,9 +147,33 @@ struct SipCallCallbacks {
     c->machine_.progress(msg->scode, early);
   }
 
-  static void established(const struct sip_msg*, void* arg) {
+  static void established(const struct sip_msg* msg, void* arg) {
     // Outgoing: the 2xx. Incoming: the ACK of our 200, which changes nothing.
-    static_cast<SipCall*>(arg)->machine_.answered_now();
+    auto* c = static_cast<SipCall*>(arg);
+    if (msg) {  // the dialog's tags, for a Replaces naming it (either direction)
+      c->dialog_call_id_ = text(msg->callid);
+      c->local_tag_ = text(c->record_.incoming ? msg->to.tag : msg->from.tag);
+      c->remote_tag_ = text(c->record_.incoming ? msg->from.tag : msg->to.tag);
+    }
+    c->machine_.answered_now();
+  }
+
+  // A NOTIFY of the REFER this call sent: its sipfrag tells how the transfer goes.
+  static void refer_progress(struct sip* sip, const struct sip_msg* msg, void* arg) {
+    auto* c = static_cast<SipCall*>(arg);
+    (void)sip_treply(nullptr, sip, msg, 200, "OK");
+    const int code = parse_sipfrag(body_of(msg));
+    c->note(log::kInfo, ": transfer NOTIFY sipfrag %d", code);
+    if (code >= 200) c->transfer_outcome(code < 300, code);
+  }
+
+  static void refer_ended(int err, const struct sip_msg* msg, const struct sipevent_substate*,
+                          void* arg) {
+    auto* c = static_cast<SipCall*>(arg);
+    c->refer_sub_ = static_cast<struct sipsub*>(mem_deref(c->refer_sub_));
+    // A REFER refused (4xx-6xx), timed out, or a subscription ended without a final sipfrag.
+    const int code = msg && msg->scode >= 300 ? msg->scode : err ? 408 : 0;
+    c->transfer_outcome(false, code);
   }
 
   static void info(struct sip* sip, const struct sip_msg* msg, void* arg) {
@@ -159,7 +197,7 @@ struct SipCallCallbacks {
     std::string cause = reason_of(msg, err);
     int code = msg && msg->scode >= 300 ? msg->scode : 0;
     if (cancelled) cause = err == ECONNRESET ? "cancelled" : cause;
-    else if (answered) cause = "remote hangup";
+    else if (answered) cause = c->transferred_ ? "transferred" : "remote hangup";
     else if (code == 486 || code == 600) cause = "busy";
     else if (!code && err == ETIMEDOUT) code = 408;
     c->end(code, cause, answered);
@@ -171,7 +209,9 @@ SipCall::SipCall(CallManager& manager, uint64_t id, bool incoming, const Registe
     : manager_(manager),
       target_(target),
       account_(account),
-      machine_(*this, manager.loop_, "sip.call{" + std::to_string(id) + "}", incoming) {
+      machine_(*this, manager.loop_, "sip.call{" + std::to_string(id) + "}", incoming),
+      transfer_bye_(manager.loop_),
+      refer_guard_(manager.loop_) {
   record_.id = id;
   record_.incoming = incoming;
   record_.account = account.key;
@@ -180,6 +220,8 @@ SipCall::SipCall(CallManager& manager, uint64_t id, bool incoming, const Registe
 }
 
 SipCall::~SipCall() {
+  refer_not_ = static_cast<struct sipnot*>(mem_deref(refer_not_));
+  refer_sub_ = static_cast<struct sipsub*>(mem_deref(refer_sub_));
   sess_ = static_cast<struct sipsess*>(mem_deref(sess_));
   drop_media(machine_.held());
 }
@@ -214,6 +256,8 @@ void SipCall::tell_answered() {
     return;  // the port answered it itself
   }
   note(log::kNotice, " answered");
+  if (SipCall* r = referrer_ ? manager_.find(referrer_) : nullptr) r->transfer_succeeded();
+  referrer_ = 0;
   if (observer_) observer_->on_call_answered();
 }
 
@@ -227,6 +271,23 @@ void SipCall::tell_ended(const CallEventArg& how, CallState from, bool was_offer
   manager_.record(CallManager::RecordEvent::ended, *this);
   if (was_offered && manager_.sink_) manager_.sink_->withdraw(*this);  // the caller gave up
   manager_.reap_soon();
+  refer_not_ = static_cast<struct sipnot*>(mem_deref(refer_not_));  // libre ends it
+  refer_sub_ = static_cast<struct sipsub*>(mem_deref(refer_sub_));  // the call is over
+  if (SipCall* r = referrer_ ? manager_.find(referrer_) : nullptr) {
+    // The new call of a transfer failed: the referred call takes the port back if it can.
+    referrer_ = 0;
+    const int code = how.code >= 300 ? how.code : how.cause == "cancelled" ? 487 : 500;
+    phone::CallObserver* o = observer_;
+    SipCallHandle* h = handle_;
+    if (r->transfer_failed(code, o, h)) {
+      observer_ = nullptr;
+      handle_ = nullptr;
+      has_handle_ = false;
+      manager_.reap_soon();
+      o->on_call_transfer_failed();
+      return;
+    }
+  }
   if (phone::CallObserver* o = observer_) {
     observer_ = nullptr;
     o->on_call_ended({how.code, how.cause, how.remote_hangup});  // may destroy the handle: last
@@ -267,6 +328,7 @@ Status SipCall::make_media(line::Line& line) {
 
 void SipCall::drop_media(bool held) {
   if (!media_) return;
+  leave_conference();
   record_.media = media_->stats();
   if (line_ && software_audio_ && !held) line_->attach_audio(nullptr);
   software_audio_ = false;
@@ -293,7 +355,8 @@ int SipCall::answer_offer(const std::string& offer, struct mbuf** answer) {
 }
 
 Status SipCall::connect(const std::string& to_uri, int port, line::Line& line,
-                        phone::CallObserver& observer, bool hide) {
+                        phone::CallObserver& observer, bool hide,
+                        const std::string& extra_headers) {
   record_.port = port;
   record_.remote = to_uri;
   if (Status s = make_media(line); !s) return s;
@@ -314,11 +377,11 @@ Status SipCall::connect(const std::string& to_uri, int port, line::Line& line,
   // Hidden: RFC 3323 section 4.1.1.3's anonymous From and `Privacy: id`; the provider still
   // learns who pays from P-Preferred-Identity (RFC 3325 section 9.2) and the digest login.
   const char* from_name = target_.display_name.empty() ? nullptr : target_.display_name.c_str();
-  std::string from_uri = from, headers;
+  std::string from_uri = from, headers = extra_headers;
   if (hide) {
     from_name = "Anonymous";
     from_uri = "sip:anonymous@anonymous.invalid";
-    headers = "Privacy: id\r\nP-Preferred-Identity: <" + from + ">\r\n";
+    headers += "Privacy: id\r\nP-Preferred-Identity: <" + from + ">\r\n";
   }
   int err = re_compat::connect_session(&sess_, manager_.sock_, to_uri.c_str(), from_name,
                                        from_uri.c_str(), cuser.c_str(), routes, 1, kSdp,
@@ -428,7 +491,9 @@ Result<std::unique_ptr<phone::Call>> SipCall::answer(int port, line::Line& line,
   machine_.answered_now();
   observer_ = &observer;
   has_handle_ = true;
-  return std::unique_ptr<phone::Call>(std::make_unique<SipCallHandle>(manager_, id()));
+  auto handle = std::make_unique<SipCallHandle>(manager_, id());
+  handle_ = handle.get();
+  return std::unique_ptr<phone::Call>(std::move(handle));
 }
 
 void SipCall::reject(int code) {
@@ -446,12 +511,22 @@ void SipCall::reject(int code) {
 
 void SipCall::hang_up() {
   has_handle_ = false;
+  handle_ = nullptr;
   observer_ = nullptr;
+  if (kept_for_replaces_ && !machine_.ended()) {
+    note(log::kNotice, ": kept for the transfer's target to replace");
+    // The port has let go: the line is no longer this call's (and may go away before it).
+    if (line_ && software_audio_) line_->attach_audio(nullptr);
+    software_audio_ = false;
+    line_ = nullptr;
+    end_kept_call(32000);  // the transfer's outcome comes first, normally
+    return;
+  }
   if (!machine_.ended()) {
     const bool answered = machine_.answered();
     note(log::kNotice, ": local hang-up (%s)", answered ? "BYE" : "CANCEL");
     sess_ = static_cast<struct sipsess*>(mem_deref(sess_));  // CANCEL or BYE
-    end(0, answered ? "local hangup" : "cancelled", false);
+    end(0, transferred_ ? "transferred" : answered ? "local hangup" : "cancelled", false);
   }
   manager_.reap_soon();
 }
@@ -501,6 +576,256 @@ void SipCall::end(int code, std::string cause, bool remote_hangup) {
   machine_.end({.code = code, .cause = std::move(cause), .remote_hangup = remote_hangup});
 }
 
+// --- transfer --------------------------------------------------------------------------
+
+void SipCall::on_refer(const struct sip_msg* msg) {
+  struct sip* stack = manager_.ua_ ? manager_.ua_->stack() : nullptr;
+  if (!stack) return;
+  const struct sip_hdr* hdr = sip_msg_hdr(msg, SIP_HDR_REFER_TO);
+  if (!hdr || sip_msg_hdr_count(msg, SIP_HDR_REFER_TO) != 1) {
+    note(log::kNotice, ": REFER without one Refer-To: 400");  // RFC 3515 section 2.4.1
+    (void)sip_reply(stack, msg, 400, "Bad Request (one Refer-To needed)");
+    return;
+  }
+  auto target = parse_refer_to(text(hdr->val));
+  if (!target) {
+    note(log::kNotice, ": REFER refused (400): %s", target.message().c_str());
+    (void)sip_reply(stack, msg, 400, "Bad Request (Refer-To)");
+    return;
+  }
+  phone::CallObserver* o = observer_;
+  if (!o || !line_ || machine_.state() != CallState::connected || refer_not_ ||
+      transferred_to_ || !manager_.events_) {
+    note(log::kNotice, ": REFER to %s declined (603): %s", target->uri.c_str(),
+         !o ? "no port holds the call" : "the call is not connected or already transferring");
+    (void)sip_reply(stack, msg, 603, "Decline");
+    return;
+  }
+  const std::string cuser = target_.contact_user.empty() ? target_.user : target_.contact_user;
+  int err = sipevent_accept(&refer_not_, manager_.events_, msg, sipsess_dialog(sess_), nullptr,
+                            202, "Accepted", 1, 60, 60, cuser.c_str(),
+                            "message/sipfrag;version=2.0", SipCallCallbacks::auth, this, false,
+                            SipCallCallbacks::refer_closed, this, nullptr);
+  if (err) {
+    note(log::kWarning, ": cannot accept the REFER: %s", std::strerror(err));
+    (void)sip_reply(stack, msg, 500, "Server Internal Error");
+    return;
+  }
+  note(log::kNotice, ": REFER to %s%s accepted (202)", target->uri.c_str(),
+       target->replaces.empty() ? "" : " with Replaces");
+  refer_notify(100);
+  if (!o->on_call_transferring(target->uri)) {
+    note(log::kNotice, ": the port cannot follow the transfer now");
+    refer_notify(603);
+    return;
+  }
+  auto next = manager_.place_transfer(*this, *target, *o);
+  if (!next) {
+    note(log::kWarning, ": cannot place the transfer's call: %s", next.message().c_str());
+    refer_notify(503);
+    reattach_audio();
+    o->on_call_transfer_failed();
+    return;
+  }
+  // The new call has the line's audio and the port's handle; this one waits for the outcome.
+  SipCall* b = *next;
+  software_audio_ = false;
+  observer_ = nullptr;
+  has_handle_ = false;
+  b->handle_ = handle_;
+  if (handle_) handle_->retarget(b->id());
+  handle_ = nullptr;
+  b->referrer_ = id();
+  transferred_to_ = b->id();
+  note(log::kNotice, ": transferred to call %llu", static_cast<unsigned long long>(b->id()));
+}
+
+void SipCall::refer_notify(int code) {
+  if (!refer_not_) return;
+  const bool final = code >= 200;
+  int err = sipevent_notifyf(refer_not_, nullptr, final ? SIPEVENT_TERMINATED : SIPEVENT_ACTIVE,
+                             SIPEVENT_NORESOURCE, 0, "%s", sipfrag(code).c_str());
+  if (err) note(log::kWarning, ": cannot NOTIFY %d: %s", code, std::strerror(err));
+  else note(log::kInfo, ": NOTIFY sipfrag %d", code);
+  // On a final state libre keeps the subscription until its last NOTIFY is answered.
+  if (final) refer_not_ = static_cast<struct sipnot*>(mem_deref(refer_not_));
+}
+
+void SipCall::transfer_succeeded() {
+  refer_notify(200);
+  transferred_ = true;
+  transferred_to_ = 0;
+  // RFC 5589 section 6.1: the transferor ends the call once told of the success.
+  transfer_bye_.start(2000, [this] {
+    if (machine_.ended()) return;
+    note(log::kNotice, ": the referrer did not hang up: BYE");
+    sess_ = static_cast<struct sipsess*>(mem_deref(sess_));
+    end(0, "transferred", false);
+  });
+}
+
+bool SipCall::transfer_failed(int code, phone::CallObserver* observer, SipCallHandle* handle) {
+  refer_notify(code);
+  transferred_to_ = 0;
+  if (machine_.ended() || !sess_ || !observer || handle_) {
+    if (!machine_.ended()) {
+      note(log::kNotice, ": transfer failed (%d) and no port holds the call: BYE", code);
+      sess_ = static_cast<struct sipsess*>(mem_deref(sess_));
+      end(0, "transfer failed", false);
+    }
+    return false;
+  }
+  note(log::kNotice, ": transfer failed (%d): back to the port", code);
+  observer_ = observer;
+  handle_ = handle;
+  has_handle_ = handle != nullptr;
+  if (handle) handle->retarget(id());
+  reattach_audio();
+  return true;
+}
+
+bool SipCall::transfer_to(SipCall& consultation, bool attended) {
+  if (!sess_ || machine_.ended() || !manager_.events_ || refer_sub_ || consultation.record_.incoming)
+    return false;
+  std::string replaces;
+  if (attended) {
+    if (consultation.dialog_call_id_.empty() || consultation.remote_tag_.empty()) return false;
+    // RFC 3891 section 3: the tags as the target sees its dialog (its To tag is ours remote).
+    replaces = make_replaces(consultation.dialog_call_id_, consultation.remote_tag_,
+                             consultation.local_tag_);
+  }
+  const std::string refer_to = make_refer_to(consultation.record_.remote, replaces);
+  const std::string by = "sip:" + target_.user + "@" + target_.realm;
+  const std::string cuser = target_.contact_user.empty() ? target_.user : target_.contact_user;
+  int err = sipevent_drefer(&refer_sub_, manager_.events_, sipsess_dialog(sess_), cuser.c_str(),
+                            SipCallCallbacks::auth, this, false, SipCallCallbacks::refer_progress,
+                            SipCallCallbacks::refer_ended, this,
+                            "Refer-To: %s\r\nReferred-By: <%s>\r\n", refer_to.c_str(),
+                            by.c_str());
+  if (err) {
+    note(log::kWarning, ": cannot send REFER: %s", std::strerror(err));
+    return false;
+  }
+  note(log::kNotice, ": REFER (%s) Refer-To: %s", attended ? "attended" : "blind",
+       refer_to.c_str());
+  refer_outcome_ = false;
+  if (attended) {
+    consultation.kept_for_replaces_ = true;
+    consultation_ = consultation.id();
+  }
+  refer_guard_.start(32000, [this] {
+    note(log::kNotice, ": no outcome of the transfer in 32 s");
+    transfer_outcome(false, 408);
+  });
+  return true;
+}
+
+void SipCall::transfer_outcome(bool ok, int code) {
+  if (refer_outcome_) return;
+  refer_outcome_ = true;
+  refer_guard_.cancel();
+  note(log::kNotice, ": transfer %s (%d)", ok ? "done" : "failed", code);
+  if (ok) transferred_ = true;
+  if (SipCall* k = consultation_ ? manager_.find(consultation_) : nullptr) {
+    // Done: the target ends the replaced dialog itself (RFC 3891 section 3); failed: BYE now.
+    k->end_kept_call(ok ? 2000 : 0);
+  }
+  consultation_ = 0;
+  if (observer_) observer_->on_transfer_result(ok);  // may hang this call up: last
+}
+
+void SipCall::end_kept_call(uint64_t delay_ms) {
+  kept_for_replaces_ = false;
+  transfer_bye_.start(delay_ms, [this] {
+    if (machine_.ended()) return;
+    note(log::kNotice, ": BYE to the consultation call");
+    sess_ = static_cast<struct sipsess*>(mem_deref(sess_));
+    end(0, "transferred", false);
+    manager_.reap_soon();
+  });
+}
+
+bool SipCall::conference_with(SipCall& other) {
+  if (!media_ || !other.media_ || !line_ || line_ != other.line_ || conference_peer_ ||
+      other.conference_peer_ || machine_.ended() || other.machine_.ended())
+    return false;
+  media::AudioEndpoint* mine = media_->audio_endpoint();
+  media::AudioEndpoint* theirs = other.media_->audio_endpoint();
+  if (!mine || !theirs) return false;  // the DSP path: see docs/SERVICES.md
+  if (machine_.held()) hold(false);    // re-INVITE sendrecv
+  if (other.machine_.held()) other.hold(false);
+  mixer_ = std::make_unique<media::ConferenceMixer>(*mine, *theirs);
+  if (!line_->attach_audio(mixer_.get())) {
+    mixer_.reset();  // as before: the other call has the line
+    software_audio_ = false;
+    other.software_audio_ = line_->attach_audio(theirs);
+    return false;
+  }
+  software_audio_ = true;  // this call owns the line's attachment (the mixer)
+  other.software_audio_ = false;
+  conference_peer_ = other.id();
+  other.conference_peer_ = id();
+  note(log::kNotice, ": conference with call %llu (mixed in software)",
+       static_cast<unsigned long long>(other.id()));
+  return true;
+}
+
+void SipCall::leave_conference() {
+  if (!conference_peer_) return;
+  SipCall* peer = manager_.find(conference_peer_);
+  conference_peer_ = 0;
+  std::unique_ptr<media::ConferenceMixer> mixer = std::move(mixer_);
+  if (peer) {
+    peer->conference_peer_ = 0;
+    if (!mixer) mixer = std::move(peer->mixer_);
+  }
+  // The line lets go of the mixer before it goes: the other call takes the line, or nobody.
+  if (peer && peer->media_ && peer->line_ && !peer->machine_.held() &&
+      peer->media_->audio_endpoint()) {
+    peer->software_audio_ = peer->line_->attach_audio(peer->media_->audio_endpoint());
+  } else if (line_) {
+    line_->attach_audio(nullptr);
+  }
+  software_audio_ = false;
+  note(log::kNotice, ": conference ended");
+}
+
+bool SipCall::matches(const ReplacesTarget& r) const {
+  return !machine_.ended() && dialog_call_id_ == r.call_id && local_tag_ == r.to_tag &&
+         remote_tag_ == r.from_tag;
+}
+
+Status SipCall::replace(SipCall& old) {
+  if (!old.observer_ || !old.line_ || !old.handle_ || old.machine_.state() != CallState::connected)
+    return Status::error("the call to replace is not connected to a port alone");
+  phone::CallObserver* o = old.observer_;
+  SipCallHandle* h = old.handle_;
+  line::Line& line = *old.line_;
+  auto call = answer(old.record_.port, line, *o);  // 200 OK; the line's audio is this call's
+  if (!call) return call.status();
+  // The port's handle stands for this call now; the one answer() made goes, hanging up
+  // nothing (it names no call).
+  static_cast<SipCallHandle*>(call->get())->retarget(0);
+  call->reset();
+  observer_ = o;
+  has_handle_ = true;
+  handle_ = h;
+  h->retarget(id());
+  old.observer_ = nullptr;
+  old.handle_ = nullptr;
+  old.has_handle_ = false;
+  old.software_audio_ = false;
+  note(log::kNotice, " replaces call %llu (RFC 3891)", static_cast<unsigned long long>(old.id()));
+  old.sess_ = static_cast<struct sipsess*>(mem_deref(old.sess_));  // BYE
+  old.end(0, "replaced", false);
+  return Status::ok();
+}
+
+void SipCall::reattach_audio() {
+  if (line_ && media_ && !machine_.held())
+    software_audio_ = line_->attach_audio(media_->audio_endpoint());
+}
+
 CallRecord SipCall::record() const {
   CallRecord r = record_;
   if (media_) r.media = media_->stats();
@@ -519,6 +844,20 @@ void SipCallHandle::send_dtmf(char digit) {
 
 void SipCallHandle::hold(bool on) {
   if (SipCall* c = manager_.find(id_)) c->hold(on);
+}
+
+bool SipCallHandle::transfer(phone::Call& consultation, bool attended) {
+  auto* other = dynamic_cast<SipCallHandle*>(&consultation);
+  SipCall* held = manager_.find(id_);
+  SipCall* consult = other ? manager_.find(other->id_) : nullptr;
+  return held && consult && held->transfer_to(*consult, attended);
+}
+
+bool SipCallHandle::conference(phone::Call& other) {
+  auto* h = dynamic_cast<SipCallHandle*>(&other);
+  SipCall* mine = manager_.find(id_);
+  SipCall* theirs = h ? manager_.find(h->id_) : nullptr;
+  return mine && theirs && mine->conference_with(*theirs);
 }
 
 std::string SipCallHandle::describe() const {

@@ -11,15 +11,22 @@
 #include <string>
 
 #include "config/telephony.h"
+#include "core/timer.h"
+#include "media/conference_mixer.h"
 #include "phone/call_control.h"
 #include "sip/call_machine.h"
 #include "sip/call_manager.h"
+#include "sip/refer.h"
 #include "sip/register_client.h"
 
 struct sipsess;  // libre
 struct mbuf;     // libre
+struct sipnot;   // libre
+struct sipsub;   // libre
 
 namespace owsip::sip {
+
+class SipCallHandle;
 
 class SipCall final : public phone::IncomingCall, private CallDialog {
  public:
@@ -31,9 +38,13 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
 
   // Outgoing: media for `line`, then the INVITE to `to_uri`. Events go to `observer`.
   // `hide`: the caller's number is withheld (RFC 3323: From anonymous, Privacy: id, and the
-  // account's identity in P-Preferred-Identity for the provider, RFC 3325).
+  // account's identity in P-Preferred-Identity for the provider, RFC 3325). `headers`: extra
+  // header lines (CRLF-terminated) of the INVITE, e.g. a transfer's Replaces.
   Status connect(const std::string& to_uri, int port, line::Line& line,
-                 phone::CallObserver& observer, bool hide = false);
+                 phone::CallObserver& observer, bool hide = false,
+                 const std::string& extra_headers = "");
+  // The port's handle of this call (set by whoever made it; cleared when it hangs up).
+  void set_handle(SipCallHandle* h) { handle_ = h; }
   // Incoming: reads caller ID and the offer of `msg`. Returns 0, or the status to refuse the
   // call with (488 for an offer with nothing acceptable).
   int check_invite(const struct ::sip_msg* msg);
@@ -56,6 +67,19 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   void hang_up();
   void hold(bool on);
   void send_dtmf(char digit);
+  // The phone transfers this (held) call to the far end of `consultation` (RFC 5589 sections 6
+  // and 7): REFER in this dialog, the outcome from the NOTIFYs goes to the observer
+  // (on_transfer_result). Attended: Refer-To carries Replaces of the consultation's dialog,
+  // which is kept (no BYE when the port lets go of it) until the target replaces it.
+  bool transfer_to(SipCall& consultation, bool attended);
+  // Three-way calling: this call (resumed if held) and `other` share the line through a
+  // software mixer. False where the line has no software path (a DSP) or it is not the same.
+  bool conference_with(SipCall& other);
+  // An INVITE with Replaces (RFC 3891): does this call's dialog match it?
+  bool matches(const ReplacesTarget& r) const;
+  // Incoming, after ring(): answers this call in place of `old` (the port's call), which
+  // gets BYE; the port's handle and line go to this call.
+  Status replace(SipCall& old);
   // The UA is going away: end the call as a network failure.
   void abort(const std::string& why);
 
@@ -66,7 +90,29 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
 
  private:
   friend struct SipCallCallbacks;
+  friend class CallManager;
   Status make_media(line::Line& line);
+  // --- transfer (RFC 3515, RFC 5589 section 6): this call is referred elsewhere ---
+  // A REFER in the dialog: 202 and NOTIFY 100 Trying, then a new call to its Refer-To from the
+  // same port and account, which takes this call's handle; or 400/603 when it cannot be.
+  void on_refer(const struct ::sip_msg* msg);
+  // NOTIFY of the REFER's subscription with a sipfrag of `code`; >= 200 ends the subscription.
+  void refer_notify(int code);
+  // The new call of the transfer was answered: 200 OK to the referrer, who should now send
+  // BYE; owsip sends it after a grace time if the referrer does not.
+  void transfer_succeeded();
+  // The new call failed with `code`: the referrer hears it; this call takes `observer` and
+  // `handle` back when it still can (true), or is ended (false).
+  bool transfer_failed(int code, phone::CallObserver* observer, SipCallHandle* handle);
+  // The line plays this call's audio again (after a failed transfer).
+  void reattach_audio();
+  // The REFER this call sent got its final answer (NOTIFY with a final sipfrag, or a refusal).
+  void transfer_outcome(bool ok, int code);
+  // A consultation call kept for the target to replace: BYE after `delay_ms` if still up.
+  void end_kept_call(uint64_t delay_ms);
+  // Ends the conference this call is in (before its media goes): the other call takes the
+  // line's audio back.
+  void leave_conference();
   // `held`: the line's audio is already detached (it may carry the other call).
   void drop_media(bool held);
   // The call ended (far end, failure, local hang-up): record it, tell the port once.
@@ -98,6 +144,23 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   std::string offer_sdp_;          // incoming: the INVITE's offer (empty: late offer)
   std::string early_sdp_;          // outgoing: the answer seen in a 183
   std::string invite_sdp_;         // outgoing: our INVITE's offer
+  SipCallHandle* handle_ = nullptr;  // the port's handle, while it stands for this call
+  struct ::sipnot* refer_not_ = nullptr;  // the subscription of a REFER received (sipfrag)
+  uint64_t referrer_ = 0;          // the new call of a transfer: the call that was referred
+  uint64_t transferred_to_ = 0;    // the referred call: the new call
+  bool transferred_ = false;       // the new call was answered: this call ends as transferred
+  Timer transfer_bye_;             // BYE if the referrer does not end the call itself
+  // --- the phone transfers this call (REFER sent) ---
+  struct ::sipsub* refer_sub_ = nullptr;  // the REFER's implicit subscription
+  bool refer_outcome_ = false;     // its outcome was told
+  uint64_t consultation_ = 0;      // attended: the consultation call kept for Replaces
+  bool kept_for_replaces_ = false;  // this is that consultation call
+  Timer refer_guard_;              // no outcome in time: failed
+  // The dialog as the 2xx set it (outgoing calls): for a Replaces naming it.
+  std::string dialog_call_id_, local_tag_, remote_tag_;
+  // --- three-way calling ---
+  std::unique_ptr<media::ConferenceMixer> mixer_;  // the call that attached the mixer
+  uint64_t conference_peer_ = 0;                   // the other call of the conference
   std::string forward_uri_;        // incoming: where a 3xx sends the caller
   std::string cause_;              // incoming: why it is refused, when the switchboard says
   phone::DialTarget call_back_;    // incoming: the caller, for call return
@@ -111,6 +174,10 @@ class SipCallHandle final : public phone::Call {
   void send_dtmf(char digit) override;
   void hold(bool on) override;
   std::string describe() const override;
+  // A transfer moves the handle to another call (and back when that call fails).
+  void retarget(uint64_t id) { id_ = id; }
+  bool transfer(phone::Call& consultation, bool attended) override;
+  bool conference(phone::Call& other) override;
 
  private:
   CallManager& manager_;

@@ -14,19 +14,22 @@ namespace {
 constexpr std::array<std::string_view, 14> kKnown = {
     "INVITE",    "ACK",    "BYE",   "CANCEL",  "OPTIONS", "INFO",   "REGISTER",
     "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE", "PRACK",   "UPDATE", "PUBLISH"};
-constexpr std::array<std::string_view, 6> kAllowed = {"INVITE", "ACK",     "BYE",
-                                                      "CANCEL", "OPTIONS", "INFO"};
-constexpr std::array<std::string_view, 0> kExtensions = {};
+// REFER: a call transferred by the far end (sip/refer.h); NOTIFY: the subscriptions of REFER.
+constexpr std::array<std::string_view, 8> kAllowed = {"INVITE",  "ACK",  "BYE",    "CANCEL",
+                                                      "OPTIONS", "INFO", "NOTIFY", "REFER"};
+// replaces: an INVITE with Replaces takes over a call (RFC 3891; sip/refer.h).
+constexpr std::array<std::string_view, 1> kExtensions = {"replaces"};
 
 struct BodyRule {
   std::string_view method;
   std::string_view types;  // what Accept says; the types are compared one by one
 };
-constexpr std::array<BodyRule, 4> kBodies = {
+constexpr std::array<BodyRule, 5> kBodies = {
     {{"INVITE", "application/sdp"},
      {"ACK", "application/sdp"},
      {"OPTIONS", "application/sdp"},
-     {"INFO", "application/dtmf-relay, application/dtmf"}}};
+     {"INFO", "application/dtmf-relay, application/dtmf"},
+     {"NOTIFY", "message/sipfrag"}}};
 
 template <size_t N>
 bool contains(const std::array<std::string_view, N>& set, std::string_view v) {

@@ -49,7 +49,7 @@ const std::string kSdp =
     "t=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
 
 TEST(UasRules, AValidRequestOfEveryAllowedMethodGoesOn) {
-  for (const char* m : {"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "INFO"})
+  for (const char* m : {"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "INFO", "NOTIFY", "REFER"})
     EXPECT_EQ(code(request(m)), 0) << m;
 }
 
@@ -65,13 +65,13 @@ TEST(UasRules, AnUnknownMethodIs501AndAKnownOneOwsipDoesNotTakeIs405BothWithAllo
   auto unknown = check(request("FOO"));
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->code, 501);
-  EXPECT_EQ(unknown->headers, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO\r\n");
+  EXPECT_EQ(unknown->headers, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, REFER\r\n");
   for (const char* m :
-       {"REGISTER", "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE", "PRACK", "UPDATE", "PUBLISH"}) {
+       {"REGISTER", "SUBSCRIBE", "MESSAGE", "PRACK", "UPDATE", "PUBLISH"}) {
     auto a = check(request(m));
     ASSERT_TRUE(a) << m;
     EXPECT_EQ(a->code, 405) << m;
-    EXPECT_EQ(a->headers, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO\r\n");
+    EXPECT_EQ(a->headers, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, REFER\r\n");
   }
   EXPECT_EQ(code(request("invite", "CSeq: 1 invite", "CSeq: 1 invite")), 501);  // case matters
 }
@@ -96,6 +96,8 @@ TEST(UasRules, RequireOfAnUnknownExtensionIs420ListingEveryUnsupportedTag) {
   EXPECT_EQ(code(request("CANCEL", "Max-Forwards", "Require: foo\r\nMax-Forwards")), 0);
   EXPECT_EQ(code(request("ACK", "Max-Forwards", "Require: foo\r\nMax-Forwards")), 0);
   EXPECT_EQ(code(request("INVITE", "Max-Forwards", "Proxy-Require: foo\r\nMax-Forwards")), 0);
+  // An attended transfer's target may be required to take Replaces (RFC 3891 section 3).
+  EXPECT_EQ(code(request("INVITE", "Max-Forwards", "Require: replaces\r\nMax-Forwards")), 0);
   // 416 comes before 420.
   EXPECT_EQ(code(request("INVITE", "Max-Forwards", "Require: foo\r\nMax-Forwards")
                      .replace(7, 21, "tel:+1")),
@@ -117,6 +119,13 @@ TEST(UasRules, ABodyOwsipCannotReadIs415WithAcceptHeaders) {
   EXPECT_EQ(info->code, 415);
   EXPECT_NE(info->headers.find("Accept: application/dtmf-relay, application/dtmf\r\n"),
             std::string::npos);
+  // A transfer's NOTIFY (RFC 3515 section 2.4.5) is read; other NOTIFY bodies are not.
+  EXPECT_EQ(code(with_body(request("NOTIFY"), "message/sipfrag;version=2.0",
+                           "SIP/2.0 200 OK\r\n")),
+            0);
+  EXPECT_EQ(code(with_body(request("NOTIFY"), "application/simple-message-summary",
+                           "Messages-Waiting: yes\r\n")),
+            415);
 }
 
 TEST(UasRules, ContentEncodingDispositionAndBodilessMethods) {
@@ -154,8 +163,8 @@ TEST(UasRules, AnInviteThatAcceptsNoSdpIs406) {
 
 TEST(UasRules, OptionsNamesTheSameCapabilitiesAsTheRefusals) {
   EXPECT_EQ(options_headers(),
-            "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO\r\nAccept: application/sdp\r\n"
-            "Accept-Encoding: identity\r\nAccept-Language: en\r\nSupported: \r\n");
+            "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, REFER\r\nAccept: application/sdp\r\n"
+            "Accept-Encoding: identity\r\nAccept-Language: en\r\nSupported: replaces\r\n");
   EXPECT_EQ(accepted_types("BYE"), "");
 }
 

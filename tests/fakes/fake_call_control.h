@@ -28,6 +28,22 @@ class FakeCallControl final : public phone::CallControl {
     }
     void send_dtmf(char d) override { owner_.log.push_back(std::string("dtmf ") + d); }
     void hold(bool on) override { owner_.log.push_back(on ? "hold" : "resume"); }
+    // REFER to the consultation's target; the far end answers with `peer notify CODE`.
+    bool transfer(phone::Call& consultation, bool attended) override {
+      if (owner_.refuse_next) {
+        owner_.refuse_next = false;
+        return false;
+      }
+      owner_.log.push_back(std::string(attended ? "refer-attended " : "refer-blind ") +
+                           consultation.describe());
+      transferring_ = true;
+      return true;
+    }
+    bool conference(phone::Call& other) override {
+      if (!owner_.conference) return false;
+      owner_.log.push_back("conference " + target_ + "," + other.describe());
+      return true;
+    }
     std::string describe() const override { return target_; }
     int id() const { return id_; }
 
@@ -39,6 +55,8 @@ class FakeCallControl final : public phone::CallControl {
     phone::CallObserver* observer_ = nullptr;
     bool answered_ = false;
     bool ended_ = false;
+    std::string transferred_from_;  // a transfer's new call: the target of the old one
+    bool transferring_ = false;     // transfer() was asked: waiting for `peer notify`
   };
 
   class FakeIncoming final : public phone::IncomingCall {
@@ -107,6 +125,28 @@ class FakeCallControl final : public phone::CallControl {
     for (FakeCall* l : live_)
       if (id == 0 || l->id() == id) c = l;
     if (!c) return false;
+    if (what.rfind("refer ", 0) == 0) {
+      // The far end transfers the call (REFER): the call stands for the new one, as in sip/.
+      const std::string target = what.substr(6);
+      if (!c->observer_->on_call_transferring(target)) {
+        log.push_back("refer declined");
+        return true;
+      }
+      log.push_back("refer " + target);
+      c->transferred_from_ = c->target_;
+      c->target_ = target;
+      c->answered_ = false;
+      return true;
+    }
+    if (what.rfind("notify ", 0) == 0) {  // the outcome of the port's transfer (NOTIFY sipfrag)
+      c = nullptr;
+      for (FakeCall* l : live_)
+        if (l->transferring_) c = l;
+      if (!c) return false;
+      c->transferring_ = false;
+      c->observer_->on_transfer_result(std::stoi(what.substr(7)) < 300);
+      return true;
+    }
     if (what == "bye") {
       c->ended_ = true;
       c->observer_->on_call_ended({0, "remote BYE", true});
@@ -117,7 +157,15 @@ class FakeCallControl final : public phone::CallControl {
       c->observer_->on_call_progress(code, code == 183);
     } else if (code < 300) {
       c->answered_ = true;
+      c->transferred_from_.clear();
       c->observer_->on_call_answered();
+    } else if (!c->transferred_from_.empty()) {
+      // The transfer's new call failed: the old call is the port's again.
+      log.push_back("transfer-failed " + what);
+      c->target_ = c->transferred_from_;
+      c->transferred_from_.clear();
+      c->answered_ = true;
+      c->observer_->on_call_transfer_failed();
     } else {
       c->ended_ = true;
       c->observer_->on_call_ended({code, "failure " + what, false});
@@ -149,6 +197,7 @@ class FakeCallControl final : public phone::CallControl {
 
   std::vector<std::string> log;
   bool refuse_next = false;
+  bool conference = true;  // the call layer can mix (false: flash in CONSULTING swaps)
 
  private:
   std::vector<FakeCall*> live_;

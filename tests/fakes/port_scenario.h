@@ -84,6 +84,7 @@ class Scenario {
     if (cmd == "hangup") return port.hang_up(), "";  // owsipctl hangup
     if (cmd == "lost") return port.on_line_event({line::LineEvent::Kind::lost}), "";
     if (cmd == "reload") return port.reload(port.options(), &plan_), "";
+    if (cmd == "option" && a == "conference") return calls_.conference = b == "1", "";
     if (cmd == "option" && a == "callwaiting") {
       PortOptions o = port.options();
       o.callwaiting = b == "1";
@@ -93,6 +94,9 @@ class Scenario {
     if (cmd == "incoming") return calls_.incoming(board_, a, b, "home"), "";
     if (cmd == "peer" && a == "cancel")
       return calls_.cancel_incoming(board_) ? "" : "no incoming call to cancel";
+    if (cmd == "peer" && a == "refer") return calls_.peer("refer " + b) ? "" : "no call to refer";
+    if (cmd == "peer" && a == "notify")
+      return calls_.peer("notify " + b) ? "" : "no transfer to report on";
     if (cmd == "peer" && a.size() > 1 && a[0] == 'c')
       return calls_.peer(b, std::stoi(a.substr(1))) ? "" : "no call " + a;
     if (cmd == "peer") return calls_.peer(a) ? "" : "no call for the peer to act on";
