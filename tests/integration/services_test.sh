@@ -8,7 +8,8 @@
 # - *67 hides the number for one call: From anonymous, Privacy: id and P-Preferred-Identity
 #   on the wire; an account with `clir` hides it on every call and *82 shows it once;
 # - *31# goes to the provider as dialled ('#' escaped as %23 in the Request-URI);
-# - *69 calls the last caller back; the call log names forwarded and refused calls.
+# - *69 calls the last caller back, *07 dials the last number again, *70 keeps a second caller
+#   out of one call; the call log names forwarded and refused calls.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sip_lib.sh"
 source "$(dirname "$0")/call_lib.sh"
@@ -165,4 +166,24 @@ wait_exit "$LAST_PID" 30
 uas_call "dial *69"
 grep -q "^INVITE sip:port-$UAS@owsip.test SIP/2.0" "$WORK/uas.msg" || fail "*69 did not call the last caller back"
 pass "*69 calls the last caller (sip:port-$UAS@owsip.test) back"
+uas_call "dial *07"
+grep -q "^INVITE sip:port-$UAS@owsip.test SIP/2.0" "$WORK/uas.msg" || fail "*07 did not dial the last number again"
+pass "*07 dials the last number (the call back) again"
+
+# --- no call waiting for one call ---
+rm -f "$WORK/uas.msg"
+start_bg "$WORK/uas.out" sipp -sf "$SRC/tests/data/sipp/uas_answer.xml" -i 127.0.0.1 -p "$UAS" \
+  -m 1 -timeout 30 -trace_msg -message_file "$WORK/uas.msg" -nostdin
+uas_pid=$LAST_PID
+answered=$(count_lines "$WORK/owsip.log" "call [0-9]+ answered")
+ph p0b offhook "wait 300" "dial *70*7477"
+wait_for_count "$WORK/owsip.log" "call [0-9]+ answered" $((answered + 1)) 10
+sipp_call '<sip:carol@example.org>'
+[ "$ANSWER" = 486 ] || fail "*70: a second caller got '$ANSWER', not 486"
+grep -q 'port0{CONNECTED}: -> WAITING' "$WORK/owsip.log" && fail "*70: the second call was signalled as waiting"
+idle=$(count_lines "$WORK/owsip.log" "port0\{[A-Z_]+\}: -> IDLE")
+ph p0b "wait 300" onhook
+wait_exit "$uas_pid" 10
+wait_for_count "$WORK/owsip.log" "port0\{[A-Z_]+\}: -> IDLE" $((idle + 1)) 10
+pass "*70: during this call a second caller gets 486, no call-waiting tone"
 stop_owsip
