@@ -91,6 +91,18 @@ std::string check_display_name(const std::string& v) {
   return "";
 }
 
+std::string check_mailbox(const std::string& v) {
+  for (char c : v)
+    if (c == ' ' || c == '\t' || c == '"' || c == '<' || c == '>' ||
+        static_cast<unsigned char>(c) < 0x20)
+      return "mailbox '" + v + "' may not hold blanks, quotes, '<', '>' or control characters";
+  const size_t colon = v.find(':');
+  if (colon != std::string::npos && v.compare(0, colon, "sip") != 0 &&
+      v.compare(0, colon, "sips") != 0)
+    return "mailbox '" + v + "': a user name or a sip: / sips: URI";
+  return "";
+}
+
 std::string check_codecs(const std::string& v) {
   static const char* const kKnown[] = {"PCMU", "PCMA", "G722"};
   std::string name;

@@ -121,6 +121,9 @@ inline std::vector<std::string> inbound_uris(const Environment&) { return {"cont
 inline std::vector<std::string> echo_modes(const Environment&) { return {"off", "nlec", "wlec"}; }
 inline std::vector<std::string> kpi_modes(const Environment&) { return {"auto", "on", "off"}; }
 inline std::vector<std::string> dtmf_modes(const Environment&) { return {"rfc4733", "info"}; }
+inline std::vector<std::string> mwi_modes(const Environment&) {
+  return {"subscribe", "notify", "off"};
+}
 
 // Every field of every section type. The help strings feed the README's option table.
 // A general option that the line backend is built from restarts the lines (kLines); one that
@@ -191,6 +194,10 @@ inline const Field<Account> kAccountFields[] = {
     several(text("bar_incoming", &Account::bar_incoming, kOptional, "barred callers of this account: numbers or ranges as digit-map patterns matching the start of the caller's number, e.g. `0900 030123[0-4]`", check_number_patterns)),
     integer("bar_incoming_response", &Account::bar_incoming_response, kOptional, 400, 699, "SIP status a barred caller of this account gets"),
     boolean("anonymous_reject", &Account::anonymous_reject, "1: callers who withhold their identity (Privacy, anonymous From) get 433 Anonymity Disallowed (RFC 5079)"),
+    // Provider voicemail (docs/VOICEMAIL.md)
+    choice("mwi", &Account::mwi, kOptional, mwi_modes, "message waiting from the provider (RFC 3842): `subscribe` sends SUBSCRIBE message-summary once registered and takes unsolicited NOTIFYs too; `notify` takes only unsolicited NOTIFYs; `off` ignores both. Waiting messages give the account's phones stutter dial tone, the display's indicator and a pulsing LED"),
+    text("mailbox", &Account::mailbox, kOptional, "address subscribed to for message waiting, a user (`alice`) or a SIP URI; unset: the account's own address", check_mailbox),
+    text("voicemail", &Account::voicemail, kOptional, "the provider's voicemail number, dialled by the features.voicemail code", check_keys),
 };
 
 inline const Field<Port> kPortFields[] = {
@@ -235,6 +242,7 @@ inline const Field<Features> kFeaturesFields[] = {
     text("no_callwaiting", &Features::no_callwaiting, kOptional, "star code before a number: no call waiting during this call", check_feature_code),
     text("call_return", &Features::call_return, kOptional, "star code that calls the port's last caller", check_feature_code),
     text("redial", &Features::redial, kOptional, "star code that dials the port's last number again", check_feature_code),
+    text("voicemail", &Features::voicemail, kOptional, "star code that calls the voicemail number of the port's account (account option `voicemail`)", check_feature_code),
     several(text("passthrough", &Features::passthrough, kOptional, "codes sent to the provider as dialled, with the number after them (by default the network's own show/hide number codes); `off`: none", check_passthrough_codes)),
     integer("forward_noanswer_delay", &Features::forward_noanswer_delay, kOptional, 5, 120, "seconds a call rings before forwarding on no answer takes it"),
     integer("dnd_response", &Features::dnd_response, kOptional, 400, 699, "SIP status a caller gets from a port with do-not-disturb on"),

@@ -82,6 +82,12 @@ struct Account {
   std::string bar_incoming;  // barred callers: digit-map patterns matching a number's prefix
   int bar_incoming_response = 603;  // SIP status refusing a barred caller
   bool anonymous_reject = false;    // refuse withheld callers with 433 (RFC 5079)
+  // Provider voicemail (docs/VOICEMAIL.md): message waiting by RFC 3842 (subscribe: SUBSCRIBE
+  // and take NOTIFYs; notify: take unsolicited NOTIFYs only; off), the mailbox subscribed to
+  // (empty: the account's own address) and the number the voicemail code dials.
+  std::string mwi = "subscribe";
+  std::string mailbox;
+  std::string voicemail;
   bool operator==(const Account&) const = default;
 };
 
@@ -134,6 +140,7 @@ struct Features {
   std::string no_callwaiting = "*70";  // this call only
   std::string call_return = "*69";
   std::string redial = "*07";
+  std::string voicemail = "*97";          // dials the account's voicemail number
   std::string passthrough = "*31# #31#";  // prefixes sent to the provider as dialled
   int forward_noanswer_delay = 20;        // seconds of ringing before forwarding
   int dnd_response = 486;                 // SIP status a do-not-disturb port answers

@@ -22,7 +22,8 @@ class RtpDevice;  // media/device_path.h
 namespace owsip::line {
 
 enum class LineFeed : uint8_t { standby, active, reversed, disabled };
-enum class LedMode : uint8_t { off, on, blink };
+// blink: ringing (1 Hz); pulse: messages waiting (the kernel's heartbeat trigger).
+enum class LedMode : uint8_t { off, on, blink, pulse };
 enum class FaxTone : uint8_t { cng, ced };
 
 std::string_view line_feed_name(LineFeed feed);
@@ -87,6 +88,12 @@ class Line {
   virtual void stop_tone() = 0;
   // Caller ID to a phone that is off hook (call waiting), for standards that define it.
   virtual void send_offhook_cid(const dsp::CallerId& cid) = 0;
+  // Message waiting: the phone's lamp or display indicator, sent on hook without ringing as
+  // the port's caller-ID standard defines it (dsp::mwi_plan; nothing for standards without
+  // one), and the port LED pulsing while the phone is idle. The port calls it when the phone
+  // is on hook and not ringing, and again after a change it could not send then.
+  virtual void send_mwi(bool waiting) = 0;
+  bool message_waiting() const { return message_waiting_; }
   virtual void set_feed(LineFeed feed) = 0;
   virtual void set_led(LedMode mode) = 0;
 
@@ -106,6 +113,9 @@ class Line {
   void emit(const LineEvent& e) {
     if (handler_) handler_(e);
   }
+  // The LED while nothing else shows: pulsing with messages waiting, else off.
+  LedMode idle_led() const { return message_waiting_ ? LedMode::pulse : LedMode::off; }
+  bool message_waiting_ = false;
 
  private:
   LineSettings settings_;

@@ -32,6 +32,14 @@ void SoftRinger::offhook_cid(std::vector<dsp::CidStep> plan) {
   run(0);
 }
 
+void SoftRinger::data(std::vector<dsp::CidStep> plan) {
+  stop();
+  if (plan.empty()) return;
+  mode_ = Mode::data;
+  plan_ = std::move(plan);
+  run(0);
+}
+
 void SoftRinger::stop() {
   step_timer_.cancel();
   deadline_timer_.cancel();
@@ -134,7 +142,7 @@ void SoftRinger::skip_to_last_ring() {
 }
 
 void SoftRinger::after_plan() {
-  if (mode_ == Mode::offhook) {
+  if (mode_ == Mode::offhook || mode_ == Mode::data) {
     mode_ = Mode::idle;
     plan_.clear();
     return;

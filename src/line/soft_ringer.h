@@ -34,6 +34,8 @@ class SoftRinger {
 
   void ring(std::vector<dsp::CidStep> plan);
   void offhook_cid(std::vector<dsp::CidStep> plan);
+  // On-hook data without ringing (message waiting): the plan, then nothing.
+  void data(std::vector<dsp::CidStep> plan);
   // Stops whatever runs; ring voltage off, polarity back to normal if a plan reversed it.
   void stop();
 
@@ -46,7 +48,7 @@ class SoftRinger {
   void digit(char d);
 
  private:
-  enum class Mode { idle, ring, offhook };
+  enum class Mode { idle, ring, offhook, data };
   void run(size_t step);
   void next() { run(step_ + 1); }
   void after_plan();

@@ -64,6 +64,11 @@ void Led::set(LedMode mode) {
       (void)sysfs_.write("class/leds/" + name_ + "/delay_on", "500");
       (void)sysfs_.write("class/leds/" + name_ + "/delay_off", "500");
       break;
+    case LedMode::pulse:
+      // ledtrig-heartbeat (CONFIG_LEDS_TRIGGER_HEARTBEAT): a double flash about once a second,
+      // told apart from ringing's even blink, with nothing to write as root.
+      write("trigger", "heartbeat");
+      break;
   }
 }
 

@@ -100,6 +100,19 @@ DialDecision DialPlan::emergency_call(std::string_view keys, int port,
   return d;
 }
 
+std::optional<DialTarget> DialPlan::voicemail(int port) const {
+  const std::string key = account_for(port, "");
+  for (const auto& a : accounts_) {
+    if (a.key != key || a.voicemail.empty()) continue;
+    DialTarget t;
+    t.kind = DialTarget::Kind::number;
+    t.target = a.voicemail;
+    t.account = a.key;
+    return t;
+  }
+  return std::nullopt;
+}
+
 std::string DialPlan::account_for(int port, const std::string& preferred) const {
   if (!preferred.empty()) {
     for (const auto& a : accounts_)

@@ -20,6 +20,7 @@
 // A contact of type `sip` calls its `dial` as a SIP address, one of type `realm` calls it as a
 // number through the contact's account (or the port's / default account).
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,9 @@ class DialPlan {
   // The hotline of `port` and its delay in seconds; "" when it has none.
   std::string hotline(int port, int* delay_s) const;
   const std::vector<std::string>& emergency_numbers() const { return emergency_; }
+  // The voicemail number of the account `port` calls through (account option `voicemail`), as
+  // a number to dial through it; nullopt when that account has none (or there is no account).
+  std::optional<DialTarget> voicemail(int port) const;
 
  private:
   struct PortRules {

@@ -1,6 +1,7 @@
 #include "phone/feature_codes.h"
 
 #include "config/option_checks.h"
+#include "config/schema_fields.h"
 
 namespace owsip::phone {
 
@@ -19,6 +20,7 @@ std::string_view feature_name(Feature f) {
     case Feature::no_callwaiting: return "no_callwaiting";
     case Feature::call_return: return "call_return";
     case Feature::redial: return "redial";
+    case Feature::voicemail: return "voicemail";
     case Feature::passthrough: return "passthrough";
   }
   return "?";
@@ -39,26 +41,18 @@ bool feature_takes_number(Feature f) {
   }
 }
 
+// The codes are the `features` options checked as star codes (config/schema_fields.h), each
+// named as its feature: one list of codes, the schema's.
 FeatureCodes::FeatureCodes(const config::Features& f) {
-  const std::pair<const std::string*, Feature> table[] = {
-      {&f.forward_all_on, Feature::forward_all_on},
-      {&f.forward_all_off, Feature::forward_all_off},
-      {&f.forward_busy_on, Feature::forward_busy_on},
-      {&f.forward_busy_off, Feature::forward_busy_off},
-      {&f.forward_noanswer_on, Feature::forward_noanswer_on},
-      {&f.forward_noanswer_off, Feature::forward_noanswer_off},
-      {&f.dnd_on, Feature::dnd_on},
-      {&f.dnd_off, Feature::dnd_off},
-      {&f.hide_number, Feature::hide_number},
-      {&f.show_number, Feature::show_number},
-      {&f.no_callwaiting, Feature::no_callwaiting},
-      {&f.call_return, Feature::call_return},
-      {&f.redial, Feature::redial},
-  };
-  for (const auto& [code, feature] : table)
-    if (!code->empty()) codes_.emplace_back(*code, feature);
-  for (const std::string& code : config::words(f.passthrough))
-    codes_.emplace_back(code, Feature::passthrough);
+  for (const auto& field : config::schema_fields::kFeaturesFields) {
+    if (!field.str) continue;
+    for (uint8_t i = 0; i <= static_cast<uint8_t>(Feature::passthrough); ++i) {
+      const auto feature = static_cast<Feature>(i);
+      if (feature_name(feature) != field.name) continue;
+      for (const std::string& code : config::words(f.*field.str))
+        codes_.emplace_back(code, feature);
+    }
+  }
 }
 
 FeatureMatch FeatureCodes::match(std::string_view keys) const {

@@ -29,9 +29,11 @@ enum class Feature : uint8_t {
   no_callwaiting,  // this call only
   call_return,
   redial,
+  voicemail,    // calls the voicemail number of the port's account
   passthrough,  // the code and the number go to the provider as dialled
 };
 
+// The name of its `features` option (forward_all_on, ...): the schema's field names.
 std::string_view feature_name(Feature f);
 
 // What the code is followed by: a number (forwarding targets, per-call codes, passthrough), or

@@ -157,6 +157,7 @@ Port::Port(line::Line& line, PortOptions options, TimerQueue& timers,
            const TimerValues& timer_values)
     : line_(line),
       options_(options),
+      mwi_timer_(timers),
       fsm_(*this, PortTable::kSpec, timers, &timer_values, "port" + std::to_string(line.port())) {
   for (int i = 0; i < 2; ++i) {
     legs_[i].port = this;
@@ -351,10 +352,24 @@ void Port::enter_idle() {
   other().call.reset();
   number_.clear();
   no_callwaiting_ = false;
+  // A change while the phone was busy: tell it once it has been on hook for a moment (a phone
+  // just hung up may not listen for data yet; EN 300 659-1 sets no time, 2 s is owsip's).
+  if (mwi_ != mwi_sent_) mwi_timer_.start(2000, [this] { set_message_waiting(mwi_); });
+}
+
+void Port::set_message_waiting(bool on) {
+  if (on != mwi_) log::notice(fsm_.name(), "messages waiting: %s", on ? "yes" : "no");
+  mwi_ = on;
+  if (state() != S::idle || line_.off_hook() || line_.ringing()) return;  // later, enter_idle
+  mwi_timer_.cancel();
+  if (mwi_ == mwi_sent_ && line_.message_waiting() == mwi_) return;
+  mwi_sent_ = mwi_;
+  line_.send_mwi(mwi_);
 }
 
 // A new number: what star codes did to the last one is forgotten. With a service that changes
-// how calls reach the port (do-not-disturb, forwarding), the dial tone is the special one.
+// how calls reach the port (do-not-disturb, forwarding), or with messages waiting, the dial
+// tone is the special one.
 void Port::enter_dial_tone() {
   number_.clear();
   feature_.reset();
@@ -363,7 +378,7 @@ void Port::enter_dial_tone() {
   privacy_ = DialTarget::Privacy::account;
   no_callwaiting_ = false;
   prompt_tone_ = false;
-  const bool special = services_ && services_->port(id()).any();
+  const bool special = (services_ && services_->port(id()).any()) || mwi_;
   int delay_s = 0;
   if (plan_ && !plan_->hotline(id(), &delay_s).empty()) {
     // Hotline (0 s: no dial tone, the number goes out at once) or warm line: the timeout
@@ -680,6 +695,14 @@ void Port::run_feature(Feature f) {
     case Feature::forward_noanswer_off: s.forward_noanswer.clear(); break;
     case Feature::call_return: again = services_->last_caller(id()); break;
     case Feature::redial: again = services_->last_dialled(id()); break;
+    case Feature::voicemail:
+      if (std::optional<DialTarget> t = plan_ ? plan_->voicemail(id()) : std::nullopt) {
+        log::notice(fsm_.name(), "voicemail: %s through %s", t->target.c_str(), t->account.c_str());
+        return place(*t);
+      }
+      log::notice(fsm_.name(), "voicemail: the port's account has no voicemail number");
+      fsm_.transition(S::congestion);
+      return;
     default: return;
   }
   if (f == Feature::call_return || f == Feature::redial) {

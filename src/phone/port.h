@@ -155,6 +155,11 @@ class Port {
   // Ends whatever the port is doing (the all-state event ADMIN_HANGUP, control interface
   // `hangup`): every call and the offered one end; a phone still off hook hears busy tone.
   void hang_up();
+  // Messages waiting for this port (its answering machine, its account's provider voicemail):
+  // dial tone becomes the special (stutter) dial tone, and the phone's indicator and the LED
+  // are set when the phone is idle and on hook, at once or when it next gets there.
+  void set_message_waiting(bool on);
+  bool message_waiting() const { return mwi_; }
   // "" when the state matches the calls the port holds, else what does not (tests, `ports`).
   std::string inconsistency() const;
 
@@ -272,6 +277,9 @@ class Port {
   DialTarget::Privacy privacy_ = DialTarget::Privacy::account;
   bool no_callwaiting_ = false;  // this call: a second call gets busy
   bool prompt_tone_ = false;     // dial tone again after a code, until the next key
+  bool mwi_ = false;             // messages waiting
+  bool mwi_sent_ = false;        // what the phone was last told
+  Timer mwi_timer_;              // idle again: tell the phone after a pause
   Fsm<Port, PortState, PortEvent> fsm_;
 };
 

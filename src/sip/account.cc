@@ -68,6 +68,7 @@ bool same_registration(const config::Account& a, const config::Account& b) {
   x.bar_incoming = b.bar_incoming;
   x.bar_incoming_response = b.bar_incoming_response;
   x.anonymous_reject = b.anonymous_reject;
+  x.voicemail = b.voicemail;  // read per call; mwi and mailbox re-register, then re-subscribe
   return x == b;
 }
 

@@ -141,23 +141,6 @@ Result<SipCall*> CallManager::place_transfer(SipCall& referred, const ReferTarge
   return raw;
 }
 
-std::vector<InboundAccount> CallManager::inbound_accounts() const {
-  std::vector<InboundAccount> out;
-  for (const auto& [key, status] : sip_.accounts()) {
-    const Account* a = sip_.account(key);
-    if (!a || a->config().disabled) continue;
-    InboundAccount ia;
-    ia.key = key;
-    ia.contact_user = a->contact_user();
-    ia.username = a->target().user;
-    ia.registrar = a->registrar_destination();
-    ia.source_policy = a->config().inbound_source;
-    ia.uri_policy = a->config().inbound_uri;
-    out.push_back(std::move(ia));
-  }
-  return out;
-}
-
 void CallManager::on_connect(const struct sip_msg* msg, void* arg) {
   static_cast<CallManager*>(arg)->incoming(msg);
 }
@@ -165,7 +148,7 @@ void CallManager::on_connect(const struct sip_msg* msg, void* arg) {
 void CallManager::incoming(const struct sip_msg* msg) {
   const std::string source = endpoint_text(from_libre(msg->tp), &msg->src);
   const std::string user = text(msg->uri.user);
-  InboundDecision d = route_inbound(user, source, inbound_accounts());
+  InboundDecision d = route_inbound(user, source, sip_.inbound_accounts());
   if (d.account.empty()) {
     // Once per source address and kind of refusal (wrong source, wrong Request-URI).
     if (limiter_.first_refusal(host_port(&msg->src).host +

@@ -99,7 +99,6 @@ class CallManager final : public phone::CallControl {
   static bool on_unhandled(const struct ::sip_msg* msg, void* arg);
   bool trusted(const std::string& source) const;
   void incoming(const struct ::sip_msg* msg);
-  std::vector<InboundAccount> inbound_accounts() const;
   SipCall* find(uint64_t id) const;
   // A transfer of `referred` (a REFER it received): the new call to `target` from the same port,
   // line and account, reporting to `observer`.

@@ -194,4 +194,21 @@ const Account* SipService::account(const std::string& key) const {
   return nullptr;
 }
 
+std::vector<InboundAccount> SipService::inbound_accounts() const {
+  std::vector<InboundAccount> out;
+  for (const auto& [key, status] : accounts()) {
+    const Account* a = account(key);
+    if (!a || a->config().disabled) continue;
+    InboundAccount ia;
+    ia.key = key;
+    ia.contact_user = a->contact_user();
+    ia.username = a->target().user;
+    ia.registrar = a->registrar_destination();
+    ia.source_policy = a->config().inbound_source;
+    ia.uri_policy = a->config().inbound_uri;
+    out.push_back(std::move(ia));
+  }
+  return out;
+}
+
 }  // namespace owsip::sip

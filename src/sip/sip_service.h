@@ -23,6 +23,7 @@
 #include "config/telephony.h"
 #include "core/loop.h"
 #include "sip/account.h"
+#include "sip/inbound_filter.h"
 #include "sip/net_monitor.h"
 #include "sip/user_agent.h"
 
@@ -55,6 +56,9 @@ class SipService {
   using ChangeHandler = std::function<void(const std::string& key, const AccountStatus&)>;
   void set_change_handler(ChangeHandler h) { on_change_ = std::move(h); }
   const Account* account(const std::string& key) const;
+  // The enabled accounts as requests from outside are matched to them (ghost-call protection:
+  // inbound_filter.h), for INVITEs and unsolicited NOTIFYs alike.
+  std::vector<InboundAccount> inbound_accounts() const;
   UserAgent* user_agent() { return ua_.get(); }
   const config::Telephony& config() const { return config_; }
   // Told of each new user agent once it started, and with nullptr just before the user agent

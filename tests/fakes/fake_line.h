@@ -47,6 +47,10 @@ class FakeLine final : public line::Line {
     offhook_cid = cid.number;
     commands.push_back("offhook_cid " + cid.number);
   }
+  void send_mwi(bool waiting) override {
+    message_waiting_ = waiting;
+    commands.push_back(waiting ? "mwi on" : "mwi off");
+  }
   void set_feed(line::LineFeed f) override {
     commands.push_back("feed " + std::string(line::line_feed_name(f)));
   }

@@ -194,6 +194,37 @@ std::vector<int16_t> fsk_audio(const FskProfile& profile, const CallerId& cid) {
   return out;
 }
 
+// Message waiting (EN 300 659-3 clause 5.4.2, GR-30 VMWI): the visual indicator alone.
+// MDMF: type 0x82, parameter 0x0B of one octet, 0xFF on / 0x00 off. SDMF (CLASS only):
+// type 0x06 with three octets, 0x42 on / 0x6F off (the values Asterisk's callerid.c and
+// the TAPI driver's IFX_TAPI_CID_VMWI_t agree on for MDMF; SDMF from Asterisk).
+std::vector<int16_t> fsk_mwi_audio(const FskProfile& profile, bool waiting, bool sdmf) {
+  TxPtr tx(adsi_tx_init(nullptr, profile.adsi_standard));
+  if (!tx) return {};
+  std::array<uint8_t, 16> msg{};
+  int len = 0;
+  if (sdmf) {
+    const uint8_t v = waiting ? 0x42 : 0x6F;
+    const uint8_t body[3] = {v, v, v};
+    len = adsi_add_field(tx.get(), msg.data(), 0, CLASS_SDMF_MSG_WAITING, nullptr, 0);
+    len = adsi_add_field(tx.get(), msg.data(), len, 0, body, 3);
+  } else {
+    const uint8_t v = waiting ? 0xFF : 0x00;
+    len = adsi_add_field(tx.get(), msg.data(), 0, CLASS_MDMF_MSG_WAITING, nullptr, 0);
+    len = adsi_add_field(tx.get(), msg.data(), len, MCLASS_VISUAL_INDICATOR, &v, 1);
+  }
+  adsi_tx_set_preamble(tx.get(), profile.seizure_bits, profile.mark_bits, -1, -1);
+  if (adsi_tx_put_message(tx.get(), msg.data(), len) <= 0) return {};
+  std::vector<int16_t> out;
+  std::array<int16_t, kBlock> block{};
+  for (;;) {
+    int n = adsi_tx(tx.get(), block.data(), kBlock);
+    out.insert(out.end(), block.begin(), block.begin() + n);
+    if (n < kBlock) break;
+  }
+  return out;
+}
+
 // The DTMF CLIP digit string, e.g. "A0301234567C", "B10C", "D0201234567C".
 std::string dtmf_message(const CallerId& cid, char number_tag) {
   std::string number = keep_number(cid.number, true, kDtmfNumberMax);
@@ -402,6 +433,35 @@ std::vector<CidStep> offhook_plan(CidStandard standard, const CallerId& cid) {
   Plan plan;
   plan.audio(alert_tone(kCasMs)).step(CidStep::Kind::await_ack, kAckWaitMs);
   plan.silence(kAckToDataMs).audio(fsk_audio(profile, cid));
+  return plan.take();
+}
+
+bool has_mwi(CidStandard standard) {
+  return standard == CidStandard::telecordia || standard == CidStandard::etsi_fsk ||
+         standard == CidStandard::sin || standard == CidStandard::kpn_dtmf_fsk;
+}
+
+std::vector<CidStep> mwi_plan(CidStandard standard, bool waiting, EtsiAlert alert, bool sdmf) {
+  if (!has_mwi(standard)) return {};
+  Plan plan;
+  if (standard == CidStandard::telecordia) {
+    // GR-30 on-hook transmission without ringing: the data alone.
+    plan.audio(fsk_mwi_audio(kTelcordiaOnhook, waiting, sdmf));
+    return plan.take();
+  }
+  const FskProfile& profile = standard == CidStandard::sin ? kSinOnhook : kEtsiOnhook;
+  std::vector<int16_t> data = fsk_mwi_audio(profile, waiting, false);
+  // EN 300 659-1 clause 6.1 (data not associated with ringing): reversal + DT-AS, DT-AS
+  // alone or RP-AS; SIN 227 uses reversal + its idle-state tone alert, the same dual tone.
+  if (standard == CidStandard::sin || alert == EtsiAlert::line_reversal_dt_as ||
+      alert == EtsiAlert::line_reversal) {
+    plan.reverse().silence(kReversalToDtasMs).audio(alert_tone(kDtasOnhookMs));
+    plan.silence(kDtasToDataMs).audio(std::move(data)).silence(kDataToRingMs).normal();
+  } else if (alert == EtsiAlert::ring_pulse) {
+    plan.ring(kRingPulseMs).silence(kRingPulseToDataMs).audio(std::move(data));
+  } else {
+    plan.audio(alert_tone(kDtasOnhookMs)).silence(kDtasToDataMs).audio(std::move(data));
+  }
   return plan.take();
 }
 

@@ -135,12 +135,24 @@ std::vector<int16_t> render_plan(const std::vector<CidStep>& plan);
 // render_plan(offhook_plan(...)); empty if the standard has no off-hook CID.
 std::vector<int16_t> offhook_cid_audio(CidStandard standard, const CallerId& cid);
 
+// Message waiting to an idle phone (its lamp or display indicator), sent on hook without
+// ringing: the visual indicator on (`waiting`) or off. ETSI EN 300 659-3 message type 0x82
+// with parameter 0x0B (0xFF on, 0x00 off) for etsi_fsk, sin and kpn_dtmf_fsk, alerted as
+// `alert` says (first_ring, which needs a ring, becomes DT-AS; line_reversal becomes
+// reversal + DT-AS); Telcordia GR-30 VMWI for telecordia, the MDMF form (0x82, 0x0B) by
+// default or the SDMF form (type 0x06, three octets 0x42 on / 0x6F off) with `sdmf`, sent
+// with channel seizure and marks and no alert. The DTMF standards and NTT have no visual
+// indicator here: empty (docs/CALLER_ID.md).
+std::vector<CidStep> mwi_plan(CidStandard standard, bool waiting,
+                              EtsiAlert alert = EtsiAlert::line_reversal_dt_as, bool sdmf = false);
+bool has_mwi(CidStandard standard);
+
 // Decodes caller ID from line audio the way a phone's display does: spandsp
 // adsi_rx demodulates FSK or detects DTMF, adsi_next_field splits the message
 // and the fields become a CallerId. For kpn_dtmf_fsk it listens for both and
 // each message yields a CallerId; an FSK message that carries no number keeps
-// the number of the DTMF message before it. Messages of other kinds (message
-// waiting, ...) and messages that fail their checksum are ignored.
+// the number of the DTMF message before it. Message waiting comes out through
+// take_mwi(); other messages and those that fail their checksum are ignored.
 class CidDecoder {
  public:
   explicit CidDecoder(CidStandard standard);
@@ -152,6 +164,9 @@ class CidDecoder {
   void feed(std::span<const int16_t> pcm);
   // The caller ID decoded since the last take(), if any (the latest wins).
   std::optional<CallerId> take();
+  // A message-waiting indication decoded since the last take_mwi() (true: messages waiting),
+  // in either the MDMF or (telecordia) the SDMF form.
+  std::optional<bool> take_mwi();
 
  private:
   struct Impl;

@@ -106,6 +106,33 @@ std::optional<CallerId> parse_fsk(adsi_rx_state_t* rx, int standard, const uint8
   return cid;
 }
 
+// A message-waiting message: the visual indicator's state; nullopt for any other message.
+std::optional<bool> parse_mwi(adsi_rx_state_t* rx, int standard, const uint8_t* msg, int len) {
+  if (standard == ADSI_STANDARD_JCLIP || len < 2) return std::nullopt;
+  uint8_t type = 0;
+  const uint8_t* body = nullptr;
+  int body_len = 0;
+  int pos = adsi_next_field(rx, msg, len, -1, &type, &body, &body_len);
+  if (pos <= 0) return std::nullopt;
+  if (type == CLASS_SDMF_MSG_WAITING && standard == ADSI_STANDARD_CLASS) {
+    pos = adsi_next_field(rx, msg, len, pos, &type, &body, &body_len);
+    if (pos <= 0 || body_len != 3) return std::nullopt;
+    if (body[0] == 0x42 && body[1] == 0x42 && body[2] == 0x42) return true;
+    if (body[0] == 0x6F && body[1] == 0x6F && body[2] == 0x6F) return false;
+    return std::nullopt;
+  }
+  if (type != CLASS_MDMF_MSG_WAITING) return std::nullopt;
+  std::optional<bool> on;
+  while ((pos = adsi_next_field(rx, msg, len, pos, &type, &body, &body_len)) > 0) {
+    if (type == MCLASS_VISUAL_INDICATOR && body_len == 1) {
+      if (body[0] == 0xFF) on = true;
+      if (body[0] == 0x00) on = false;
+    }
+  }
+  if (pos == -2) return std::nullopt;
+  return on;
+}
+
 // Walks a DTMF CLIP digit string. Both ETSI variants: "A<number>C" /
 // "B<code>C" (with 'D' the redirecting number, except that KPN puts the
 // caller there) and "<number>#" / "A<number>#" / "D<code>#".
@@ -158,6 +185,7 @@ struct CidDecoder::Impl {
   RxPtr dtmf;  // null if the standard sends no DTMF
   CallerId latest;
   bool pending = false;
+  std::optional<bool> mwi;
 
   void deliver(CallerId cid) {
     latest = std::move(cid);
@@ -166,6 +194,10 @@ struct CidDecoder::Impl {
 
   static void on_fsk(void* user, const uint8_t* msg, int len) {
     auto* self = static_cast<Impl*>(user);
+    if (auto on = parse_mwi(self->fsk.get(), self->fsk_standard, msg, len)) {
+      self->mwi = on;
+      return;
+    }
     auto cid = parse_fsk(self->fsk.get(), self->fsk_standard, msg, len);
     if (!cid) return;
     if (self->standard == CidStandard::kpn_dtmf_fsk && cid->number.empty() &&
@@ -227,6 +259,12 @@ std::optional<CallerId> CidDecoder::take() {
   if (!impl_->pending) return std::nullopt;
   impl_->pending = false;
   return impl_->latest;
+}
+
+std::optional<bool> CidDecoder::take_mwi() {
+  std::optional<bool> out = impl_->mwi;
+  impl_->mwi.reset();
+  return out;
 }
 
 }  // namespace owsip::line::dsp

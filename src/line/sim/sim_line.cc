@@ -63,7 +63,7 @@ void SimLine::on_hook_switch(bool off) {
     ringer_.hook(off);
     return;
   }
-  if (off && ringer_.ringing()) ringer_.stop();  // answered
+  if (off && ringer_.active()) ringer_.stop();  // answered, or message-waiting data cut short
   hook_.raw(off);
 }
 
@@ -172,7 +172,17 @@ void SimLine::set_led(LedMode mode) {
 }
 
 void SimLine::update_led() {
-  set_led(ringer_.ringing() ? LedMode::blink : hook_.off_hook() ? LedMode::on : LedMode::off);
+  set_led(ringer_.ringing() ? LedMode::blink : hook_.off_hook() ? LedMode::on : idle_led());
+}
+
+void SimLine::send_mwi(bool waiting) {
+  message_waiting_ = waiting;
+  update_led();
+  if (!settings().cid || hook_.off_hook() || ringer_.active()) return;
+  auto plan = dsp::mwi_plan(*settings().cid, waiting, settings().etsi_alert);
+  if (plan.empty()) return;
+  log::info(tag_.c_str(), "message waiting %s to the phone", waiting ? "on" : "off");
+  ringer_.data(std::move(plan));
 }
 
 void SimLine::ring_voltage(bool on) { send(encode_ring(on)); }

@@ -50,6 +50,7 @@ class SimLine final : public Line, private SoftRinger::Output {
   void play_tone(ToneKind kind) override;
   void stop_tone() override;
   void send_offhook_cid(const dsp::CallerId& cid) override;
+  void send_mwi(bool waiting) override;
   void set_feed(LineFeed feed) override;
   void set_led(LedMode mode) override;
   bool attach_audio(AudioEndpoint* endpoint) override;

@@ -83,6 +83,7 @@ class EmulatedTapi final : public TapiSys {
     bool ringing = false;
     uint32_t tone = 0;  // playing table index, 0: none
     int32_t cid_mode = -1;
+    int32_t cid_type = -1;  // 0x80 call set-up, 0x82 message waiting
     std::vector<CidElement> cid;  // the last caller ID sent
     int32_t coder = -1, frame = -1;
     unsigned long ssrc = 0;

@@ -320,7 +320,15 @@ int EmulatedTapi::signal_request(const Call& c, Channel& ch) {
 // kCidElement bytes whose form its type selects.
 int EmulatedTapi::cid_send(const Call& c, Channel& ch) {
   const emu::Bytes b = c.in();
-  const bool offhook = c.info.req == Req::cid_tx_info_start;
+  // TX_SEQ_START rings and sends on hook; TX_INFO_START sends in the mode the struct names
+  // (off hook: call waiting; on hook: message waiting, no ringing).
+  const bool info = c.info.req == Req::cid_tx_info_start;
+  const int32_t mode = b.i32(0), type = b.i32(4);
+  if (mode != 0 && mode != 1) return refuse(c, "hook mode " + std::to_string(mode));
+  if (!info && mode != 0) return refuse(c, "a sequence is sent on hook");
+  if (type != 0x80 && type != 0x82) return refuse(c, "message type " + std::to_string(type));
+  if (!info && type != 0x80) return refuse(c, "a sequence carries a call set-up");
+  const bool offhook = mode == 1;
   if (offhook != ch.off_hook)
     return refuse(c, offhook ? "the phone is on hook" : "the phone is off hook");
   if (!offhook && ch.feed == 4) return refuse(c, "line feed disabled");
@@ -341,6 +349,10 @@ int EmulatedTapi::cid_send(const Call& c, Channel& ch) {
       out.text = text;
     } else if (out.type == 0x04 || out.type == 0x08) {
       out.text = std::string(1, static_cast<char>(e.u8(4)));
+    } else if (out.type == 0x0B) {  // visual indicator: written as "on"/"off"
+      const uint8_t v = e.u8(4);
+      if (v != 0x00 && v != 0xFF) return refuse(c, "visual indicator " + std::to_string(v));
+      out.text = v == 0xFF ? "on" : "off";
     } else {
       const uint32_t len = e.u32(4);
       if (len > 50) return refuse(c, "element longer than 50 bytes");
@@ -348,8 +360,11 @@ int EmulatedTapi::cid_send(const Call& c, Channel& ch) {
     }
     ch.cid.push_back(out);
   }
-  ch.cid_mode = b.i32(0);
-  if (!offhook) ch.ringing = true;  // the sequence rings, sends, and keeps ringing
+  if (type == 0x82 && (ch.cid.size() != 1 || ch.cid[0].type != 0x0B))
+    return refuse(c, "message waiting without its visual indicator");
+  ch.cid_mode = mode;
+  ch.cid_type = type;
+  if (!info) ch.ringing = true;  // the sequence rings, sends, and keeps ringing
   return 0;
 }
 

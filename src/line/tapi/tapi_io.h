@@ -212,9 +212,12 @@ struct CidCfg {
 };
 
 enum : int32_t { kCidOnHook = 0, kCidOffHook = 1 };
-enum : int32_t { kCidCallSetup = 0x80 };
+// Message types (IFX_TAPI_CID_MSG_TYPE_t): call set-up, message waiting.
+enum : int32_t { kCidCallSetup = 0x80, kCidMessageWaiting = 0x82 };
+// Elements (IFX_TAPI_CID_SERVICE_TYPE_t) and the visual indicator's values (IFX_TAPI_CID_VMWI_t).
 enum : int32_t { kCidDate = 0x01, kCidNumber = 0x02, kCidNoNumber = 0x04, kCidName = 0x07,
-                 kCidNoName = 0x08 };
+                 kCidNoName = 0x08, kCidVisualIndicator = 0x0B };
+enum : uint8_t { kCidVmwiOff = 0x00, kCidVmwiOn = 0xFF };
 inline constexpr size_t kCidTextMax = 50;
 // One element of a caller-ID message: the driver's union of a date, a string (number, name),
 // a one-byte value (the reason a number or name is absent: 'P' private, 'O' unavailable) and

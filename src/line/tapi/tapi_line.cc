@@ -215,7 +215,26 @@ void TapiLine::set_led(LedMode mode) {
 }
 
 void TapiLine::update_led() {
-  set_led(ringing_ ? LedMode::blink : off_hook_ ? LedMode::on : LedMode::off);
+  set_led(ringing_ ? LedMode::blink : off_hook_ ? LedMode::on : idle_led());
+}
+
+// The driver builds the message from the elements ([T] IFX_TAPI_CID_TX_INFO_START on hook,
+// IFX_TAPI_CID_MT_MWI with IFX_TAPI_CID_ST_VISINDIC, the driver manual's own example): no
+// ringing, the alert as IFX_TAPI_CID_CFG_SET configured it.
+void TapiLine::send_mwi(bool waiting) {
+  message_waiting_ = waiting;
+  update_led();
+  if (!settings().cid || !dsp::has_mwi(*settings().cid) || off_hook_ || ringing_) return;
+  CidElement el[1] = {};
+  el[0].value.type = kCidVisualIndicator;
+  el[0].value.value = waiting ? kCidVmwiOn : kCidVmwiOff;
+  CidMsg msg;
+  msg.mode = kCidOnHook;
+  msg.type = kCidMessageWaiting;
+  msg.count = 1;
+  msg.elements = el;
+  log::info(tag_, "message waiting %s to the phone", waiting ? "on" : "off");
+  call_ptr(kCidTxInfoStart, &msg);
 }
 
 bool TapiLine::attach_audio(AudioEndpoint* endpoint) {

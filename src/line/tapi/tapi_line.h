@@ -48,6 +48,7 @@ class TapiLine final : public Line {
   void play_tone(ToneKind kind) override;
   void stop_tone() override;
   void send_offhook_cid(const dsp::CallerId& cid) override;
+  void send_mwi(bool waiting) override;
   void set_feed(LineFeed feed) override;
   void set_led(LedMode mode) override;
   // An internal call's audio: the channel's coder through a TapiAudioBridge (nullptr stops it).

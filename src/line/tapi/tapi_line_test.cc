@@ -137,6 +137,30 @@ TEST_F(TapiLines, RingingWithCallerIdThroughTheDspUntilAnswered) {
   EXPECT_EQ(c.cid[0].text, "P");
 }
 
+TEST_F(TapiLines, MessageWaitingOnHookWithoutRinging) {
+  ASSERT_TRUE(start()) << error_;
+  attach_ports();
+  Line& l = *backend_->lines()[1];
+  const auto& c = emu_->channel(1);
+  l.send_mwi(true);
+  EXPECT_TRUE(l.message_waiting());
+  EXPECT_FALSE(c.ringing);
+  EXPECT_EQ(c.cid_mode, kCidOnHook);
+  EXPECT_EQ(c.cid_type, kCidMessageWaiting);
+  ASSERT_EQ(c.cid.size(), 1u);
+  EXPECT_EQ(c.cid[0].type, kCidVisualIndicator);
+  EXPECT_EQ(c.cid[0].text, "on");
+  l.send_mwi(false);
+  ASSERT_EQ(c.cid.size(), 1u);
+  EXPECT_EQ(c.cid[0].text, "off");
+  // Off hook, the lamp state is kept but nothing is sent (the port sends it when idle again).
+  emu_->hook(1, true);
+  ASSERT_TRUE(run_until([&] { return l.off_hook(); }));
+  l.send_mwi(true);
+  EXPECT_TRUE(l.message_waiting());
+  EXPECT_EQ(c.cid[0].text, "off");
+}
+
 TEST_F(TapiLines, RingingWithoutCallerIdAndOnANoringPort) {
   cfg_.general.cid.clear();
   config::Port p;
