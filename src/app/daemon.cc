@@ -26,10 +26,12 @@ Daemon::Daemon(Loop& loop, config::Environment env, DaemonOptions options)
       rebuild_timer_(loop) {}
 
 Daemon::~Daemon() {
+  if (sip_) sip_->set_change_handler(nullptr);
   control_.reset();
   teardown_lines();  // ports hang up their calls
   if (board_) board_->set_network(nullptr);
   calls_.reset();
+  mwi_.reset();
   board_.reset();
   sip_.reset();
   relays_.clear();
@@ -58,6 +60,10 @@ Status Daemon::start() {
   start_calls();
   control_ = std::make_unique<DaemonControl>(loop_, *this);
   control_->listen(config_->general.ctl_socket, config_->general.ctl_group);
+  sip_->set_change_handler([this](const std::string& key, const sip::AccountStatus& st) {
+    if (control_) control_->publish_account(key, st);
+    if (mwi_) mwi_->on_account(key, st);
+  });
   log::notice(kTag, "started with %s: %zu account(s), %zu port(s), %zu contact(s)",
               options_.config_path.c_str(), config_->accounts.size(), ports_.size(),
               config_->contacts.size());
@@ -74,6 +80,24 @@ void Daemon::start_calls() {
   calls_->set_record_handler(
       [this](sip::CallManager::RecordEvent e, const sip::CallRecord& r) { on_call_record(e, r); });
   board_->set_network(calls_.get());
+  mwi_ = std::make_unique<sip::MwiClient>(*sip_, loop_,
+                                          [this](const std::string& key, const sip::MessageSummary& s) {
+                                            provider_mwi_[key] = s.waiting;
+                                            update_message_waiting();
+                                          });
+  calls_->set_events_observer([this](sip::UserAgent* ua, struct ::sipevent_sock* events) {
+    mwi_->on_stack(ua, events);
+    if (ua) ua->set_request_hook([this](const struct ::sip_msg* m) { return mwi_->on_request(m); });
+  });
+}
+
+void Daemon::update_message_waiting() {
+  for (auto& p : ports_) {
+    bool waiting = false;
+    for (const auto& a : config_->accounts)
+      if (!a.disabled && (a.port == p->id() || a.port < 0) && provider_mwi_[a.key]) waiting = true;
+    p->set_message_waiting(waiting);
+  }
 }
 
 void Daemon::on_call_record(sip::CallManager::RecordEvent e, const sip::CallRecord& r) {
@@ -122,6 +146,7 @@ void Daemon::apply(const config::Telephony& next, const config::ConfigDiff& diff
   if (services_) services_->configure(config_->features);
   for (auto& p : ports_) p->reload(port_options(*config_, p->id()), plan_.get());
   apply_relays(diff);
+  update_message_waiting();  // an account may serve other ports now
   if (sip_) sip_->apply(next, diff);
   if (control_) control_->listen(config_->general.ctl_socket, config_->general.ctl_group);
   if (diff.restart_lines) {
@@ -173,6 +198,7 @@ Status Daemon::build_lines() {
     });
     ports_.push_back(std::move(port));
   }
+  update_message_waiting();
   return Status::ok();
 }
 

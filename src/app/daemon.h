@@ -6,6 +6,7 @@
 // waits until every port is idle).
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +23,7 @@
 #include "phone/services.h"
 #include "phone/switchboard.h"
 #include "sip/call_manager.h"
+#include "sip/mwi_client.h"
 #include "sip/sip_service.h"
 
 namespace owsip::app {
@@ -55,6 +57,7 @@ class Daemon {
   std::vector<phone::Port*> ports();
   sip::SipService* sip() { return sip_.get(); }
   sip::CallManager* calls() { return calls_.get(); }
+  sip::MwiClient* mwi() { return mwi_.get(); }
   phone::Switchboard* switchboard() { return board_.get(); }
   phone::Services* services() { return services_.get(); }
   const CallLog& call_log() const { return call_log_; }
@@ -70,6 +73,9 @@ class Daemon {
   void maybe_rebuild();
   void start_calls();
   void on_call_record(sip::CallManager::RecordEvent e, const sip::CallRecord& r);
+  // Each port's message waiting: its accounts' provider voicemail (an account bound to no
+  // port lights every port).
+  void update_message_waiting();
 
   Loop& loop_;
   config::Environment env_;
@@ -85,6 +91,8 @@ class Daemon {
   std::unique_ptr<sip::SipService> sip_;
   std::unique_ptr<media::RtpPortAllocator> rtp_ports_;
   std::unique_ptr<sip::CallManager> calls_;
+  std::unique_ptr<sip::MwiClient> mwi_;  // after calls_: told when its event socket goes
+  std::map<std::string, bool> provider_mwi_;  // account key: messages waiting
   CallLog call_log_;
   std::unique_ptr<DaemonControl> control_;
   bool stopping_ = false;

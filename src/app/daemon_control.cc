@@ -35,15 +35,9 @@ DaemonControl::DaemonControl(Loop& loop, Daemon& daemon)
     : loop_(loop),
       daemon_(daemon),
       server_(loop, *this),
-      started_ms_(loop.clock().now_ms()) {
-  if (daemon_.sip())
-    daemon_.sip()->set_change_handler(
-        [this](const std::string& key, const sip::AccountStatus& st) { publish_account(key, st); });
-}
+      started_ms_(loop.clock().now_ms()) {}
 
-DaemonControl::~DaemonControl() {
-  if (daemon_.sip()) daemon_.sip()->set_change_handler(nullptr);
-}
+DaemonControl::~DaemonControl() = default;
 
 void DaemonControl::listen(const std::string& path, const std::string& group) {
   if (path == path_ && group == group_) return;
@@ -97,6 +91,8 @@ Json DaemonControl::accounts() {
       o.set("expires_in_s", Json::num(static_cast<int64_t>((st.registered_until_ms - now) / 1000)));
     if (st.code) o.set("code", Json::num(st.code));
     if (!st.reason.empty()) o.set("reason", Json::str(st.reason));
+    if (const sip::MwiClient* mwi = daemon_.mwi())
+      if (auto s = mwi->summary(key)) o.set("voicemail", Json::str(s->describe()));
     list.push(std::move(o));
   }
   return list;
@@ -114,16 +110,9 @@ Json DaemonControl::ports() {
         .set("ringing", Json::boolean(p->line().ringing()))
         .set("calls", Json::num((p->call() ? 1 : 0) + (p->held_call() ? 1 : 0)))
         .set("offered", Json::boolean(p->offered() != nullptr));
-    if (const phone::Services* sv = daemon_.services()) {
-      const phone::PortServices& ps = sv->port(p->id());
-      std::string what;
-      auto add = [&what](const std::string& s) { what += (what.empty() ? "" : ", ") + s; };
-      if (ps.dnd) add("do not disturb");
-      if (!ps.forward_all.empty()) add("forward all to " + ps.forward_all);
-      if (!ps.forward_busy.empty()) add("forward on busy to " + ps.forward_busy);
-      if (!ps.forward_noanswer.empty()) add("forward on no answer to " + ps.forward_noanswer);
-      o.set("services", Json::str(what));
-    }
+    if (const phone::Services* sv = daemon_.services())
+      o.set("services", Json::str(sv->port(p->id()).describe()));
+    o.set("message_waiting", Json::boolean(p->message_waiting()));
     if (std::string fault = p->inconsistency(); !fault.empty())
       o.set("fault", Json::str(fault));  // a state that does not match its calls: a bug
     list.push(std::move(o));

@@ -36,10 +36,10 @@ class DaemonControl final : public ctl::Control {
   Result<Json> reload() override;
   Result<Json> set_log_level(int level) override;
   Result<Json> hangup(int port) override;
-
- private:
+  // An account's registration changed: to the watchers.
   void publish_account(const std::string& key, const sip::AccountStatus& status);
 
+ private:
   Loop& loop_;
   Daemon& daemon_;
   ctl::CtlServer server_;

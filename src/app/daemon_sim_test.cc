@@ -220,6 +220,31 @@ TEST_F(DaemonSimTest, OffHookCallerIdDuringACall) {
   EXPECT_NE(last(PhoneEvent::Kind::cas), nullptr) << "no alert / acknowledgement";
 }
 
+TEST_F(DaemonSimTest, MessageWaitingReachesTheDisplayAndTheLed) {
+  start(" option cid etsi_fsk\n");
+  VirtualPhone& p = phone(0);
+  ASSERT_TRUE(run_until([&] { return p.connected(); }, 2000));
+  auto mwi_events = [&] {
+    size_t n = 0;
+    for (const auto& [jack, e] : events_) n += e.kind == PhoneEvent::Kind::mwi;
+    return n;
+  };
+  daemon_->port(0)->set_message_waiting(true);
+  ASSERT_TRUE(run_until([&] { return mwi_events() == 1; }, 3000)) << "no MWI on";
+  EXPECT_TRUE(last(PhoneEvent::Kind::mwi)->on);
+  EXPECT_EQ(sysfs("class/leds/fxs1/trigger"), "heartbeat");
+  // Off hook and back: the next change reaches the phone all the same.
+  p.offhook();
+  run_for(500);
+  p.onhook();
+  ASSERT_TRUE(run_until([&] { return daemon_->port(0)->state() == phone::PortState::idle; }, 3000));
+  run_for(1000);
+  daemon_->port(0)->set_message_waiting(false);
+  ASSERT_TRUE(run_until([&] { return mwi_events() == 2; }, 3000)) << "no MWI off";
+  EXPECT_FALSE(last(PhoneEvent::Kind::mwi)->on);
+  EXPECT_EQ(sysfs("class/leds/fxs1/brightness"), "0");
+}
+
 // --- digits, flash and hook: what reaches the port ---
 
 TEST_F(DaemonSimTest, DtmfAndPulseDigitsAndFlashReachThePort) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <iterator>
 #include <string_view>
 #include <vector>
@@ -100,6 +101,13 @@ std::string check_mailbox(const std::string& v) {
   if (colon != std::string::npos && v.compare(0, colon, "sip") != 0 &&
       v.compare(0, colon, "sips") != 0)
     return "mailbox '" + v + "': a user name or a sip: / sips: URI";
+  return "";
+}
+
+std::string check_dial_user(const std::string& v) {
+  for (char c : v)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && !std::strchr("*#+-._", c))
+      return "'" + v + "' is no number or user name (0-9 * # + letters - . _)";
   return "";
 }
 

@@ -16,6 +16,9 @@ std::string check_outbound(const std::string& v);
 std::string check_display_name(const std::string& v);
 // An account's `mailbox`: a user name or a sip:/sips: URI, without blanks, quotes or '<>'.
 std::string check_mailbox(const std::string& v);
+// A number or SIP user name to dial (an account's `voicemail`): 0-9 * # + and letters, '-',
+// '.', '_'.
+std::string check_dial_user(const std::string& v);
 // Codec names of the media layer (media/codec.h), separated by spaces or commas.
 std::string check_codecs(const std::string& v);
 // A contact's short-dial code: 0-9, a-z, A-Z.

@@ -197,7 +197,7 @@ inline const Field<Account> kAccountFields[] = {
     // Provider voicemail (docs/VOICEMAIL.md)
     choice("mwi", &Account::mwi, kOptional, mwi_modes, "message waiting from the provider (RFC 3842): `subscribe` sends SUBSCRIBE message-summary once registered and takes unsolicited NOTIFYs too; `notify` takes only unsolicited NOTIFYs; `off` ignores both. Waiting messages give the account's phones stutter dial tone, the display's indicator and a pulsing LED"),
     text("mailbox", &Account::mailbox, kOptional, "address subscribed to for message waiting, a user (`alice`) or a SIP URI; unset: the account's own address", check_mailbox),
-    text("voicemail", &Account::voicemail, kOptional, "the provider's voicemail number, dialled by the features.voicemail code", check_keys),
+    text("voicemail", &Account::voicemail, kOptional, "the provider's voicemail number (or user name), dialled by the features.voicemail code", check_dial_user),
 };
 
 inline const Field<Port> kPortFields[] = {

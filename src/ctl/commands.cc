@@ -77,10 +77,10 @@ Result<Json> run_hangup(Control& c, const Args& args) {
 }
 
 std::string format_accounts(const Json& r) {
-  return objects_table(r, {"account", "state", "detail"});
+  return objects_table(r, {"account", "state", "detail", "voicemail"});
 }
 std::string format_ports(const Json& r) {
-  return objects_table(r, {"port", "phone", "hook", "state", "number", "services"});
+  return objects_table(r, {"port", "phone", "hook", "state", "number", "message_waiting", "services"});
 }
 std::string format_calls(const Json& r) {
   if (r.size() == 0) return "no calls\n";
@@ -106,7 +106,7 @@ constexpr CommandDef kCommands[] = {
     {"status", "", 0, 0, "version, uptime, backend, memory in use", run_status, format_pairs},
     {"accounts", "", 0, 0, "SIP accounts: registration state, until when, last failure",
      run_accounts, format_accounts},
-    {"ports", "", 0, 0, "FXS ports: phone, hook, port state, number being dialled, services set from the handset", run_ports,
+    {"ports", "", 0, 0, "FXS ports: phone, hook, port state, number being dialled, messages waiting, services set from the handset", run_ports,
      format_ports},
     {"calls", "[--log [COUNT]]", 0, 2,
      "active calls; --log: the last COUNT (100) records of the call log", run_calls, format_calls},

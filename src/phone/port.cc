@@ -726,9 +726,7 @@ void Port::run_feature(Feature f) {
 
 void Port::save_services(const PortServices& s) {
   services_->set(id(), s);
-  log::notice(fsm_.name(), "services: dnd %s, forward all '%s', busy '%s', no answer '%s'",
-              s.dnd ? "on" : "off", s.forward_all.c_str(), s.forward_busy.c_str(),
-              s.forward_noanswer.c_str());
+  log::notice(fsm_.name(), "services: %s", s.any() ? s.describe().c_str() : "none");
   fsm_.transition(S::confirm);
 }
 

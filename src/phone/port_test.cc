@@ -285,5 +285,48 @@ TEST_F(PortTest, ConfiguredTimersApply) {
   EXPECT_EQ(port_.state(), PortState::congestion);
 }
 
+TEST_F(PortTest, MessageWaitingLightsTheIdlePhoneAndGivesStutterDialTone) {
+  port_.set_message_waiting(true);
+  EXPECT_EQ(take_commands(), Lines{"mwi on"});
+  EXPECT_TRUE(logged("port1: messages waiting: yes"));
+  port_.set_message_waiting(true);  // no change: the phone is not told again
+  EXPECT_EQ(take_commands(), Lines{});
+  line_.inject(LineEvent::hook(true));
+  EXPECT_EQ(take_commands(), Lines{"tone stutter_dial"});
+  // Cleared while the phone is off hook: told once it is back on hook for 2 s.
+  port_.set_message_waiting(false);
+  EXPECT_EQ(take_commands(), Lines{});
+  line_.inject(LineEvent::hook(false));
+  take_commands();
+  queue_.advance(1999);
+  EXPECT_EQ(take_commands(), Lines{});
+  queue_.advance(1);
+  EXPECT_EQ(take_commands(), Lines{"mwi off"});
+  line_.inject(LineEvent::hook(true));
+  EXPECT_EQ(take_commands(), Lines{"tone dial"});
+}
+
+TEST_F(PortTest, TheVoicemailCodeDialsTheAccountsVoicemailNumber) {
+  config::Telephony cfg;
+  cfg.accounts.push_back(account("a"));
+  DialPlan plan(cfg);
+  Services services(cfg.features);
+  port_.set_services(&services);
+  port_.set_dial_plan(&plan);
+  port_.set_call_control(&calls_);
+  line_.inject(LineEvent::hook(true));
+  dial("*97");  // no voicemail number on the account
+  EXPECT_EQ(port_.state(), PortState::congestion);
+  EXPECT_TRUE(logged("port1: voicemail: the port's account has no voicemail number"));
+  line_.inject(LineEvent::hook(false));
+  cfg.accounts[0].voicemail = "5500";
+  DialPlan with(cfg);
+  port_.set_dial_plan(&with);
+  line_.inject(LineEvent::hook(true));
+  dial("*97");
+  EXPECT_EQ(calls_.log, Lines{"invite 5500@a"});
+  EXPECT_EQ(port_.state(), PortState::calling);
+}
+
 }  // namespace
 }  // namespace owsip::phone

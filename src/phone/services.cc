@@ -12,6 +12,16 @@
 #include "core/log.h"
 
 namespace owsip::phone {
+
+std::string PortServices::describe() const {
+  std::string what;
+  auto add = [&what](const std::string& s) { what += (what.empty() ? "" : ", ") + s; };
+  if (dnd) add("do not disturb");
+  if (!forward_all.empty()) add("forward all to " + forward_all);
+  if (!forward_busy.empty()) add("forward on busy to " + forward_busy);
+  if (!forward_noanswer.empty()) add("forward on no answer to " + forward_noanswer);
+  return what;
+}
 namespace {
 constexpr const char* kTag = "phone.services";
 const PortServices kNothing;
@@ -111,9 +121,7 @@ void Services::load() {
   }
   ports_ = std::move(*ports);
   for (const auto& [id, s] : ports_)
-    log::notice(kTag, "port%d: dnd %s, forward all '%s', busy '%s', no answer '%s'", id,
-                s.dnd ? "on" : "off", s.forward_all.c_str(), s.forward_busy.c_str(),
-                s.forward_noanswer.c_str());
+    if (s.any()) log::notice(kTag, "port%d: %s", id, s.describe().c_str());
 }
 
 bool Services::save() const {

@@ -27,6 +27,8 @@ struct PortServices {
   // Something changes how calls reach the port (the phone hears stutter dial tone).
   bool any() const { return dnd || !forward_all.empty() || !forward_busy.empty() || !forward_noanswer.empty(); }
   bool operator==(const PortServices&) const = default;
+  // "do not disturb, forward on busy to 0301234"; "" when none is on (log, owsipctl ports).
+  std::string describe() const;
 };
 
 class Services {

@@ -47,6 +47,27 @@ TEST(FeatureCodes, CodesCanBeChangedAndTurnedOff) {
   EXPECT_FALSE(feature_takes_number(Feature::call_return));
 }
 
+TEST(FeatureCodes, EveryFeatureHasItsCodeByDefault) {
+  // The codes come from the schema's `features` options named as the features: a feature
+  // whose option is missing or misnamed would have no code.
+  const FeatureCodes codes{config::Features{}};
+  const std::pair<const char*, Feature> defaults[] = {
+      {"*72", Feature::forward_all_on},   {"*73", Feature::forward_all_off},
+      {"*90", Feature::forward_busy_on},  {"*91", Feature::forward_busy_off},
+      {"*92", Feature::forward_noanswer_on}, {"*93", Feature::forward_noanswer_off},
+      {"*78", Feature::dnd_on},           {"*79", Feature::dnd_off},
+      {"*67", Feature::hide_number},      {"*82", Feature::show_number},
+      {"*70", Feature::no_callwaiting},   {"*69", Feature::call_return},
+      {"*07", Feature::redial},           {"*97", Feature::voicemail},
+      {"*31#", Feature::passthrough},     {"#31#", Feature::passthrough}};
+  for (const auto& [code, feature] : defaults) {
+    const FeatureMatch m = codes.match(code);
+    EXPECT_EQ(m.status, S::code) << code;
+    EXPECT_EQ(m.feature, feature) << code;
+  }
+  EXPECT_EQ(std::size(defaults), static_cast<size_t>(Feature::passthrough) + 2);
+}
+
 TEST(Services, StateFileRoundTripsAndRefusesWhatIsNotOne) {
   std::map<int, PortServices> in;
   in[0].dnd = true;

@@ -47,6 +47,7 @@ void CallManager::on_stack(UserAgent* ua) {
       if (find(c->id())) c->abort("SIP stack restarted");
     sipsess_close_all(sock_);
     sock_ = static_cast<struct sipsess_sock*>(mem_deref(sock_));
+    if (on_events_) on_events_(nullptr, nullptr);
     events_ = static_cast<struct sipevent_sock*>(mem_deref(events_));
     last_listener_ = static_cast<struct sip_lsnr*>(mem_deref(last_listener_));
     ua_->set_trusted_source(nullptr);
@@ -65,6 +66,7 @@ void CallManager::on_stack(UserAgent* ua) {
     log::warn(kTag, "cannot listen for other requests: %s", std::strerror(err));
   ua->set_trusted_source([this](const std::string& source) { return trusted(source); });
   ua_ = ua;
+  if (on_events_ && events_) on_events_(ua, events_);
 }
 
 std::optional<std::string> CallManager::public_ip() const {

@@ -81,6 +81,12 @@ class CallManager final : public phone::CallControl {
 
   void set_sink(phone::IncomingCallSink* sink) { sink_ = sink; }
   void set_record_handler(RecordHandler h) { on_record_ = std::move(h); }
+  // Told of the event socket (sipevent) on each new SIP stack, and with nullptrs before it
+  // goes: other subscriptions (message waiting, mwi_client.h) share it with REFER's.
+  void set_events_observer(std::function<void(UserAgent*, struct ::sipevent_sock*)> o) {
+    on_events_ = std::move(o);
+    if (on_events_ && ua_ && events_) on_events_(ua_, events_);
+  }
 
   // phone::CallControl
   Result<std::unique_ptr<phone::Call>> place(int port, const phone::DialTarget& target,
@@ -119,6 +125,7 @@ class CallManager final : public phone::CallControl {
   UserAgent* ua_ = nullptr;
   struct ::sipsess_sock* sock_ = nullptr;
   struct ::sipevent_sock* events_ = nullptr;    // the subscriptions of REFERs (NOTIFY)
+  std::function<void(UserAgent*, struct ::sipevent_sock*)> on_events_;
   struct ::sip_lsnr* last_listener_ = nullptr;  // after sipsess: what nobody handled
   std::vector<std::unique_ptr<SipCall>> calls_;
   uint64_t next_id_ = 1;

@@ -89,9 +89,10 @@ struct MwiCallbacks {
     auto* s = static_cast<MwiClient::Subscription*>(arg);
     s->up = false;
     s->sub = static_cast<struct sipsub*>(mem_deref(s->sub));
+    // An answer to our SUBSCRIBE carries a status; a NOTIFY ending the subscription does not.
     const int code = msg ? msg->scode : 0;
-    std::string why = err ? std::strerror(err)
-                      : msg ? std::to_string(code) + " " + text(msg->reason)
+    std::string why = err    ? std::strerror(err)
+                      : code ? std::to_string(code) + " " + text(msg->reason)
                       : state ? "terminated by the notifier"
                               : "ended";
     // 489 Bad Event, 405, 501: the provider has no message-summary; do not ask again.
@@ -154,9 +155,10 @@ void MwiClient::subscribe(const std::string& key) {
   const char* routes[1] = {route.c_str()};
   const char* from_name = t.display_name.empty() ? nullptr : t.display_name.c_str();
   const std::string& cuser = a->contact_user();
+  // The auth argument is no libre object: aref false (true would mem_ref it).
   int err = sipevent_subscribe(&s.sub, events_, uri.c_str(), from_name, from.c_str(), kEvent,
                                nullptr, kExpiresS, cuser.c_str(), routes, 1, MwiCallbacks::auth,
-                               &s, true, nullptr, MwiCallbacks::notify, MwiCallbacks::closed, &s,
+                               &s, false, nullptr, MwiCallbacks::notify, MwiCallbacks::closed, &s,
                                "%s", kAccept);
   if (err) {
     log::warn(kTag, "%s: cannot subscribe to %s: %s", key.c_str(), uri.c_str(),

@@ -14,7 +14,8 @@ namespace {
 constexpr std::array<std::string_view, 14> kKnown = {
     "INVITE",    "ACK",    "BYE",   "CANCEL",  "OPTIONS", "INFO",   "REGISTER",
     "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE", "PRACK",   "UPDATE", "PUBLISH"};
-// REFER: a call transferred by the far end (sip/refer.h); NOTIFY: the subscriptions of REFER.
+// REFER: a call transferred by the far end (sip/refer.h); NOTIFY: the subscriptions of REFER
+// and message waiting (sip/mwi_client.h).
 constexpr std::array<std::string_view, 8> kAllowed = {"INVITE",  "ACK",  "BYE",    "CANCEL",
                                                       "OPTIONS", "INFO", "NOTIFY", "REFER"};
 // replaces: an INVITE with Replaces takes over a call (RFC 3891; sip/refer.h).
@@ -29,7 +30,7 @@ constexpr std::array<BodyRule, 5> kBodies = {
      {"ACK", "application/sdp"},
      {"OPTIONS", "application/sdp"},
      {"INFO", "application/dtmf-relay, application/dtmf"},
-     {"NOTIFY", "message/sipfrag"}}};
+     {"NOTIFY", "message/sipfrag, application/simple-message-summary"}}};
 
 template <size_t N>
 bool contains(const std::array<std::string_view, N>& set, std::string_view v) {

@@ -119,13 +119,20 @@ TEST(UasRules, ABodyOwsipCannotReadIs415WithAcceptHeaders) {
   EXPECT_EQ(info->code, 415);
   EXPECT_NE(info->headers.find("Accept: application/dtmf-relay, application/dtmf\r\n"),
             std::string::npos);
-  // A transfer's NOTIFY (RFC 3515 section 2.4.5) is read; other NOTIFY bodies are not.
+  // A transfer's NOTIFY (RFC 3515 section 2.4.5) and message waiting (RFC 3842) are read;
+  // other NOTIFY bodies are not.
   EXPECT_EQ(code(with_body(request("NOTIFY"), "message/sipfrag;version=2.0",
                            "SIP/2.0 200 OK\r\n")),
             0);
   EXPECT_EQ(code(with_body(request("NOTIFY"), "application/simple-message-summary",
                            "Messages-Waiting: yes\r\n")),
-            415);
+            0);
+  auto presence = check(with_body(request("NOTIFY"), "application/pidf+xml", "<presence/>"));
+  ASSERT_TRUE(presence);
+  EXPECT_EQ(presence->code, 415);
+  EXPECT_NE(presence->headers.find(
+                "Accept: message/sipfrag, application/simple-message-summary\r\n"),
+            std::string::npos);
 }
 
 TEST(UasRules, ContentEncodingDispositionAndBodilessMethods) {

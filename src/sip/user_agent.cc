@@ -47,6 +47,7 @@ bool on_request(const struct sip_msg* msg, void* arg) {
     if (!ack && ua->may_answer(msg)) reply(ua, msg, *a);
     return true;
   }
+  if (!pl_isset(&msg->to.tag) && ua->request_hook(msg)) return true;
   if (pl_strcmp(&msg->met, "OPTIONS") != 0) return false;  // INVITE etc.: later listeners
   // Stateless: a flood of OPTIONS leaves no transactions behind.
   if (ua->may_answer(msg)) reply(ua, msg, UasAnswer{200, "OK", options_headers()});

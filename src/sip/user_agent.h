@@ -120,7 +120,13 @@ class UserAgent {
   void set_trusted_source(std::function<bool(const std::string& source)> f) {
     trusted_ = std::move(f);
   }
+  // Out-of-dialog requests that passed the checks, before libre's sipsess and sipevent see
+  // them (an unsolicited NOTIFY, which sipevent would refuse): true when the hook took it.
+  void set_request_hook(std::function<bool(const struct ::sip_msg*)> h) {
+    request_hook_ = std::move(h);
+  }
   uint64_t unanswered() const { return limiter_.dropped(); }
+  bool request_hook(const struct ::sip_msg* msg) const { return request_hook_ && request_hook_(msg); }
 
  private:
   std::optional<std::string> wanted_address() const;
@@ -149,6 +155,7 @@ class UserAgent {
   Loop& loop_;
   RefusalLimiter limiter_{kUnsolicitedPerSecond, 2 * kUnsolicitedPerSecond};
   std::function<bool(const std::string&)> trusted_;
+  std::function<bool(const struct ::sip_msg*)> request_hook_;
   MergedRequests merged_;
   struct ::udp_helper* raw_helper_ = nullptr;
   void* raw_sock_ = nullptr;

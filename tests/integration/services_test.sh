@@ -71,7 +71,7 @@ pass "with do-not-disturb a caller gets 486, the phone stays silent, the call lo
 stop_owsip
 start_owsip_registered "$conf" home
 phone_start p0b 0  # the first phone left with the daemon
-grep -q 'port0: dnd on' "$WORK/owsip.log" || fail "do-not-disturb not read back after a restart"
+grep -q 'port0: do not disturb' "$WORK/owsip.log" || fail "do-not-disturb not read back after a restart"
 sipp_call '<sip:carol@example.org>'
 [ "$ANSWER" = 486 ] || fail "after a restart: '$ANSWER', not 486"
 star p0b "dial *79"

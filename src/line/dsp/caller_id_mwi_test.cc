@@ -87,6 +87,17 @@ TEST(MwiDecodeTest, ThePhoneReadsOnAndOffAndNoCaller) {
   EXPECT_EQ(sdmf.take_mwi(), std::optional<bool>(true));
 }
 
+TEST(MwiDecodeTest, OneDecoderReadsOnThenOff) {
+  for (auto standard : {CidStandard::etsi_fsk, CidStandard::telecordia}) {
+    CidDecoder dec(standard);
+    dec.feed(render_plan(mwi_plan(standard, true)));
+    EXPECT_EQ(dec.take_mwi(), std::optional<bool>(true));
+    dec.feed(std::vector<int16_t>(8000, 0));
+    dec.feed(render_plan(mwi_plan(standard, false)));
+    EXPECT_EQ(dec.take_mwi(), std::optional<bool>(false)) << cid_standard_name(standard);
+  }
+}
+
 TEST(MwiDecodeTest, ACallerIdIsNotMessageWaiting) {
   CidDecoder dec(CidStandard::etsi_fsk);
   dec.feed(render_plan(ring_plan(CidStandard::etsi_fsk, cid_test::alice(), 1000)));

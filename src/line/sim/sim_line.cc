@@ -178,7 +178,9 @@ void SimLine::update_led() {
 void SimLine::send_mwi(bool waiting) {
   message_waiting_ = waiting;
   update_led();
-  if (!settings().cid || hook_.off_hook() || ringer_.active()) return;
+  // No phone, or busy: nothing to send now. An earlier message still being sent is cut short
+  // by this one, which has the newer state.
+  if (!present() || !settings().cid || hook_.off_hook() || ringer_.ringing()) return;
   auto plan = dsp::mwi_plan(*settings().cid, waiting, settings().etsi_alert);
   if (plan.empty()) return;
   log::info(tag_.c_str(), "message waiting %s to the phone", waiting ? "on" : "off");

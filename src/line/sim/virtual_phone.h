@@ -68,6 +68,7 @@ struct PhoneEvent {
     audio,             // once a second of sound that is no recognised tone: freq_hz, level_dbm0
     primary_response,  // NTT: the phone closed (on) or opened the loop to receive caller ID
     cas,               // off-hook caller ID alert heard; digit: the acknowledgement sent
+    mwi,               // the display's message-waiting indicator went on (`on`) or off
     error,             // an action could not be done (text), e.g. DTMF while on hook
   };
   Kind kind = Kind::error;

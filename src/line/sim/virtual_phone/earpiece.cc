@@ -85,6 +85,13 @@ bool VirtualPhone::analyse(const std::vector<int16_t>& pcm) {
 // The caller-ID display; false when the phone closed meanwhile.
 bool VirtualPhone::decode_cid(std::span<const int16_t> pcm8k) {
   ear_.cid_decoder->feed(pcm8k);
+  if (auto mwi = ear_.cid_decoder->take_mwi()) {
+    PhoneEvent e;
+    e.kind = PhoneEvent::Kind::mwi;
+    e.on = *mwi;
+    emit(std::move(e));
+    if (state_ != State::connected) return false;
+  }
   auto cid = ear_.cid_decoder->take();
   if (!cid) return true;
   ear_.last_cid = *cid;

@@ -66,6 +66,8 @@ const char* event_name(PhoneEvent::Kind kind) {
       return "primary_response";
     case K::cas:
       return "cas";
+    case K::mwi:
+      return "mwi";
     case K::error:
       return "error";
   }
@@ -105,6 +107,9 @@ std::string PhoneEvent::json() const {
       break;
     case Kind::cas:
       j.set("ack", Json::str(std::string(1, digit)));
+      break;
+    case Kind::mwi:
+      j.set("on", Json::boolean(on));
       break;
     case Kind::error:
       j.set("message", Json::str(text));
