@@ -45,27 +45,6 @@ IdentityParts identity_parts(const struct pl& dname, const struct uri& uri) {
   return IdentityParts{text(dname), text(uri.scheme), text(uri.user), text(uri.host)};
 }
 
-// The reason phrase (RFC 3261 section 21) of a final answer owsip sends to a caller: the
-// switchboard's refusals, the offer check, and the configurable no_answer_response.
-const char* reason_phrase(int code) {
-  switch (code) {
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 408: return "Request Timeout";
-    case 433: return "Anonymity Disallowed";  // RFC 5079
-    case 480: return "Temporarily Unavailable";
-    case 481: return "Call/Transaction Does Not Exist";
-    case 486: return "Busy Here";
-    case 487: return "Request Terminated";
-    case 488: return "Not Acceptable Here";
-    case 500: return "Server Internal Error";
-    case 503: return "Service Unavailable";
-    case 600: return "Busy Everywhere";
-    case 603: return "Decline";
-    default: return code >= 600 ? "Global Failure" : code >= 500 ? "Server Error" : "Call Rejected";
-  }
-}
-
 std::string reason_of(const struct sip_msg* msg, int err) {
   if (msg && msg->scode) return std::to_string(msg->scode) + " " + text(msg->reason);
   if (err == ECONNRESET) return "connection reset";
