@@ -121,6 +121,7 @@ inline std::vector<std::string> inbound_uris(const Environment&) { return {"cont
 inline std::vector<std::string> echo_modes(const Environment&) { return {"off", "nlec", "wlec"}; }
 inline std::vector<std::string> kpi_modes(const Environment&) { return {"auto", "on", "off"}; }
 inline std::vector<std::string> dtmf_modes(const Environment&) { return {"rfc4733", "info"}; }
+inline std::vector<std::string> rel100_modes(const Environment&) { return {"off", "supported", "required"}; }
 
 // Every field of every section type. The help strings feed the README's option table.
 // A general option that the line backend is built from restarts the lines (kLines); one that
@@ -191,6 +192,9 @@ inline const Field<Account> kAccountFields[] = {
     several(text("bar_incoming", &Account::bar_incoming, kOptional, "barred callers of this account: numbers or ranges as digit-map patterns matching the start of the caller's number, e.g. `0900 030123[0-4]`", check_number_patterns)),
     integer("bar_incoming_response", &Account::bar_incoming_response, kOptional, 400, 699, "SIP status a barred caller of this account gets"),
     boolean("anonymous_reject", &Account::anonymous_reject, "1: callers who withhold their identity (Privacy, anonymous From) get 433 Anonymity Disallowed (RFC 5079)"),
+    choice("rel100", &Account::rel100, kOptional, rel100_modes, "reliable 180/183 (RFC 3262, PRACK): `off` never; `supported` when the caller asks for it, and offered on outgoing calls; `required` also refuses incoming calls without it (421) and requires it of the called party"),
+    integer("session_expires", &Account::session_expires, kOptional, 0, 86400, "session timer (RFC 4028), seconds: asked for on outgoing calls, the longest granted on incoming ones; the refresher re-sends the session at half of it, the other side hangs up when no refresh came; 0 = off"),
+    integer("min_se", &Account::min_se, kOptional, 1, 86400, "shortest session timer accepted (Min-SE): shorter ones get 422; RFC 4028 asks for at least 90, less is for tests"),
 };
 
 inline const Field<Port> kPortFields[] = {

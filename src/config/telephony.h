@@ -82,6 +82,11 @@ struct Account {
   std::string bar_incoming;  // barred callers: digit-map patterns matching a number's prefix
   int bar_incoming_response = 603;  // SIP status refusing a barred caller
   bool anonymous_reject = false;    // refuse withheld callers with 433 (RFC 5079)
+  // SIP extensions (docs/SIP.md): reliable provisional responses (RFC 3262) and session
+  // timers (RFC 4028).
+  std::string rel100 = "supported";  // off | supported | required
+  int session_expires = 1800;        // seconds asked for and granted; 0 = no session timer
+  int min_se = 90;                   // the shortest interval accepted (Min-SE)
   bool operator==(const Account&) const = default;
 };
 
