@@ -7,7 +7,8 @@
 # - session timers (RFC 4028): a caller without timer support gets owsip as the refresher,
 #   which sends UPDATE with Session-Expires at half the interval; a caller that takes the
 #   refresh and never refreshes gets BYE 4 s into a 6 s interval, the phone hears the far end
-#   gone; too short an interval gets 422 with owsip's Min-SE;
+#   gone; too short an interval gets 422 with owsip's Min-SE; a 422 to owsip's INVITE makes it
+#   ask once more with the Min-SE the 422 names;
 # - UPDATE (RFC 3311) with an SDP offer in a call gets 200 with the answer.
 # The account uses session_expires 6 and min_se 4 to keep this short (RFC 4028 asks for 90).
 source "$(dirname "$0")/lib.sh"
@@ -16,6 +17,7 @@ source "$(dirname "$0")/call_lib.sh"
 command -v sipp >/dev/null || { echo "SKIP: sipp is not installed (./run setup)"; exit 0; }
 
 UAS=$(free_port)
+LONG=$(free_port)
 call_kamailio 2001
 conf=$WORK/telephony
 owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$RTP_WINDOW'"
@@ -25,6 +27,8 @@ owsip_account "$conf" home 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'" 
   "option min_se '4'"
 printf '\nconfig contact\n\toption desc %s\n\toption code rel\n\toption type sip\n\toption dial %s\n' \
   "'sipp 100rel'" "'port-$UAS@owsip.test'" >>"$conf"
+printf '\nconfig contact\n\toption desc %s\n\toption code long\n\toption type sip\n\toption dial %s\n' \
+  "'sipp 422'" "'port-$LONG@owsip.test'" >>"$conf"
 start_owsip_registered "$conf" home
 phone_start p0 0
 
@@ -120,3 +124,17 @@ caller small uac_timer_small
 sipp_done small "$CALLER_PID"
 grep -q "session interval below Min-SE 4: 422" "$WORK/owsip.log" || fail "no 422 logged"
 pass "Session-Expires: 2 gets 422 with Min-SE: 4"
+
+# --- (c) owsip's INVITE gets 422: once more with the larger Min-SE ---
+start_bg "$WORK/long.out" sipp -sf "$SRC/tests/data/sipp/uas_422.xml" -i 127.0.0.1 -p "$LONG" \
+  -m 2 -timeout 20 -trace_msg -message_file "$WORK/long.msg" -nostdin
+LONG_PID=$LAST_PID
+ph p0 offhook "wait 300" "dial *5664"  # *long
+wait_for_line "$WORK/owsip.log" "call [0-9]+: 422, INVITE again with Min-SE 8" 10
+sipp_done long "$LONG_PID"
+ses=$(tr -d '\r' <"$WORK/long.msg" | awk '/^INVITE / { inv = 1 } /^(SIP\/2.0|ACK) / { inv = 0 }
+  inv && /^(Session-Expires|Min-SE):/' | paste -sd' ')
+[ "$ses" = "Session-Expires: 6 Min-SE: 4 Session-Expires: 8 Min-SE: 8" ] ||
+  fail "owsip's INVITEs asked for '$ses'"
+on_hook
+pass "a 422 with Min-SE: 8 to owsip's INVITE: once more with Session-Expires: 8, Min-SE: 8, then no more"
