@@ -89,6 +89,21 @@ grep -Eq "^Supported: .*100rel" "$WORK/uas.msg" || fail "owsip's INVITE does not
 grep -Eq "^Session-Expires: 6" "$WORK/uas.msg" || fail "owsip's INVITE does not ask for a session timer"
 pass "100rel as UAC: the reliable 183 with SDP gave early media and a PRACK with RAck: 1 $cseq INVITE"
 
+# The same answered: the BYE after the PRACK counts on from the PRACK's CSeq.
+start_bg "$WORK/ans.out" sipp -sf "$SRC/tests/data/sipp/uas_100rel_answer.xml" -i 127.0.0.1 \
+  -p "$UAS" -m 1 -timeout 20 -trace_msg -message_file "$WORK/ans.msg" -nostdin
+UAS_PID=$LAST_PID
+ph p0 offhook "wait 300" "dial *735"
+wait_for_line "$WORK/owsip.log" "call [0-9]+ answered$" 10
+ph p0 "wait 300" onhook  # BYE
+sipp_done ans "$UAS_PID"
+cseqs=$(tr -d '\r' <"$WORK/ans.msg" | awk '/^(INVITE|PRACK|BYE) sip:/ { m = $1 } /^CSeq: / && m == $3 { print $3, $2; m = "" }' |
+  paste -sd' ')
+read -r _ c1 _ c2 _ c3 <<<"$cseqs"
+[[ "$cseqs" =~ ^INVITE\ [0-9]+\ PRACK\ [0-9]+\ BYE\ [0-9]+$ ]] && [ "$c2" -gt "$c1" ] && [ "$c3" -gt "$c2" ] ||
+  fail "CSeq numbers of INVITE, PRACK, BYE: '$cseqs'"
+pass "100rel as UAC, answered: CSeq $c1 INVITE, $c2 PRACK, $c3 BYE"
+
 # --- (c, d) owsip refreshes with UPDATE; the caller's UPDATE with SDP gets the answer ---
 phone_mark p0
 caller upd uac_timer_update
