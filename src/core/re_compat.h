@@ -30,6 +30,11 @@ extern "C" int sip_dialog_encode(struct mbuf* mb, struct sip_dialog* dlg, uint32
 
 namespace owsip::re_compat {
 
+// libre 3.x's sipsess answers PRACK and UPDATE itself (and PRACKs a reliable 18x as UAC), so
+// owsip's own 100rel and session timers (sip/sip_call_extensions.cc), written for 1.x and 2.x,
+// whose sipsess lets those requests through, are off on 3.x (docs/LIBRE.md).
+inline constexpr bool kOwnSessionExtensions = OWSIP_LIBRE_MAJOR < 3;
+
 // Takes the next local CSeq number of `dlg` without sending anything: a request sent in a copy
 // of the dialog (an early dialog's PRACK) used it.
 int skip_local_cseq(struct sip_dialog* dlg);

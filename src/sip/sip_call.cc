@@ -428,7 +428,7 @@ int SipCall::send_invite() {
   // RFC 3262 section 4 (Require: 100rel when the account requires it) and RFC 4028 section 7.
   const std::string headers =
       invite_headers_ + capabilities() +
-      (rel100_mode(account_.rel100) == Rel100::required ? "Require: 100rel\r\n" : "") +
+      (rel100() == Rel100::required ? "Require: 100rel\r\n" : "") +
       uac_timer_headers(timer_policy(), min_se_asked_);
   early_sdp_.clear();
   return re_compat::connect_session(&sess_, manager_.sock_, invite_uri_.c_str(), from_name,

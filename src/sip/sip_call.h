@@ -145,6 +145,8 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   // Outgoing: (re)sends the INVITE of connect() (again after a 422, with the larger Min-SE).
   int send_invite();
   // --- extensions (sip_call_extensions.cc) ---
+  // The account's `rel100` and session timer; both off where libre does them (3.x).
+  Rel100 rel100() const;
   TimerPolicy timer_policy() const;
   // Allow and Supported as this account has them (uas_rules.h).
   std::string capabilities() const;

@@ -70,14 +70,18 @@ struct SipCallContact {
   }
 };
 
+Rel100 SipCall::rel100() const {
+  return re_compat::kOwnSessionExtensions ? rel100_mode(account_.rel100) : Rel100::off;
+}
+
 TimerPolicy SipCall::timer_policy() const {
-  return {static_cast<uint32_t>(std::max(account_.session_expires, 0)),
+  const int seconds = re_compat::kOwnSessionExtensions ? account_.session_expires : 0;
+  return {static_cast<uint32_t>(std::max(seconds, 0)),
           static_cast<uint32_t>(std::max(account_.min_se, 1))};
 }
 
 std::string SipCall::capabilities() const {
-  return capability_headers(rel100_mode(account_.rel100) != Rel100::off,
-                            account_.session_expires > 0);
+  return capability_headers(rel100() != Rel100::off, timer_policy().session_expires > 0);
 }
 
 bool SipCall::in_dialog(const struct sip_msg* msg) const {
@@ -90,7 +94,7 @@ int SipCall::check_extensions(const struct sip_msg* msg) {
   const SipMessage m = SipMessage::wrap(msg);
   invite_cseq_ = msg->cseq.num;
   peer_allows_update_ = lists_tag(m.header_list("Allow"), "UPDATE");
-  switch (provisional_mode(rel100_mode(account_.rel100), lists(m, "Supported", "k", "100rel"),
+  switch (provisional_mode(rel100(), lists(m, "Supported", "k", "100rel"),
                            lists(m, "Require", "", "100rel"))) {
     case Provisional::unreliable: break;
     case Provisional::reliable: reliable_ = true; break;
@@ -156,7 +160,7 @@ void SipCall::on_prack(const struct sip_msg* msg) {
 
 void SipCall::send_prack(const struct sip_msg* msg) {
   const SipMessage m = SipMessage::wrap(msg);
-  if (!lists(m, "Require", "", "100rel") || !sess_) return;
+  if (!re_compat::kOwnSessionExtensions || !lists(m, "Require", "", "100rel") || !sess_) return;
   const std::optional<std::string> value = m.header("RSeq");
   const std::optional<uint32_t> rseq = value ? parse_rseq(*value) : std::nullopt;
   struct sip* stack = manager_.ua_ ? manager_.ua_->stack() : nullptr;
@@ -203,8 +207,8 @@ void SipCall::session_started(const struct sip_msg* msg_2xx) {
   if (msg_2xx) {  // outgoing: what the 2xx says (section 7.2)
     const SipMessage m = SipMessage::wrap(msg_2xx);
     if (m.header("Allow")) peer_allows_update_ = lists_tag(m.header_list("Allow"), "UPDATE");
-    session_ = account_.session_expires > 0 ? uac_active_timer(session_expires_of(m))
-                                            : ActiveTimer{};
+    session_ = timer_policy().session_expires > 0 ? uac_active_timer(session_expires_of(m))
+                                                  : ActiveTimer{};
   } else {  // incoming: what our 2xx said
     session_ = uas_active_timer(uas_timer_);
   }
@@ -219,7 +223,7 @@ bool SipCall::retry_after_422(const struct sip_msg* msg) {
   const SipMessage m = SipMessage::wrap(msg);
   const std::optional<std::string> v = m.header("Min-SE");
   const std::optional<uint32_t> min_se = v ? parse_min_se(*v) : std::nullopt;
-  if (min_se_asked_ || !min_se || account_.session_expires == 0 || machine_.answered())
+  if (min_se_asked_ || !min_se || timer_policy().session_expires == 0 || machine_.answered())
     return false;
   min_se_asked_ = *min_se;
   if (int err = send_invite(); err) {

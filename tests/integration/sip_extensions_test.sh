@@ -7,7 +7,7 @@
 # - session timers (RFC 4028): a caller without timer support gets owsip as the refresher,
 #   which sends UPDATE with Session-Expires at half the interval; a caller that takes the
 #   refresh and never refreshes gets BYE 4 s into a 6 s interval, the phone hears the far end
-#   gone; too short an interval gets 422 with owsip's Min-SE; a 422 to owsip's INVITE makes it
+#   gone, as it does when a refresh gets 481; too short an interval gets 422 with owsip's Min-SE; a 422 to owsip's INVITE makes it
 #   ask once more with the Min-SE the 422 names;
 # - UPDATE (RFC 3311) with an SDP offer in a call gets 200 with the answer.
 # The account uses session_expires 6 and min_se 4 to keep this short (RFC 4028 asks for 90).
@@ -133,6 +133,17 @@ sipp_done exp "$CALLER_PID"
 wait_phone p0 '"event":"tone","freqs":\[425\],"cadence":\[480,480\]' 5
 on_hook
 pass "session timer: no refresh from the refresher, BYE after $t ms (6 - 2 s), the phone hears busy tone"
+
+# --- (c) the refresh fails (481): BYE, the phone hears the far end gone ---
+phone_mark p0
+caller gone uac_timer_481
+wait_phone p0 '"event":"ring' 10
+ph p0 offhook
+wait_for_line "$WORK/owsip.log" "call [0-9]+: session refresh failed \(481\)" 8
+sipp_done gone "$CALLER_PID"
+wait_phone p0 '"event":"tone","freqs":\[425\],"cadence":\[480,480\]' 5
+on_hook
+pass "session timer: a refresh answered 481 ends the call with BYE, the phone hears busy tone"
 
 # --- (c) too short an interval: 422 ---
 caller small uac_timer_small
