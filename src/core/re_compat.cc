@@ -36,12 +36,26 @@ int accept_session(struct sipsess** sessp, struct sipsess_sock* sock, const stru
 #endif
 }
 
+int progress_session(struct sipsess* sess, uint16_t scode, const char* reason,
+                     const std::string& headers) {
+#if OWSIP_LIBRE_MAJOR >= 3
+  return ::sipsess_progress(sess, scode, reason, REL100_DISABLED, nullptr, "%s", headers.c_str());
+#else
+  return ::sipsess_progress(sess, scode, reason, nullptr, "%s", headers.c_str());
+#endif
+}
+
 int skip_local_cseq(struct sip_dialog* dlg) {
+#if OWSIP_LIBRE_MAJOR >= 3
+  (void)dlg;
+  return ENOSYS;  // not needed: owsip sends no PRACK of its own there
+#else
   struct mbuf* scratch = mbuf_alloc(512);
   if (!scratch) return ENOMEM;
   int err = ::sip_dialog_encode(scratch, dlg, 0, "PRACK");
   mem_deref(scratch);
   return err;
+#endif
 }
 
 const struct sa* contact_source(struct sip* sip, enum sip_transp tp, const struct sa* src,

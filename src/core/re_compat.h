@@ -23,10 +23,12 @@ struct re_fhs;  // 3.x's fd handle; declared here (global scope) for the 1.x/2.x
 extern "C" struct ssl_ctx_st* tls_ssl_ctx(const struct tls* tls);
 #endif
 
-// Exported by libre 1.x to 3.x (src/sip/dialog.c) but declared only in its internal sip.h: it
+#if OWSIP_LIBRE_MAJOR < 3
+// Exported by libre 1.x and 2.x (src/sip/dialog.c) but declared only in its internal sip.h: it
 // writes a dialog's headers and takes its next CSeq number.
 extern "C" int sip_dialog_encode(struct mbuf* mb, struct sip_dialog* dlg, uint32_t cseq,
                                  const char* met);
+#endif
 
 namespace owsip::re_compat {
 
@@ -118,6 +120,11 @@ int connect_session(struct sipsess** sessp, struct sipsess_sock* sock, const cha
 int accept_session(struct sipsess** sessp, struct sipsess_sock* sock, const struct sip_msg* msg,
                    uint16_t scode, const char* reason, const char* cuser, const char* ctype,
                    struct mbuf* desc, const SessionHandlers& h, const std::string& headers = "");
+
+// Sends the provisional response `scode` of an accepted INVITE again, with `headers` (3.x takes
+// a rel100 mode, left off as in accept_session).
+int progress_session(struct sipsess* sess, uint16_t scode, const char* reason,
+                     const std::string& headers);
 
 // The OpenSSL context behind libre's `struct tls`.
 struct ssl_ctx_st* openssl_ctx(const struct tls* tls);

@@ -130,7 +130,7 @@ void SipCall::retransmit_provisional() {
       end(504, "no PRACK", false);
       return;
     }
-    (void)sipsess_progress(sess_, 180, "Ringing", nullptr, "%s", rel1xx_headers_.c_str());
+    (void)re_compat::progress_session(sess_, 180, "Ringing", rel1xx_headers_);
     ++rel1xx_sends_;
     retransmit_provisional();
   });
