@@ -103,7 +103,7 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
 
  private:
   friend struct SipCallCallbacks;
-  friend struct SipCallContact;
+  friend struct SipCallUpdate;
   friend class CallManager;
   Status make_media(line::Line& line);
   // --- transfer (RFC 3515, RFC 5589 section 6): this call is referred elsewhere ---

@@ -3,6 +3,7 @@
 // (RFC 3311). The rules are in extensions.h; this file puts them on the wire next to the
 // sipsess: PRACK and UPDATE reach the call from the CallManager's last listener (sipsess does
 // not take them), in-dialog requests go out with sip_drequestf on the session's dialog.
+#include <algorithm>
 #include <cstring>
 
 #include "core/log.h"
@@ -54,8 +55,9 @@ std::string body_text(const struct sip_msg* msg) {
 
 }  // namespace
 
-// The Contact of an UPDATE we send (RFC 3311 section 5.1 requires one).
-struct SipCallContact {
+// libre's callbacks of the UPDATE a session refresh sends: its Contact (RFC 3311 section 5.1
+// requires one) and its answer; `arg` is the SipCall.
+struct SipCallUpdate {
   static int send(enum sip_transp tp, const struct sa* src, const struct sa*, struct mbuf* mb,
                   void* arg) {
     auto* c = static_cast<SipCall*>(arg);
@@ -273,8 +275,8 @@ void SipCall::refresh_session() {
   const std::string headers = capabilities() + "Session-Expires: " + format_session_expires(se) +
                               "\r\nMin-SE: " + std::to_string(timer_policy().min_se) + "\r\n";
   int err = sip_drequestf(&refresh_req_, stack, true, "UPDATE", sipsess_dialog(sess_), 0, nullptr,
-                          re_compat::send_handler<SipCallContact::send>(),
-                          SipCallContact::refreshed, this, "%sContent-Length: 0\r\n\r\n",
+                          re_compat::send_handler<SipCallUpdate::send>(),
+                          SipCallUpdate::refreshed, this, "%sContent-Length: 0\r\n\r\n",
                           headers.c_str());
   if (err) {
     note(log::kWarning, ": cannot send UPDATE: %s", std::strerror(err));
