@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SIP extensions as a provider's server sees them (docs/SIP.md), with sipp on 127.0.0.1:
 # - 100rel (RFC 3262) as UAS: a caller requiring it gets a 180 with Require: 100rel and RSeq;
-#   a PRACK naming another RSeq gets 481, the right one 200; the virtual phone answers;
+#   it comes again (T1 = 500 ms) until PRACKed; a PRACK naming another RSeq gets 481, the right
+#   one 200; the virtual phone answers;
 # - 100rel as UAC: a called party's reliable 183 with SDP gets a PRACK with RAck naming its
 #   RSeq and the INVITE's CSeq;
 # - session timers (RFC 4028): a caller without timer support gets owsip as the refresher,
@@ -69,8 +70,13 @@ ph p0 offhook
 sipp_done rel "$CALLER_PID"
 rseq=$(grep -m1 -E "^RSeq: [0-9]+" "$WORK/rel.msg" | awk '{print $2}' | tr -d '\r')
 grep -q "^RAck: $rseq 1 INVITE" "$WORK/rel.msg" || fail "sipp's PRACK did not name RSeq $rseq"
+n180=$(grep -c "^SIP/2.0 180 Ringing" "$WORK/rel.msg")
+[ "$n180" -ge 2 ] || fail "the reliable 180 was sent $n180 time(s) before its late PRACK"
+late=$(awk -v r="$rseq" '$0 ~ "^RAck: "r" 1 INVITE" { after = 1 } after && /^SIP\/2.0 180/ { n++ }
+  END { print n + 0 }' <(tr -d '\r' <"$WORK/rel.msg"))
+[ "$late" -eq 0 ] || fail "the 180 was sent $late time(s) more after its PRACK"
 on_hook
-pass "100rel as UAS: 180 with Require: 100rel and RSeq $rseq, 481 to a PRACK of RSeq 999, 200 to the right one, answered by the phone"
+pass "100rel as UAS: 180 with Require: 100rel and RSeq $rseq ($n180 times before the PRACK 1.2 s late), 481 to a PRACK of RSeq 999, 200 to the right one, answered by the phone"
 
 # --- (b) 100rel as UAC: PRACK to a reliable 183 with SDP ---
 start_bg "$WORK/uas.out" sipp -sf "$SRC/tests/data/sipp/uas_100rel.xml" -i 127.0.0.1 -p "$UAS" \
