@@ -85,9 +85,9 @@ struct TimerRequest {
 
 // The UAS's decision for a session-refreshing request (INVITE, re-INVITE, UPDATE; section 9).
 struct UasTimer {
-  uint16_t refuse = 0;     // 422 Session Interval Too Small, with Min-SE: min_se
+  uint16_t refuse = 0;  // 422 Session Interval Too Small, with Min-SE: min_se
   uint32_t min_se = 0;
-  SessionExpires granted;  // seconds 0: no session timer; else the 2xx's Session-Expires
+  SessionExpires granted;      // seconds 0: no session timer; else the 2xx's Session-Expires
   bool require_timer = false;  // the 2xx carries Require: timer
 };
 UasTimer uas_session_timer(const TimerPolicy& ours, const TimerRequest& request);

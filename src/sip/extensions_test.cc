@@ -150,7 +150,7 @@ TEST(SessionTimer, TheUacFollowsThe2xx) {
 TEST(SessionTimer, RefreshAtHalfAndExpiryBeforeTheEnd) {
   EXPECT_EQ(refresh_after_ms(1800), 900000u);
   EXPECT_EQ(expiry_after_ms(1800), (1800u - 32u) * 1000u);  // RFC 4028 section 10
-  EXPECT_EQ(expiry_after_ms(90), 60000u);                    // 90 - 90/3
+  EXPECT_EQ(expiry_after_ms(90), 60000u);                   // 90 - 90/3
   EXPECT_EQ(expiry_after_ms(6), 4000u);
 }
 

@@ -98,8 +98,11 @@ int SipCall::check_extensions(const struct sip_msg* msg) {
   peer_allows_update_ = lists_tag(m.header_list("Allow"), "UPDATE");
   switch (provisional_mode(rel100(), lists(m, "Supported", "k", "100rel"),
                            lists(m, "Require", "", "100rel"))) {
-    case Provisional::unreliable: break;
-    case Provisional::reliable: reliable_ = true; break;
+    case Provisional::unreliable:
+      break;
+    case Provisional::reliable:
+      reliable_ = true;
+      break;
     case Provisional::refuse_420:  // RFC 3261 section 8.2.2.3
       note(log::kNotice, ": the INVITE requires 100rel, which account %s has off: 420",
            account_.key.c_str());
@@ -265,8 +268,10 @@ void SipCall::refresh_session() {
         mem_deref(desc);
       }
     }
-    if (err) note(log::kWarning, ": cannot refresh the session: %s", std::strerror(err));
-    else note(log::kInfo, ": session refresh (re-INVITE)");
+    if (err)
+      note(log::kWarning, ": cannot refresh the session: %s", std::strerror(err));
+    else
+      note(log::kInfo, ": session refresh (re-INVITE)");
     arm_session_timer();
     return;
   }
@@ -275,9 +280,8 @@ void SipCall::refresh_session() {
   const std::string headers = capabilities() + "Session-Expires: " + format_session_expires(se) +
                               "\r\nMin-SE: " + std::to_string(timer_policy().min_se) + "\r\n";
   int err = sip_drequestf(&refresh_req_, stack, true, "UPDATE", sipsess_dialog(sess_), 0, nullptr,
-                          re_compat::send_handler<SipCallUpdate::send>(),
-                          SipCallUpdate::refreshed, this, "%sContent-Length: 0\r\n\r\n",
-                          headers.c_str());
+                          re_compat::send_handler<SipCallUpdate::send>(), SipCallUpdate::refreshed,
+                          this, "%sContent-Length: 0\r\n\r\n", headers.c_str());
   if (err) {
     note(log::kWarning, ": cannot send UPDATE: %s", std::strerror(err));
     arm_session_timer();
@@ -320,7 +324,7 @@ void SipCall::reinvite_received(const struct sip_msg* msg) {
 void SipCall::session_lost(int code, const std::string& why) {
   if (machine_.ended()) return;
   sess_ = static_cast<struct sipsess*>(mem_deref(sess_));  // BYE
-  end(code, why, true);  // the port hears it as the far end gone
+  end(code, why, true);                                    // the port hears it as the far end gone
 }
 
 // --- RFC 3311 --------------------------------------------------------------------------
