@@ -6,7 +6,8 @@
 # - 100rel as UAC: a called party's reliable 183 with SDP gets a PRACK with RAck naming its
 #   RSeq and the INVITE's CSeq;
 # - session timers (RFC 4028): a caller without timer support gets owsip as the refresher,
-#   which sends UPDATE with Session-Expires at half the interval; a caller that takes the
+#   which sends UPDATE with Session-Expires at half the interval, as it does when a called
+#   party's 2xx makes it the refresher; a caller that takes the
 #   refresh and never refreshes gets BYE 4 s into a 6 s interval, the phone hears the far end
 #   gone, as it does when a refresh gets 481; too short an interval gets 422 with owsip's Min-SE; a 422 to owsip's INVITE makes it
 #   ask once more with the Min-SE the 422 names;
@@ -19,6 +20,7 @@ command -v sipp >/dev/null || { echo "SKIP: sipp is not installed (./run setup)"
 
 UAS=$(free_port)
 LONG=$(free_port)
+TIM=$(free_port)
 call_kamailio 2001
 conf=$WORK/telephony
 owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$RTP_WINDOW'"
@@ -30,6 +32,8 @@ printf '\nconfig contact\n\toption desc %s\n\toption code rel\n\toption type sip
   "'sipp 100rel'" "'port-$UAS@owsip.test'" >>"$conf"
 printf '\nconfig contact\n\toption desc %s\n\toption code long\n\toption type sip\n\toption dial %s\n' \
   "'sipp 422'" "'port-$LONG@owsip.test'" >>"$conf"
+printf '\nconfig contact\n\toption desc %s\n\toption code tim\n\toption type sip\n\toption dial %s\n' \
+  "'sipp timer'" "'port-$TIM@owsip.test'" >>"$conf"
 start_owsip_registered "$conf" home
 phone_start p0 0
 
@@ -139,6 +143,19 @@ sipp_done exp "$CALLER_PID"
 wait_phone p0 '"event":"tone","freqs":\[425\],"cadence":\[480,480\]' 5
 on_hook
 pass "session timer: no refresh from the refresher, BYE after $t ms (6 - 2 s), the phone hears busy tone"
+
+# --- (c) as UAC: the called party makes owsip the refresher ---
+start_bg "$WORK/tim.out" sipp -sf "$SRC/tests/data/sipp/uas_timer.xml" -i 127.0.0.1 -p "$TIM" \
+  -m 1 -timeout 20 -trace_msg -message_file "$WORK/tim.msg" -nostdin
+TIM_PID=$LAST_PID
+timers=$(count_lines "$WORK/owsip.log" "session timer 6 s, owsip refreshes")
+refreshes=$(count_lines "$WORK/owsip.log" "session refresh \(UPDATE\)")
+ph p0 offhook "wait 300" "dial *846"  # *tim
+wait_for_count "$WORK/owsip.log" "call [0-9]+: session timer 6 s, owsip refreshes" $((timers + 1)) 10
+wait_for_count "$WORK/owsip.log" "call [0-9]+: session refresh \(UPDATE\)" $((refreshes + 1)) 6
+on_hook  # BYE
+sipp_done tim "$TIM_PID"
+pass "session timer as UAC: the 2xx's Session-Expires: 6;refresher=uac, owsip refreshed by UPDATE through the proxy"
 
 # --- (c) the refresh fails (481): BYE, the phone hears the far end gone ---
 phone_mark p0
