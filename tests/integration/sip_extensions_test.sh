@@ -10,7 +10,8 @@
 #   party's 2xx makes it the refresher; a caller that takes the
 #   refresh and never refreshes gets BYE 4 s into a 6 s interval, the phone hears the far end
 #   gone, as it does when a refresh gets 481; too short an interval gets 422 with owsip's Min-SE; a 422 to owsip's INVITE makes it
-#   ask once more with the Min-SE the 422 names;
+#   ask once more with the Min-SE the 422 names; with `rel100 required`, a caller without
+#   100rel gets 421;
 # - UPDATE (RFC 3311) with an SDP offer in a call gets 200 with the answer.
 # The account uses session_expires 6 and min_se 4 to keep this short (RFC 4028 asks for 90).
 source "$(dirname "$0")/lib.sh"
@@ -187,3 +188,13 @@ ses=$(tr -d '\r' <"$WORK/long.msg" | awk '/^INVITE / { inv = 1 } /^(SIP\/2.0|ACK
   fail "owsip's INVITEs asked for '$ses'"
 on_hook
 pass "a 422 with Min-SE: 8 to owsip's INVITE: once more with Session-Expires: 8, Min-SE: 8, then no more"
+
+# --- rel100 required: a caller without 100rel gets 421 ---
+sed -i "s/option min_se '4'/option min_se '4'\n\toption rel100 'required'/" "$conf"
+kill -HUP "$OWSIP_PID"
+wait_for_line "$WORK/owsip.log" "reload of $conf: " 10
+caller plain uac_plain
+sipp_done plain "$CALLER_PID"
+grep -q "does not support 100rel, which account home requires: 421" "$WORK/owsip.log" ||
+  fail "no 421 logged"
+pass "rel100 required (after a reload): an INVITE without 100rel gets 421 with Require: 100rel"
