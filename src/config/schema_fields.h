@@ -124,6 +124,7 @@ inline std::vector<std::string> dtmf_modes(const Environment&) { return {"rfc473
 inline std::vector<std::string> mwi_modes(const Environment&) {
   return {"subscribe", "notify", "off"};
 }
+inline std::vector<std::string> rel100_modes(const Environment&) { return {"off", "supported", "required"}; }
 
 // Every field of every section type. The help strings feed the README's option table.
 // A general option that the line backend is built from restarts the lines (kLines); one that
@@ -198,6 +199,9 @@ inline const Field<Account> kAccountFields[] = {
     choice("mwi", &Account::mwi, kOptional, mwi_modes, "message waiting from the provider (RFC 3842): `subscribe` sends SUBSCRIBE message-summary once registered and takes unsolicited NOTIFYs too; `notify` takes only unsolicited NOTIFYs; `off` ignores both. Waiting messages give the account's phones stutter dial tone, the display's indicator and a pulsing LED"),
     text("mailbox", &Account::mailbox, kOptional, "address subscribed to for message waiting, a user (`alice`) or a SIP URI; unset: the account's own address", check_mailbox),
     text("voicemail", &Account::voicemail, kOptional, "the provider's voicemail number (or user name), dialled by the features.voicemail code", check_dial_user),
+    choice("rel100", &Account::rel100, kOptional, rel100_modes, "reliable 180/183 (RFC 3262, PRACK): `off` never; `supported` when the caller asks for it, and offered on outgoing calls; `required` also refuses incoming calls without it (421) and requires it of the called party"),
+    integer("session_expires", &Account::session_expires, kOptional, 0, 86400, "session timer (RFC 4028), seconds: asked for on outgoing calls, the longest granted on incoming ones; the refresher re-sends the session at half of it, the other side hangs up when no refresh came; 0 = off"),
+    integer("min_se", &Account::min_se, kOptional, 1, 86400, "shortest session timer accepted (Min-SE): shorter ones get 422; RFC 4028 asks for at least 90, less is for tests"),
 };
 
 inline const Field<Port> kPortFields[] = {

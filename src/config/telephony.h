@@ -88,6 +88,11 @@ struct Account {
   std::string mwi = "subscribe";
   std::string mailbox;
   std::string voicemail;
+  // SIP extensions (docs/SIP.md): reliable provisional responses (RFC 3262) and session
+  // timers (RFC 4028).
+  std::string rel100 = "supported";  // off | supported | required
+  int session_expires = 1800;        // seconds asked for and granted; 0 = no session timer
+  int min_se = 90;                   // the shortest interval accepted (Min-SE)
   bool operator==(const Account&) const = default;
 };
 

@@ -24,15 +24,37 @@ int connect_session(struct sipsess** sessp, struct sipsess_sock* sock, const cha
 
 int accept_session(struct sipsess** sessp, struct sipsess_sock* sock, const struct sip_msg* msg,
                    uint16_t scode, const char* reason, const char* cuser, const char* ctype,
-                   struct mbuf* desc, const SessionHandlers& h) {
+                   struct mbuf* desc, const SessionHandlers& h, const std::string& headers) {
 #if OWSIP_LIBRE_MAJOR >= 3
   return ::sipsess_accept(sessp, sock, msg, scode, reason, REL100_DISABLED, cuser, ctype, desc,
                           h.auth, h.arg, false, h.offer, h.answer, h.established, h.info,
-                          h.refer, h.closed, h.arg, nullptr);
+                          h.refer, h.closed, h.arg, "%s", headers.c_str());
 #else
   return ::sipsess_accept(sessp, sock, msg, scode, reason, cuser, ctype, desc, h.auth, h.arg,
                           false, h.offer, h.answer, h.established, h.info, h.refer, h.closed,
-                          h.arg, nullptr);
+                          h.arg, "%s", headers.c_str());
+#endif
+}
+
+int progress_session(struct sipsess* sess, uint16_t scode, const char* reason,
+                     const std::string& headers) {
+#if OWSIP_LIBRE_MAJOR >= 3
+  return ::sipsess_progress(sess, scode, reason, REL100_DISABLED, nullptr, "%s", headers.c_str());
+#else
+  return ::sipsess_progress(sess, scode, reason, nullptr, "%s", headers.c_str());
+#endif
+}
+
+int skip_local_cseq(struct sip_dialog* dlg) {
+#if OWSIP_LIBRE_MAJOR >= 3
+  (void)dlg;
+  return ENOSYS;  // not needed: owsip sends no PRACK of its own there
+#else
+  struct mbuf* scratch = mbuf_alloc(512);
+  if (!scratch) return ENOMEM;
+  int err = ::sip_dialog_encode(scratch, dlg, 0, "PRACK");
+  mem_deref(scratch);
+  return err;
 #endif
 }
 

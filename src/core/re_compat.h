@@ -23,7 +23,23 @@ struct re_fhs;  // 3.x's fd handle; declared here (global scope) for the 1.x/2.x
 extern "C" struct ssl_ctx_st* tls_ssl_ctx(const struct tls* tls);
 #endif
 
+#if OWSIP_LIBRE_MAJOR < 3
+// Exported by libre 1.x and 2.x (src/sip/dialog.c) but declared only in its internal sip.h: it
+// writes a dialog's headers and takes its next CSeq number.
+extern "C" int sip_dialog_encode(struct mbuf* mb, struct sip_dialog* dlg, uint32_t cseq,
+                                 const char* met);
+#endif
+
 namespace owsip::re_compat {
+
+// libre 3.x's sipsess answers PRACK and UPDATE itself (and PRACKs a reliable 18x as UAC), so
+// owsip's own 100rel and session timers (sip/sip_call_extensions.cc), written for 1.x and 2.x,
+// whose sipsess lets those requests through, are off on 3.x (docs/LIBRE.md).
+inline constexpr bool kOwnSessionExtensions = OWSIP_LIBRE_MAJOR < 3;
+
+// Takes the next local CSeq number of `dlg` without sending anything: a request sent in a copy
+// of the dialog (an early dialog's PRACK) used it.
+int skip_local_cseq(struct sip_dialog* dlg);
 
 // fd watching. 3.x keeps a handle per watched fd (struct re_fhs); 1.x/2.x key it by the fd.
 inline int listen_fd(struct re_fhs** fhs, int fd, int flags, fd_h* handler, void* arg) {
@@ -98,10 +114,17 @@ int connect_session(struct sipsess** sessp, struct sipsess_sock* sock, const cha
                     const char* routev[], uint32_t routec, const char* ctype, DescFn desc,
                     const SessionHandlers& h, const std::string& headers = "");
 
-// Answers an INVITE with `scode` (a provisional response; no 100rel on any version).
+// Answers an INVITE with `scode` (a provisional response) carrying `headers` (whole lines).
+// libre's own 100rel (2.x/3.x) stays off on every version: owsip sends RSeq and answers PRACK
+// itself (sip/extensions.h).
 int accept_session(struct sipsess** sessp, struct sipsess_sock* sock, const struct sip_msg* msg,
                    uint16_t scode, const char* reason, const char* cuser, const char* ctype,
-                   struct mbuf* desc, const SessionHandlers& h);
+                   struct mbuf* desc, const SessionHandlers& h, const std::string& headers = "");
+
+// Sends the provisional response `scode` of an accepted INVITE again, with `headers` (3.x takes
+// a rel100 mode, left off as in accept_session).
+int progress_session(struct sipsess* sess, uint16_t scode, const char* reason,
+                     const std::string& headers);
 
 // The OpenSSL context behind libre's `struct tls`.
 struct ssl_ctx_st* openssl_ctx(const struct tls* tls);

@@ -83,13 +83,23 @@ bool CallManager::trusted(const std::string& source) const {
 }
 
 // Requests no listener took. The user agent's first listener refused the methods owsip does
-// not take (405/501, uas_rules.h), so what is left is a method owsip takes but nothing here
-// matches: a CANCEL of no transaction (RFC 3261 section 9.2) or an in-dialog request of no
+// not take (405/501, uas_rules.h), so what is left is a PRACK or UPDATE of a call, or a method
+// owsip takes but nothing here matches: a CANCEL of no transaction (RFC 3261 section 9.2) or an in-dialog request of no
 // dialog (section 12.2.2): 481. Stateless, limited like every answer to a stranger; ACKs are
 // never answered.
 bool CallManager::on_unhandled(const struct sip_msg* msg, void* arg) {
   auto* self = static_cast<CallManager*>(arg);
   if (pl_strcmp(&msg->met, "ACK") == 0 || !self->ua_) return true;
+  // PRACK and UPDATE: sipsess (libre 1.1.0) does not take them; the call whose dialog they are
+  // in does (sip_call_extensions.cc).
+  const bool prack = pl_strcmp(&msg->met, "PRACK") == 0;
+  if (prack || pl_strcmp(&msg->met, "UPDATE") == 0)
+    for (const auto& c : self->calls_)
+      if (c->in_dialog(msg)) {
+        if (prack) c->on_prack(msg);
+        else c->on_update(msg);
+        return true;
+      }
   if (!self->ua_->may_answer(msg)) return true;
   if (std::optional<UasAnswer> a = method_refusal(text(msg->met)))
     (void)sip_replyf(self->ua_->stack(), msg, a->code, a->reason.c_str(),

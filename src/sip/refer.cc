@@ -126,37 +126,8 @@ Result<ReplacesTarget> parse_replaces(std::string_view value) {
   return r;
 }
 
-const char* sipfrag_reason(int code) {
-  switch (code) {
-    case 100: return "Trying";
-    case 180: return "Ringing";
-    case 181: return "Call Is Being Forwarded";
-    case 182: return "Queued";
-    case 183: return "Session Progress";
-    case 200: return "OK";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 408: return "Request Timeout";
-    case 480: return "Temporarily Unavailable";
-    case 481: return "Call/Transaction Does Not Exist";
-    case 486: return "Busy Here";
-    case 487: return "Request Terminated";
-    case 488: return "Not Acceptable Here";
-    case 500: return "Server Internal Error";
-    case 503: return "Service Unavailable";
-    case 600: return "Busy Everywhere";
-    case 603: return "Decline";
-    default:
-      return code < 200   ? "Session Progress"
-             : code < 300 ? "OK"
-             : code < 500 ? "Request Failure"
-             : code < 600 ? "Server Error"
-                          : "Global Failure";
-  }
-}
-
 std::string sipfrag(int code) {
-  return "SIP/2.0 " + std::to_string(code) + " " + sipfrag_reason(code) + "\r\n";
+  return "SIP/2.0 " + std::to_string(code) + " " + reason_phrase(code) + "\r\n";
 }
 
 int parse_sipfrag(std::string_view body) {

@@ -48,9 +48,6 @@ Result<ReplacesTarget> parse_replaces(std::string_view value);
 // The status line of a message/sipfrag NOTIFY body: "SIP/2.0 200 OK\r\n".
 std::string sipfrag(int code);
 
-// The reason phrase owsip writes for a status in a sipfrag.
-const char* sipfrag_reason(int code);
-
 // Reads the status code of a sipfrag body ("SIP/2.0 180 Ringing..."); 0 when it is none.
 int parse_sipfrag(std::string_view body);
 

@@ -16,6 +16,7 @@
 #include "sip/sip_address.h"
 #include "sip/sip_service.h"
 #include "sip/tls_context.h"
+#include "sip/uas_rules.h"
 #include "sip/user_agent.h"
 
 namespace owsip::sip {
@@ -43,27 +44,6 @@ struct mbuf* to_mbuf(const std::string& s) {
 
 IdentityParts identity_parts(const struct pl& dname, const struct uri& uri) {
   return IdentityParts{text(dname), text(uri.scheme), text(uri.user), text(uri.host)};
-}
-
-// The reason phrase (RFC 3261 section 21) of a final answer owsip sends to a caller: the
-// switchboard's refusals, the offer check, and the configurable no_answer_response.
-const char* reason_phrase(int code) {
-  switch (code) {
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 408: return "Request Timeout";
-    case 433: return "Anonymity Disallowed";  // RFC 5079
-    case 480: return "Temporarily Unavailable";
-    case 481: return "Call/Transaction Does Not Exist";
-    case 486: return "Busy Here";
-    case 487: return "Request Terminated";
-    case 488: return "Not Acceptable Here";
-    case 500: return "Server Internal Error";
-    case 503: return "Service Unavailable";
-    case 600: return "Busy Everywhere";
-    case 603: return "Decline";
-    default: return code >= 600 ? "Global Failure" : code >= 500 ? "Server Error" : "Call Rejected";
-  }
 }
 
 std::string reason_of(const struct sip_msg* msg, int err) {
@@ -109,6 +89,7 @@ struct SipCallCallbacks {
   // A re-INVITE (or the ACK's late offer is handled by answer()).
   static int offer(struct mbuf** descp, const struct sip_msg* msg, void* arg) {
     auto* c = static_cast<SipCall*>(arg);
+    c->reinvite_received(msg);
     if (!has_sdp(msg)) {  // a re-INVITE without SDP: offer ours
       if (!c->media_) return EPROTO;
       auto o = c->media_->create_offer();
@@ -131,6 +112,7 @@ struct SipCallCallbacks {
 
   static void progress(const struct sip_msg* msg, void* arg) {
     auto* c = static_cast<SipCall*>(arg);
+    if (msg->scode > 100) c->send_prack(msg);
     bool early = false;
     if (msg->scode != 100 && has_sdp(msg) && c->early_sdp_.empty()) {
       const std::string sdp = body_of(msg);
@@ -154,6 +136,7 @@ struct SipCallCallbacks {
       c->dialog_call_id_ = text(msg->callid);
       c->local_tag_ = text(c->record_.incoming ? msg->to.tag : msg->from.tag);
       c->remote_tag_ = text(c->record_.incoming ? msg->from.tag : msg->to.tag);
+      if (!c->record_.incoming) c->session_started(msg);
     }
     c->machine_.answered_now();
   }
@@ -192,6 +175,7 @@ struct SipCallCallbacks {
   static void closed(int err, const struct sip_msg* msg, void* arg) {
     auto* c = static_cast<SipCall*>(arg);
     c->sess_ = static_cast<struct sipsess*>(mem_deref(c->sess_));
+    if (msg && msg->scode == 422 && c->retry_after_422(msg)) return;
     const bool answered = c->machine_.answered();
     const bool cancelled = c->record_.incoming && !answered;
     std::string cause = reason_of(msg, err);
@@ -211,7 +195,9 @@ SipCall::SipCall(CallManager& manager, uint64_t id, bool incoming, const Registe
       account_(account),
       machine_(*this, manager.loop_, "sip.call{" + std::to_string(id) + "}", incoming),
       transfer_bye_(manager.loop_),
-      refer_guard_(manager.loop_) {
+      refer_guard_(manager.loop_),
+      rel1xx_timer_(manager.loop_),
+      session_timer_(manager.loop_) {
   record_.id = id;
   record_.incoming = incoming;
   record_.account = account.key;
@@ -222,6 +208,8 @@ SipCall::SipCall(CallManager& manager, uint64_t id, bool incoming, const Registe
 SipCall::~SipCall() {
   refer_not_ = static_cast<struct sipnot*>(mem_deref(refer_not_));
   refer_sub_ = static_cast<struct sipsub*>(mem_deref(refer_sub_));
+  refresh_req_ = static_cast<struct sip_request*>(mem_deref(refresh_req_));
+  early_dialog_ = static_cast<struct sip_dialog*>(mem_deref(early_dialog_));
   sess_ = static_cast<struct sipsess*>(mem_deref(sess_));
   drop_media(machine_.held());
 }
@@ -269,6 +257,9 @@ void SipCall::tell_ended(const CallEventArg& how, CallState from, bool was_offer
   note(log::kNotice, " ended: %s%s", how.code ? (std::to_string(how.code) + " ").c_str() : "",
        how.cause.c_str());
   manager_.record(CallManager::RecordEvent::ended, *this);
+  rel1xx_timer_.cancel();
+  session_timer_.cancel();
+  refresh_req_ = static_cast<struct sip_request*>(mem_deref(refresh_req_));
   if (was_offered && manager_.sink_) manager_.sink_->withdraw(*this);  // the caller gave up
   manager_.reap_soon();
   refer_not_ = static_cast<struct sipnot*>(mem_deref(refer_not_));  // libre ends it
@@ -367,27 +358,23 @@ Status SipCall::connect(const std::string& to_uri, int port, line::Line& line,
                                 ? target_.outbound->route_uri
                                 : "sip:" + target_.registrar.to_string() + ";transport=" +
                                       std::string(transport_name(target_.transport));
-  const char* routes[1] = {route.c_str()};
   invite_sdp_ = *offer;
-  const std::string cuser = target_.contact_user.empty() ? target_.user : target_.contact_user;
   // A new TLS connection checks the certificate against the host set last on the shared
   // context, which another account's REGISTER may have changed: set this account's first hop.
   if (target_.first_hop_tls() && manager_.ua_ && manager_.ua_->tls())
     manager_.ua_->tls()->expect(target_.first_hop_host(), target_.tls_verify);
   // Hidden: RFC 3323 section 4.1.1.3's anonymous From and `Privacy: id`; the provider still
   // learns who pays from P-Preferred-Identity (RFC 3325 section 9.2) and the digest login.
-  const char* from_name = target_.display_name.empty() ? nullptr : target_.display_name.c_str();
-  std::string from_uri = from, headers = extra_headers;
+  invite_uri_ = to_uri;
+  invite_route_ = route;
+  invite_from_uri_ = from;
+  invite_headers_ = extra_headers;
+  invite_hidden_ = hide;
   if (hide) {
-    from_name = "Anonymous";
-    from_uri = "sip:anonymous@anonymous.invalid";
-    headers += "Privacy: id\r\nP-Preferred-Identity: <" + from + ">\r\n";
+    invite_from_uri_ = "sip:anonymous@anonymous.invalid";
+    invite_headers_ += "Privacy: id\r\nP-Preferred-Identity: <" + from + ">\r\n";
   }
-  int err = re_compat::connect_session(&sess_, manager_.sock_, to_uri.c_str(), from_name,
-                                       from_uri.c_str(), cuser.c_str(), routes, 1, kSdp,
-                                       SipCallCallbacks::desc, SipCallCallbacks::handlers(this),
-                                       headers);
-  if (err) {
+  if (int err = send_invite(); err) {
     drop_media(machine_.held());
     return Status::error("cannot send the INVITE to " + to_uri + ": " + std::strerror(err));
   }
@@ -415,6 +402,7 @@ int SipCall::check_invite(const struct sip_msg* msg) {
     call_back_.target = text(msg->from.auri);
     call_back_.account = account_.key;
   }
+  if (int code = check_extensions(msg); code) return code;
   if (!has_sdp(msg)) return 0;  // late offer: we offer in the 200
   offer_sdp_ = body_of(msg);
   // Is anything in the offer acceptable? Asked of a negotiator like the one that will answer.
@@ -431,12 +419,41 @@ int SipCall::check_invite(const struct sip_msg* msg) {
   return 0;
 }
 
+int SipCall::send_invite() {
+  const char* routes[1] = {invite_route_.c_str()};
+  const std::string cuser = target_.contact_user.empty() ? target_.user : target_.contact_user;
+  const char* from_name = invite_hidden_ ? "Anonymous"
+                          : target_.display_name.empty() ? nullptr
+                                                         : target_.display_name.c_str();
+  // RFC 3262 section 4 (Require: 100rel when the account requires it) and RFC 4028 section 7.
+  const std::string headers =
+      invite_headers_ + capabilities() +
+      (rel100() == Rel100::required ? "Require: 100rel\r\n" : "") +
+      uac_timer_headers(timer_policy(), min_se_asked_);
+  early_sdp_.clear();
+  return re_compat::connect_session(&sess_, manager_.sock_, invite_uri_.c_str(), from_name,
+                                    invite_from_uri_.c_str(), cuser.c_str(), routes, 1, kSdp,
+                                    SipCallCallbacks::desc, SipCallCallbacks::handlers(this),
+                                    headers);
+}
+
 Status SipCall::ring(const struct sip_msg* msg) {
+  std::string headers = capabilities();
+  if (reliable_) {  // RFC 3262 section 3: RSeq starts anywhere in 1..2^31-1
+    rseq_ = 1 + rand_u32() % 0x7fffffffu;
+    rel1xx_headers_ = headers + "Require: 100rel\r\nRSeq: " + std::to_string(rseq_) + "\r\n";
+    headers = rel1xx_headers_;
+  }
   int err = re_compat::accept_session(
       &sess_, manager_.sock_, msg, 180, "Ringing",
       target_.contact_user.empty() ? target_.user.c_str() : target_.contact_user.c_str(), kSdp,
-      nullptr, SipCallCallbacks::handlers(this));
+      nullptr, SipCallCallbacks::handlers(this), headers);
   if (err) return Status::error(std::string("cannot answer 180: ") + std::strerror(err));
+  if (reliable_) {
+    note(log::kInfo, ": 180 sent reliably (RSeq %u)", rseq_);
+    rel1xx_sends_ = 1;
+    retransmit_provisional();
+  }
   machine_.ring();
   return Status::ok();
 }
@@ -444,8 +461,9 @@ Status SipCall::ring(const struct sip_msg* msg) {
 void SipCall::refuse(const struct sip_msg* msg, int code) {
   if (manager_.ua_)
     (void)sip_treplyf(nullptr, nullptr, manager_.ua_->stack(), msg, false,
-                      static_cast<uint16_t>(code), reason_phrase(code), "%sContent-Length: 0\r\n\r\n",
-                      redirect_header(code).c_str());
+                      static_cast<uint16_t>(code), reason_phrase(code),
+                      "%s%sContent-Length: 0\r\n\r\n", redirect_header(code).c_str(),
+                      refuse_headers_.c_str());
   end(code, !cause_.empty() ? cause_ : code == 486 ? "busy" : "refused", false);
 }
 
@@ -482,13 +500,18 @@ Result<std::unique_ptr<phone::Call>> SipCall::answer(int port, line::Line& line,
     }
     desc = to_mbuf(*o);
   }
-  int err = sipsess_answer(sess_, 200, "OK", desc, nullptr);
+  // Our 180 carries no SDP: the 2xx need not wait for its PRACK (RFC 3262 section 3), and
+  // the 180 is not sent again once the call is answered.
+  rel1xx_timer_.cancel();
+  const std::string headers = capabilities() + session_timer_headers();
+  int err = sipsess_answer(sess_, 200, "OK", desc, "%s", headers.c_str());
   mem_deref(desc);
   if (err) {
     reject(500);
     return Status::error(std::string("cannot send 200 OK: ") + std::strerror(err));
   }
   machine_.answered_now();
+  session_started(nullptr);
   observer_ = &observer;
   has_handle_ = true;
   auto handle = std::make_unique<SipCallHandle>(manager_, id());

@@ -16,6 +16,7 @@
 #include "phone/call_control.h"
 #include "sip/call_machine.h"
 #include "sip/call_manager.h"
+#include "sip/extensions.h"
 #include "sip/refer.h"
 #include "sip/register_client.h"
 
@@ -23,6 +24,8 @@ struct sipsess;  // libre
 struct mbuf;     // libre
 struct sipnot;   // libre
 struct sipsub;   // libre
+struct sip_dialog;   // libre
+struct sip_request;  // libre
 
 namespace owsip::sip {
 
@@ -45,10 +48,12 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
                  const std::string& extra_headers = "");
   // The port's handle of this call (set by whoever made it; cleared when it hangs up).
   void set_handle(SipCallHandle* h) { handle_ = h; }
-  // Incoming: reads caller ID and the offer of `msg`. Returns 0, or the status to refuse the
-  // call with (488 for an offer with nothing acceptable).
+  // Incoming: reads caller ID, the extensions and the offer of `msg`. Returns 0, or the status
+  // to refuse the call with: 420/421 (100rel against the account's `rel100`, RFC 3262), 422
+  // (a session interval below `min_se`, RFC 4028), 488 (an offer with nothing acceptable).
   int check_invite(const struct ::sip_msg* msg);
-  // Incoming, after the sink took the call: 180 Ringing.
+  // Incoming, after the sink took the call: 180 Ringing, reliable (RFC 3262) when the caller
+  // supports 100rel and the account allows it.
   Status ring(const struct ::sip_msg* msg);
   // Incoming, when no port can take it: the final status, without a session.
   void refuse(const struct ::sip_msg* msg, int code);
@@ -83,6 +88,14 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   // The UA is going away: end the call as a network failure.
   void abort(const std::string& why);
 
+  // --- extensions (sip_call_extensions.cc) ---
+  // Is `msg` a request of this call's dialog (early or confirmed)?
+  bool in_dialog(const struct ::sip_msg* msg) const;
+  // A PRACK (RFC 3262 section 3): 200 when its RAck names our reliable 18x, else 481.
+  void on_prack(const struct ::sip_msg* msg);
+  // An UPDATE (RFC 3311): 200 (with the SDP answer to an offer), a session refresh (RFC 4028).
+  void on_update(const struct ::sip_msg* msg);
+
   uint64_t id() const { return record_.id; }
   bool finished() const { return machine_.ended() && !has_handle_; }
   CallState state() const { return machine_.state(); }
@@ -90,6 +103,7 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
 
  private:
   friend struct SipCallCallbacks;
+  friend struct SipCallUpdate;
   friend class CallManager;
   Status make_media(line::Line& line);
   // --- transfer (RFC 3515, RFC 5589 section 6): this call is referred elsewhere ---
@@ -128,6 +142,34 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   // "Contact: <forward_uri_>\r\n" for a 3xx refusal of a forwarded call, else "".
   std::string redirect_header(int code) const;
   int answer_offer(const std::string& offer, struct ::mbuf** answer);
+  // Outgoing: (re)sends the INVITE of connect() (again after a 422, with the larger Min-SE).
+  int send_invite();
+  // --- extensions (sip_call_extensions.cc) ---
+  // The account's `rel100` and session timer; both off where libre does them (3.x).
+  Rel100 rel100() const;
+  TimerPolicy timer_policy() const;
+  // Allow and Supported as this account has them (uas_rules.h).
+  std::string capabilities() const;
+  // Incoming: 420/421/422 for the INVITE's extensions (refuse_headers_ set), or 0.
+  int check_extensions(const struct ::sip_msg* msg);
+  // Incoming, reliable 18x: sent again at T1, 2*T1... until PRACKed; 504 after 64*T1.
+  void retransmit_provisional();
+  // Outgoing: a reliable 18x (Require: 100rel, RSeq) gets its PRACK (RFC 3262 section 4).
+  void send_prack(const struct ::sip_msg* msg);
+  // The 2xx's headers of the session timer (incoming) or what the 2xx said (outgoing): starts
+  // the timer. A 422 to our INVITE: true when it is sent again with the larger Min-SE.
+  std::string session_timer_headers() const;
+  void session_started(const struct ::sip_msg* msg_2xx);
+  bool retry_after_422(const struct ::sip_msg* msg);
+  // Refresh (we refresh) or expiry (they do), RFC 4028 section 10.
+  void arm_session_timer();
+  void refresh_session();
+  void refresh_answered(int err, const struct ::sip_msg* msg);
+  // A re-INVITE from the far end was answered by libre, without Session-Expires.
+  void reinvite_received(const struct ::sip_msg* msg);
+  // The session timer ended the call (no refresh, or a refresh failed): BYE, the port hears
+  // the far end gone.
+  void session_lost(int code, const std::string& why);
 
   CallManager& manager_;
   RegisterTarget target_;
@@ -161,6 +203,26 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   // --- three-way calling ---
   std::unique_ptr<media::ConferenceMixer> mixer_;  // the call that attached the mixer
   uint64_t conference_peer_ = 0;                   // the other call of the conference
+  // --- RFC 3262: reliable provisional responses ---
+  bool reliable_ = false;          // incoming: our 18x are sent reliably
+  uint32_t rseq_ = 0;              // incoming: RSeq of our reliable 180 (0: none sent)
+  uint32_t invite_cseq_ = 0;       // incoming: the INVITE's CSeq, which a PRACK's RAck names
+  int rel1xx_sends_ = 0;           // incoming: how often the reliable 180 went out
+  std::string rel1xx_headers_;     // incoming: its headers (the same RSeq each time)
+  Timer rel1xx_timer_;
+  struct ::sip_dialog* early_dialog_ = nullptr;  // outgoing: the early dialog PRACKs go in
+  std::string early_tag_;          // outgoing: its remote tag
+  uint32_t pracked_rseq_ = 0;      // outgoing: the last RSeq PRACKed
+  std::string refuse_headers_;     // incoming: Require/Unsupported/Min-SE of a refusal
+  // --- RFC 4028: session timer; RFC 3311: UPDATE ---
+  UasTimer uas_timer_;             // incoming: what the INVITE was granted
+  ActiveTimer session_;            // in force (seconds 0: none)
+  Timer session_timer_;
+  bool peer_allows_update_ = false;  // its Allow lists UPDATE: we refresh with UPDATE
+  struct ::sip_request* refresh_req_ = nullptr;  // our UPDATE in flight
+  uint32_t min_se_asked_ = 0;      // outgoing: Min-SE of a 422
+  std::string invite_uri_, invite_route_, invite_from_uri_, invite_headers_;
+  bool invite_hidden_ = false;
   std::string forward_uri_;        // incoming: where a 3xx sends the caller
   std::string cause_;              // incoming: why it is refused, when the switchboard says
   phone::DialTarget call_back_;    // incoming: the caller, for call return

@@ -450,4 +450,43 @@ std::optional<std::string> SipMessage::request_error() const {
   return value_error(msg_);
 }
 
+const char* reason_phrase(int code) {
+  switch (code) {
+    case 100: return "Trying";
+    case 180: return "Ringing";
+    case 181: return "Call Is Being Forwarded";
+    case 182: return "Queued";
+    case 183: return "Session Progress";
+    case 200: return "OK";
+    case 202: return "Accepted";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 415: return "Unsupported Media Type";
+    case 420: return "Bad Extension";
+    case 421: return "Extension Required";            // RFC 3261 section 21.4.16
+    case 422: return "Session Interval Too Small";    // RFC 4028 section 6
+    case 433: return "Anonymity Disallowed";          // RFC 5079
+    case 480: return "Temporarily Unavailable";
+    case 481: return "Call/Transaction Does Not Exist";
+    case 486: return "Busy Here";
+    case 487: return "Request Terminated";
+    case 488: return "Not Acceptable Here";
+    case 491: return "Request Pending";
+    case 500: return "Server Internal Error";
+    case 503: return "Service Unavailable";
+    case 504: return "Server Time-out";
+    case 600: return "Busy Everywhere";
+    case 603: return "Decline";
+    default:
+      return code < 200   ? "Session Progress"
+             : code < 300 ? "OK"
+             : code < 400 ? "Redirection"
+             : code < 500 ? "Request Failure"
+             : code < 600 ? "Server Error"
+                          : "Global Failure";
+  }
+}
+
 }  // namespace owsip::sip

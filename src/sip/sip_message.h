@@ -119,6 +119,11 @@ std::string_view trim_lws(std::string_view s);
 // section 7.3.1 reads it.
 std::string unfold(std::string_view value);
 
+// The reason phrase owsip writes with a status it sends (RFC 3261 section 21, and the
+// extensions' 421, 422, 433...): answers to callers, sipfrag bodies. Unknown codes get their
+// class's phrase ("Request Failure", "Server Error"...).
+const char* reason_phrase(int code);
+
 // The leading decimal number of `text`, saturated at UINT32_MAX; nullopt without a digit.
 std::optional<uint32_t> leading_decimal(std::string_view text);
 

@@ -141,3 +141,20 @@ TEST(SipMessage, GarbageIsAnErrorNotACrash) {
 
 }  // namespace
 }  // namespace owsip::sip
+
+namespace owsip::sip {
+namespace {
+
+TEST(SipMessage, OneReasonPhraseTableForAnswersAndSipfrags) {
+  EXPECT_STREQ(reason_phrase(180), "Ringing");
+  EXPECT_STREQ(reason_phrase(421), "Extension Required");
+  EXPECT_STREQ(reason_phrase(422), "Session Interval Too Small");
+  EXPECT_STREQ(reason_phrase(433), "Anonymity Disallowed");
+  EXPECT_STREQ(reason_phrase(486), "Busy Here");
+  EXPECT_STREQ(reason_phrase(499), "Request Failure");
+  EXPECT_STREQ(reason_phrase(599), "Server Error");
+  EXPECT_STREQ(reason_phrase(699), "Global Failure");
+}
+
+}  // namespace
+}  // namespace owsip::sip

@@ -15,20 +15,25 @@ constexpr std::array<std::string_view, 14> kKnown = {
     "INVITE",    "ACK",    "BYE",   "CANCEL",  "OPTIONS", "INFO",   "REGISTER",
     "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE", "PRACK",   "UPDATE", "PUBLISH"};
 // REFER: a call transferred by the far end (sip/refer.h); NOTIFY: the subscriptions of REFER
-// and message waiting (sip/mwi_client.h).
-constexpr std::array<std::string_view, 8> kAllowed = {"INVITE",  "ACK",  "BYE",    "CANCEL",
-                                                      "OPTIONS", "INFO", "NOTIFY", "REFER"};
-// replaces: an INVITE with Replaces takes over a call (RFC 3891; sip/refer.h).
-constexpr std::array<std::string_view, 1> kExtensions = {"replaces"};
+// and message waiting (sip/mwi_client.h);
+// PRACK: reliable provisional responses (RFC 3262); UPDATE: received in a call, an offer or a
+// session refresh (RFC 3311, RFC 4028). sip/extensions.h has their rules.
+constexpr std::array<std::string_view, 10> kAllowed = {
+    "INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "INFO", "NOTIFY", "REFER", "PRACK", "UPDATE"};
+// 100rel: reliable 18x (RFC 3262); replaces: an INVITE with Replaces takes over a call
+// (RFC 3891; sip/refer.h); timer: session timers (RFC 4028).
+constexpr std::array<std::string_view, 3> kExtensions = {"100rel", "replaces", "timer"};
 
 struct BodyRule {
   std::string_view method;
   std::string_view types;  // what Accept says; the types are compared one by one
 };
-constexpr std::array<BodyRule, 5> kBodies = {
+constexpr std::array<BodyRule, 7> kBodies = {
     {{"INVITE", "application/sdp"},
      {"ACK", "application/sdp"},
      {"OPTIONS", "application/sdp"},
+     {"PRACK", "application/sdp"},
+     {"UPDATE", "application/sdp"},
      {"INFO", "application/dtmf-relay, application/dtmf"},
      {"NOTIFY", "message/sipfrag, application/simple-message-summary"}}};
 
@@ -142,6 +147,14 @@ std::string allowed_methods() {
 }
 std::string supported_extensions() {
   return join(kExtensions);
+}
+
+std::string capability_headers(bool with_100rel, bool with_timer) {
+  std::string supported;
+  for (std::string_view tag : kExtensions)
+    if ((tag != "100rel" || with_100rel) && (tag != "timer" || with_timer))
+      supported += (supported.empty() ? "" : ", ") + std::string(tag);
+  return "Allow: " + allowed_methods() + "\r\nSupported: " + supported + "\r\n";
 }
 
 std::string accepted_types(std::string_view method) {

@@ -22,10 +22,14 @@ struct UasAnswer {
   std::string headers;  // whole header lines, each ending in CRLF; no Content-Length
 };
 
-// The methods this build handles as a UAS, for Allow: "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO".
+// The methods this build handles as a UAS, for Allow: "INVITE, ACK, BYE, CANCEL, OPTIONS, ...".
 std::string allowed_methods();
-// The option tags this build supports (Supported); empty: none yet.
+// The option tags this build supports (Supported): "100rel, replaces, timer".
 std::string supported_extensions();
+// "Allow: ...\r\nSupported: ...\r\n": what every INVITE and answer to one carries (RFC 3261
+// sections 20.5 and 20.37), from the same table as OPTIONS; an account with `rel100 off` or
+// `session_expires 0` leaves out 100rel or timer.
+std::string capability_headers(bool with_100rel = true, bool with_timer = true);
 // The body types `method` is read with (Accept); empty when owsip reads no body of it.
 std::string accepted_types(std::string_view method);
 // The header lines of a 200 to OPTIONS (RFC 3261 section 11.2): Allow, Accept,

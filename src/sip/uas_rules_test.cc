@@ -49,7 +49,8 @@ const std::string kSdp =
     "t=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
 
 TEST(UasRules, AValidRequestOfEveryAllowedMethodGoesOn) {
-  for (const char* m : {"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "INFO", "NOTIFY", "REFER"})
+  for (const char* m : {"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "INFO", "NOTIFY", "REFER",
+                        "PRACK", "UPDATE"})
     EXPECT_EQ(code(request(m)), 0) << m;
 }
 
@@ -65,13 +66,13 @@ TEST(UasRules, AnUnknownMethodIs501AndAKnownOneOwsipDoesNotTakeIs405BothWithAllo
   auto unknown = check(request("FOO"));
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->code, 501);
-  EXPECT_EQ(unknown->headers, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, REFER\r\n");
+  EXPECT_EQ(unknown->headers, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, REFER, PRACK, UPDATE\r\n");
   for (const char* m :
-       {"REGISTER", "SUBSCRIBE", "MESSAGE", "PRACK", "UPDATE", "PUBLISH"}) {
+       {"REGISTER", "SUBSCRIBE", "MESSAGE", "PUBLISH"}) {
     auto a = check(request(m));
     ASSERT_TRUE(a) << m;
     EXPECT_EQ(a->code, 405) << m;
-    EXPECT_EQ(a->headers, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, REFER\r\n");
+    EXPECT_EQ(a->headers, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, REFER, PRACK, UPDATE\r\n");
   }
   EXPECT_EQ(code(request("invite", "CSeq: 1 invite", "CSeq: 1 invite")), 501);  // case matters
 }
@@ -86,10 +87,10 @@ TEST(UasRules, ARequestUriSchemeOtherThanSipOrSipsIs416) {
 
 TEST(UasRules, RequireOfAnUnknownExtensionIs420ListingEveryUnsupportedTag) {
   auto a = check(
-      request("INVITE", "Max-Forwards", "Require: 100rel, timer\r\nRequire: foo\r\nMax-Forwards"));
+      request("INVITE", "Max-Forwards", "Require: 100rel, timer, bar\r\nRequire: foo\r\nMax-Forwards"));
   ASSERT_TRUE(a);
   EXPECT_EQ(a->code, 420);
-  EXPECT_EQ(a->headers, "Unsupported: 100rel, timer, foo\r\n");
+  EXPECT_EQ(a->headers, "Unsupported: bar, foo\r\n");
   EXPECT_EQ(code(request("OPTIONS", "Max-Forwards", "Require: nothing-known\r\nMax-Forwards")),
             420);
   // ACK and CANCEL ignore Require (RFC 3261 section 8.2.2.3); Proxy-Require is for proxies.
@@ -170,9 +171,25 @@ TEST(UasRules, AnInviteThatAcceptsNoSdpIs406) {
 
 TEST(UasRules, OptionsNamesTheSameCapabilitiesAsTheRefusals) {
   EXPECT_EQ(options_headers(),
-            "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, REFER\r\nAccept: application/sdp\r\n"
-            "Accept-Encoding: identity\r\nAccept-Language: en\r\nSupported: replaces\r\n");
+            "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, REFER, PRACK, UPDATE\r\n"
+            "Accept: application/sdp\r\n"
+            "Accept-Encoding: identity\r\nAccept-Language: en\r\nSupported: 100rel, replaces, timer\r\n");
   EXPECT_EQ(accepted_types("BYE"), "");
+}
+
+}  // namespace
+}  // namespace owsip::sip
+
+namespace owsip::sip {
+namespace {
+
+TEST(UasRules, InvitesAndTheirAnswersCarryTheSameAllowAndSupportedAsOptions) {
+  const std::string allow = "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, REFER, PRACK, UPDATE\r\n";
+  EXPECT_EQ(capability_headers(), allow + "Supported: 100rel, replaces, timer\r\n");
+  EXPECT_NE(options_headers().find(allow), std::string::npos);
+  // An account with the extension off does not announce it.
+  EXPECT_EQ(capability_headers(false, true), allow + "Supported: replaces, timer\r\n");
+  EXPECT_EQ(capability_headers(true, false), allow + "Supported: 100rel, replaces\r\n");
 }
 
 }  // namespace
