@@ -291,6 +291,10 @@ void MessageStore::scan_leftovers() {
   closedir(d);
 
   for (const auto& name : leftovers) {
+    // A recording under way (open() called again) keeps its temp file.
+    const std::string stem = name.substr(0, name.size() - 8);  // without ".wav.tmp"
+    const std::string id = stem.rfind("msg-", 0) == 0 ? stem.substr(4) : stem;
+    if (ends_with(name, std::string(".wav") + kTmp) && recording_ids_.count(id)) continue;
     log::notice(kTag, "%s: removed %s (a recording that was not finished)", dir_.c_str(),
                 name.c_str());
     ::unlink(path(name).c_str());

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "core/log.h"
 #include "line/dsp/wav.h"
 
 namespace owsip::voicemail {
@@ -60,8 +61,20 @@ class MessageStoreTest : public ::testing::Test {
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     root_ = tmpl;
     dir_ = root_ + "/voicemail/port0";
+    level_ = log::level();
+    log::set_level(log::kNotice);
+    log::set_capture([this](int, const std::string& line) { log_.push_back(line); });
   }
-  void TearDown() override { (void)system(("rm -rf '" + root_ + "'").c_str()); }
+  void TearDown() override {
+    log::set_capture({});
+    log::set_level(level_);
+    (void)system(("rm -rf '" + root_ + "'").c_str());
+  }
+  bool logged(const std::string& part) const {
+    for (const auto& line : log_)
+      if (line.find(part) != std::string::npos) return true;
+    return false;
+  }
 
   std::set<std::string> files() const {
     std::set<std::string> out;
@@ -106,6 +119,8 @@ class MessageStoreTest : public ::testing::Test {
 
   std::string root_;
   std::string dir_;
+  std::vector<std::string> log_;
+  int level_ = 0;
 };
 
 TEST_F(MessageStoreTest, OpenMakesTheDirectoryAndStartsEmpty) {
@@ -358,12 +373,15 @@ TEST_F(MessageStoreCrashTest, WhileRecording) {
   write_text("msg-20261202T134640-1.wav.tmp", wav_.substr(0, 44) + std::string(800, '\1'));
   write_text("greeting.wav.tmp", wav_.substr(0, 100));
   expect_only_the_good_message();
+  EXPECT_TRUE(logged("removed msg-20261202T134640-1.wav.tmp (a recording that was not finished)"));
+  EXPECT_TRUE(logged("removed greeting.wav.tmp"));
 }
 
 TEST_F(MessageStoreCrashTest, AfterTheAudioWasRenamedBeforeTheSidecar) {
   write_text("msg-20261202T134640-1.wav", wav_);
   write_text("msg-20261202T134640-1.json.tmp", sidecar("20261202T134640-1"));
   expect_only_the_good_message();
+  EXPECT_TRUE(logged("removed message 20261202T134640-1 (audio without its sidecar)"));
 }
 
 TEST_F(MessageStoreCrashTest, SidecarWithoutItsAudio) {
@@ -371,6 +389,7 @@ TEST_F(MessageStoreCrashTest, SidecarWithoutItsAudio) {
   // rename and lose the other.
   write_text("msg-20261202T134640-1.json", sidecar("20261202T134640-1"));
   expect_only_the_good_message();
+  EXPECT_TRUE(logged("removed message 20261202T134640-1 (sidecar without its audio)"));
 }
 
 TEST_F(MessageStoreCrashTest, TruncatedAudio) {
@@ -391,6 +410,21 @@ TEST_F(MessageStoreCrashTest, GarbageSidecars) {
   write_text("msg-20261202T134643-1.wav", wav_);
   write_text("msg-20261202T134643-1.json", "");
   expect_only_the_good_message();
+  EXPECT_TRUE(logged("removed message 20261202T134641-1 (unreadable sidecar or audio)"));
+}
+
+TEST_F(MessageStoreCrashTest, ReopeningLeavesARecordingUnderWayAlone) {
+  MessageStore store(dir_, {});
+  ASSERT_TRUE(store.open());
+  auto rec = store.start_message(from("1", kTime + 100));
+  ASSERT_TRUE(rec);
+  ASSERT_TRUE((*rec)->write(tone(1000)));
+  ASSERT_TRUE(store.open());
+  ASSERT_TRUE((*rec)->write(tone(1000)));
+  auto info = (*rec)->commit();
+  ASSERT_TRUE(info) << info.message();
+  EXPECT_EQ(info->duration_ms, 2000u);
+  EXPECT_EQ(store.total(), 2);
 }
 
 TEST_F(MessageStoreCrashTest, BrokenGreetingIsRemovedOtherFilesAreLeftAlone) {
