@@ -69,8 +69,12 @@ bool valid_id(const std::string& id) {
   });
 }
 
-std::string wav_name(const std::string& id) { return "msg-" + id + ".wav"; }
-std::string json_name(const std::string& id) { return "msg-" + id + ".json"; }
+std::string wav_name(const std::string& id) {
+  return "msg-" + id + ".wav";
+}
+std::string json_name(const std::string& id) {
+  return "msg-" + id + ".json";
+}
 
 std::optional<uint64_t> file_size(const std::string& p) {
   struct stat st {};
@@ -170,8 +174,12 @@ bool write_all(Disk& disk, int fd, const void* data, size_t size) {
 
 }  // namespace
 
-long Disk::write(int fd, const void* data, size_t size) { return ::write(fd, data, size); }
-int Disk::fsync(int fd) { return ::fsync(fd); }
+long Disk::write(int fd, const void* data, size_t size) {
+  return ::write(fd, data, size);
+}
+int Disk::fsync(int fd) {
+  return ::fsync(fd);
+}
 
 bool id_less(const std::string& a, const std::string& b) {
   return split_id(a) < split_id(b);
@@ -181,10 +189,15 @@ bool id_less(const std::string& a, const std::string& b) {
 
 Recording::Recording(MessageStore& store, MessageInfo meta, std::string tmp_path, bool greeting,
                      int fd)
-    : store_(store), meta_(std::move(meta)), tmp_path_(std::move(tmp_path)), greeting_(greeting),
+    : store_(store),
+      meta_(std::move(meta)),
+      tmp_path_(std::move(tmp_path)),
+      greeting_(greeting),
       fd_(fd) {}
 
-Recording::~Recording() { abort(); }
+Recording::~Recording() {
+  abort();
+}
 
 uint32_t Recording::duration_ms() const {
   return static_cast<uint32_t>(samples_ * 1000 / static_cast<uint64_t>(store_.rate_));
@@ -256,7 +269,9 @@ MessageStore::MessageStore(std::string dir, StoreLimits limits, int rate)
 
 MessageStore::~MessageStore() = default;
 
-void MessageStore::set_disk(Disk* disk) { disk_ = disk; }
+void MessageStore::set_disk(Disk* disk) {
+  disk_ = disk;
+}
 
 Status MessageStore::open() {
   if (Status s = make_dirs(dir_); !s) return s;
@@ -265,8 +280,8 @@ Status MessageStore::open() {
   scan_leftovers();
   std::sort(index_.begin(), index_.end(),
             [](const Entry& a, const Entry& b) { return id_less(a.info.id, b.info.id); });
-  log::info(kTag, "%s: %d messages (%d new), %" PRIu64 " bytes", dir_.c_str(), total(),
-            new_count(), bytes_used());
+  log::info(kTag, "%s: %d messages (%d new), %" PRIu64 " bytes", dir_.c_str(), total(), new_count(),
+            bytes_used());
   return Status::ok();
 }
 
@@ -340,7 +355,9 @@ std::optional<MessageStore::Entry> MessageStore::load_message(const std::string&
   return e;
 }
 
-bool MessageStore::full() const { return !full_reason().empty(); }
+bool MessageStore::full() const {
+  return !full_reason().empty();
+}
 
 std::string MessageStore::full_reason() const {
   if (limits_.max_messages > 0 && total() >= limits_.max_messages)
@@ -366,7 +383,9 @@ int MessageStore::new_count() const {
       std::count_if(index_.begin(), index_.end(), [](const Entry& e) { return !e.info.heard; }));
 }
 
-int MessageStore::total() const { return static_cast<int>(index_.size()); }
+int MessageStore::total() const {
+  return static_cast<int>(index_.size());
+}
 
 uint64_t MessageStore::bytes_used() const {
   uint64_t sum = greeting_bytes_;
@@ -380,11 +399,13 @@ std::optional<MessageInfo> MessageStore::find(const std::string& id) const {
   return std::nullopt;
 }
 
-std::string MessageStore::audio_path(const std::string& id) const { return path(wav_name(id)); }
+std::string MessageStore::audio_path(const std::string& id) const {
+  return path(wav_name(id));
+}
 
 Status MessageStore::mark_heard(const std::string& id) {
-  auto it = std::find_if(index_.begin(), index_.end(),
-                         [&](const Entry& e) { return e.info.id == id; });
+  auto it =
+      std::find_if(index_.begin(), index_.end(), [&](const Entry& e) { return e.info.id == id; });
   if (it == index_.end()) return Status::error("no message " + id);
   if (it->info.heard) return Status::ok();
   MessageInfo info = it->info;
@@ -398,8 +419,8 @@ Status MessageStore::mark_heard(const std::string& id) {
 }
 
 Status MessageStore::remove(const std::string& id) {
-  auto it = std::find_if(index_.begin(), index_.end(),
-                         [&](const Entry& e) { return e.info.id == id; });
+  auto it =
+      std::find_if(index_.begin(), index_.end(), [&](const Entry& e) { return e.info.id == id; });
   if (it == index_.end()) return Status::error("no message " + id);
   // The sidecar first: a crash between the two leaves audio without a sidecar, which open()
   // removes, never a message without its audio.
@@ -535,8 +556,7 @@ Result<MessageInfo> MessageStore::finish(Recording& rec) {
   const auto data_bytes = static_cast<uint32_t>(rec.samples_ * 2);
   auto header = line::dsp::wav_pcm16_header(rate_, data_bytes);
   if (lseek(rec.fd_, 0, SEEK_SET) != 0 ||
-      !write_all(disk(), rec.fd_, header.data(), header.size()) ||
-      disk().fsync(rec.fd_) != 0)
+      !write_all(disk(), rec.fd_, header.data(), header.size()) || disk().fsync(rec.fd_) != 0)
     return fail(Status::error(errno_text(rec.tmp_path_)));
   const bool closed = ::close(rec.fd_) == 0;
   rec.fd_ = -1;
@@ -562,10 +582,9 @@ Result<MessageInfo> MessageStore::finish(Recording& rec) {
       return fail(s);
     }
     Entry e{info, wav_bytes + json_bytes};
-    index_.insert(std::upper_bound(index_.begin(), index_.end(), e,
-                                   [](const Entry& a, const Entry& b) {
-                                     return id_less(a.info.id, b.info.id);
-                                   }),
+    index_.insert(std::upper_bound(
+                      index_.begin(), index_.end(), e,
+                      [](const Entry& a, const Entry& b) { return id_less(a.info.id, b.info.id); }),
                   e);
   }
   if (Status s = sync_dir(); !s) log::warn(kTag, "%s", s.message().c_str());

@@ -158,7 +158,7 @@ class MessageStore {
   std::vector<Entry> index_;  // sorted by id (time, then sequence)
   uint64_t greeting_bytes_ = 0;
   std::set<std::string> recording_ids_;  // ids handed to recordings not yet committed
-  uint64_t recording_bytes_ = 0;          // what they have written so far
+  uint64_t recording_bytes_ = 0;         // what they have written so far
   Disk real_disk_;
   Disk* disk_ = nullptr;
 };

@@ -146,8 +146,8 @@ TEST_F(MessageStoreTest, RecordedMessageIsListedWithItsSidecarAndSurvivesReopeni
     EXPECT_EQ(store.total(), 1);
     EXPECT_EQ(store.new_count(), 1);
   }
-  EXPECT_EQ(files(), (std::set<std::string>{"msg-20261202T134501-1.wav",
-                                            "msg-20261202T134501-1.json"}));
+  EXPECT_EQ(files(),
+            (std::set<std::string>{"msg-20261202T134501-1.wav", "msg-20261202T134501-1.json"}));
   auto side = Json::parse(read_text("msg-20261202T134501-1.json"));
   ASSERT_TRUE(side);
   EXPECT_EQ(side->get("time").as_string(), "2026-12-02T13:45:01Z");
@@ -357,8 +357,8 @@ class MessageStoreCrashTest : public MessageStoreTest {
     ASSERT_TRUE(store.open());
     ASSERT_EQ(store.total(), 1);
     EXPECT_EQ(store.list()[0].id, good_.id);
-    EXPECT_EQ(files(), (std::set<std::string>{"msg-" + good_.id + ".wav",
-                                              "msg-" + good_.id + ".json"}));
+    EXPECT_EQ(files(),
+              (std::set<std::string>{"msg-" + good_.id + ".wav", "msg-" + good_.id + ".json"}));
   }
   static std::string sidecar(const std::string& id) {
     return R"({"id":")" + id + R"(","caller":"x","unix_time":1796219200,"heard":false})";

@@ -15,13 +15,17 @@ namespace {
 constexpr const char* kTag = "voicemail.prompts";
 constexpr int kRate = 8000;
 
-bool german(const std::string& language) { return language == "de"; }
+bool german(const std::string& language) {
+  return language == "de";
+}
 
 bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-std::string n(int v) { return "n" + std::to_string(v); }
+std::string n(int v) {
+  return "n" + std::to_string(v);
+}
 
 // The names of the .wav files in `dir`, without ".wav".
 std::set<std::string> wav_names(const std::string& dir) {
@@ -59,12 +63,25 @@ void append_under_100(std::vector<std::string>& out, int v, bool de) {
 }  // namespace
 
 std::vector<std::string> required_prompts(const std::string& language) {
-  std::vector<std::string> names = {
-      "greeting_default", "you_have",         "new_message",   "new_messages",
-      "no_new_messages",  "message",          "received_at",   "menu",
-      "deleted",          "no_more_messages", "machine_on",    "machine_off",
-      "record_greeting",  "greeting_saved",   "greeting_standard", "mailbox_full",
-      "enter_pin",        "wrong_pin",        "goodbye"};
+  std::vector<std::string> names = {"greeting_default",
+                                    "you_have",
+                                    "new_message",
+                                    "new_messages",
+                                    "no_new_messages",
+                                    "message",
+                                    "received_at",
+                                    "menu",
+                                    "deleted",
+                                    "no_more_messages",
+                                    "machine_on",
+                                    "machine_off",
+                                    "record_greeting",
+                                    "greeting_saved",
+                                    "greeting_standard",
+                                    "mailbox_full",
+                                    "enter_pin",
+                                    "wrong_pin",
+                                    "goodbye"};
   for (int v = 0; v < 20; ++v) names.push_back(n(v));
   for (int v = 20; v < 100; v += 10) names.push_back(n(v));
   if (german(language)) {
@@ -92,7 +109,9 @@ Result<Prompts> Prompts::load(const std::string& root, const std::string& langua
   return Prompts(lang, dir, std::move(names));
 }
 
-bool Prompts::has(const std::string& name) const { return names_.count(name) != 0; }
+bool Prompts::has(const std::string& name) const {
+  return names_.count(name) != 0;
+}
 
 std::vector<int16_t> Prompts::render(const std::vector<std::string>& names, int gap_ms) const {
   std::vector<int16_t> out;

@@ -70,7 +70,9 @@ class PromptHeader : public ::testing::Test {
 };
 
 // 2026-12-02 00:00:00 UTC plus hours and minutes.
-int64_t at(int hour, int minute) { return 1796169600 + hour * 3600 + minute * 60; }
+int64_t at(int hour, int minute) {
+  return 1796169600 + hour * 3600 + minute * 60;
+}
 
 TEST_F(PromptHeader, SaysTheIndexAndTheLocalTime) {
   EXPECT_EQ(say_message_header(1, at(14, 35), "en"),
@@ -104,8 +106,8 @@ TEST(PromptFiles, EveryPromptTheMachineUsesIsBuiltInBothLanguages) {
     EXPECT_EQ(prompts->language(), lang);
     for (const auto& name : required_prompts(lang)) {
       EXPECT_TRUE(prompts->has(name)) << lang << "/" << name;
-      auto audio = line::dsp::read_wav(std::string(OWSIP_PROMPTS_DIR) + "/" + lang + "/" + name +
-                                       ".wav");
+      auto audio =
+          line::dsp::read_wav(std::string(OWSIP_PROMPTS_DIR) + "/" + lang + "/" + name + ".wav");
       ASSERT_TRUE(audio) << audio.message();
       EXPECT_EQ(audio->rate, 8000) << lang << "/" << name;
       // Between a short word and the menu; a level near the -16 dBFS the generator aims at
