@@ -206,37 +206,17 @@ uint32_t Recording::duration_ms() const {
 Status Recording::write(std::span<const int16_t> samples) {
   if (done_) return Status::error("the recording is finished");
   if (error_) return Status::error(*error_);
-  size_t n = samples.size();
   const uint64_t room = store_.room();
-  const bool over_quota = uint64_t{n} * 2 > room;
-  if (over_quota) n = static_cast<size_t>(room / 2);
-
-  std::array<uint8_t, 1024> buf;
-  size_t done = 0;
-  while (done < n) {
-    const size_t chunk = std::min(n - done, buf.size() / 2);
-    for (size_t i = 0; i < chunk; ++i) {
-      const auto v = static_cast<uint16_t>(samples[done + i]);
-      buf[2 * i] = static_cast<uint8_t>(v);
-      buf[2 * i + 1] = static_cast<uint8_t>(v >> 8);
+  const bool over_quota = uint64_t{samples.size()} * 2 > room;
+  if (over_quota) samples = samples.first(static_cast<size_t>(room / 2));
+  while (!samples.empty()) {
+    const size_t n = std::min<size_t>(samples.size(), 512);
+    if (!append(samples.first(n))) {
+      error_ = errno_text(tmp_path_);
+      log::err(kTag, "%s: the recording ends here", error_->c_str());
+      return Status::error(*error_);
     }
-    size_t off = 0;
-    while (off < 2 * chunk) {
-      const long w = store_.disk().write(fd_, buf.data() + off, 2 * chunk - off);
-      if (w <= 0) {
-        error_ = errno_text(tmp_path_);
-        // A half sample written before the error is cut off, so the file stays whole samples.
-        samples_ += off / 2;
-        store_.recording_bytes_ += off / 2 * 2;
-        if (off % 2 != 0) (void)ftruncate(fd_, static_cast<off_t>(kHeader + samples_ * 2));
-        log::err(kTag, "%s: the recording ends here", error_->c_str());
-        return Status::error(*error_);
-      }
-      off += static_cast<size_t>(w);
-    }
-    samples_ += chunk;
-    store_.recording_bytes_ += 2 * chunk;
-    done += chunk;
+    samples = samples.subspan(n);
   }
   if (over_quota) {
     error_ = "quota " + quota_text(store_.limits_.quota_bytes) + " reached";
@@ -244,6 +224,34 @@ Status Recording::write(std::span<const int16_t> samples) {
     return Status::error(*error_);
   }
   return Status::ok();
+}
+
+bool Recording::append(std::span<const int16_t> samples) {
+  std::array<uint8_t, 1024> buf;
+  const size_t bytes = 2 * samples.size();  // REQUIRES: at most 512 samples
+  for (size_t i = 0; i < samples.size(); ++i) {
+    const auto v = static_cast<uint16_t>(samples[i]);
+    buf[2 * i] = static_cast<uint8_t>(v);
+    buf[2 * i + 1] = static_cast<uint8_t>(v >> 8);
+  }
+  size_t off = 0;
+  while (off < bytes) {
+    const long w = store_.disk().write(fd_, buf.data() + off, bytes - off);
+    if (w <= 0) {
+      if (w == 0) errno = ENOSPC;
+      const int saved = errno;
+      // What reached the disk stays, cut to whole samples.
+      samples_ += off / 2;
+      store_.recording_bytes_ += off / 2 * 2;
+      if (off % 2 != 0) (void)ftruncate(fd_, static_cast<off_t>(kHeader + samples_ * 2));
+      errno = saved;
+      return false;
+    }
+    off += static_cast<size_t>(w);
+  }
+  samples_ += samples.size();
+  store_.recording_bytes_ += bytes;
+  return true;
 }
 
 Result<MessageInfo> Recording::commit() {

@@ -79,6 +79,8 @@ class Recording {
  private:
   friend class MessageStore;
   Recording(MessageStore& store, MessageInfo meta, std::string tmp_path, bool greeting, int fd);
+  // Writes up to 512 samples; false with errno set when the disk took less.
+  bool append(std::span<const int16_t> samples);
 
   MessageStore& store_;
   MessageInfo meta_;
