@@ -547,6 +547,18 @@ Status MessageStore::sync_dir() {
   return s;
 }
 
+Status MessageStore::seal(Recording& rec) {
+  // The header with the real sizes, then the data on the disk before any rename.
+  auto header = line::dsp::wav_pcm16_header(rate_, static_cast<uint32_t>(rec.samples_ * 2));
+  if (lseek(rec.fd_, 0, SEEK_SET) != 0 ||
+      !write_all(disk(), rec.fd_, header.data(), header.size()) || disk().fsync(rec.fd_) != 0)
+    return Status::error(errno_text(rec.tmp_path_));
+  const bool closed = ::close(rec.fd_) == 0;
+  rec.fd_ = -1;
+  if (!closed) return Status::error(errno_text(rec.tmp_path_));
+  return Status::ok();
+}
+
 Result<MessageInfo> MessageStore::finish(Recording& rec) {
   auto fail = [&](Status s) -> Result<MessageInfo> {
     log::err(kTag, "%s: %s: not kept", dir_.c_str(), s.message().c_str());
@@ -560,19 +572,11 @@ Result<MessageInfo> MessageStore::finish(Recording& rec) {
     if (rec.error_) why += " (" + *rec.error_ + ")";
     return fail(Status::error(why));
   }
-  // The header with the real sizes, then the data on the disk before any rename.
-  const auto data_bytes = static_cast<uint32_t>(rec.samples_ * 2);
-  auto header = line::dsp::wav_pcm16_header(rate_, data_bytes);
-  if (lseek(rec.fd_, 0, SEEK_SET) != 0 ||
-      !write_all(disk(), rec.fd_, header.data(), header.size()) || disk().fsync(rec.fd_) != 0)
-    return fail(Status::error(errno_text(rec.tmp_path_)));
-  const bool closed = ::close(rec.fd_) == 0;
-  rec.fd_ = -1;
-  if (!closed) return fail(Status::error(errno_text(rec.tmp_path_)));
+  if (Status s = seal(rec); !s) return fail(s);
 
   MessageInfo info = rec.meta_;
   info.duration_ms = duration;
-  const uint64_t wav_bytes = kHeader + data_bytes;
+  const uint64_t wav_bytes = kHeader + rec.samples_ * 2;
   if (rec.greeting_) {
     const std::string final_path = path(kGreeting);
     if (std::rename(rec.tmp_path_.c_str(), final_path.c_str()) != 0)

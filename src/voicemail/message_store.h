@@ -150,6 +150,8 @@ class MessageStore {
   Status sync_dir();
   // Bytes a recording of `samples` more may still take before the quota.
   uint64_t room() const;
+  // Writes the header's sizes, fsyncs and closes the temp file.
+  Status seal(Recording& rec);
   Result<MessageInfo> finish(Recording& rec);
   void release(const Recording& rec);
   Disk& disk() { return disk_ ? *disk_ : real_disk_; }
