@@ -54,7 +54,7 @@ MessageInfo from(const std::string& caller, int64_t time = 0) {
   return m;
 }
 
-class MessageStoreTest : public ::testing::Test {
+class VoicemailStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     char tmpl[] = "/tmp/owsip-vm-XXXXXX";
@@ -123,7 +123,7 @@ class MessageStoreTest : public ::testing::Test {
   int level_ = 0;
 };
 
-TEST_F(MessageStoreTest, OpenMakesTheDirectoryAndStartsEmpty) {
+TEST_F(VoicemailStoreTest, OpenMakesTheDirectoryAndStartsEmpty) {
   MessageStore store(dir_, {});
   ASSERT_TRUE(store.open());
   struct stat st {};
@@ -135,7 +135,7 @@ TEST_F(MessageStoreTest, OpenMakesTheDirectoryAndStartsEmpty) {
   EXPECT_FALSE(store.greeting_path());
 }
 
-TEST_F(MessageStoreTest, RecordedMessageIsListedWithItsSidecarAndSurvivesReopening) {
+TEST_F(VoicemailStoreTest, RecordedMessageIsListedWithItsSidecarAndSurvivesReopening) {
   MessageInfo info;
   {
     MessageStore store(dir_, {});
@@ -172,7 +172,7 @@ TEST_F(MessageStoreTest, RecordedMessageIsListedWithItsSidecarAndSurvivesReopeni
   EXPECT_EQ(again.bytes_used(), 44u + 2 * 20000 + read_text("msg-" + info.id + ".json").size());
 }
 
-TEST_F(MessageStoreTest, MarkHeardAndRemoveArePersistent) {
+TEST_F(VoicemailStoreTest, MarkHeardAndRemoveArePersistent) {
   MessageStore store(dir_, {});
   ASSERT_TRUE(store.open());
   auto first = record(store, 1000, "1");
@@ -195,7 +195,7 @@ TEST_F(MessageStoreTest, MarkHeardAndRemoveArePersistent) {
   EXPECT_EQ(again.bytes_used(), store.bytes_used());
 }
 
-TEST_F(MessageStoreTest, ListIsOldestFirstAndIdsAreUniqueWithinOneSecond) {
+TEST_F(VoicemailStoreTest, ListIsOldestFirstAndIdsAreUniqueWithinOneSecond) {
   MessageStore store(dir_, {});
   ASSERT_TRUE(store.open());
   std::set<std::string> ids;
@@ -220,7 +220,7 @@ TEST_F(MessageStoreTest, ListIsOldestFirstAndIdsAreUniqueWithinOneSecond) {
   EXPECT_NE(ia->id, ib->id);
 }
 
-TEST_F(MessageStoreTest, TimeZeroMeansNow) {
+TEST_F(VoicemailStoreTest, TimeZeroMeansNow) {
   MessageStore store(dir_, {});
   ASSERT_TRUE(store.open());
   const int64_t before = static_cast<int64_t>(time(nullptr));
@@ -229,7 +229,7 @@ TEST_F(MessageStoreTest, TimeZeroMeansNow) {
   EXPECT_LE(info.time, before + 5);
 }
 
-TEST_F(MessageStoreTest, TooShortARecordingIsNotKept) {
+TEST_F(VoicemailStoreTest, TooShortARecordingIsNotKept) {
   MessageStore store(dir_, {});
   ASSERT_TRUE(store.open());
   auto rec = store.start_message(from("1"));
@@ -242,7 +242,7 @@ TEST_F(MessageStoreTest, TooShortARecordingIsNotKept) {
   EXPECT_EQ(store.total(), 0);
 }
 
-TEST_F(MessageStoreTest, DroppingARecordingDeletesItsTempFile) {
+TEST_F(VoicemailStoreTest, DroppingARecordingDeletesItsTempFile) {
   MessageStore store(dir_, {});
   ASSERT_TRUE(store.open());
   {
@@ -260,7 +260,7 @@ TEST_F(MessageStoreTest, DroppingARecordingDeletesItsTempFile) {
   EXPECT_FALSE((*rec)->commit());
 }
 
-TEST_F(MessageStoreTest, MessageLimitMakesTheMailboxFull) {
+TEST_F(VoicemailStoreTest, MessageLimitMakesTheMailboxFull) {
   MessageStore store(dir_, {.max_messages = 2});
   ASSERT_TRUE(store.open());
   record(store, 1000);
@@ -277,7 +277,7 @@ TEST_F(MessageStoreTest, MessageLimitMakesTheMailboxFull) {
   EXPECT_FALSE(store.full());
 }
 
-TEST_F(MessageStoreTest, QuotaEndsARecordingAndKeepsWhatFits) {
+TEST_F(VoicemailStoreTest, QuotaEndsARecordingAndKeepsWhatFits) {
   // Room for one message of 3 s (48 KB of audio) and about half of a second one.
   const uint64_t quota = 80 * 1024;
   MessageStore store(dir_, {.quota_bytes = quota});
@@ -312,7 +312,7 @@ TEST_F(MessageStoreTest, QuotaEndsARecordingAndKeepsWhatFits) {
   EXPECT_EQ(again.bytes_used(), store.bytes_used());
 }
 
-TEST_F(MessageStoreTest, GreetingReplacesTheOldOneOnlyOnCommit) {
+TEST_F(VoicemailStoreTest, GreetingReplacesTheOldOneOnlyOnCommit) {
   MessageStore store(dir_, {});
   ASSERT_TRUE(store.open());
   auto rec = store.start_greeting();
@@ -340,11 +340,11 @@ TEST_F(MessageStoreTest, GreetingReplacesTheOldOneOnlyOnCommit) {
 
 // ---- crashes: what a SIGKILL or a power loss can leave at each step of a commit ----
 
-class MessageStoreCrashTest : public MessageStoreTest {
+class VoicemailStoreCrashTest : public VoicemailStoreTest {
  protected:
   // One good message, then the leftovers of a crash written beside it.
   void SetUp() override {
-    MessageStoreTest::SetUp();
+    VoicemailStoreTest::SetUp();
     MessageStore store(dir_, {});
     ASSERT_TRUE(store.open());
     good_ = record(store, 1500, "good");
@@ -369,7 +369,7 @@ class MessageStoreCrashTest : public MessageStoreTest {
   std::string json_;
 };
 
-TEST_F(MessageStoreCrashTest, WhileRecording) {
+TEST_F(VoicemailStoreCrashTest, WhileRecording) {
   write_text("msg-20261202T134640-1.wav.tmp", wav_.substr(0, 44) + std::string(800, '\1'));
   write_text("greeting.wav.tmp", wav_.substr(0, 100));
   expect_only_the_good_message();
@@ -377,14 +377,14 @@ TEST_F(MessageStoreCrashTest, WhileRecording) {
   EXPECT_TRUE(logged("removed greeting.wav.tmp"));
 }
 
-TEST_F(MessageStoreCrashTest, AfterTheAudioWasRenamedBeforeTheSidecar) {
+TEST_F(VoicemailStoreCrashTest, AfterTheAudioWasRenamedBeforeTheSidecar) {
   write_text("msg-20261202T134640-1.wav", wav_);
   write_text("msg-20261202T134640-1.json.tmp", sidecar("20261202T134640-1"));
   expect_only_the_good_message();
   EXPECT_TRUE(logged("removed message 20261202T134640-1 (audio without its sidecar)"));
 }
 
-TEST_F(MessageStoreCrashTest, SidecarWithoutItsAudio) {
+TEST_F(VoicemailStoreCrashTest, SidecarWithoutItsAudio) {
   // A remove() cut short the other way round cannot happen, but a power loss may keep one
   // rename and lose the other.
   write_text("msg-20261202T134640-1.json", sidecar("20261202T134640-1"));
@@ -392,7 +392,7 @@ TEST_F(MessageStoreCrashTest, SidecarWithoutItsAudio) {
   EXPECT_TRUE(logged("removed message 20261202T134640-1 (sidecar without its audio)"));
 }
 
-TEST_F(MessageStoreCrashTest, TruncatedAudio) {
+TEST_F(VoicemailStoreCrashTest, TruncatedAudio) {
   write_text("msg-20261202T134640-1.wav", wav_.substr(0, wav_.size() - 101));
   write_text("msg-20261202T134640-1.json", sidecar("20261202T134640-1"));
   write_text("msg-20261202T134641-1.wav", wav_.substr(0, 30));
@@ -400,7 +400,7 @@ TEST_F(MessageStoreCrashTest, TruncatedAudio) {
   expect_only_the_good_message();
 }
 
-TEST_F(MessageStoreCrashTest, GarbageSidecars) {
+TEST_F(VoicemailStoreCrashTest, GarbageSidecars) {
   write_text("msg-20261202T134640-1.wav", wav_);
   write_text("msg-20261202T134640-1.json", "{\"id\":\"2026120");
   write_text("msg-20261202T134641-1.wav", wav_);
@@ -413,7 +413,7 @@ TEST_F(MessageStoreCrashTest, GarbageSidecars) {
   EXPECT_TRUE(logged("removed message 20261202T134641-1 (unreadable sidecar or audio)"));
 }
 
-TEST_F(MessageStoreCrashTest, ReopeningLeavesARecordingUnderWayAlone) {
+TEST_F(VoicemailStoreCrashTest, ReopeningLeavesARecordingUnderWayAlone) {
   MessageStore store(dir_, {});
   ASSERT_TRUE(store.open());
   auto rec = store.start_message(from("1", kTime + 100));
@@ -427,7 +427,7 @@ TEST_F(MessageStoreCrashTest, ReopeningLeavesARecordingUnderWayAlone) {
   EXPECT_EQ(store.total(), 2);
 }
 
-TEST_F(MessageStoreCrashTest, BrokenGreetingIsRemovedOtherFilesAreLeftAlone) {
+TEST_F(VoicemailStoreCrashTest, BrokenGreetingIsRemovedOtherFilesAreLeftAlone) {
   write_text("greeting.wav", wav_.substr(0, 60));
   write_text("README", "not ours");
   MessageStore store(dir_, {});
@@ -437,7 +437,7 @@ TEST_F(MessageStoreCrashTest, BrokenGreetingIsRemovedOtherFilesAreLeftAlone) {
   EXPECT_EQ(files().count("README"), 1u);
 }
 
-TEST_F(MessageStoreCrashTest, ASecondOpenFindsNothingMoreToRemove) {
+TEST_F(VoicemailStoreCrashTest, ASecondOpenFindsNothingMoreToRemove) {
   write_text("msg-20261202T134640-1.wav.tmp", "x");
   write_text("msg-20261202T134641-1.wav", wav_);
   expect_only_the_good_message();
@@ -446,7 +446,7 @@ TEST_F(MessageStoreCrashTest, ASecondOpenFindsNothingMoreToRemove) {
 
 // ---- a full disk ----
 
-TEST_F(MessageStoreTest, DiskFullWhileRecordingKeepsWhatWasWritten) {
+TEST_F(VoicemailStoreTest, DiskFullWhileRecordingKeepsWhatWasWritten) {
   MessageStore store(dir_, {});
   ASSERT_TRUE(store.open());
   FillingDisk disk(44 + 30001);  // 1.875 s of audio and half a sample
@@ -472,7 +472,7 @@ TEST_F(MessageStoreTest, DiskFullWhileRecordingKeepsWhatWasWritten) {
   EXPECT_EQ(line::dsp::read_wav(again.audio_path(info->id))->samples.size(), 15000u);
 }
 
-TEST_F(MessageStoreTest, DiskFullBeforeASecondLeavesNothing) {
+TEST_F(VoicemailStoreTest, DiskFullBeforeASecondLeavesNothing) {
   MessageStore store(dir_, {});
   ASSERT_TRUE(store.open());
   FillingDisk disk(44 + 8000);
@@ -487,7 +487,7 @@ TEST_F(MessageStoreTest, DiskFullBeforeASecondLeavesNothing) {
   EXPECT_EQ(store.total(), 0);
 }
 
-TEST_F(MessageStoreTest, DiskFullForTheSidecarLeavesNothing) {
+TEST_F(VoicemailStoreTest, DiskFullForTheSidecarLeavesNothing) {
   MessageStore store(dir_, {});
   ASSERT_TRUE(store.open());
   FillingDisk disk(44 + 16000 + 44 + 20);  // the audio and its header fit, the sidecar not
@@ -504,7 +504,7 @@ TEST_F(MessageStoreTest, DiskFullForTheSidecarLeavesNothing) {
   EXPECT_TRUE(record(store, 1000).id.size() > 0);
 }
 
-TEST_F(MessageStoreTest, DiskFullForTheHeardFlagKeepsTheOldSidecar) {
+TEST_F(VoicemailStoreTest, DiskFullForTheHeardFlagKeepsTheOldSidecar) {
   MessageStore store(dir_, {});
   ASSERT_TRUE(store.open());
   auto info = record(store, 1000);
@@ -517,7 +517,7 @@ TEST_F(MessageStoreTest, DiskFullForTheHeardFlagKeepsTheOldSidecar) {
   EXPECT_EQ(files().size(), 2u);
 }
 
-TEST_F(MessageStoreTest, AStartOnAFullDiskFailsCleanly) {
+TEST_F(VoicemailStoreTest, AStartOnAFullDiskFailsCleanly) {
   MessageStore store(dir_, {});
   ASSERT_TRUE(store.open());
   FillingDisk disk(0);
@@ -529,14 +529,14 @@ TEST_F(MessageStoreTest, AStartOnAFullDiskFailsCleanly) {
   EXPECT_TRUE(files().empty());
 }
 
-TEST_F(MessageStoreTest, UnwritableDirectoryIsAnError) {
+TEST_F(VoicemailStoreTest, UnwritableDirectoryIsAnError) {
   MessageStore store("/dev/null/port0", {});
   Status s = store.open();
   ASSERT_FALSE(s);
   EXPECT_NE(s.message().find("/dev/null"), std::string::npos) << s.message();
 }
 
-TEST(MessageIds, SortByTimeThenSequenceAsANumber) {
+TEST(VoicemailIds, SortByTimeThenSequenceAsANumber) {
   EXPECT_TRUE(id_less("20261202T134501-9", "20261202T134501-10"));
   EXPECT_TRUE(id_less("20261202T134501-10", "20261202T134502-1"));
   EXPECT_FALSE(id_less("20261202T134501-2", "20261202T134501-2"));
