@@ -4,7 +4,7 @@
 Reads prompts/<lang>/prompts.txt (`@voice`, `@speed` and one `NAME text` a line) and writes
 OUT/NAME.wav for each: espeak-ng's 22050 Hz speech with the silence around it trimmed,
 resampled to 8000 Hz through a windowed-sinc low-pass, brought to about -16 dBFS RMS (peaks
-held under -1 dBFS) and stored as G.711 mu-law (WAV format 7) or 16-bit PCM. Python 3 only,
+bent by a soft limiter to under -1 dBFS) and stored as G.711 mu-law (WAV format 7) or 16-bit PCM. Python 3 only,
 no numpy: the build host needs nothing but espeak-ng.
 """
 
@@ -24,6 +24,7 @@ CUTOFF_HZ = 3700.0    # -0.7 dB at 3.4 kHz, -45 dB at 4.2 kHz (what folds back t
 HALF_TAPS = 48        # input samples each side of the output instant
 TARGET_DBFS = -16.0   # RMS of the speech (frames within 30 dB of the loudest)
 PEAK_MAX = 0.89       # -1 dBFS
+KNEE = 0.5            # -6 dBFS: the soft limiter starts here
 PAD_MS = 40           # silence kept before and after the speech
 
 
@@ -124,8 +125,18 @@ def normalise(y, rate):
     rms = math.sqrt(sum(speech) / len(speech))
     gain = 10 ** (TARGET_DBFS / 20) / rms
     peak = max(abs(s) for s in y)
-    gain = min(gain, PEAK_MAX / peak)
-    return [s * gain for s in y]
+    # Peaks (espeak-ng's plosives) may be squeezed by up to 6 dB; beyond that the level gives.
+    gain = min(gain, 2 * PEAK_MAX / peak)
+    return [soft_limit(s * gain) for s in y]
+
+
+def soft_limit(s):
+    """Leaves samples under KNEE alone and bends larger ones smoothly to under PEAK_MAX."""
+    m = abs(s)
+    if m <= KNEE:
+        return s
+    m = KNEE + (PEAK_MAX - KNEE) * math.tanh((m - KNEE) / (PEAK_MAX - KNEE))
+    return m if s > 0 else -m
 
 
 def ulaw(sample):
