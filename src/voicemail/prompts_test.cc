@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,21 @@ TEST(PromptNumbers, MessageCount) {
   EXPECT_EQ(say_message_count(3, "en"), (Names{"you_have", "n3", "new_messages"}));
   EXPECT_EQ(say_message_count(1, "de"), (Names{"you_have", "eine", "new_message"}));
   EXPECT_EQ(say_message_count(23, "de"), (Names{"you_have", "n3und", "n20", "new_messages"}));
+}
+
+TEST(PromptNumbers, EverythingSaidIsARequiredPrompt) {
+  for (const char* lang : {"en", "de"}) {
+    const auto required = required_prompts(lang);
+    const std::set<std::string> known(required.begin(), required.end());
+    std::set<std::string> said;
+    for (int v = 0; v <= 999; ++v) {
+      for (const auto& name : say_number(v, lang)) said.insert(name);
+      for (const auto& name : say_message_count(v, lang)) said.insert(name);
+    }
+    for (int64_t t = 0; t < 86400; t += 60)
+      for (const auto& name : say_message_header(1, 1796169600 + t, lang)) said.insert(name);
+    for (const auto& name : said) EXPECT_TRUE(known.count(name)) << lang << ": " << name;
+  }
 }
 
 class PromptHeader : public ::testing::Test {
