@@ -10,8 +10,8 @@ namespace owsip::line::dsp {
 namespace {
 
 constexpr uint16_t kFormatPcm = 1;
+constexpr uint16_t kFormatMulaw = 7;
 constexpr uint16_t kFormatExtensible = 0xfffe;
-constexpr size_t kHeaderBytes = 44;
 
 uint16_t le16(const uint8_t* p) {
   return static_cast<uint16_t>(p[0] | (p[1] << 8));
@@ -29,13 +29,21 @@ void put32(uint8_t* p, uint32_t v) {
   put16(p + 2, v >> 16);
 }
 
+// G.711 mu-law to linear (ITU-T G.711; the same table as spandsp's ulaw_to_linear).
+int16_t ulaw_to_linear(uint8_t u) {
+  u = static_cast<uint8_t>(~u);
+  const int t = (((u & 0x0f) << 3) + 0x84) << ((u & 0x70) >> 4);
+  return static_cast<int16_t>((u & 0x80) ? 0x84 - t : t - 0x84);
+}
+
 std::string errno_text() {
   return std::strerror(errno);
 }
 
-// The canonical 44-byte header for `data_bytes` of 16-bit mono PCM at `rate`.
-std::array<uint8_t, kHeaderBytes> header(int rate, uint32_t data_bytes) {
-  std::array<uint8_t, kHeaderBytes> h{};
+}  // namespace
+
+std::array<uint8_t, kWavHeaderBytes> wav_pcm16_header(int rate, uint32_t data_bytes) {
+  std::array<uint8_t, kWavHeaderBytes> h{};
   std::memcpy(h.data(), "RIFF", 4);
   put32(h.data() + 4, 36 + data_bytes);
   std::memcpy(h.data() + 8, "WAVEfmt ", 8);
@@ -50,8 +58,6 @@ std::array<uint8_t, kHeaderBytes> header(int rate, uint32_t data_bytes) {
   put32(h.data() + 40, data_bytes);
   return h;
 }
-
-}  // namespace
 
 Result<WavAudio> read_wav(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -71,6 +77,7 @@ Result<WavAudio> read_wav(const std::string& path) {
     return bad("not a RIFF/WAVE file");
 
   bool have_fmt = false;
+  bool mulaw = false;
   WavAudio out;
   size_t pos = 12;
   while (pos + 8 <= bytes.size()) {
@@ -88,15 +95,25 @@ Result<WavAudio> read_wav(const std::string& path) {
       const uint16_t bits = le16(fmt + 14);
       // WAVE_FORMAT_EXTENSIBLE names the real format in the first 2 bytes of its subformat GUID.
       if (tag == kFormatExtensible && avail >= 26) tag = le16(fmt + 24);
-      if (tag != kFormatPcm) return bad("format " + std::to_string(tag) + ", want PCM (1)");
+      if (tag != kFormatPcm && tag != kFormatMulaw)
+        return bad("format " + std::to_string(tag) + ", want PCM (1) or mu-law (7)");
       if (channels != 1) return bad(std::to_string(channels) + " channels, want mono");
-      if (bits != 16) return bad(std::to_string(bits) + "-bit samples, want 16-bit");
+      if (tag == kFormatPcm && bits != 16)
+        return bad(std::to_string(bits) + "-bit samples, want 16-bit");
+      if (tag == kFormatMulaw && bits != 8)
+        return bad(std::to_string(bits) + "-bit mu-law samples, want 8-bit");
+      mulaw = tag == kFormatMulaw;
       if (rate == 0 || rate > 192000) return bad("sample rate " + std::to_string(rate));
       out.rate = static_cast<int>(rate);
       have_fmt = true;
     } else if (std::memcmp(chunk, "data", 4) == 0) {
       if (!have_fmt) return bad("data chunk before fmt chunk");
       const uint8_t* p = bytes.data() + body;
+      if (mulaw) {
+        out.samples.resize(avail);
+        for (size_t i = 0; i < avail; ++i) out.samples[i] = ulaw_to_linear(p[i]);
+        return out;
+      }
       out.samples.resize(avail / 2);
       for (size_t i = 0; i < out.samples.size(); ++i)
         out.samples[i] = static_cast<int16_t>(le16(p + 2 * i));
@@ -112,7 +129,7 @@ Status WavWriter::open(const std::string& path, int rate) {
   close();
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) return Status::error(path + ": " + errno_text());
-  auto h = header(rate, 0);
+  auto h = wav_pcm16_header(rate, 0);
   if (std::fwrite(h.data(), 1, h.size(), f) != h.size()) {
     std::fclose(f);
     return Status::error(path + ": write error");
@@ -146,7 +163,7 @@ Status WavWriter::close() {
   // RIFF sizes are 32-bit: a recording past 4 GB keeps its samples but claims the maximum.
   const uint64_t max_data = std::numeric_limits<uint32_t>::max() - 36;
   const auto data_bytes = static_cast<uint32_t>(std::min<uint64_t>(samples_ * 2, max_data));
-  auto h = header(rate_, data_bytes);
+  auto h = wav_pcm16_header(rate_, data_bytes);
   bool ok =
       std::fseek(file_, 0, SEEK_SET) == 0 && std::fwrite(h.data(), 1, h.size(), file_) == h.size();
   ok = std::fclose(file_) == 0 && ok;

@@ -9,6 +9,7 @@
 // patches the RIFF sizes on close(), so a recording that is never closed still has valid data
 // up to the last flush but a header that says 0 bytes.
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <span>
@@ -25,9 +26,16 @@ struct WavAudio {
 };
 
 // Reads a RIFF/WAVE file of 16-bit PCM mono (format tag 1, or WAVE_FORMAT_EXTENSIBLE with the
-// PCM subformat). Anything else is an error naming what the file is instead
-// ("x.wav: 2 channels, want mono").
+// PCM subformat) or of 8-bit G.711 mu-law mono (tag 7: the answering machine's prompts, half the
+// size, docs/VOICEMAIL.md), decoded to 16-bit. Anything else is an error naming what the file
+// is instead ("x.wav: 2 channels, want mono").
 Result<WavAudio> read_wav(const std::string& path);
+
+// The canonical 44-byte header WavWriter writes: 16-bit PCM mono at `rate`, `data_bytes` of
+// samples after it. The voicemail store writes and checks it itself, since it controls every
+// byte it puts on the disk (src/voicemail/message_store.cc).
+constexpr size_t kWavHeaderBytes = 44;
+std::array<uint8_t, kWavHeaderBytes> wav_pcm16_header(int rate, uint32_t data_bytes);
 
 // Writes a 16-bit PCM mono WAV file.
 class WavWriter {

@@ -145,6 +145,22 @@ TEST_F(WavTest, RefusesWhatThePhoneCannotPlay) {
   EXPECT_NE(r.message().find("missing.wav"), std::string::npos);
 }
 
+TEST_F(WavTest, ReadsMulawAsLinear) {
+  // G.711 mu-law: ff and 7f are the two zeros, 80 and 00 the extremes, 8f and 0f mid-scale.
+  const std::string p = path("ulaw.wav");
+  write_bytes(p, wav_bytes(7, 1, 8000, 8, {0xff, 0x7f, 0x80, 0x00, 0x8f, 0x0f, 0xe7}));
+  auto r = read_wav(p);
+  ASSERT_TRUE(r) << r.message();
+  EXPECT_EQ(r->rate, 8000);
+  EXPECT_EQ(r->samples, (std::vector<int16_t>{0, 0, 32124, -32124, 16764, -16764, 260}));
+
+  const std::string sixteen = path("ulaw16.wav");
+  write_bytes(sixteen, wav_bytes(7, 1, 8000, 16, {0, 0}));
+  r = read_wav(sixteen);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.message().find("16-bit mu-law"), std::string::npos) << r.message();
+}
+
 TEST_F(WavTest, TruncatedDataChunkReadsWhatIsThere) {
   // A recording cut short (the process was killed after the header was patched once): the
   // data chunk claims more than the file holds.
