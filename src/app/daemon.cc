@@ -30,6 +30,8 @@ Daemon::~Daemon() {
   control_.reset();
   teardown_lines();  // ports hang up their calls
   if (board_) board_->set_network(nullptr);
+  if (board_) board_->set_answering_machine(nullptr);
+  machine_.reset();  // its calls hang up before the call layer goes
   calls_.reset();
   mwi_.reset();
   board_.reset();
@@ -51,6 +53,10 @@ Status Daemon::start() {
   board_ = std::make_unique<phone::Switchboard>(loop_);
   board_->set_config(*config_);
   board_->set_services(services_.get());
+  machine_ = std::make_unique<voicemail::AnsweringMachineService>(
+      loop_, [this](int) { update_message_waiting(); });
+  machine_->configure(*config_);
+  board_->set_answering_machine(machine_.get());
   if (Status s = build_lines(); !s) return s;
   apply_relays(initial);
   sip_ = std::make_unique<sip::SipService>(loop_);
@@ -93,7 +99,7 @@ void Daemon::start_calls() {
 
 void Daemon::update_message_waiting() {
   for (auto& p : ports_) {
-    bool waiting = false;
+    bool waiting = machine_ && machine_->new_messages(p->id()) > 0;
     for (const auto& a : config_->accounts)
       if (!a.disabled && (a.port == p->id() || a.port < 0) && provider_mwi_[a.key]) waiting = true;
     p->set_message_waiting(waiting);
@@ -144,6 +150,7 @@ void Daemon::apply(const config::Telephony& next, const config::ConfigDiff& diff
   if (rtp_ports_) rtp_ports_->set_base(config_->general.rtp_port);
   plan_ = std::make_unique<phone::DialPlan>(*config_);
   if (services_) services_->configure(config_->features);
+  if (machine_) machine_->configure(*config_);
   for (auto& p : ports_) p->reload(port_options(*config_, p->id()), plan_.get());
   apply_relays(diff);
   update_message_waiting();  // an account may serve other ports now

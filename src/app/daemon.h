@@ -24,6 +24,7 @@
 #include "phone/switchboard.h"
 #include "sip/call_manager.h"
 #include "sip/mwi_client.h"
+#include "voicemail/answering_machine.h"
 #include "sip/sip_service.h"
 
 namespace owsip::app {
@@ -58,6 +59,7 @@ class Daemon {
   sip::SipService* sip() { return sip_.get(); }
   sip::CallManager* calls() { return calls_.get(); }
   sip::MwiClient* mwi() { return mwi_.get(); }
+  voicemail::AnsweringMachineService* answering_machine() { return machine_.get(); }
   phone::Switchboard* switchboard() { return board_.get(); }
   phone::Services* services() { return services_.get(); }
   const CallLog& call_log() const { return call_log_; }
@@ -73,8 +75,8 @@ class Daemon {
   void maybe_rebuild();
   void start_calls();
   void on_call_record(sip::CallManager::RecordEvent e, const sip::CallRecord& r);
-  // Each port's message waiting: its accounts' provider voicemail (an account bound to no
-  // port lights every port).
+  // Each port's message waiting: its answering machine's new messages and its accounts'
+  // provider voicemail (an account bound to no port lights every port).
   void update_message_waiting();
 
   Loop& loop_;
@@ -85,6 +87,7 @@ class Daemon {
   std::unique_ptr<line::LineBackend> backend_;
   std::unique_ptr<phone::DialPlan> plan_;  // before ports_: they point to it
   std::unique_ptr<phone::Services> services_;  // before ports_ and board_: they point to it
+  std::unique_ptr<voicemail::AnsweringMachineService> machine_;  // before board_: it points to it
   std::unique_ptr<phone::Switchboard> board_;  // before ports_: they point to it
   std::vector<std::unique_ptr<phone::Port>> ports_;
   std::vector<std::unique_ptr<line::GpioRelay>> relays_;

@@ -1,5 +1,6 @@
 #include "app/daemon_control.h"
 
+#include <ctime>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -118,6 +119,67 @@ Json DaemonControl::ports() {
     list.push(std::move(o));
   }
   return list;
+}
+
+namespace {
+std::string iso_time(int64_t unix_s) {
+  const time_t t = static_cast<time_t>(unix_s);
+  struct tm tm {};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+}  // namespace
+
+Result<Json> DaemonControl::messages(int port) {
+  voicemail::AnsweringMachineService* m = daemon_.answering_machine();
+  if (!m || m->ports().empty()) return Status::error("no port has an answering machine");
+  Json list = Json::array();
+  for (int p : m->ports()) {
+    if (port >= 0 && p != port) continue;
+    for (const auto& msg : m->store(p)->list()) {
+      Json o = Json::object();
+      o.set("port", Json::num(p))
+          .set("id", Json::str(msg.id))
+          .set("caller", Json::str(msg.caller))
+          .set("name", Json::str(msg.caller_name))
+          .set("account", Json::str(msg.account))
+          .set("time", Json::str(iso_time(msg.time)))
+          .set("unix_time", Json::num(msg.time))
+          .set("duration_s", Json::real(msg.duration_ms / 1000.0, 1))
+          .set("heard", Json::boolean(msg.heard))
+          .set("file", Json::str(m->store(p)->audio_path(msg.id)));
+      list.push(std::move(o));
+    }
+  }
+  if (port >= 0 && !m->store(port))
+    return Status::error("port " + std::to_string(port) + " has no answering machine");
+  return list;
+}
+
+Result<Json> DaemonControl::play_message(const std::string& id) {
+  voicemail::AnsweringMachineService* m = daemon_.answering_machine();
+  const int port = m ? m->port_of(id) : -1;
+  if (port < 0) return Status::error("no message '" + id + "'");
+  voicemail::MessageStore* s = m->store(port);
+  if (Status st = s->mark_heard(id); !st) return st;
+  m->notify(port);
+  Json o = Json::object();
+  o.set("id", Json::str(id)).set("port", Json::num(port)).set("file", Json::str(s->audio_path(id)));
+  return o;
+}
+
+Result<Json> DaemonControl::delete_message(const std::string& id) {
+  voicemail::AnsweringMachineService* m = daemon_.answering_machine();
+  const int port = m ? m->port_of(id) : -1;
+  if (port < 0) return Status::error("no message '" + id + "'");
+  if (Status st = m->store(port)->remove(id); !st) return st;
+  log::notice("ctl", "message %s of port%d deleted", id.c_str(), port);
+  m->notify(port);
+  Json o = Json::object();
+  o.set("message", Json::str("message " + id + " deleted"));
+  return o;
 }
 
 void DaemonControl::publish_call(sip::CallManager::RecordEvent e, const Json& record) {

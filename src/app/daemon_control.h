@@ -36,6 +36,9 @@ class DaemonControl final : public ctl::Control {
   Result<Json> reload() override;
   Result<Json> set_log_level(int level) override;
   Result<Json> hangup(int port) override;
+  Result<Json> messages(int port) override;
+  Result<Json> play_message(const std::string& id) override;
+  Result<Json> delete_message(const std::string& id) override;
   // An account's registration changed: to the watchers.
   void publish_account(const std::string& key, const sip::AccountStatus& status);
 

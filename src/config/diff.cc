@@ -38,7 +38,7 @@ void append(std::string& out, const char* name, const SectionDiff& d) {
 }  // namespace
 
 bool ConfigDiff::empty() const {
-  return general.empty() && !stun && !features && !timers && accounts.empty() && ports.empty() && contacts.empty() &&
+  return general.empty() && !stun && !features && !voicemail && !timers && accounts.empty() && ports.empty() && contacts.empty() &&
          relays.empty();
 }
 
@@ -51,6 +51,7 @@ std::string ConfigDiff::summary() const {
   }
   if (stun) out += std::string(out.empty() ? "" : "; ") + "stun changed";
   if (features) out += std::string(out.empty() ? "" : "; ") + "features changed";
+  if (voicemail) out += std::string(out.empty() ? "" : "; ") + "voicemail changed";
   if (timers) out += std::string(out.empty() ? "" : "; ") + "timers changed";
   append(out, "accounts", accounts);
   append(out, "ports", ports);
@@ -77,6 +78,10 @@ static bool line_settings_changed(const Telephony& running, const Telephony& loa
   x.anonymous_reject = b->anonymous_reject;
   x.hotline = b->hotline;
   x.hotline_delay = b->hotline_delay;
+  x.answering_machine = b->answering_machine;  // read per call by the switchboard
+  x.answer_after = b->answer_after;
+  x.answer_busy = b->answer_busy;
+  x.answer_dnd = b->answer_dnd;
   return !(x == *b);
 }
 
@@ -85,6 +90,7 @@ ConfigDiff diff(const Telephony& running, const Telephony& loaded) {
   d.general = changed_general_options(running.general, loaded.general);
   d.stun = running.stun != loaded.stun;
   d.features = !(running.features == loaded.features);
+  d.voicemail = !(running.voicemail == loaded.voicemail);
   d.timers = !(running.timers == loaded.timers);
   d.accounts = diff_sections(running.accounts, loaded.accounts);
   d.ports = diff_sections(running.ports, loaded.ports);

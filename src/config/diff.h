@@ -21,6 +21,7 @@ struct ConfigDiff {
   std::vector<std::string> general;  // names of changed general options
   bool stun = false;
   bool features = false;  // the features section changed (applies to the next call)
+  bool voicemail = false;  // the voicemail section changed (applies to the next message)
   bool timers = false;
   SectionDiff accounts;
   SectionDiff ports;

@@ -187,6 +187,7 @@ class Loader {
   const UciSection* stun_ = nullptr;
   const UciSection* timers_ = nullptr;
   const UciSection* features_ = nullptr;
+  const UciSection* voicemail_ = nullptr;
   std::map<int, const UciSection*> port_sections_;
   std::map<std::string, const UciSection*> contact_codes_;
   std::map<int, const UciSection*> relay_gpios_;
@@ -224,6 +225,8 @@ void Loader::section(const UciSection& sec, Telephony& cfg) {
     v_.apply(sec, kFeaturesFields, cfg.features);
     for (const auto& f : kFeaturesFields)  // `off`: the service has no code
       if (f.str && cfg.features.*f.str == "off") (cfg.features.*f.str).clear();
+  } else if (sec.type == "voicemail") {
+    if (first_of_its_type(sec, voicemail_)) v_.apply(sec, kVoicemailFields, cfg.voicemail);
   } else if (sec.type == "timers") {
     if (first_of_its_type(sec, timers_)) v_.apply_timers(sec, cfg.timers);
   } else {

@@ -222,6 +222,11 @@ inline const Field<Port> kPortFields[] = {
     boolean("anonymous_reject", &Port::anonymous_reject, "1: this port does not ring for callers who withhold their identity (433 Anonymity Disallowed when no port takes the call)"),
     text("hotline", &Port::hotline, kOptional, "number dialled when the handset is lifted (hotline), or after hotline_delay seconds without a key (warm line); it goes through the dial plan like dialled keys", check_keys),
     integer("hotline_delay", &Port::hotline_delay, kOptional, 0, 60, "seconds of dial tone without a key before the hotline is dialled; 0: at once"),
+    // The local answering machine (docs/VOICEMAIL.md)
+    boolean("answering_machine", &Port::answering_machine, "1: this port has an answering machine (the `voicemail` section says where messages go); the mailbox code switches it on and off from the handset"),
+    integer("answer_after", &Port::answer_after, kOptional, 0, 300, "seconds the phone rings before the answering machine answers; 0: at once"),
+    boolean("answer_busy", &Port::answer_busy, "1: the answering machine answers at once a call that finds the port busy"),
+    boolean("answer_dnd", &Port::answer_dnd, "1: with do-not-disturb on, the answering machine answers at once instead of refusing the call"),
 };
 
 inline const Field<Contact> kContactFields[] = {
@@ -246,11 +251,24 @@ inline const Field<Features> kFeaturesFields[] = {
     text("no_callwaiting", &Features::no_callwaiting, kOptional, "star code before a number: no call waiting during this call", check_feature_code),
     text("call_return", &Features::call_return, kOptional, "star code that calls the port's last caller", check_feature_code),
     text("redial", &Features::redial, kOptional, "star code that dials the port's last number again", check_feature_code),
+    text("mailbox", &Features::mailbox, kOptional, "star code of the answering machine's menu: the messages, the greeting, on and off", check_feature_code),
     text("voicemail", &Features::voicemail, kOptional, "star code that calls the voicemail number of the port's account (account option `voicemail`)", check_feature_code),
     several(text("passthrough", &Features::passthrough, kOptional, "codes sent to the provider as dialled, with the number after them (by default the network's own show/hide number codes); `off`: none", check_passthrough_codes)),
     integer("forward_noanswer_delay", &Features::forward_noanswer_delay, kOptional, 5, 120, "seconds a call rings before forwarding on no answer takes it"),
     integer("dnd_response", &Features::dnd_response, kOptional, 400, 699, "SIP status a caller gets from a port with do-not-disturb on"),
     text("state_file", &Features::state_file, kOptional, "file where the services set from the handset (forwarding, do-not-disturb) are kept across restarts; `none`: kept in memory only"),
+};
+
+inline std::vector<std::string> prompt_languages(const Environment&) { return {"en", "de"}; }
+
+inline const Field<Voicemail> kVoicemailFields[] = {
+    text("dir", &Voicemail::dir, kOptional, "directory of the answering machines' messages, one `portN` directory each: WAV files with a JSON sidecar (tmpfs by default: lost at reboot; a USB stick's mount point keeps them)"),
+    integer("quota", &Voicemail::quota, kOptional, 1, 4096, "MiB of messages and greeting per port; when full, callers hear the greeting only"),
+    integer("max_messages", &Voicemail::max_messages, kOptional, 1, 1000, "messages kept per port; when reached, callers hear the greeting only"),
+    integer("max_length", &Voicemail::max_length, kOptional, 10, 600, "seconds a caller may speak"),
+    integer("silence", &Voicemail::silence, kOptional, 2, 60, "seconds of silence that end a message"),
+    choice("language", &Voicemail::language, kOptional, prompt_languages, "language of the spoken prompts and the standard greeting; unset: `de` for the German-speaking locales, else `en`"),
+    text("prompts", &Voicemail::prompts, kOptional, "directory of the spoken prompts (LANGUAGE/NAME.wav, made at build time with espeak-ng)"),
 };
 
 inline const Field<Relay> kRelayFields[] = {

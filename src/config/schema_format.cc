@@ -83,6 +83,7 @@ std::string format_effective(const Telephony& c) {
   format_section(os, "general", "", kGeneralFields, c.general);
   if (c.stun) format_section(os, "stun", "", kStunFields, *c.stun);
   format_section(os, "features", "", kFeaturesFields, c.features);
+  format_section(os, "voicemail", "", kVoicemailFields, c.voicemail);
   for (const auto& a : c.accounts) format_section(os, "account", a.key, kAccountFields, a);
   for (const auto& p : c.ports) format_section(os, "port", p.section, kPortFields, p);
   for (const auto& ct : c.contacts) format_section(os, "contact", "", kContactFields, ct);
@@ -98,6 +99,7 @@ std::vector<OptionDoc> schema_docs(const Environment& env) {
   add_docs(out, "general", kGeneralFields, env);
   add_docs(out, "stun", kStunFields, env);
   add_docs(out, "features", kFeaturesFields, env);
+  add_docs(out, "voicemail", kVoicemailFields, env);
   add_docs(out, "account", kAccountFields, env);
   add_docs(out, "port", kPortFields, env);
   add_docs(out, "contact", kContactFields, env);

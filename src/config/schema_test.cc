@@ -323,8 +323,8 @@ TEST(Schema, DocsCoverEverySectionWithHelp) {
     sections.insert(d.section);
     EXPECT_FALSE(d.description.empty()) << d.section << "." << d.option;
   }
-  EXPECT_EQ(sections, (std::set<std::string>{"general", "stun", "features", "account", "port",
-                                             "contact", "relay", "timers"}));
+  EXPECT_EQ(sections, (std::set<std::string>{"general", "stun", "features", "voicemail", "account",
+                                             "port", "contact", "relay", "timers"}));
   std::string md = format_schema_markdown(test_env());
   EXPECT_NE(md.find("| account | `password` | string | *required* |"), std::string::npos) << md;
   EXPECT_NE(md.find("| general | `local_port` | int 1..65535 | `5060` |"), std::string::npos) << md;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/timer_table.h"
+#include "core/version.h"
 
 namespace owsip::config {
 
@@ -116,6 +117,13 @@ struct Port {
   bool anonymous_reject = false;    // refuse withheld callers with 433 (RFC 5079)
   std::string hotline;    // dialled when the handset is lifted (hotline) or after hotline_delay
   int hotline_delay = 0;  // seconds of dial tone without a key before the hotline is dialled
+  // The local answering machine (docs/VOICEMAIL.md): on for this port, after how many
+  // seconds of ringing it answers, and whether it answers at once when the port is busy or
+  // does not disturb.
+  bool answering_machine = false;
+  int answer_after = 20;
+  bool answer_busy = false;
+  bool answer_dnd = false;
   bool operator==(const Port&) const = default;
 };
 
@@ -145,12 +153,26 @@ struct Features {
   std::string no_callwaiting = "*70";  // this call only
   std::string call_return = "*69";
   std::string redial = "*07";
+  std::string mailbox = "*98";            // the answering machine's menu
   std::string voicemail = "*97";          // dials the account's voicemail number
   std::string passthrough = "*31# #31#";  // prefixes sent to the provider as dialled
   int forward_noanswer_delay = 20;        // seconds of ringing before forwarding
   int dnd_response = 486;                 // SIP status a do-not-disturb port answers
   std::string state_file = "/etc/owsip/services.json";
   bool operator==(const Features&) const = default;
+};
+
+// The local answering machine's storage and limits (docs/VOICEMAIL.md); which ports have one is
+// the port's `answering_machine`.
+struct Voicemail {
+  std::string dir = "/tmp/owsip/voicemail";  // one directory per port below it (tmpfs)
+  int quota = 8;            // MiB for all messages and the greeting of one port
+  int max_messages = 50;    // per port
+  int max_length = 120;     // seconds a caller may speak
+  int silence = 6;          // seconds of silence that end a message
+  std::string language;     // prompts: en | de; empty: from the locale
+  std::string prompts = kPromptsInstallDir;  // where the spoken prompts are (<lang>/NAME.wav)
+  bool operator==(const Voicemail&) const = default;
 };
 
 struct Relay {
@@ -166,6 +188,7 @@ struct Telephony {
   General general;
   std::optional<Stun> stun;
   Features features;
+  Voicemail voicemail;
   std::vector<Account> accounts;
   std::vector<Port> ports;
   std::vector<Contact> contacts;

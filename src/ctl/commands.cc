@@ -76,6 +76,21 @@ Result<Json> run_hangup(Control& c, const Args& args) {
   return c.hangup(*n);
 }
 
+Result<Json> run_messages(Control& c, const Args& args) {
+  if (args.empty()) return c.messages(-1);
+  auto n = to_int(args[0]);
+  if (!n || *n < 0 || *n > 127) return Status::error("messages: PORT must be a port number");
+  return c.messages(*n);
+}
+Result<Json> run_play(Control& c, const Args& args) { return c.play_message(args[0]); }
+Result<Json> run_delete(Control& c, const Args& args) { return c.delete_message(args[0]); }
+
+std::string format_messages(const Json& r) {
+  if (r.size() == 0) return "no messages\n";
+  return objects_table(r, {"port", "id", "caller", "name", "time", "duration_s", "heard"});
+}
+std::string format_play(const Json& r) { return text_of(r.get("file")) + "\n"; }
+
 std::string format_accounts(const Json& r) {
   return objects_table(r, {"account", "state", "detail", "voicemail"});
 }
@@ -117,6 +132,11 @@ constexpr CommandDef kCommands[] = {
     {"log-level", "LEVEL", 1, 1, "set the log level 0..7 until the next reload", run_log_level,
      format_message},
     {"hangup", "PORT", 1, 1, "end the call on a port", run_hangup, format_message},
+    {"messages", "[PORT]", 0, 1, "the answering machines' messages: caller, time, length, heard",
+     run_messages, format_messages},
+    {"play", "ID", 1, 1, "the WAV file of a message (for a player or a web page); it counts as heard",
+     run_play, format_play},
+    {"delete", "ID", 1, 1, "delete a message", run_delete, format_message},
     {"watch", "", 0, 0, "stream events: registrations, port states, calls (until interrupted)",
      nullptr, format_event},
 };

@@ -27,6 +27,21 @@ class Control {
   virtual Result<Json> reload() = 0;
   virtual Result<Json> set_log_level(int level) = 0;
   virtual Result<Json> hangup(int port) = 0;
+  // The answering machines' messages (of one port, or every port for -1); play: where a
+  // message's audio is (it counts as heard); delete: it is gone. Without answering machines
+  // these say so.
+  virtual Result<Json> messages(int port) {
+    (void)port;
+    return Status::error("no answering machine");
+  }
+  virtual Result<Json> play_message(const std::string& id) {
+    (void)id;
+    return Status::error("no answering machine");
+  }
+  virtual Result<Json> delete_message(const std::string& id) {
+    (void)id;
+    return Status::error("no answering machine");
+  }
 };
 
 using Args = std::vector<std::string>;

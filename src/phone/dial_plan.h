@@ -34,7 +34,7 @@ namespace owsip::phone {
 using config::keypad_digits;  // letters to keypad digits (config/option_checks.h)
 
 struct DialTarget {
-  enum class Kind { number, sip_uri, internal };
+  enum class Kind { number, sip_uri, internal, mailbox };  // mailbox: the answering machine's menu
   Kind kind = Kind::number;
   std::string target;   // the number, or the SIP URI
   std::string account;  // account key to call through (empty for internal calls)

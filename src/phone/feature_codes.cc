@@ -20,6 +20,7 @@ std::string_view feature_name(Feature f) {
     case Feature::no_callwaiting: return "no_callwaiting";
     case Feature::call_return: return "call_return";
     case Feature::redial: return "redial";
+    case Feature::mailbox: return "mailbox";
     case Feature::voicemail: return "voicemail";
     case Feature::passthrough: return "passthrough";
   }

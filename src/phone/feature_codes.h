@@ -29,6 +29,7 @@ enum class Feature : uint8_t {
   no_callwaiting,  // this call only
   call_return,
   redial,
+  mailbox,      // the local answering machine's menu
   voicemail,    // calls the voicemail number of the port's account
   passthrough,  // the code and the number go to the provider as dialled
 };

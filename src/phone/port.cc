@@ -695,6 +695,13 @@ void Port::run_feature(Feature f) {
     case Feature::forward_noanswer_off: s.forward_noanswer.clear(); break;
     case Feature::call_return: again = services_->last_caller(id()); break;
     case Feature::redial: again = services_->last_dialled(id()); break;
+    case Feature::mailbox: {
+      DialTarget t;
+      t.kind = DialTarget::Kind::mailbox;
+      t.port = id();
+      log::notice(fsm_.name(), "mailbox: the answering machine's menu");
+      return place(t);
+    }
     case Feature::voicemail:
       if (std::optional<DialTarget> t = plan_ ? plan_->voicemail(id()) : std::nullopt) {
         log::notice(fsm_.name(), "voicemail: %s through %s", t->target.c_str(), t->account.c_str());

@@ -59,6 +59,7 @@ TEST(FeatureCodes, EveryFeatureHasItsCodeByDefault) {
       {"*67", Feature::hide_number},      {"*82", Feature::show_number},
       {"*70", Feature::no_callwaiting},   {"*69", Feature::call_return},
       {"*07", Feature::redial},           {"*97", Feature::voicemail},
+      {"*98", Feature::mailbox},
       {"*31#", Feature::passthrough},     {"#31#", Feature::passthrough}};
   for (const auto& [code, feature] : defaults) {
     const FeatureMatch m = codes.match(code);

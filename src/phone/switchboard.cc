@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "core/log.h"
+#include "line/backend.h"
 #include "phone/barring.h"
 #include "phone/local_call.h"
 
@@ -49,6 +50,10 @@ Result<std::unique_ptr<Call>> Switchboard::place(int port, const DialTarget& tar
   if (target.kind == DialTarget::Kind::internal) {
     log::notice(kTag, "port%d calls port%d", port, target.port);
     return start_local_call(*this, port, target.port, line, observer);
+  }
+  if (target.kind == DialTarget::Kind::mailbox) {
+    if (!machine_) return Status::error("no answering machine");
+    return machine_->open_menu(port, line, observer);
   }
   if (!network_) return Status::error("no SIP call layer");
   return network_->place(port, target, line, observer);
@@ -103,6 +108,9 @@ int Switchboard::offer(IncomingCall& call, const std::string& account, int port)
       else reachable.push_back(p);
     }
     if (reachable.empty() && !candidates.empty()) {
+      for (Port* p : candidates)
+        if (const config::Port* m = machine_of(p->id()); m && m->answer_dnd)
+          return machine_answers(call, account, p->id(), 0, "do not disturb");
       const int code = services_->features().dnd_response;
       call.explain("do not disturb");
       log::notice(kTag, "%s: do not disturb: %d", call.describe().c_str(), code);
@@ -122,6 +130,9 @@ int Switchboard::offer(IncomingCall& call, const std::string& account, int port)
   }
   if (offer->ports.empty()) {
     if (busy && !forward_busy.empty()) return forward(call, forward_busy, "busy");
+    for (Port* p : candidates)
+      if (const config::Port* m = machine_of(p->id()); busy && m && m->answer_busy)
+        return machine_answers(call, account, p->id(), 0, "busy");
     const int code = busy ? 486 : barred ? barred : 480;
     if (code == barred) call.explain(why);
     log::notice(kTag, "%s: no port can take it (%s): %d", call.describe().c_str(),
@@ -138,7 +149,47 @@ int Switchboard::offer(IncomingCall& call, const std::string& account, int port)
     timeout = std::min<uint32_t>(timeout, static_cast<uint32_t>(services_->features().forward_noanswer_delay) * 1000);
   }
   offer->ring_timeout.start(timeout, [this, c = &call] { on_ring_timeout(*c); });
+  offer->account = account;
+  // The first ringing port with an answering machine takes the call after its answer_after,
+  // unless forwarding on no answer is set (it takes the call instead).
+  Offer* raw = offer.get();
   offers_.push_back(std::move(offer));
+  if (raw->forward_noanswer.empty())
+    for (Port* p : raw->ports)
+      if (const config::Port* m = machine_of(p->id()))
+        return machine_answers(call, account, p->id(), static_cast<uint32_t>(m->answer_after) * 1000,
+                               "no answer");
+  return 0;
+}
+
+const config::Port* Switchboard::machine_of(int port) const {
+  if (!machine_ || !config_ || !machine_->active(port)) return nullptr;
+  const config::Port* p = line::port_section(*config_, port);
+  return p && p->answering_machine ? p : nullptr;
+}
+
+int Switchboard::machine_answers(IncomingCall& call, const std::string& account, int port,
+                                 uint32_t delay_ms, const char* why) {
+  Offer* o = find(call);
+  if (!o) {
+    auto fresh = std::make_unique<Offer>(timers_);
+    fresh->call = &call;
+    fresh->account = account;
+    o = fresh.get();
+    offers_.push_back(std::move(fresh));
+    log::notice(kTag, "%s: port%d's answering machine takes it (%s)", call.describe().c_str(),
+                port, why);
+  }
+  o->machine_port = port;
+  o->machine_timer.start(delay_ms, [this, c = &call, port, why] {
+    Offer* offer = find(*c);
+    if (!offer) return;
+    const std::string acct = offer->account;
+    log::notice(kTag, "%s: answered by port%d's answering machine (%s)", c->describe().c_str(),
+                port, why);
+    drop(*c, nullptr);
+    if (!machine_ || !machine_->take(*c, port, acct)) c->reject(480);
+  });
   return 0;
 }
 

@@ -26,6 +26,7 @@
 
 #include "config/telephony.h"
 #include "core/timer.h"
+#include "phone/answering.h"
 #include "phone/call_control.h"
 #include "phone/port.h"
 
@@ -47,6 +48,8 @@ class Switchboard final : public CallControl, public IncomingCallSink, public Ca
   void set_services(const Services* s) { services_ = s; }
   // Where calls to numbers and SIP addresses go; nullptr: they fail (no network).
   void set_network(CallControl* network) { network_ = network; }
+  // The ports' answering machines (the mailbox menu too); nullptr: none. Not owned.
+  void set_answering_machine(AnsweringMachine* m) { machine_ = m; }
 
   // CallControl: from a port.
   Result<std::unique_ptr<Call>> place(int port, const DialTarget& target, line::Line& line,
@@ -64,17 +67,26 @@ class Switchboard final : public CallControl, public IncomingCallSink, public Ca
 
  private:
   struct Offer {
-    explicit Offer(TimerQueue& q) : ring_timeout(q) {}
+    explicit Offer(TimerQueue& q) : ring_timeout(q), machine_timer(q) {}
     IncomingCall* call = nullptr;
+    std::string account;
     std::vector<Port*> ports;  // ringing it or signalling it as waiting
     Timer ring_timeout;
     std::string forward_noanswer;  // where the call goes when nobody answers in time
+    Timer machine_timer;           // when the answering machine of machine_port takes it
+    int machine_port = -1;
   };
   std::vector<Port*> ports_for(const std::string& account, int port) const;
   Offer* find(IncomingCall& call);
   // Forgets the offer; every port but `except` stops offering it.
   void drop(IncomingCall& call, Port* except);
   void on_ring_timeout(IncomingCall& call);
+  // The answering machine of `port` takes `call` after `delay_ms` (the ports stop ringing);
+  // the call stays offered until then. Returns 0 (the caller hears ringing).
+  int machine_answers(IncomingCall& call, const std::string& account, int port,
+                      uint32_t delay_ms, const char* why);
+  // The port section's answering-machine options, when its machine is on.
+  const config::Port* machine_of(int port) const;
   // Sends the call to `target` instead (302); returns the status.
   int forward(IncomingCall& call, const std::string& target, const std::string& why);
 
@@ -82,6 +94,7 @@ class Switchboard final : public CallControl, public IncomingCallSink, public Ca
   const config::Telephony* config_ = nullptr;
   const Services* services_ = nullptr;
   CallControl* network_ = nullptr;
+  AnsweringMachine* machine_ = nullptr;
   std::vector<Port*> ports_;
   std::vector<std::unique_ptr<Offer>> offers_;
 };

@@ -116,6 +116,8 @@ class MessageStore {
   std::optional<MessageInfo> find(const std::string& id) const;
   std::string audio_path(const std::string& id) const;
   const std::string& dir() const { return dir_; }
+  // A new quota and message limit (a reload): they apply to the next recording.
+  void set_limits(const StoreLimits& limits) { limits_ = limits; }
   int rate() const { return rate_; }
 
   // Rewrites the sidecar (tmp + rename).

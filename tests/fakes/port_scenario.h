@@ -34,6 +34,7 @@ class Scenario {
   owsip::testing::FakeCallControl& calls() { return calls_; }
   owsip::testing::FakeTimerQueue& queue() { return queue_; }
   Switchboard& board() { return board_; }
+  Services& services() { return services_; }
 
   // `config`: kConfig, or kConfig with more sections (barring_test.cc).
   explicit Scenario(const std::string& config = kConfig)
