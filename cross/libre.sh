@@ -81,7 +81,7 @@ build_owsip() {  # PREFIX BUILD_DIR TARGET...
   local prefix=$1 b=$2; shift 2
   if [ ! -f "$b/build.ninja" ]; then
     PKG_CONFIG_PATH=$prefix/lib/pkgconfig cmake -S "$ROOT" -B "$b" -G Ninja \
-      -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS=-O1 -DOWSIP_WERROR=ON >"$b.cmake.log" 2>&1 ||
+      -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS=-O1 -DOWSIP_WERROR=ON -DOWSIP_PROMPTS=OFF >"$b.cmake.log" 2>&1 ||
       { tail -20 "$b.cmake.log" >&2; return 1; }
   fi
   grep -q "^LIBRE_PREFIX:INTERNAL=$prefix$" "$b/CMakeCache.txt" ||

@@ -26,6 +26,7 @@ struct sipnot;   // libre
 struct sipsub;   // libre
 struct sip_dialog;   // libre
 struct sip_request;  // libre
+struct sip;          // libre
 
 namespace owsip::sip {
 
@@ -91,6 +92,9 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   // --- extensions (sip_call_extensions.cc) ---
   // Is `msg` a request of this call's dialog (early or confirmed)?
   bool in_dialog(const struct ::sip_msg* msg) const;
+  // The stack to answer `msg` on; nullptr when it is not to be handled (answered 500 when its
+  // CSeq is out of order).
+  struct ::sip* in_dialog_stack(const struct ::sip_msg* msg);
   // A PRACK (RFC 3262 section 3): 200 when its RAck names our reliable 18x, else 481.
   void on_prack(const struct ::sip_msg* msg);
   // An UPDATE (RFC 3311): 200 (with the SDP answer to an offer), a session refresh (RFC 4028).

@@ -141,13 +141,21 @@ void SipCall::retransmit_provisional() {
   });
 }
 
-void SipCall::on_prack(const struct sip_msg* msg) {
+// The stack to answer an in-dialog request on; nullptr (answered 500 when out of order,
+// RFC 3261 section 12.2.2) when it is not to be handled.
+struct sip* SipCall::in_dialog_stack(const struct sip_msg* msg) {
   struct sip* stack = manager_.ua_ ? manager_.ua_->stack() : nullptr;
-  if (!stack) return;
-  if (!sip_dialog_rseq_valid(sipsess_dialog(sess_), msg)) {  // RFC 3261 section 12.2.2
+  if (!stack) return nullptr;
+  if (!sip_dialog_rseq_valid(sipsess_dialog(sess_), msg)) {
     (void)sip_treply(nullptr, stack, msg, 500, reason_phrase(500));
-    return;
+    return nullptr;
   }
+  return stack;
+}
+
+void SipCall::on_prack(const struct sip_msg* msg) {
+  struct sip* stack = in_dialog_stack(msg);
+  if (!stack) return;
   const SipMessage m = SipMessage::wrap(msg);
   const std::optional<std::string> value = m.header("RAck");
   const std::optional<RAck> rack = value ? parse_rack(*value) : std::nullopt;
@@ -330,12 +338,8 @@ void SipCall::session_lost(int code, const std::string& why) {
 // --- RFC 3311 --------------------------------------------------------------------------
 
 void SipCall::on_update(const struct sip_msg* msg) {
-  struct sip* stack = manager_.ua_ ? manager_.ua_->stack() : nullptr;
+  struct sip* stack = in_dialog_stack(msg);
   if (!stack) return;
-  if (!sip_dialog_rseq_valid(sipsess_dialog(sess_), msg)) {  // RFC 3261 section 12.2.2
-    (void)sip_treply(nullptr, stack, msg, 500, reason_phrase(500));
-    return;
-  }
   const SipMessage m = SipMessage::wrap(msg);
   const bool offer = !m.body().empty() && m.content_type() == "application/sdp";
   if (!machine_.answered() || !media_) {

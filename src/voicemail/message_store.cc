@@ -453,14 +453,7 @@ std::string MessageStore::new_id(int64_t time) const {
   }
 }
 
-Result<std::unique_ptr<Recording>> MessageStore::start_message(MessageInfo meta) {
-  if (std::string why = full_reason(); !why.empty())
-    return Status::error("mailbox " + dir_ + " is full: " + why);
-  if (meta.time == 0) meta.time = static_cast<int64_t>(std::time(nullptr));
-  meta.id = new_id(meta.time);
-  meta.duration_ms = 0;
-  meta.heard = false;
-  const std::string tmp = path(wav_name(meta.id) + kTmp);
+Result<int> MessageStore::create_recording_file(const std::string& tmp) {
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::error(errno_text("cannot record " + tmp));
   auto header = line::dsp::wav_pcm16_header(rate_, 0);
@@ -470,6 +463,20 @@ Result<std::unique_ptr<Recording>> MessageStore::start_message(MessageInfo meta)
     ::unlink(tmp.c_str());
     return s;
   }
+  return fd;
+}
+
+Result<std::unique_ptr<Recording>> MessageStore::start_message(MessageInfo meta) {
+  if (std::string why = full_reason(); !why.empty())
+    return Status::error("mailbox " + dir_ + " is full: " + why);
+  if (meta.time == 0) meta.time = static_cast<int64_t>(std::time(nullptr));
+  meta.id = new_id(meta.time);
+  meta.duration_ms = 0;
+  meta.heard = false;
+  const std::string tmp = path(wav_name(meta.id) + kTmp);
+  Result<int> opened = create_recording_file(tmp);
+  if (!opened) return opened.status();
+  const int fd = *opened;
   recording_ids_.insert(meta.id);
   recording_bytes_ += kHeader + kSidecarReserve;
   log::info(kTag, "%s: recording message %s from '%s'", dir_.c_str(), meta.id.c_str(),
@@ -481,15 +488,9 @@ Result<std::unique_ptr<Recording>> MessageStore::start_greeting() {
   const std::string tmp = path(std::string(kGreeting) + kTmp);
   for (const auto& id : recording_ids_)
     if (id == "greeting") return Status::error("a greeting is already being recorded");
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::error(errno_text("cannot record " + tmp));
-  auto header = line::dsp::wav_pcm16_header(rate_, 0);
-  if (!write_all(disk(), fd, header.data(), header.size())) {
-    Status s = Status::error(errno_text("cannot record " + tmp));
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return s;
-  }
+  Result<int> opened = create_recording_file(tmp);
+  if (!opened) return opened.status();
+  const int fd = *opened;
   MessageInfo meta;
   meta.id = "greeting";
   meta.time = static_cast<int64_t>(std::time(nullptr));

@@ -150,6 +150,8 @@ class MessageStore {
   std::optional<Entry> load_message(const std::string& id);
   Status write_sidecar(const MessageInfo& info, uint64_t* bytes);
   Status sync_dir();
+  // A temp file for a recording with its WAV header (size 0); the descriptor, or why not.
+  Result<int> create_recording_file(const std::string& tmp);
   // Bytes a recording of `samples` more may still take before the quota.
   uint64_t room() const;
   // Writes the header's sizes, fsyncs and closes the temp file.

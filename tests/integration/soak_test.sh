@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Soak: OWSIP_SOAK_CALLS sequential calls (300 here; 5000 for the long run, see README) from a
+# Soak: OWSIP_SOAK_CALLS sequential calls (180 here; 5000 for the long run, see README) from a
 # sipp UAC through Kamailio to owsip's account, each answered by a virtual phone
 # (`autoanswer`), talked for a moment and hung up by the phone (owsip sends BYE). Checked: no
 # call fails, owsip's RSS grows less than 256 KiB from after the first 60 calls to the end, and
@@ -11,7 +11,7 @@ source "$(dirname "$0")/sip_lib.sh"
 source "$(dirname "$0")/call_lib.sh"
 command -v sipp >/dev/null || { echo "SKIP: sipp is not installed (./run setup)"; exit 0; }
 
-CALLS=${OWSIP_SOAK_CALLS:-300}
+CALLS=${OWSIP_SOAK_CALLS:-180}
 WARMUP=60
 call_kamailio 2001
 

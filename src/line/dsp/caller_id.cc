@@ -175,6 +175,21 @@ int build_jclip(adsi_tx_state_t* tx, const CallerId& cid, uint8_t* msg) {
   }
 }
 
+// The FSK audio of a message built in `tx`: the profile's preamble, then the message.
+std::vector<int16_t> modulate(adsi_tx_state_t* tx, const FskProfile& profile, const uint8_t* msg,
+                              int len) {
+  adsi_tx_set_preamble(tx, profile.seizure_bits, profile.mark_bits, -1, -1);
+  if (adsi_tx_put_message(tx, msg, len) <= 0) return {};
+  std::vector<int16_t> out;
+  std::array<int16_t, kBlock> block{};
+  for (;;) {
+    int n = adsi_tx(tx, block.data(), kBlock);
+    out.insert(out.end(), block.begin(), block.begin() + n);
+    if (n < kBlock) break;
+  }
+  return out;
+}
+
 std::vector<int16_t> fsk_audio(const FskProfile& profile, const CallerId& cid) {
   TxPtr tx(adsi_tx_init(nullptr, profile.adsi_standard));
   if (!tx) return {};
@@ -182,16 +197,7 @@ std::vector<int16_t> fsk_audio(const FskProfile& profile, const CallerId& cid) {
   int len = profile.adsi_standard == ADSI_STANDARD_JCLIP
                 ? build_jclip(tx.get(), cid, msg.data())
                 : build_mdmf(tx.get(), profile, cid, msg.data());
-  adsi_tx_set_preamble(tx.get(), profile.seizure_bits, profile.mark_bits, -1, -1);
-  if (adsi_tx_put_message(tx.get(), msg.data(), len) <= 0) return {};
-  std::vector<int16_t> out;
-  std::array<int16_t, kBlock> block{};
-  for (;;) {
-    int n = adsi_tx(tx.get(), block.data(), kBlock);
-    out.insert(out.end(), block.begin(), block.begin() + n);
-    if (n < kBlock) break;
-  }
-  return out;
+  return modulate(tx.get(), profile, msg.data(), len);
 }
 
 // Message waiting (EN 300 659-3 clause 5.4.2, GR-30 VMWI): the visual indicator alone.
@@ -213,16 +219,7 @@ std::vector<int16_t> fsk_mwi_audio(const FskProfile& profile, bool waiting, bool
     len = adsi_add_field(tx.get(), msg.data(), 0, CLASS_MDMF_MSG_WAITING, nullptr, 0);
     len = adsi_add_field(tx.get(), msg.data(), len, MCLASS_VISUAL_INDICATOR, &v, 1);
   }
-  adsi_tx_set_preamble(tx.get(), profile.seizure_bits, profile.mark_bits, -1, -1);
-  if (adsi_tx_put_message(tx.get(), msg.data(), len) <= 0) return {};
-  std::vector<int16_t> out;
-  std::array<int16_t, kBlock> block{};
-  for (;;) {
-    int n = adsi_tx(tx.get(), block.data(), kBlock);
-    out.insert(out.end(), block.begin(), block.begin() + n);
-    if (n < kBlock) break;
-  }
-  return out;
+  return modulate(tx.get(), profile, msg.data(), len);
 }
 
 // The DTMF CLIP digit string, e.g. "A0301234567C", "B10C", "D0201234567C".
