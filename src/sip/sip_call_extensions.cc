@@ -175,9 +175,11 @@ void SipCall::send_prack(const struct sip_msg* msg) {
   const SipMessage m = SipMessage::wrap(msg);
   if (!re_compat::kOwnSessionExtensions || !lists(m, "Require", "", "100rel") || !sess_) return;
   const std::optional<std::string> value = m.header("RSeq");
-  const std::optional<uint32_t> rseq = value ? parse_rseq(*value) : std::nullopt;
+  // A plain value: GCC 12 at -Os (the MIPS build) calls the optional's value maybe
+  // uninitialized after the copy into the dialog below.
+  const uint32_t rseq = value ? parse_rseq(*value).value_or(0) : 0;
   struct sip* stack = manager_.ua_ ? manager_.ua_->stack() : nullptr;
-  if (!rseq || !stack) return;
+  if (rseq == 0 || !stack) return;  // RSeq is 1..2^31-1 (RFC 3262 section 7.1)
   const std::string tag = text(msg->to.tag);
   if (!early_dialog_ || tag != early_tag_) {
     // The early dialog of this To tag: sipsess makes its dialog only from the 2xx, so the
@@ -192,8 +194,8 @@ void SipCall::send_prack(const struct sip_msg* msg) {
   }
   // RFC 3262 section 4: a retransmission is not PRACKed again, and responses are PRACKed in
   // order (one with a gap waits for the missing one).
-  if (pracked_rseq_ && *rseq != pracked_rseq_ + 1) return;
-  const RAck rack{*rseq, msg->cseq.num, "INVITE"};
+  if (pracked_rseq_ && rseq != pracked_rseq_ + 1) return;
+  const RAck rack{rseq, msg->cseq.num, "INVITE"};
   int err = sip_drequestf(nullptr, stack, true, "PRACK", early_dialog_, 0, nullptr, nullptr,
                           ignore_response, nullptr, "RAck: %s\r\nContent-Length: 0\r\n\r\n",
                           format_rack(rack).c_str());
@@ -204,7 +206,7 @@ void SipCall::send_prack(const struct sip_msg* msg) {
   // The PRACK took a CSeq number of the copy; the session's dialog skips it too, so that its
   // next request (BYE, re-INVITE) has a higher one (RFC 3261 section 12.2.1.1).
   (void)re_compat::skip_local_cseq(sipsess_dialog(sess_));
-  pracked_rseq_ = *rseq;
+  pracked_rseq_ = rseq;
   note(log::kInfo, ": PRACK (RAck %s)", format_rack(rack).c_str());
 }
 
@@ -235,15 +237,15 @@ bool SipCall::retry_after_422(const struct sip_msg* msg) {
   // Section 7.1: once, with the larger Min-SE the 422 names.
   const SipMessage m = SipMessage::wrap(msg);
   const std::optional<std::string> v = m.header("Min-SE");
-  const std::optional<uint32_t> min_se = v ? parse_min_se(*v) : std::nullopt;
-  if (min_se_asked_ || !min_se || timer_policy().session_expires == 0 || machine_.answered())
+  const uint32_t min_se = v ? parse_min_se(*v).value_or(0) : 0;  // plain: as in send_prack()
+  if (min_se_asked_ || min_se == 0 || timer_policy().session_expires == 0 || machine_.answered())
     return false;
-  min_se_asked_ = *min_se;
+  min_se_asked_ = min_se;
   if (int err = send_invite(); err) {
     note(log::kWarning, ": cannot send the INVITE again after 422: %s", std::strerror(err));
     return false;
   }
-  note(log::kNotice, ": 422, INVITE again with Min-SE %u", *min_se);
+  note(log::kNotice, ": 422, INVITE again with Min-SE %u", min_se);
   return true;
 }
 
