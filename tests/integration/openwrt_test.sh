@@ -111,13 +111,17 @@ config general
 	option call_log '$WORK/calls.jsonl'
 config port
 	option id 0
+	option answering_machine 1
+config voicemail
+	option dir '$WORK/vm'
+	option prompts '$WORK/no-prompts'
 CONF
 export OWSIPCTL=$BIN/owsipctl OWSIP_CTL_SOCKET=$WORK/ctl.sock
 RPCD=$PKG/files/telephony.rpcd
 json_check() {  # PYTHON-EXPR on the parsed JSON object "j"
   python3 -c "import json,sys; j=json.load(sys.stdin); assert isinstance(j, dict), j; assert $1, j"
 }
-sh "$RPCD" list | json_check 'sorted(j) == ["accounts","calls","ports","reload","status"]' ||
+sh "$RPCD" list | json_check 'sorted(j) == ["accounts","calls","delete","messages","play","ports","reload","status"]' ||
   fail "rpcd list"
 sh "$RPCD" call status </dev/null | json_check '"error" in j and "not running" in j["error"]' ||
   fail "rpcd call without owsip"
@@ -129,6 +133,10 @@ sh "$RPCD" call accounts </dev/null | json_check 'j["accounts"] == []' || fail "
 sh "$RPCD" call ports </dev/null | json_check 'j["ports"][0]["port"] == 0' || fail "rpcd ports"
 sh "$RPCD" call calls </dev/null | json_check 'j["calls"] == []' || fail "rpcd calls"
 sh "$RPCD" call reload </dev/null | json_check '"reloaded" in j["message"]' || fail "rpcd reload"
+sh "$RPCD" call messages </dev/null | json_check 'j["messages"] == []' || fail "rpcd messages"
+echo '{"id":"20261202T134501-1"}' | sh "$RPCD" call delete |
+  json_check 'j["error"].endswith("no message '"'"'20261202T134501-1'"'"'")' || fail "rpcd delete of an unknown message"
+echo '{}' | sh "$RPCD" call play | json_check '"wants" in j["error"]' || fail "rpcd play without an id"
 sh "$RPCD" call bogus </dev/null | json_check '"unknown method" in j["error"]' || fail "rpcd bogus"
 kill -TERM "$pid"
 wait_exit "$pid" 10
@@ -210,6 +218,6 @@ methods = set()
 for group in acl.values():
     for access in ('read', 'write'):
         methods |= set(group.get(access, {}).get('ubus', {}).get('telephony', []))
-assert methods == {'status', 'accounts', 'ports', 'calls', 'reload'}, methods
+assert methods == {'status', 'accounts', 'ports', 'calls', 'reload', 'messages', 'play', 'delete'}, methods
 " "$WORK/root/usr/share/rpcd/acl.d/owsip.json" || fail "the ACL does not cover the rpcd methods"
 pass "package Makefile as the SDK reads it: source tarball, hash, licence, feed dependency names, install steps, conffiles, ACL"
