@@ -87,8 +87,7 @@ void Daemon::start_calls() {
       [this](sip::CallManager::RecordEvent e, const sip::CallRecord& r) { on_call_record(e, r); });
   board_->set_network(calls_.get());
   mwi_ = std::make_unique<sip::MwiClient>(*sip_, loop_,
-                                          [this](const std::string& key, const sip::MessageSummary& s) {
-                                            provider_mwi_[key] = s.waiting;
+                                          [this](const std::string&, const sip::MessageSummary&) {
                                             update_message_waiting();
                                           });
   calls_->set_events_observer([this](sip::UserAgent* ua, struct ::sipevent_sock* events) {
@@ -101,7 +100,9 @@ void Daemon::update_message_waiting() {
   for (auto& p : ports_) {
     bool waiting = machine_ && machine_->new_messages(p->id()) > 0;
     for (const auto& a : config_->accounts)
-      if (!a.disabled && (a.port == p->id() || a.port < 0) && provider_mwi_[a.key]) waiting = true;
+      if (auto s = mwi_ ? mwi_->summary(a.key) : std::nullopt;
+          !a.disabled && (a.port == p->id() || a.port < 0) && s && s->waiting)
+        waiting = true;
     p->set_message_waiting(waiting);
   }
 }

@@ -6,7 +6,6 @@
 // waits until every port is idle).
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,7 +94,6 @@ class Daemon {
   std::unique_ptr<media::RtpPortAllocator> rtp_ports_;
   std::unique_ptr<sip::CallManager> calls_;
   std::unique_ptr<sip::MwiClient> mwi_;  // after calls_: told when its event socket goes
-  std::map<std::string, bool> provider_mwi_;  // account key: messages waiting
   CallLog call_log_;
   std::unique_ptr<DaemonControl> control_;
   bool stopping_ = false;

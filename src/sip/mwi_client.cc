@@ -27,7 +27,7 @@ std::string body_of(const struct sip_msg* msg) {
 
 // The mailbox option as a URI: a user at the realm, or the URI as written; unset: our address.
 std::string mailbox_uri(const config::Account& cfg, const RegisterTarget& t) {
-  if (cfg.mailbox.empty()) return "sip:" + t.user + "@" + t.realm;
+  if (cfg.mailbox.empty()) return t.aor();
   if (cfg.mailbox.rfind("sip:", 0) == 0 || cfg.mailbox.rfind("sips:", 0) == 0) return cfg.mailbox;
   return "sip:" + cfg.mailbox + "@" + t.realm;
 }
@@ -148,10 +148,8 @@ void MwiClient::subscribe(const std::string& key) {
   s.auth_user = t.auth_user;
   s.password = t.password;
   const std::string uri = mailbox_uri(a->config(), t);
-  const std::string from = "sip:" + t.user + "@" + t.realm;
-  const std::string route = t.outbound ? t.outbound->route_uri
-                                       : "sip:" + t.registrar.to_string() + ";transport=" +
-                                             std::string(transport_name(t.transport));
+  const std::string from = t.aor();
+  const std::string route = t.first_hop_route();
   const char* routes[1] = {route.c_str()};
   const char* from_name = t.display_name.empty() ? nullptr : t.display_name.c_str();
   const std::string& cuser = a->contact_user();

@@ -188,9 +188,8 @@ RegisterClient::~RegisterClient() {
 }
 
 Status RegisterClient::init() {
-  const std::string aor = "sip:" + target_.user + "@" + target_.realm;
-  std::string ruri = "sip:" + target_.registrar.to_string() + ";transport=" +
-                     std::string(transport_name(target_.transport));
+  const std::string aor = target_.aor();
+  std::string ruri = target_.registrar_uri();
   const char* routes[1];
   uint32_t route_count = 0;
   if (target_.outbound) routes[route_count++] = target_.outbound->route_uri.c_str();

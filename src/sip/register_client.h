@@ -53,6 +53,15 @@ struct RegisterTarget {
   const std::string& first_hop_host() const {
     return outbound ? outbound->address.host : registrar.host;
   }
+  // The address of record, "sip:user@realm" (From, To of a REGISTER).
+  std::string aor() const { return "sip:" + user + "@" + realm; }
+  // The registrar as a URI, "sip:host:port;transport=udp".
+  std::string registrar_uri() const {
+    return "sip:" + registrar.to_string() + ";transport=" + std::string(transport_name(transport));
+  }
+  // The route of requests outside a dialog (INVITE, SUBSCRIBE): the outbound proxy, else the
+  // registrar.
+  std::string first_hop_route() const { return outbound ? outbound->route_uri : registrar_uri(); }
 };
 
 class RegisterClient final : public RegisterSender {

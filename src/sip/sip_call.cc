@@ -353,11 +353,8 @@ Status SipCall::connect(const std::string& to_uri, int port, line::Line& line,
   if (Status s = make_media(line); !s) return s;
   auto offer = media_->create_offer();
   if (!offer) return offer.status();
-  const std::string from = "sip:" + target_.user + "@" + target_.realm;
-  const std::string route = target_.outbound
-                                ? target_.outbound->route_uri
-                                : "sip:" + target_.registrar.to_string() + ";transport=" +
-                                      std::string(transport_name(target_.transport));
+  const std::string from = target_.aor();
+  const std::string route = target_.first_hop_route();
   invite_sdp_ = *offer;
   // A new TLS connection checks the certificate against the host set last on the shared
   // context, which another account's REGISTER may have changed: set this account's first hop.

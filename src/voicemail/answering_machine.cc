@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "core/log.h"
+#include "line/backend.h"
 #include "line/dsp/level.h"
 #include "line/dsp/resample.h"
 #include "line/dsp/wav.h"
@@ -461,7 +462,7 @@ void AnsweringMachineService::configure(const config::Telephony& config) {
     notify(p.id);
   }
   for (auto it = boxes_.begin(); it != boxes_.end();) {
-    const config::Port* p = section(it->first);
+    const config::Port* p = line::port_section(config, it->first);
     if (p && p->answering_machine) {
       ++it;
       continue;
@@ -483,13 +484,6 @@ void AnsweringMachineService::configure(const config::Telephony& config) {
     return;
   }
   prompts_ = std::move(*p);
-}
-
-const config::Port* AnsweringMachineService::section(int port) const {
-  if (!config_) return nullptr;
-  for (const auto& p : config_->ports)
-    if (p.id == port) return &p;
-  return nullptr;
 }
 
 bool AnsweringMachineService::active(int port) const {

@@ -81,7 +81,6 @@ class AnsweringMachineService final : public phone::AnsweringMachine {
     std::string dir;
     std::unique_ptr<MessageStore> store;
   };
-  const config::Port* section(int port) const;
 
   TimerQueue& timers_;
   std::function<void(int)> changed_;
