@@ -196,6 +196,13 @@ std::string check_keys(const std::string& v) {
   return "'" + v + "' is not something a phone dials (keys 0-9, * and #)";
 }
 
+std::string check_pin(const std::string& v) {
+  if (v.empty()) return "";
+  if (v.size() < 4 || v.size() > 10 || v.find_first_not_of("0123456789") != std::string::npos)
+    return "a PIN is 4 to 10 digits";
+  return "";
+}
+
 std::string check_keys_list(const std::string& v) {
   for (const auto& w : words(v))
     if (!dialable(w)) return "'" + w + "' is not a prefix a phone dials (keys 0-9, * and #)";

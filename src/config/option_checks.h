@@ -30,6 +30,7 @@ std::string check_digit_map(const std::string& v);
 // patterns (number ranges).
 std::string check_keys(const std::string& v);
 std::string check_keys_list(const std::string& v);
+std::string check_pin(const std::string& v);  // empty, or 4 to 10 digits
 std::string check_account_prefix(const std::string& v);
 std::string check_emergency(const std::string& v);
 std::string check_number_patterns(const std::string& v);

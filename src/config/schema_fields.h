@@ -54,8 +54,8 @@ constexpr Field<S> text(std::string_view name, std::string S::*m, Req req, std::
 }
 template <class S>
 constexpr Field<S> secret(std::string_view name, std::string S::*m, Req req,
-                          std::string_view help) {
-  Field<S> f = text(name, m, req, help);
+                          std::string_view help, CheckFn check = nullptr) {
+  Field<S> f = text(name, m, req, help, check);
   f.secret = true;
   return f;
 }
@@ -227,6 +227,7 @@ inline const Field<Port> kPortFields[] = {
     integer("answer_after", &Port::answer_after, kOptional, 0, 300, "seconds the phone rings before the answering machine answers; 0: at once"),
     boolean("answer_busy", &Port::answer_busy, "1: the answering machine answers at once a call that finds the port busy"),
     boolean("answer_dnd", &Port::answer_dnd, "1: with do-not-disturb on, the answering machine answers at once instead of refusing the call"),
+    secret("remote_pin", &Port::remote_pin, kOptional, "4 to 10 digits (never logged or printed): a caller who presses * during the answering machine's greeting and then this PIN and # gets the mailbox menu (remote access); empty: off. Three wrong PINs end the call, five in ten minutes lock remote access for ten minutes", check_pin),
 };
 
 inline const Field<Contact> kContactFields[] = {

@@ -136,6 +136,19 @@ TEST(Schema, LedIsANameOrItsSysfsPath) {
   }
 }
 
+TEST(Schema, RemotePinIsFourToTenDigitsAndNeverEchoed) {
+  auto r = load(std::string(kMinimal) + "config port\n option id 0\n option remote_pin '0815'\n");
+  ASSERT_TRUE(r.ok()) << all_diagnostics(r);
+  EXPECT_EQ(r.config->ports[0].remote_pin, "0815");
+  for (const char* bad : {"123", "12345678901", "12a4", "*123"}) {
+    auto b = load(std::string(kMinimal) + "config port\n option id 0\n option remote_pin '" + bad + "'\n");
+    ASSERT_FALSE(b.ok()) << bad;
+    EXPECT_NE(all_diagnostics(b).find("tel:8: a PIN is 4 to 10 digits"), std::string::npos) << all_diagnostics(b);
+    EXPECT_NE(all_diagnostics(b).find("a PIN is 4 to 10 digits"), std::string::npos) << all_diagnostics(b);
+    EXPECT_EQ(all_diagnostics(b).find(bad), std::string::npos) << all_diagnostics(b);
+  }
+}
+
 TEST(Schema, SeveralValuesAsAListOrAsOneOption) {
   const std::string account = "config account 'b'\n option realm r\n option username u\n"
                               " option password p\n";

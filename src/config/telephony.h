@@ -124,6 +124,7 @@ struct Port {
   int answer_after = 20;
   bool answer_busy = false;
   bool answer_dnd = false;
+  std::string remote_pin;  // callers who press * during the greeting and this PIN get the menu
   bool operator==(const Port&) const = default;
 };
 

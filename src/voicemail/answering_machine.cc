@@ -8,6 +8,7 @@
 
 #include "core/log.h"
 #include "line/backend.h"
+#include "line/dsp/detectors.h"
 #include "line/dsp/level.h"
 #include "line/dsp/resample.h"
 #include "line/dsp/wav.h"
@@ -113,182 +114,91 @@ std::vector<int16_t> beep() {
   return out;
 }
 
-// --- a call the machine took ----------------------------------------------------------------
-
-class MachineSession final : public phone::CallObserver {
- public:
-  MachineSession(AnsweringMachineService& service, int port, const line::ToneSet* tones)
-      : service_(service), port_(port), line_(port, tones), tick_(service.timers()) {}
-  ~MachineSession() override {
-    tick_.cancel();
-    if (recording_) recording_->abort();
-  }
-
-  bool start(phone::IncomingCall& call, const std::string& account) {
-    MessageStore* store = service_.store(port_);
-    if (!store) return false;
-    info_.caller = call.caller().number;
-    info_.caller_name = call.caller().name;
-    info_.account = account;
-    auto answered = call.answer(port_, line_, *this);
-    if (!answered) {
-      log::warn(kTag, "port%d: cannot answer %s: %s", port_, call.describe().c_str(),
-                answered.message().c_str());
-      return false;
-    }
-    call_ = std::move(*answered);
-    greet(*store);
-    tick_.start(kFrameMs, [this] { tick(); });
-    return true;
-  }
-
-  // CallObserver: the caller hung up (or the call failed).
-  void on_call_progress(int, bool) override {}
-  void on_call_answered() override {}
-  void on_call_ended(const phone::CallEnd&) override {
-    caller_gone_ = true;
-    finish("the caller hung up");
-  }
-
- private:
-  void greet(MessageStore& store) {
-    std::vector<int16_t> greeting;
-    if (auto own = store.greeting_path()) greeting = load_audio(*own);
-    if (greeting.empty() && service_.prompts())
-      greeting = service_.prompts()->render({"greeting_default"});
-    out_.silence(300);
-    out_.add(greeting);
-    if (store.full()) {
-      log::notice(kTag, "port%d: mailbox full (%s): greeting only", port_,
-                  store.full_reason().c_str());
-      if (service_.prompts()) out_.add(service_.prompts()->render({"mailbox_full"}));
-      out_.silence(kAfterGreetingMs);
-      full_ = true;
-      return;
-    }
-    out_.silence(200);
-    out_.add(beep());
-  }
-
-  void tick() {
-    if (done_) return;
-    tick_.start(kFrameMs, [this] { tick(); });
-    line::AudioEndpoint* ep = line_.endpoint();
-    if (!ep) return;  // held, or not attached yet
-    std::array<int16_t, kFrame> mic{}, ear{};
-    out_.fill(mic, kRate);
-    ep->on_line_audio(mic, kRate);
-    ep->fill_line_audio(ear, kRate);
-    if (!out_.empty()) return;  // still greeting
-    if (full_) return finish("mailbox full");
-    if (!recording_ && !started_) begin_recording();
-    if (!recording_) return;
-    if (Status s = recording_->write(ear); !s) {
-      log::warn(kTag, "port%d: %s", port_, s.message().c_str());
-      return finish("the recording stopped");
-    }
-    const bool quiet = line::dsp::dbm0(line::dsp::mean_square(ear)) < kSilenceDbm0;
-    quiet_ms_ = quiet ? quiet_ms_ + kFrameMs : 0;
-    recorded_ms_ += kFrameMs;
-    const auto& cfg = service_.settings();
-    if (quiet_ms_ >= static_cast<uint32_t>(cfg.silence) * 1000) return finish("silence");
-    if (recorded_ms_ >= static_cast<uint32_t>(cfg.max_length) * 1000) return finish("maximum length");
-  }
-
-  void begin_recording() {
-    started_ = true;
-    MessageStore* store = service_.store(port_);
-    if (!store) return finish("no mailbox");
-    auto rec = store->start_message(info_);
-    if (!rec) {
-      log::notice(kTag, "port%d: not recorded: %s", port_, rec.message().c_str());
-      return finish("not recorded");
-    }
-    recording_ = std::move(*rec);
-    log::info(kTag, "port%d: recording %s", port_,
-              info_.caller.empty() ? "a caller" : info_.caller.c_str());
-  }
-
-  // Keeps what was recorded and hangs up (unless the caller did).
-  void finish(const char* why) {
-    if (done_) return;
-    done_ = true;
-    tick_.cancel();
-    if (recording_) {
-      auto kept = recording_->commit();
-      if (kept)
-        log::notice(kTag, "port%d: message %s from %s, %u ms (%s)", port_, kept->id.c_str(),
-                    kept->caller.empty() ? "an unknown caller" : kept->caller.c_str(),
-                    kept->duration_ms, why);
-      else
-        log::notice(kTag, "port%d: no message kept (%s): %s", port_, why, kept.message().c_str());
-      recording_.reset();
-      service_.notify(port_);
-    }
-    if (!caller_gone_) log::info(kTag, "port%d: hanging up (%s)", port_, why);
-    service_.finished(this);  // the call (BYE) goes with the session, from the loop
-  }
-
-  AnsweringMachineService& service_;
-  int port_;
-  MachineLine line_;
-  std::unique_ptr<phone::Call> call_;
-  MessageInfo info_;
-  Player out_;
-  std::unique_ptr<Recording> recording_;
-  Timer tick_;
-  uint32_t quiet_ms_ = 0, recorded_ms_ = 0;
-  bool started_ = false, full_ = false, done_ = false, caller_gone_ = false;
-};
-
-// --- the menu ---------------------------------------------------------------------------------
+// --- the mailbox menu ----------------------------------------------------------------------
 
 namespace {
 
-class MenuCall final : public phone::Call, public line::AudioEndpoint {
+// What the mailbox's owner hears and says: on the port's handset (MenuCall) or on a call from
+// outside after the PIN (MachineSession). The store must be there (checked by the owners).
+class Menu {
  public:
-  MenuCall(AnsweringMachineService& service, int port, line::Line& line,
-           phone::CallObserver& observer)
-      : service_(service), port_(port), line_(line), observer_(observer),
-        answer_(service.timers()) {}
-  ~MenuCall() override {
-    line_.attach_audio(nullptr);
+  Menu(AnsweringMachineService& service, int port) : service_(service), port_(port) {}
+  ~Menu() {
     if (greeting_) greeting_->abort();
   }
+  Menu(const Menu&) = delete;
+  Menu& operator=(const Menu&) = delete;
 
-  Status start() {
-    if (!service_.store(port_)) return Status::error("port" + std::to_string(port_) + " has no answering machine");
-    if (!line_.attach_audio(this)) return Status::error("the line cannot play the menu");
-    // Answered from the loop, never from inside place() (call_control.h).
-    answer_.start(0, [this] {
-      observer_.on_call_answered();
-      intro();
-    });
-    return Status::ok();
-  }
+  // "You have N new messages", then the first message.
+  void start() { intro(); }
 
-  // phone::Call: the keys of the handset.
-  void send_dtmf(char digit) override { key(digit); }
-  void hold(bool) override {}
-  std::string describe() const override { return "mailbox of port" + std::to_string(port_); }
-
-  // AudioEndpoint
-  void on_line_audio(std::span<const int16_t> mic, int rate) override {
+  // 20 ms of what the owner says, 8 kHz: recorded while a new greeting is being recorded.
+  void listen(std::span<const int16_t> narrow) {
     if (!greeting_ || !out_.empty()) return;  // the greeting starts after the beep
-    std::vector<int16_t> narrow(mic.begin(), mic.end());
-    if (rate == 16000) {
-      narrow.resize(mic.size() / 2);
-      line::dsp::downsample2(mic, narrow);
-    }
     if (Status s = greeting_->write(narrow); !s) {
       log::warn(kTag, "port%d: greeting: %s", port_, s.message().c_str());
       end_greeting();
     }
   }
-  void fill_line_audio(std::span<int16_t> ear, int rate) override {
+  // 20 ms at `rate` of what the owner hears.
+  void speak(std::span<int16_t> out, int rate) {
     const bool was_playing = !out_.empty();
-    out_.fill(ear, rate);
+    out_.fill(out, rate);
     if (was_playing && out_.empty() && playing_) message_played();
+  }
+
+  // A key of the owner's phone.
+  void key(char d) {
+    if (greeting_) {
+      if (d == '#') end_greeting();
+      return;
+    }
+    out_.clear();
+    switch (d) {
+      case '1':
+        if (index_ < list_.size()) return play_current();
+        return menu();
+      case '2':
+        heard_current();
+        ++index_;
+        return play_current();
+      case '7':
+        if (index_ < list_.size()) {
+          const std::string id = list_[index_].id;
+          if (Status s = store().remove(id); !s) log::warn(kTag, "port%d: %s", port_, s.message().c_str());
+          else log::notice(kTag, "port%d: message %s deleted from the menu", port_, id.c_str());
+          list_.erase(list_.begin() + static_cast<long>(index_));
+          service_.notify(port_);
+          say({"deleted"});
+        }
+        return play_current();
+      case '5': {
+        say({"record_greeting"});
+        out_.add(beep());
+        auto rec = store().start_greeting();
+        if (!rec) {
+          log::warn(kTag, "port%d: %s", port_, rec.message().c_str());
+          return menu();
+        }
+        // Recording starts once the beep is out: what the phone sends meanwhile is dropped
+        // (the prompts are in the earpiece, not the microphone, but the keypress is not).
+        greeting_ = std::move(*rec);
+        return;
+      }
+      case '6':
+        if (Status s = store().remove_greeting(); !s) log::warn(kTag, "port%d: %s", port_, s.message().c_str());
+        say({"greeting_standard"});
+        return menu();
+      case '8': {
+        const bool on = !service_.active(port_);
+        service_.set_active(port_, on);
+        say({on ? "machine_on" : "machine_off"});
+        return menu();
+      }
+      case '0':
+      default:
+        return menu();
+    }
   }
 
  private:
@@ -344,59 +254,6 @@ class MenuCall final : public phone::Call, public line::AudioEndpoint {
     service_.notify(port_);
   }
 
-  void key(char d) {
-    if (greeting_) {
-      if (d == '#') end_greeting();
-      return;
-    }
-    out_.clear();
-    switch (d) {
-      case '1':
-        if (index_ < list_.size()) return play_current();
-        return menu();
-      case '2':
-        heard_current();
-        ++index_;
-        return play_current();
-      case '7':
-        if (index_ < list_.size()) {
-          const std::string id = list_[index_].id;
-          if (Status s = store().remove(id); !s) log::warn(kTag, "port%d: %s", port_, s.message().c_str());
-          else log::notice(kTag, "port%d: message %s deleted from the handset", port_, id.c_str());
-          list_.erase(list_.begin() + static_cast<long>(index_));
-          service_.notify(port_);
-          say({"deleted"});
-        }
-        return play_current();
-      case '5': {
-        say({"record_greeting"});
-        out_.add(beep());
-        auto rec = store().start_greeting();
-        if (!rec) {
-          log::warn(kTag, "port%d: %s", port_, rec.message().c_str());
-          return menu();
-        }
-        // Recording starts once the beep is out: what the phone sends meanwhile is dropped
-        // (the prompts are in the earpiece, not the microphone, but the keypress is not).
-        greeting_ = std::move(*rec);
-        return;
-      }
-      case '6':
-        if (Status s = store().remove_greeting(); !s) log::warn(kTag, "port%d: %s", port_, s.message().c_str());
-        say({"greeting_standard"});
-        return menu();
-      case '8': {
-        const bool on = !service_.active(port_);
-        service_.set_active(port_, on);
-        say({on ? "machine_on" : "machine_off"});
-        return menu();
-      }
-      case '0':
-      default:
-        return menu();
-    }
-  }
-
   void end_greeting() {
     auto kept = greeting_->commit();
     greeting_.reset();
@@ -412,14 +269,307 @@ class MenuCall final : public phone::Call, public line::AudioEndpoint {
 
   AnsweringMachineService& service_;
   int port_;
-  line::Line& line_;
-  phone::CallObserver& observer_;
-  Timer answer_;
   Player out_;
   std::vector<MessageInfo> list_;
   size_t index_ = 0;
   bool playing_ = false;
   std::unique_ptr<Recording> greeting_;
+};
+
+}  // namespace
+
+// --- a call the machine took ----------------------------------------------------------------
+
+class MachineSession final : public phone::CallObserver {
+ public:
+  MachineSession(AnsweringMachineService& service, int port, const line::ToneSet* tones)
+      : service_(service), port_(port), line_(port, tones), tick_(service.timers()),
+        pin_timer_(service.timers()), keys_(kRate, [this](char d) { key(d); }) {}
+  ~MachineSession() override {
+    tick_.cancel();
+    pin_timer_.cancel();
+    if (recording_) recording_->abort();
+  }
+
+  bool start(phone::IncomingCall& call, const std::string& account) {
+    MessageStore* store = service_.store(port_);
+    if (!store) return false;
+    info_.caller = call.caller().number;
+    info_.caller_name = call.caller().name;
+    info_.account = account;
+    if (const config::Port* p = service_.port_settings(port_)) pin_ = p->remote_pin;
+    auto answered = call.answer(port_, line_, *this);
+    if (!answered) {
+      log::warn(kTag, "port%d: cannot answer %s: %s", port_, call.describe().c_str(),
+                answered.message().c_str());
+      return false;
+    }
+    call_ = std::move(*answered);
+    greet(*store);
+    last_key_ms_ = now();
+    tick_.start(kFrameMs, [this] { tick(); });
+    return true;
+  }
+
+  // CallObserver: the caller hung up (or the call failed).
+  void on_call_progress(int, bool) override {}
+  void on_call_answered() override {}
+  void on_call_ended(const phone::CallEnd&) override {
+    caller_gone_ = true;
+    finish("the caller hung up");
+  }
+
+ private:
+  // kMessage: greeting, then recording; kPin: remote access, the PIN being entered; kMenu:
+  // remote access granted, the caller is in the mailbox menu.
+  enum class Mode { kMessage, kPin, kMenu };
+
+  uint64_t now() const { return service_.timers().clock().now_ms(); }
+  void say(const std::vector<std::string>& names) {
+    if (service_.prompts()) out_.add(service_.prompts()->render(names));
+    out_.silence(300);
+  }
+
+  void greet(MessageStore& store) {
+    std::vector<int16_t> greeting;
+    if (auto own = store.greeting_path()) greeting = load_audio(*own);
+    if (greeting.empty() && service_.prompts())
+      greeting = service_.prompts()->render({"greeting_default"});
+    out_.silence(300);
+    out_.add(greeting);
+    if (store.full()) {
+      log::notice(kTag, "port%d: mailbox full (%s): greeting only", port_,
+                  store.full_reason().c_str());
+      if (service_.prompts()) out_.add(service_.prompts()->render({"mailbox_full"}));
+      out_.silence(kAfterGreetingMs);
+      full_ = true;
+      return;
+    }
+    out_.silence(200);
+    out_.add(beep());
+  }
+
+  void tick() {
+    if (done_) return;
+    tick_.start(kFrameMs, [this] { tick(); });
+    line::AudioEndpoint* ep = line_.endpoint();
+    if (!ep) return;  // held, or not attached yet
+    std::array<int16_t, kFrame> mic{}, ear{};
+    if (menu_) menu_->speak(mic, kRate);
+    else out_.fill(mic, kRate);
+    ep->on_line_audio(mic, kRate);
+    ep->fill_line_audio(ear, kRate);
+    // The caller's keys, whether they came as RFC 4733 events or SIP INFO (played into this
+    // audio by the media path) or in the audio itself.
+    keys_.feed(ear);
+    if (done_) return;
+    switch (mode_) {
+      case Mode::kMenu:
+        menu_->listen(ear);
+        if (now() - last_key_ms_ >= kRemoteIdleMs) finish("no key for two minutes");
+        return;
+      case Mode::kPin:
+        if (hang_up_after_prompt_ && out_.empty()) finish("wrong PIN");
+        return;
+      case Mode::kMessage:
+        break;
+    }
+    if (!out_.empty()) return;  // still greeting
+    if (full_) return finish("mailbox full");
+    if (!recording_ && !started_) begin_recording();
+    if (!recording_) return;
+    if (Status s = recording_->write(ear); !s) {
+      log::warn(kTag, "port%d: %s", port_, s.message().c_str());
+      return finish("the recording stopped");
+    }
+    const bool quiet = line::dsp::dbm0(line::dsp::mean_square(ear)) < kSilenceDbm0;
+    quiet_ms_ = quiet ? quiet_ms_ + kFrameMs : 0;
+    recorded_ms_ += kFrameMs;
+    const auto& cfg = service_.settings();
+    if (quiet_ms_ >= static_cast<uint32_t>(cfg.silence) * 1000) return finish("silence");
+    if (recorded_ms_ >= static_cast<uint32_t>(cfg.max_length) * 1000) return finish("maximum length");
+  }
+
+  // A key of the caller: * asks for remote access (when the port has a PIN), then the PIN
+  // and #; in the menu, the menu's keys.
+  void key(char d) {
+    if (done_) return;
+    last_key_ms_ = now();
+    switch (mode_) {
+      case Mode::kMessage:
+        if (d != '*' || pin_.empty()) return;
+        if (service_.pin_guard(port_).locked(now())) {
+          log::notice(kTag, "port%d: remote access is locked after wrong PINs", port_);
+          return;
+        }
+        return ask_pin();
+      case Mode::kPin:
+        if (hang_up_after_prompt_) return;
+        if (d == '#') return check_pin();
+        if (d == '*') {
+          entered_.clear();
+          return;
+        }
+        if (entered_.size() < 16) entered_ += d;
+        pin_timer_.start(kPinKeyTimeoutMs, [this] { check_pin(); });
+        return;
+      case Mode::kMenu:
+        return menu_->key(d);
+    }
+  }
+
+  void ask_pin() {
+    if (mode_ == Mode::kMessage) {
+      log::info(kTag, "port%d: %s asks for remote access", port_,
+                info_.caller.empty() ? "a caller" : info_.caller.c_str());
+      if (recording_) recording_->abort();  // the caller is the owner: no message
+      recording_.reset();
+      started_ = true;
+      full_ = false;
+    }
+    mode_ = Mode::kPin;
+    entered_.clear();
+    out_.clear();
+    say({"enter_pin"});
+    pin_timer_.start(kPinTimeoutMs, [this] { check_pin(); });
+  }
+
+  void check_pin() {
+    pin_timer_.cancel();
+    PinGuard& guard = service_.pin_guard(port_);
+    const bool ok = guard.check(entered_, pin_, now());
+    entered_.clear();
+    if (ok) {
+      log::notice(kTag, "port%d: remote access to the mailbox by %s", port_,
+                  info_.caller.empty() ? "an unknown caller" : info_.caller.c_str());
+      out_.clear();
+      mode_ = Mode::kMenu;
+      menu_ = std::make_unique<Menu>(service_, port_);
+      menu_->start();
+      return;
+    }
+    ++tries_;
+    const bool locked = guard.locked(now());
+    log::warn(kTag, "port%d: wrong PIN from %s (try %d)%s", port_,
+              info_.caller.empty() ? "an unknown caller" : info_.caller.c_str(), tries_,
+              locked ? ": remote access locked for ten minutes" : "");
+    out_.clear();
+    out_.silence(kWrongPinPauseMs);  // no quick guessing
+    say({"wrong_pin"});
+    if (tries_ >= PinGuard::kTriesPerCall || locked) {
+      say({"goodbye"});
+      hang_up_after_prompt_ = true;
+      return;
+    }
+    say({"enter_pin"});
+    pin_timer_.start(kPinTimeoutMs, [this] { check_pin(); });
+  }
+
+  void begin_recording() {
+    started_ = true;
+    MessageStore* store = service_.store(port_);
+    if (!store) return finish("no mailbox");
+    auto rec = store->start_message(info_);
+    if (!rec) {
+      log::notice(kTag, "port%d: not recorded: %s", port_, rec.message().c_str());
+      return finish("not recorded");
+    }
+    recording_ = std::move(*rec);
+    log::info(kTag, "port%d: recording %s", port_,
+              info_.caller.empty() ? "a caller" : info_.caller.c_str());
+  }
+
+  // Keeps what was recorded and hangs up (unless the caller did).
+  void finish(const char* why) {
+    if (done_) return;
+    done_ = true;
+    tick_.cancel();
+    pin_timer_.cancel();
+    if (recording_) {
+      auto kept = recording_->commit();
+      if (kept)
+        log::notice(kTag, "port%d: message %s from %s, %u ms (%s)", port_, kept->id.c_str(),
+                    kept->caller.empty() ? "an unknown caller" : kept->caller.c_str(),
+                    kept->duration_ms, why);
+      else
+        log::notice(kTag, "port%d: no message kept (%s): %s", port_, why, kept.message().c_str());
+      recording_.reset();
+      service_.notify(port_);
+    }
+    if (!caller_gone_) log::info(kTag, "port%d: hanging up (%s)", port_, why);
+    service_.finished(this);  // the call (BYE) goes with the session, from the loop
+  }
+
+  static constexpr uint32_t kPinTimeoutMs = 10000;     // from the prompt to #
+  static constexpr uint32_t kPinKeyTimeoutMs = 5000;   // after the last key, # or not
+  static constexpr uint32_t kWrongPinPauseMs = 2000;
+  static constexpr uint64_t kRemoteIdleMs = 120000;    // in the menu without a key: BYE
+
+  AnsweringMachineService& service_;
+  int port_;
+  MachineLine line_;
+  std::unique_ptr<phone::Call> call_;
+  MessageInfo info_;
+  Player out_;
+  std::unique_ptr<Recording> recording_;
+  Timer tick_;
+  Timer pin_timer_;
+  line::dsp::DtmfDetector keys_;
+  Mode mode_ = Mode::kMessage;
+  std::string pin_;      // the port's remote_pin when the call came; empty: no remote access
+  std::string entered_;  // keys since the PIN prompt
+  int tries_ = 0;
+  bool hang_up_after_prompt_ = false;
+  std::unique_ptr<Menu> menu_;
+  uint64_t last_key_ms_ = 0;
+  uint32_t quiet_ms_ = 0, recorded_ms_ = 0;
+  bool started_ = false, full_ = false, done_ = false, caller_gone_ = false;
+};
+
+namespace {
+
+// The menu on the port's own handset: a call to the features' mailbox code.
+class MenuCall final : public phone::Call, public line::AudioEndpoint {
+ public:
+  MenuCall(AnsweringMachineService& service, int port, line::Line& line,
+           phone::CallObserver& observer)
+      : service_(service), port_(port), line_(line), observer_(observer), menu_(service, port),
+        answer_(service.timers()) {}
+  ~MenuCall() override { line_.attach_audio(nullptr); }
+
+  Status start() {
+    if (!service_.store(port_)) return Status::error("port" + std::to_string(port_) + " has no answering machine");
+    if (!line_.attach_audio(this)) return Status::error("the line cannot play the menu");
+    // Answered from the loop, never from inside place() (call_control.h).
+    answer_.start(0, [this] {
+      observer_.on_call_answered();
+      menu_.start();
+    });
+    return Status::ok();
+  }
+
+  // phone::Call: the keys of the handset.
+  void send_dtmf(char digit) override { menu_.key(digit); }
+  void hold(bool) override {}
+  std::string describe() const override { return "mailbox of port" + std::to_string(port_); }
+
+  // AudioEndpoint
+  void on_line_audio(std::span<const int16_t> mic, int rate) override {
+    if (rate != 16000) return menu_.listen(mic);
+    narrow_.resize(mic.size() / 2);
+    line::dsp::downsample2(mic, narrow_);
+    menu_.listen(narrow_);
+  }
+  void fill_line_audio(std::span<int16_t> ear, int rate) override { menu_.speak(ear, rate); }
+
+ private:
+  AnsweringMachineService& service_;
+  int port_;
+  line::Line& line_;
+  phone::CallObserver& observer_;
+  Menu menu_;
+  Timer answer_;
+  std::vector<int16_t> narrow_;
 };
 
 }  // namespace
@@ -499,6 +649,14 @@ void AnsweringMachineService::set_active(int port, bool on) {
   if (on) std::filesystem::remove(marker, ec);
   else std::ofstream(marker) << "switched off from the handset\n";
   log::notice(kTag, "port%d: answering machine %s", port, on ? "on" : "off");
+}
+
+const config::Port* AnsweringMachineService::port_settings(int port) const {
+  return config_ ? line::port_section(*config_, port) : nullptr;
+}
+
+PinGuard& AnsweringMachineService::pin_guard(int port) {
+  return pin_guards_[port];
 }
 
 MessageStore* AnsweringMachineService::store(int port) {

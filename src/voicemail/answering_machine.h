@@ -13,6 +13,9 @@
 // new messages there are and plays them, newest last, each with its number and time; keys:
 // 1 again, 2 next, 7 delete, 5 record a new greeting (ended with #), 6 the standard greeting,
 // 8 machine on/off, 0 the menu. A message played to its end, or left with 2 or 7, is heard.
+// Remote access (remote_access.h): a caller who presses * during the greeting or the recording
+// of a port with `remote_pin` is asked for the PIN and, with the right one and #, gets the
+// same menu; nothing is recorded of that call.
 //
 // Each change of a mailbox's new-message count is reported (the daemon sets the port's
 // message-waiting state from it). Single-threaded, on the event loop's timers.
@@ -29,6 +32,7 @@
 #include "phone/answering.h"
 #include "voicemail/message_store.h"
 #include "voicemail/prompts.h"
+#include "voicemail/remote_access.h"
 
 namespace owsip::voicemail {
 
@@ -59,6 +63,10 @@ class AnsweringMachineService final : public phone::AnsweringMachine {
   // Menu key 8: the machine of `port` off (calls ring until the ring timeout) or on again.
   // Kept across restarts as a file `off` in the mailbox.
   void set_active(int port, bool on);
+  // The running config's section of `port`; nullptr when none.
+  const config::Port* port_settings(int port) const;
+  // The wrong-PIN count of `port`'s remote access (kept across calls and reloads).
+  PinGuard& pin_guard(int port);
   // Every port with a machine (owsipctl messages).
   std::vector<int> ports() const;
   // A message's port by its id; -1 when no mailbox has it.
@@ -86,6 +94,7 @@ class AnsweringMachineService final : public phone::AnsweringMachine {
   std::function<void(int)> changed_;
   const config::Telephony* config_ = nullptr;
   std::map<int, Mailbox> boxes_;
+  std::map<int, PinGuard> pin_guards_;
   // Mailboxes of an earlier config: kept while a recording may still write to them.
   std::vector<std::unique_ptr<MessageStore>> retired_;
   std::optional<Prompts> prompts_;

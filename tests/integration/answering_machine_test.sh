@@ -9,7 +9,9 @@
 #   greeting from the handset (the next caller hears it), the indicator goes off;
 # - SIGKILL while a caller is being recorded leaves no broken message: after the restart the
 #   mailbox is clean and the next caller is recorded;
-# - with the message limit reached a caller hears the greeting only and nothing is recorded.
+# - with the message limit reached a caller hears the greeting only and nothing is recorded;
+# - remote access: the caller presses *, a wrong PIN is refused, the right one opens the menu,
+#   which plays the message to the caller, and 7 deletes it.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sip_lib.sh"
 source "$(dirname "$0")/call_lib.sh"
@@ -21,7 +23,7 @@ conf=$WORK/telephony
 write_conf() {  # MAX_MESSAGES
   owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$RTP_WINDOW'" "option cid 'etsi_fsk'"
   owsip_account "$conf" home 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'" "option mwi 'off'"
-  printf '\nconfig port\n\toption id 0\n\toption answering_machine 1\n\toption answer_after 2\n' >>"$conf"
+  printf '\nconfig port\n\toption id 0\n\toption answering_machine 1\n\toption answer_after 2\n\toption remote_pin 4711\n' >>"$conf"
   printf '\nconfig voicemail\n\toption dir %s\n\toption prompts %s\n\toption silence 3\n\toption max_length 20\n\toption max_messages %s\n\toption language en\n' \
     "'$VM'" "'$BIN/prompts'" "$1" >>"$conf"
 }
@@ -81,7 +83,7 @@ wait_phone_hears p0 700 15
 pass "*98 plays the message to the phone (700 Hz heard)"
 sleep 4  # the message ends, the menu is spoken
 ph p0 "dial 7"
-wait_for_line "$WORK/owsip.log" "voicemail: port0: message $id deleted from the handset" 5
+wait_for_line "$WORK/owsip.log" "voicemail: port0: message $id deleted from the menu" 5
 [ -e "$wav" ] && fail "the deleted message is still on disk"
 phone_mark p0
 ph p0 "wait 1500" "dial 5"
@@ -137,4 +139,30 @@ wait_for_line "$WORK/owsip.log" "voicemail: port0: mailbox full \(1 messages \(l
 wait_for_line "$WORK/owsip.log" "voicemail: port0: hanging up \(mailbox full\)" 20
 [ "$(ls "$VM"/port0/msg-*.wav | wc -l)" -eq 1 ] || fail "messages: $(ls "$VM/port0")"
 pass "with the message limit reached the caller hears the greeting only, nothing is recorded"
+
+# --- remote access: *, a wrong PIN, the right one; the menu plays the message to the caller ---
+keys() { local k; for k in "$@"; do bs bob sndcode "$k" >/dev/null; sleep 0.3; done; }
+answered=$(count_lines "$WORK/owsip.log" "answered by port0's answering machine")
+bs bob dial "sip:2001@owsip.test" >/dev/null
+wait_for_count "$WORK/owsip.log" "answered by port0's answering machine" $((answered + 1)) 15
+sleep 1
+keys '*'
+wait_for_line "$WORK/owsip.log" "voicemail: port0: 2002 asks for remote access" 5
+sleep 2  # "please enter your PIN"
+keys 4 7 1 2 '#'
+wait_for_line "$WORK/owsip.log" "voicemail: port0: wrong PIN from 2002 \(try 1\)" 5
+grep -q "4712\|4711" "$WORK/owsip.log" && fail "a PIN is in the log"
+sleep 5  # the pause, "wrong PIN", "please enter your PIN"
+keys 4 7 1 1 '#'
+wait_for_line "$WORK/owsip.log" "voicemail: port0: remote access to the mailbox by 2002" 5
+sleep 6  # "you have no new messages", "message 1, received at ...", then the message (700 Hz)
+keys 7
+wait_for_line "$WORK/owsip.log" "voicemail: port0: message $id deleted from the menu" 5
+bs bob hangup >/dev/null
+bob_wav=$(ls -t "$WORK"/bob/dump-*-dec.wav | head -1)
+played_db=$(python3 "$FREQ" "$bob_wav" --level 700)
+python3 -c "import sys; sys.exit(0 if float('$played_db') > -30 else 1)" ||
+  fail "the caller did not hear the message: 700 Hz at $played_db dBFS"
+[ -z "$(ls "$VM"/port0/msg-* 2>/dev/null)" ] || fail "messages left: $(ls "$VM/port0")"
+pass "remote access: * and a wrong PIN are refused, the right PIN opens the menu, the message plays to the caller, 7 deletes it"
 stop_owsip
