@@ -104,7 +104,8 @@ cmd_debian() {
   # every call the integration tests below make (and ./run compat runs them all).
   build_owsip "$b/prefix" "$b/owsip" owsip owsip-phone owsipctl
   log "SIP, call and sim integration tests against libre $DEBIAN_VERSION"
-  ctest --test-dir "$b/owsip" -R '^it\.(sip|call|sim)_' -j"$JOBS" --timeout 300 --output-on-failure
+  # The integration tests wait more than they compute: twice as many as there are build jobs.
+  ctest --test-dir "$b/owsip" -R '^it\.(sip|call|sim)_' -j"$((JOBS * 2))" --timeout 300 --output-on-failure
   log "libre $DEBIAN_VERSION: passed in $((SECONDS - t0)) s"
 }
 
