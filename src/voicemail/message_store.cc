@@ -265,6 +265,9 @@ void Recording::abort() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   ::unlink(tmp_path_.c_str());
+  if (sidecar_fd_ >= 0) ::close(sidecar_fd_);
+  sidecar_fd_ = -1;
+  if (!sidecar_tmp_.empty()) ::unlink(sidecar_tmp_.c_str());
   store_.release(*this);
 }
 
@@ -315,9 +318,11 @@ void MessageStore::scan_leftovers() {
 
   for (const auto& name : leftovers) {
     // A recording under way (open() called again) keeps its temp file.
-    const std::string stem = name.substr(0, name.size() - 8);  // without ".wav.tmp"
+    const bool wav = ends_with(name, std::string(".wav") + kTmp);
+    const bool json = ends_with(name, std::string(".json") + kTmp);
+    const std::string stem = name.substr(0, name.size() - (json ? 9 : 8));  // without ".wav.tmp"
     const std::string id = stem.rfind("msg-", 0) == 0 ? stem.substr(4) : stem;
-    if (ends_with(name, std::string(".wav") + kTmp) && recording_ids_.count(id)) continue;
+    if ((wav || json) && recording_ids_.count(id)) continue;
     log::notice(kTag, "%s: removed %s (a recording that was not finished)", dir_.c_str(),
                 name.c_str());
     ::unlink(path(name).c_str());
@@ -477,11 +482,26 @@ Result<std::unique_ptr<Recording>> MessageStore::start_message(MessageInfo meta)
   Result<int> opened = create_recording_file(tmp);
   if (!opened) return opened.status();
   const int fd = *opened;
+  // The sidecar's room now: spaces, overwritten by commit().
+  const std::string sidecar_tmp = path(json_name(meta.id)) + kTmp;
+  const int sfd = ::open(sidecar_tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const std::string blank(kSidecarReserve, ' ');
+  if (sfd < 0 || !write_all(disk(), sfd, blank.data(), blank.size()) || disk().fsync(sfd) != 0) {
+    Status s = Status::error(errno_text("no room for the sidecar " + sidecar_tmp));
+    if (sfd >= 0) ::close(sfd);
+    ::unlink(sidecar_tmp.c_str());
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return s;
+  }
   recording_ids_.insert(meta.id);
   recording_bytes_ += kHeader + kSidecarReserve;
   log::info(kTag, "%s: recording message %s from '%s'", dir_.c_str(), meta.id.c_str(),
             meta.caller.c_str());
-  return std::unique_ptr<Recording>(new Recording(*this, std::move(meta), tmp, false, fd));
+  auto rec = std::unique_ptr<Recording>(new Recording(*this, std::move(meta), tmp, false, fd));
+  rec->sidecar_tmp_ = sidecar_tmp;
+  rec->sidecar_fd_ = sfd;
+  return rec;
 }
 
 Result<std::unique_ptr<Recording>> MessageStore::start_greeting() {
@@ -539,6 +559,29 @@ Status MessageStore::write_sidecar(const MessageInfo& info, uint64_t* bytes) {
   return Status::ok();
 }
 
+Status MessageStore::fill_sidecar(Recording& rec, const MessageInfo& info, uint64_t* bytes) {
+  const std::string final_path = path(json_name(info.id));
+  const std::string text = sidecar_json(info).dump() + "\n";
+  // Into the room taken at the start (no new blocks while it fits), cut to the text.
+  const int fd = rec.sidecar_fd_;
+  rec.sidecar_fd_ = -1;
+  bool ok = fd >= 0 && lseek(fd, 0, SEEK_SET) == 0 &&
+            write_all(disk(), fd, text.data(), text.size()) &&
+            ftruncate(fd, static_cast<off_t>(text.size())) == 0 && disk().fsync(fd) == 0;
+  Status s = ok ? Status::ok() : Status::error(errno_text("cannot write " + rec.sidecar_tmp_));
+  if (fd >= 0) ok = ::close(fd) == 0 && ok;
+  if (ok && std::rename(rec.sidecar_tmp_.c_str(), final_path.c_str()) != 0) {
+    s = Status::error(errno_text("cannot rename " + rec.sidecar_tmp_));
+    ok = false;
+  }
+  if (!ok) {
+    ::unlink(rec.sidecar_tmp_.c_str());
+    return s.is_ok() ? Status::error(errno_text("cannot write " + rec.sidecar_tmp_)) : s;
+  }
+  *bytes = text.size();
+  return Status::ok();
+}
+
 Status MessageStore::sync_dir() {
   const int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return Status::error(errno_text("cannot sync " + dir_));
@@ -590,7 +633,7 @@ Result<MessageInfo> MessageStore::finish(Recording& rec) {
     if (std::rename(rec.tmp_path_.c_str(), final_path.c_str()) != 0)
       return fail(Status::error(errno_text("cannot rename " + rec.tmp_path_)));
     uint64_t json_bytes = 0;
-    if (Status s = write_sidecar(info, &json_bytes); !s) {
+    if (Status s = fill_sidecar(rec, info, &json_bytes); !s) {
       ::unlink(final_path.c_str());
       return fail(s);
     }

@@ -4,7 +4,9 @@
 //
 // Each message is two files, `msg-<id>.wav` (16-bit PCM mono at the store's rate) and
 // `msg-<id>.json` (who called, when, how long, heard). A recording is written to temp files
-// (`*.tmp`) and renamed into place on commit, the audio first and the sidecar last, each fsynced
+// (`*.tmp`; the sidecar's is made at the start, its room taken on the disk, so a disk that
+// fills during the recording keeps the message recorded so far) and renamed into place on
+// commit, the audio first and the sidecar last, each fsynced
 // before its rename, so a SIGKILL or a power loss at any point leaves either a complete message
 // or files that open() removes: temp files, an audio file without its sidecar or the reverse,
 // a sidecar that does not parse, audio whose header does not match its length.
@@ -87,6 +89,10 @@ class Recording {
   std::string tmp_path_;
   bool greeting_;
   int fd_;
+  // A message's sidecar, made at the start with kSidecarReserve bytes so that a disk that fills
+  // during the recording still has room for it: commit() overwrites it in place.
+  std::string sidecar_tmp_;
+  int sidecar_fd_ = -1;
   uint64_t samples_ = 0;
   std::optional<std::string> error_;  // why the recording ended early
   bool done_ = false;
@@ -149,6 +155,8 @@ class MessageStore {
   void scan_leftovers();
   std::optional<Entry> load_message(const std::string& id);
   Status write_sidecar(const MessageInfo& info, uint64_t* bytes);
+  // A recording's sidecar into the room start_message() took, then renamed into place.
+  Status fill_sidecar(Recording& rec, const MessageInfo& info, uint64_t* bytes);
   Status sync_dir();
   // A temp file for a recording with its WAV header (size 0); the descriptor, or why not.
   Result<int> create_recording_file(const std::string& tmp);

@@ -25,17 +25,23 @@ constexpr int64_t kTime = 1796219101;  // 2026-12-02 13:45:01 UTC
 
 // A disk that fills up: writes succeed until `budget` bytes are gone, then the one that does not
 // fit writes what is left and the next fails with ENOSPC, as write(2) does on a full disk.
+// A disk with `budget` free bytes: bytes that make a file longer take room, bytes written over
+// a file's own bytes do not (as on a real file system; its block sizes are left out).
 class FillingDisk : public Disk {
  public:
   explicit FillingDisk(uint64_t budget) : budget_(budget) {}
   long write(int fd, const void* data, size_t size) override {
-    if (budget_ == 0) {
+    struct stat st {};
+    const off_t pos = lseek(fd, 0, SEEK_CUR);
+    if (pos < 0 || fstat(fd, &st) != 0) return -1;
+    const uint64_t over = pos < st.st_size ? std::min<uint64_t>(size, static_cast<uint64_t>(st.st_size - pos)) : 0;
+    const uint64_t grow = std::min<uint64_t>(size - over, budget_);
+    if (over + grow == 0) {
       errno = ENOSPC;
       return -1;
     }
-    const size_t n = std::min<uint64_t>(size, budget_);
-    budget_ -= n;
-    return Disk::write(fd, data, n);
+    budget_ -= grow;
+    return Disk::write(fd, data, over + grow);
   }
   int fsync(int fd) override {
     ++fsyncs;
@@ -242,14 +248,14 @@ TEST_F(VoicemailStoreTest, TooShortARecordingIsNotKept) {
   EXPECT_EQ(store.total(), 0);
 }
 
-TEST_F(VoicemailStoreTest, DroppingARecordingDeletesItsTempFile) {
+TEST_F(VoicemailStoreTest, DroppingARecordingDeletesItsTempFiles) {
   MessageStore store(dir_, {});
   ASSERT_TRUE(store.open());
   {
     auto rec = store.start_message(from("1"));
     ASSERT_TRUE(rec);
     ASSERT_TRUE((*rec)->write(tone(3000)));
-    EXPECT_EQ(files().size(), 1u);
+    EXPECT_EQ(files().size(), 2u);  // the audio and the sidecar's room
   }
   EXPECT_TRUE(files().empty());
   auto rec = store.start_message(from("1"));
@@ -371,9 +377,11 @@ class VoicemailStoreCrashTest : public VoicemailStoreTest {
 
 TEST_F(VoicemailStoreCrashTest, WhileRecording) {
   write_text("msg-20261202T134640-1.wav.tmp", wav_.substr(0, 44) + std::string(800, '\1'));
+  write_text("msg-20261202T134640-1.json.tmp", std::string(512, ' '));  // the sidecar's room
   write_text("greeting.wav.tmp", wav_.substr(0, 100));
   expect_only_the_good_message();
   EXPECT_TRUE(logged("removed msg-20261202T134640-1.wav.tmp (a recording that was not finished)"));
+  EXPECT_TRUE(logged("removed msg-20261202T134640-1.json.tmp (a recording that was not finished)"));
   EXPECT_TRUE(logged("removed greeting.wav.tmp"));
 }
 
@@ -449,7 +457,9 @@ TEST_F(VoicemailStoreCrashTest, ASecondOpenFindsNothingMoreToRemove) {
 TEST_F(VoicemailStoreTest, DiskFullWhileRecordingKeepsWhatWasWritten) {
   MessageStore store(dir_, {});
   ASSERT_TRUE(store.open());
-  FillingDisk disk(44 + 30001);  // 1.875 s of audio and half a sample
+  // The header, the sidecar's room, 1.875 s of audio and half a sample; then the disk stays
+  // full: the header's sizes and the sidecar are written over bytes the files already have.
+  FillingDisk disk(44 + 512 + 30001);
   store.set_disk(&disk);
   auto rec = store.start_message(from("1", kTime));
   ASSERT_TRUE(rec);
@@ -457,18 +467,17 @@ TEST_F(VoicemailStoreTest, DiskFullWhileRecordingKeepsWhatWasWritten) {
   for (int i = 0; i < 150 && s; ++i) s = (*rec)->write(tone(20));
   ASSERT_FALSE(s);
   EXPECT_NE(s.message().find("No space left on device"), std::string::npos) << s.message();
-  // Room again (a file was deleted elsewhere) for the header and the sidecar.
-  FillingDisk room(4096);
-  store.set_disk(&room);
   auto info = (*rec)->commit();
   ASSERT_TRUE(info) << info.message();
   EXPECT_EQ(info->duration_ms, 1875u);
-  EXPECT_GE(room.fsyncs, 3);  // the audio, the sidecar, the directory
+  EXPECT_GE(disk.fsyncs, 4);  // the sidecar's room, the audio, the sidecar, the directory
+  EXPECT_EQ(files(), (std::set<std::string>{"msg-" + info->id + ".wav", "msg-" + info->id + ".json"}));
 
   store.set_disk(nullptr);
   MessageStore again(dir_, {});
   ASSERT_TRUE(again.open());
   ASSERT_EQ(again.total(), 1);
+  EXPECT_EQ(again.list()[0].caller, "1");
   EXPECT_EQ(line::dsp::read_wav(again.audio_path(info->id))->samples.size(), 15000u);
 }
 
@@ -487,17 +496,14 @@ TEST_F(VoicemailStoreTest, DiskFullBeforeASecondLeavesNothing) {
   EXPECT_EQ(store.total(), 0);
 }
 
-TEST_F(VoicemailStoreTest, DiskFullForTheSidecarLeavesNothing) {
+TEST_F(VoicemailStoreTest, NoRoomForTheSidecarMeansNoRecording) {
   MessageStore store(dir_, {});
   ASSERT_TRUE(store.open());
-  FillingDisk disk(44 + 16000 + 44 + 20);  // the audio and its header fit, the sidecar not
+  FillingDisk disk(44 + 100);  // the audio's header fits, the sidecar's room does not
   store.set_disk(&disk);
   auto rec = store.start_message(from("1"));
-  ASSERT_TRUE(rec);
-  ASSERT_TRUE((*rec)->write(tone(1000)));
-  auto info = (*rec)->commit();
-  ASSERT_FALSE(info);
-  EXPECT_NE(info.message().find("No space left on device"), std::string::npos) << info.message();
+  ASSERT_FALSE(rec);
+  EXPECT_NE(rec.message().find("no room for the sidecar"), std::string::npos) << rec.message();
   EXPECT_TRUE(files().empty());
   EXPECT_EQ(store.total(), 0);
   store.set_disk(nullptr);
