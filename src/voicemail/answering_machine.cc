@@ -214,7 +214,8 @@ class Menu {
     list_ = store().list();
     // New messages first (oldest first), then the ones heard before.
     std::stable_partition(list_.begin(), list_.end(), [](const MessageInfo& m) { return !m.heard; });
-    if (prompts()) say(say_message_count(store().new_count(), lang()));
+    const int fresh = store().new_count();
+    if (prompts()) say(say_message_count(fresh, store().total() - fresh, lang()));
     index_ = 0;
     if (list_.empty()) return menu();
     play_current();
@@ -232,7 +233,9 @@ class Menu {
       return menu();
     }
     const MessageInfo& m = list_[index_];
-    if (prompts()) out_.add(prompts()->render(say_message_header(static_cast<int>(index_) + 1, m.time, lang())));
+    if (prompts())
+      out_.add(prompts()->render(say_message_header(static_cast<int>(index_) + 1, m.time,
+                                                    static_cast<int64_t>(std::time(nullptr)), lang())));
     out_.silence(300);
     out_.add(load_audio(store().audio_path(m.id)));
     playing_ = true;

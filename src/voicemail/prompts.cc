@@ -68,6 +68,11 @@ std::vector<std::string> required_prompts(const std::string& language) {
                                     "new_message",
                                     "new_messages",
                                     "no_new_messages",
+                                    "and",
+                                    "old_message",
+                                    "old_messages",
+                                    "received_on",
+                                    "at",
                                     "message",
                                     "received_at",
                                     "menu",
@@ -84,6 +89,9 @@ std::vector<std::string> required_prompts(const std::string& language) {
                                     "goodbye"};
   for (int v = 0; v < 20; ++v) names.push_back(n(v));
   for (int v = 20; v < 100; v += 10) names.push_back(n(v));
+  for (int m = 1; m <= 12; ++m) names.push_back("month" + std::to_string(m));
+  for (int d = 1; d <= 20; ++d) names.push_back("o" + std::to_string(d));
+  names.push_back("o30");
   if (german(language)) {
     for (int v = 1; v < 10; ++v) names.push_back(n(v) + "und");
     names.insert(names.end(), {"ein", "eine", "hundert", "uhr"});
@@ -151,28 +159,72 @@ std::vector<std::string> say_number(int v, const std::string& language) {
   return out;
 }
 
-std::vector<std::string> say_message_count(int new_count, const std::string& language) {
-  if (new_count <= 0) return {"you_have", "no_new_messages"};
-  std::vector<std::string> out = {"you_have"};
-  if (new_count == 1) {
-    out.push_back(german(language) ? "eine" : "n1");
-    out.push_back("new_message");
-    return out;
+namespace {
+
+// "n3" "new_messages" / "eine" "new_message" / "no_new_messages", for `kind` new or old.
+void add_count(std::vector<std::string>& out, int count, const std::string& kind,
+               const std::string& language) {
+  if (count <= 0) {
+    out.push_back("no_" + kind + "_messages");
+    return;
   }
-  for (auto& name : say_number(new_count, language)) out.push_back(std::move(name));
-  out.push_back("new_messages");
+  if (count == 1) {
+    out.push_back(german(language) ? "eine" : "n1");
+    out.push_back(kind + "_message");
+    return;
+  }
+  for (auto& name : say_number(count, language)) out.push_back(std::move(name));
+  out.push_back(kind + "_messages");
+}
+
+// An ordinal day of the month, 1..31: English "o20" / "n20" "o1" (twenty first), German
+// "o20" / "n1und" "o20" (einundzwanzigsten).
+void add_day(std::vector<std::string>& out, int day, bool de) {
+  if (day < 20 || day % 10 == 0) {
+    out.push_back("o" + std::to_string(day));
+  } else if (de) {
+    out.push_back(n(day % 10) + "und");
+    out.push_back("o" + std::to_string(day - day % 10));
+  } else {
+    out.push_back(n(day - day % 10));
+    out.push_back("o" + std::to_string(day % 10));
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> say_message_count(int new_count, int old_count,
+                                           const std::string& language) {
+  std::vector<std::string> out = {"you_have"};
+  add_count(out, new_count, "new", language);
+  if (old_count > 0) {
+    out.push_back("and");
+    add_count(out, old_count, "old", language);
+  }
   return out;
 }
 
-std::vector<std::string> say_message_header(int index, int64_t unix_time,
+std::vector<std::string> say_message_header(int index, int64_t unix_time, int64_t now,
                                             const std::string& language) {
   const bool de = german(language);
   std::vector<std::string> out = {"message"};
   for (auto& name : say_number(index, language)) out.push_back(std::move(name));
-  out.push_back("received_at");
   const auto t = static_cast<time_t>(unix_time);
-  struct tm tm {};
+  const auto today = static_cast<time_t>(now);
+  struct tm tm {}, now_tm {};
   localtime_r(&t, &tm);
+  localtime_r(&today, &now_tm);
+  if (tm.tm_year == now_tm.tm_year && tm.tm_yday == now_tm.tm_yday) {
+    out.push_back("received_at");
+  } else {
+    // "received on December second at ...", "empfangen am zweiten Dezember um ..."
+    out.push_back("received_on");
+    const std::string month = "month" + std::to_string(tm.tm_mon + 1);
+    if (!de) out.push_back(month);
+    add_day(out, tm.tm_mday, de);
+    if (de) out.push_back(month);
+    out.push_back("at");
+  }
   if (de) {
     // "um ein Uhr", "um vierzehn Uhr fünfunddreißig"
     if (tm.tm_hour == 1) {

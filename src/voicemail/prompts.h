@@ -3,7 +3,7 @@
 // prompt under `<root>/<lang>/NAME.wav`, spoken by espeak-ng at build time from
 // prompts/<lang>/prompts.txt, 8 kHz mono, G.711 mu-law or 16-bit PCM.
 //
-// Sentences are lists of prompt names: say_message_count(3, "en") is
+// Sentences are lists of prompt names: say_message_count(3, 0, "en") is
 // {"you_have", "n3", "new_messages"}; render() turns such a list into samples. Numbers are
 // spoken by concatenating number prompts, as Asterisk does: English "n40" "n2" (forty two),
 // German "n2und" "n40" (zweiund-vierzig); render() puts no pause after a name ending in "und"
@@ -53,11 +53,14 @@ std::vector<std::string> required_prompts(const std::string& language);
 // Prompt names for n, clamped to 0..999: "n342" as {"n3", "hundred", "n40", "n2"} (en),
 // {"n3", "hundert", "n2und", "n40"} (de).
 std::vector<std::string> say_number(int n, const std::string& language);
-// "You have 3 new messages." / "You have no new messages." (German "eine neue Nachricht").
-std::vector<std::string> say_message_count(int new_count, const std::string& language);
-// "Message 1, received at 14 35" with the local time of `unix_time` (TZ); German
-// "Nachricht eins, empfangen um vierzehn Uhr fünfunddreißig".
-std::vector<std::string> say_message_header(int index, int64_t unix_time,
+// "You have 3 new messages." / "You have no new messages." (German "eine neue Nachricht"),
+// then, when there are old ones, "and 2 old messages."
+std::vector<std::string> say_message_count(int new_count, int old_count,
+                                           const std::string& language);
+// "Message 1, received at 14 35" with the local time of `unix_time` (TZ) when that is the day
+// of `now`; else "Message 1, received on December second at 14 35". German "Nachricht eins,
+// empfangen um vierzehn Uhr fünfunddreißig" / "empfangen am zweiten Dezember um ...".
+std::vector<std::string> say_message_header(int index, int64_t unix_time, int64_t now,
                                             const std::string& language);
 
 }  // namespace owsip::voicemail

@@ -42,11 +42,18 @@ TEST(PromptNumbers, German) {
 }
 
 TEST(PromptNumbers, MessageCount) {
-  EXPECT_EQ(say_message_count(0, "en"), (Names{"you_have", "no_new_messages"}));
-  EXPECT_EQ(say_message_count(1, "en"), (Names{"you_have", "n1", "new_message"}));
-  EXPECT_EQ(say_message_count(3, "en"), (Names{"you_have", "n3", "new_messages"}));
-  EXPECT_EQ(say_message_count(1, "de"), (Names{"you_have", "eine", "new_message"}));
-  EXPECT_EQ(say_message_count(23, "de"), (Names{"you_have", "n3und", "n20", "new_messages"}));
+  EXPECT_EQ(say_message_count(0, 0, "en"), (Names{"you_have", "no_new_messages"}));
+  EXPECT_EQ(say_message_count(1, 0, "en"), (Names{"you_have", "n1", "new_message"}));
+  EXPECT_EQ(say_message_count(3, 0, "en"), (Names{"you_have", "n3", "new_messages"}));
+  EXPECT_EQ(say_message_count(1, 0, "de"), (Names{"you_have", "eine", "new_message"}));
+  EXPECT_EQ(say_message_count(23, 0, "de"), (Names{"you_have", "n3und", "n20", "new_messages"}));
+  // Old ones after the new: "You have no new messages and one old message."
+  EXPECT_EQ(say_message_count(0, 1, "en"),
+            (Names{"you_have", "no_new_messages", "and", "n1", "old_message"}));
+  EXPECT_EQ(say_message_count(2, 5, "de"),
+            (Names{"you_have", "n2", "new_messages", "and", "n5", "old_messages"}));
+  EXPECT_EQ(say_message_count(0, 1, "de"),
+            (Names{"you_have", "no_new_messages", "and", "eine", "old_message"}));
 }
 
 TEST(PromptNumbers, EverythingSaidIsARequiredPrompt) {
@@ -56,10 +63,13 @@ TEST(PromptNumbers, EverythingSaidIsARequiredPrompt) {
     std::set<std::string> said;
     for (int v = 0; v <= 999; ++v) {
       for (const auto& name : say_number(v, lang)) said.insert(name);
-      for (const auto& name : say_message_count(v, lang)) said.insert(name);
+      for (const auto& name : say_message_count(v, 999 - v, lang)) said.insert(name);
     }
-    for (int64_t t = 0; t < 86400; t += 60)
-      for (const auto& name : say_message_header(1, 1796169600 + t, lang)) said.insert(name);
+    const int64_t day = 86400, noon = 1796169600 + day / 2;
+    for (int64_t t = 0; t < day; t += 60)
+      for (const auto& name : say_message_header(1, 1796169600 + t, noon, lang)) said.insert(name);
+    for (int64_t d = 1; d <= 366; ++d)  // every day of a year, said a year and a day later
+      for (const auto& name : say_message_header(1, noon - d * day, noon, lang)) said.insert(name);
     for (const auto& name : said) EXPECT_TRUE(known.count(name)) << lang << ": " << name;
   }
 }
@@ -91,20 +101,40 @@ int64_t at(int hour, int minute) {
 }
 
 TEST_F(PromptHeader, SaysTheIndexAndTheLocalTime) {
-  EXPECT_EQ(say_message_header(1, at(14, 35), "en"),
+  const int64_t now = at(18, 0);
+  EXPECT_EQ(say_message_header(1, at(14, 35), now, "en"),
             (Names{"message", "n1", "received_at", "n14", "n30", "n5"}));
-  EXPECT_EQ(say_message_header(2, at(14, 5), "en"),
+  EXPECT_EQ(say_message_header(2, at(14, 5), now, "en"),
             (Names{"message", "n2", "received_at", "n14", "oh", "n5"}));
-  EXPECT_EQ(say_message_header(3, at(9, 0), "en"),
+  EXPECT_EQ(say_message_header(3, at(9, 0), now, "en"),
             (Names{"message", "n3", "received_at", "n9", "hundred"}));
-  EXPECT_EQ(say_message_header(1, at(14, 35), "de"),
+  EXPECT_EQ(say_message_header(1, at(14, 35), now, "de"),
             (Names{"message", "n1", "received_at", "n14", "uhr", "n5und", "n30"}));
-  EXPECT_EQ(say_message_header(12, at(1, 0), "de"),
+  EXPECT_EQ(say_message_header(12, at(1, 0), now, "de"),
             (Names{"message", "n12", "received_at", "ein", "uhr"}));
   setenv("TZ", "CET-1", 1);
   tzset();
-  EXPECT_EQ(say_message_header(1, at(23, 10), "de"),
+  // 23:10 UTC on December 2nd is 00:10 on the 3rd in Berlin: another day than 18:00 UTC.
+  EXPECT_EQ(say_message_header(1, at(23, 10), at(23, 50), "de"),
             (Names{"message", "n1", "received_at", "n0", "uhr", "n10"}));
+}
+
+TEST_F(PromptHeader, AnotherDaySaysTheDate) {
+  const int64_t day = 86400;
+  // December 1st, 2026 at 09:05 UTC, heard on the 2nd.
+  EXPECT_EQ(say_message_header(1, at(9, 5) - day, at(8, 0), "en"),
+            (Names{"message", "n1", "received_on", "month12", "o1", "at", "n9", "oh", "n5"}));
+  EXPECT_EQ(say_message_header(1, at(9, 5) - day, at(8, 0), "de"),
+            (Names{"message", "n1", "received_on", "o1", "month12", "at", "n9", "uhr", "n5"}));
+  // November 21st and 30th: "twenty first", "einundzwanzigsten", "thirtieth".
+  EXPECT_EQ(say_message_header(2, at(14, 0) - 11 * day, at(8, 0), "en"),
+            (Names{"message", "n2", "received_on", "month11", "n20", "o1", "at", "n14", "hundred"}));
+  EXPECT_EQ(say_message_header(2, at(14, 0) - 11 * day, at(8, 0), "de"),
+            (Names{"message", "n2", "received_on", "n1und", "o20", "month11", "at", "n14", "uhr"}));
+  EXPECT_EQ(say_message_header(3, at(14, 0) - 2 * day, at(8, 0), "en"),
+            (Names{"message", "n3", "received_on", "month11", "o30", "at", "n14", "hundred"}));
+  // The same day a year before is another day.
+  EXPECT_EQ(say_message_header(1, at(9, 0) - 365 * day, at(9, 0), "en")[2], "received_on");
 }
 
 #ifdef OWSIP_PROMPTS_DIR
@@ -157,7 +187,7 @@ TEST(PromptFiles, RenderJoinsPromptsWithGapsAndSkipsUnknownNamesOnce) {
   log::set_level(level);
   EXPECT_EQ(warnings, 1);
 
-  const auto sentence = prompts->render(say_message_count(342, "en"));
+  const auto sentence = prompts->render(say_message_count(342, 0, "en"));
   EXPECT_GT(sentence.size(), 8000u);
   EXPECT_GT(rms_dbfs(sentence), -30);
 }
