@@ -9,7 +9,8 @@
 #   greeting from the handset (the next caller hears it), the indicator goes off;
 # - SIGKILL while a caller is being recorded leaves no broken message: after the restart the
 #   mailbox is clean and the next caller is recorded;
-# - with the message limit reached a caller hears the greeting only and nothing is recorded;
+# - with the message limit reached, and with the quota used up, a caller hears the greeting
+#   only and nothing is recorded;
 # - remote access: the caller presses *, a wrong PIN is refused, the right one opens the menu,
 #   which plays the message to the caller, and 7 deletes it.
 source "$(dirname "$0")/lib.sh"
@@ -20,12 +21,13 @@ source "$(dirname "$0")/call_lib.sh"
 call_kamailio 2001 2002
 VM=$WORK/vm
 conf=$WORK/telephony
-write_conf() {  # MAX_MESSAGES
+write_conf() {  # MAX_MESSAGES [DIR QUOTA_MIB]
+  local dir=${2:-$VM} quota=${3:-8}
   owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$RTP_WINDOW'" "option cid 'etsi_fsk'"
   owsip_account "$conf" home 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'" "option mwi 'off'"
   printf '\nconfig port\n\toption id 0\n\toption answering_machine 1\n\toption answer_after 2\n\toption remote_pin 4711\n' >>"$conf"
-  printf '\nconfig voicemail\n\toption dir %s\n\toption prompts %s\n\toption silence 3\n\toption max_length 20\n\toption max_messages %s\n\toption language en\n' \
-    "'$VM'" "'$BIN/prompts'" "$1" >>"$conf"
+  printf '\nconfig voicemail\n\toption dir %s\n\toption prompts %s\n\toption silence 3\n\toption max_length 20\n\toption max_messages %s\n\toption language en\n\toption quota %s\n' \
+    "'$dir'" "'$BIN/prompts'" "$1" "$quota" >>"$conf"
 }
 write_conf 5
 start_owsip_registered "$conf" home
@@ -140,7 +142,32 @@ wait_for_line "$WORK/owsip.log" "voicemail: port0: hanging up \(mailbox full\)" 
 [ "$(ls "$VM"/port0/msg-*.wav | wc -l)" -eq 1 ] || fail "messages: $(ls "$VM/port0")"
 pass "with the message limit reached the caller hears the greeting only, nothing is recorded"
 
-# --- remote access: *, a wrong PIN, the right one; the menu plays the message to the caller ---
+# --- the quota: a mailbox holding a 65 s message (1,040,044 bytes) and a quota of 1 MiB ---
+# (a reload that names another directory opens it: the message is indexed, the rest is full)
+VM2=$WORK/vm2
+mkdir -p "$VM2/port0"
+python3 - "$VM2/port0" <<'PY'
+import json, math, struct, sys, wave
+d, mid, t = sys.argv[1], "20261201T090500-1", 1796115900  # 2026-12-01 09:05:00 UTC
+w = wave.open(f"{d}/msg-{mid}.wav", "wb")
+w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000)
+w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 700 * i / 8000)))
+                       for i in range(65 * 8000)))
+w.close()
+json.dump({"id": mid, "caller": "030123", "caller_name": "", "account": "home",
+           "time": "2026-12-01T09:05:00Z", "unix_time": t, "duration_ms": 65000, "heard": False},
+          open(f"{d}/msg-{mid}.json", "w"))
+PY
+id=20261201T090500-1
+write_conf 50 "$VM2" 1
+kill -HUP "$OWSIP_PID"
+wait_for_line "$WORK/owsip.log" "voicemail: port0: mailbox $VM2/port0: 1 message\\(s\\), 1 new" 10
+bs bob dial "sip:2001@owsip.test" >/dev/null
+wait_for_line "$WORK/owsip.log" "voicemail: port0: mailbox full \\(quota 1 MiB reached \\(1\\.0 MiB used\\)\\): greeting only" 15
+wait_for_count "$WORK/owsip.log" "voicemail: port0: hanging up \\(mailbox full\\)" 2 20
+[ "$(ls "$VM2"/port0/msg-*.wav | wc -l)" -eq 1 ] || fail "messages: $(ls "$VM2/port0")"
+pass "with 1 MiB of quota used the caller hears the greeting only, nothing is recorded"
+
 keys() { local k; for k in "$@"; do bs bob sndcode "$k" >/dev/null; sleep 0.3; done; }
 answered=$(count_lines "$WORK/owsip.log" "answered by port0's answering machine")
 bs bob dial "sip:2001@owsip.test" >/dev/null
@@ -155,7 +182,7 @@ grep -q "4712\|4711" "$WORK/owsip.log" && fail "a PIN is in the log"
 sleep 5  # the pause, "wrong PIN", "please enter your PIN"
 keys 4 7 1 1 '#'
 wait_for_line "$WORK/owsip.log" "voicemail: port0: remote access to the mailbox by 2002" 5
-sleep 6  # "you have no new messages", "message 1, received at ...", then the message (700 Hz)
+sleep 9  # "you have one new message", "message 1, received on December first at ...", 700 Hz
 keys 7
 wait_for_line "$WORK/owsip.log" "voicemail: port0: message $id deleted from the menu" 5
 bs bob hangup >/dev/null
@@ -163,6 +190,6 @@ bob_wav=$(ls -t "$WORK"/bob/dump-*-dec.wav | head -1)
 played_db=$(python3 "$FREQ" "$bob_wav" --level 700)
 python3 -c "import sys; sys.exit(0 if float('$played_db') > -30 else 1)" ||
   fail "the caller did not hear the message: 700 Hz at $played_db dBFS"
-[ -z "$(ls "$VM"/port0/msg-* 2>/dev/null)" ] || fail "messages left: $(ls "$VM/port0")"
+[ -z "$(ls "$VM2"/port0/msg-* 2>/dev/null)" ] || fail "messages left: $(ls "$VM2/port0")"
 pass "remote access: * and a wrong PIN are refused, the right PIN opens the menu, the message plays to the caller, 7 deletes it"
 stop_owsip
