@@ -83,6 +83,7 @@ static bool line_settings_changed(const Telephony& running, const Telephony& loa
   x.answer_busy = b->answer_busy;
   x.answer_dnd = b->answer_dnd;
   x.remote_pin = b->remote_pin;  // read per call by the machine
+  x.answer_accounts = b->answer_accounts;
   return !(x == *b);
 }
 

@@ -328,6 +328,17 @@ void Loader::check_references(const UciPackage& pkg, const Telephony& cfg) {
     }
     prefixed.push_back({&a, &sec});
   }
+  // The accounts a port's answering machine answers for.
+  for (size_t i = 0; i < pkg.sections.size(); ++i) {
+    const auto& sec = pkg.sections[i];
+    if (sec.type != "port") continue;
+    const UciOption* o = sec.find("answer_accounts");
+    if (!o) continue;
+    for (const auto& value : o->values)
+      for (const auto& name : words(value))
+        if (name != "internal" && !cfg.find_account(name))
+          v_.error(o->line, "answer_accounts names account '" + name + "', which does not exist");
+  }
 }
 
 void Loader::check_feature_codes(const UciPackage& pkg, Telephony& cfg) {

@@ -227,6 +227,7 @@ inline const Field<Port> kPortFields[] = {
     integer("answer_after", &Port::answer_after, kOptional, 0, 300, "seconds the phone rings before the answering machine answers; 0: at once"),
     boolean("answer_busy", &Port::answer_busy, "1: the answering machine answers at once a call that finds the port busy"),
     boolean("answer_dnd", &Port::answer_dnd, "1: with do-not-disturb on, the answering machine answers at once instead of refusing the call"),
+    several(text("answer_accounts", &Port::answer_accounts, kOptional, "the account sections whose calls the answering machine takes (`internal` for calls from the other ports); unset: every call that rings this port")),
     secret("remote_pin", &Port::remote_pin, kOptional, "4 to 10 digits (never logged or printed): a caller who presses * during the answering machine's greeting and then this PIN and # gets the mailbox menu (remote access); empty: off. Three wrong PINs end the call, five in ten minutes lock remote access for ten minutes", check_pin),
 };
 

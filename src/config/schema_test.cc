@@ -149,6 +149,17 @@ TEST(Schema, RemotePinIsFourToTenDigitsAndNeverEchoed) {
   }
 }
 
+TEST(Schema, AnswerAccountsMustNameAccountsOrInternal) {
+  const std::string port = "config port\n option id 0\n option answering_machine 1\n";
+  auto r = load(std::string(kMinimal) + port + " option answer_accounts 'a1 internal'\n");
+  ASSERT_TRUE(r.ok()) << all_diagnostics(r);
+  EXPECT_EQ(r.config->ports[0].answer_accounts, "a1 internal");
+  auto b = load(std::string(kMinimal) + port + " list answer_accounts a1\n list answer_accounts nosuch\n");
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(all_diagnostics(b).find("tel:10: answer_accounts names account 'nosuch', which does not exist"),
+            std::string::npos) << all_diagnostics(b);
+}
+
 TEST(Schema, SeveralValuesAsAListOrAsOneOption) {
   const std::string account = "config account 'b'\n option realm r\n option username u\n"
                               " option password p\n";

@@ -125,6 +125,7 @@ struct Port {
   bool answer_busy = false;
   bool answer_dnd = false;
   std::string remote_pin;  // callers who press * during the greeting and this PIN get the menu
+  std::string answer_accounts;  // the machine takes calls of these accounts ("internal"); empty: all
   bool operator==(const Port&) const = default;
 };
 

@@ -97,6 +97,30 @@ TEST(AnsweringMachine, AtOnceOnBusyAndOnDoNotDisturbWhenAsked) {
   EXPECT_EQ(s.port(0).state(), PortState::idle);  // the phone stayed silent
 }
 
+TEST(AnsweringMachine, AnswerAccountsChoosesWhoseCallsItTakes) {
+  testing_support::Scenario s(config(" option answering_machine 1\n option answer_after 5\n"
+                                     " option answer_accounts 'home2 internal'\n"
+                                     "config account 'home2'\n option realm r\n option username u\n"
+                                     " option password p\n option port 0\n"));
+  FakeMachine m;
+  s.board().set_answering_machine(&m);
+  // A call of the account `home` rings on past answer_after: not this machine's.
+  s.calls().incoming(s.board(), "0301234", "Ann", "home");
+  s.queue().advance(10000);
+  EXPECT_TRUE(m.taken.empty());
+  EXPECT_EQ(s.port(0).state(), PortState::ringing);
+  s.calls().cancel_incoming(s.board());
+  s.queue().advance(0);
+  // One of `home2` is taken after answer_after.
+  s.calls().incoming(s.board(), "0305555", "Bob", "home2");
+  s.queue().advance(5000);
+  EXPECT_EQ(m.taken, std::vector<std::string>{"port0 home2 0305555"});
+  // `internal` names the calls from the other ports (account "").
+  s.calls().incoming(s.board(), "**2", "", "", 0);
+  s.queue().advance(5000);
+  EXPECT_EQ(m.taken.back(), "port0  **2");
+}
+
 TEST(AnsweringMachine, TheMailboxCodeOpensTheMenu) {
   testing_support::Scenario s(config(" option answering_machine 1\n"));
   FakeMachine m;

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "core/log.h"
+#include "config/option_checks.h"
 #include "line/backend.h"
 #include "phone/barring.h"
 #include "phone/local_call.h"
@@ -109,7 +110,7 @@ int Switchboard::offer(IncomingCall& call, const std::string& account, int port)
     }
     if (reachable.empty() && !candidates.empty()) {
       for (Port* p : candidates)
-        if (const config::Port* m = machine_of(p->id()); m && m->answer_dnd)
+        if (const config::Port* m = machine_of(p->id(), account); m && m->answer_dnd)
           return machine_answers(call, account, p->id(), 0, "do not disturb");
       const int code = services_->features().dnd_response;
       call.explain("do not disturb");
@@ -131,7 +132,7 @@ int Switchboard::offer(IncomingCall& call, const std::string& account, int port)
   if (offer->ports.empty()) {
     if (busy && !forward_busy.empty()) return forward(call, forward_busy, "busy");
     for (Port* p : candidates)
-      if (const config::Port* m = machine_of(p->id()); busy && m && m->answer_busy)
+      if (const config::Port* m = machine_of(p->id(), account); busy && m && m->answer_busy)
         return machine_answers(call, account, p->id(), 0, "busy");
     const int code = busy ? 486 : barred ? barred : 480;
     if (code == barred) call.explain(why);
@@ -156,16 +157,21 @@ int Switchboard::offer(IncomingCall& call, const std::string& account, int port)
   offers_.push_back(std::move(offer));
   if (raw->forward_noanswer.empty())
     for (Port* p : raw->ports)
-      if (const config::Port* m = machine_of(p->id()))
+      if (const config::Port* m = machine_of(p->id(), account))
         return machine_answers(call, account, p->id(), static_cast<uint32_t>(m->answer_after) * 1000,
                                "no answer");
   return 0;
 }
 
-const config::Port* Switchboard::machine_of(int port) const {
+const config::Port* Switchboard::machine_of(int port, const std::string& account) const {
   if (!machine_ || !config_ || !machine_->active(port)) return nullptr;
   const config::Port* p = line::port_section(*config_, port);
-  return p && p->answering_machine ? p : nullptr;
+  if (!p || !p->answering_machine) return nullptr;
+  if (p->answer_accounts.empty()) return p;
+  const std::string& name = account.empty() ? std::string("internal") : account;
+  for (const auto& w : config::words(p->answer_accounts))
+    if (w == name) return p;
+  return nullptr;
 }
 
 int Switchboard::machine_answers(IncomingCall& call, const std::string& account, int port,

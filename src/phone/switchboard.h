@@ -85,8 +85,9 @@ class Switchboard final : public CallControl, public IncomingCallSink, public Ca
   // the call stays offered until then. Returns 0 (the caller hears ringing).
   int machine_answers(IncomingCall& call, const std::string& account, int port,
                       uint32_t delay_ms, const char* why);
-  // The port section's answering-machine options, when its machine is on.
-  const config::Port* machine_of(int port) const;
+  // The port section's answering-machine options, when its machine is on and takes calls of
+  // `account` (empty: an internal call).
+  const config::Port* machine_of(int port, const std::string& account) const;
   // Sends the call to `target` instead (302); returns the status.
   int forward(IncomingCall& call, const std::string& target, const std::string& why);
 

@@ -173,11 +173,12 @@ class FakeCallControl final : public phone::CallControl {
     return true;
   }
 
-  // A new call from `number` for `account`, offered to `sink`.
+  // A new call from `number` for `account` (empty, with `port`: an internal call to it),
+  // offered to `sink`.
   void incoming(phone::IncomingCallSink& sink, const std::string& number,
-                const std::string& name, const std::string& account) {
+                const std::string& name, const std::string& account, int port = -1) {
     incoming_.push_back(std::make_unique<FakeIncoming>(*this, number, name));
-    if (int code = sink.offer(*incoming_.back(), account, -1); code != 0) {
+    if (int code = sink.offer(*incoming_.back(), account, port); code != 0) {
       const std::string& to = incoming_.back()->forwarded_to();
       log.push_back("refuse " + std::to_string(code) + (to.empty() ? "" : " to " + to));
       incoming_.back().reset();

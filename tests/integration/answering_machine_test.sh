@@ -25,7 +25,7 @@ write_conf() {  # MAX_MESSAGES [DIR QUOTA_MIB]
   local dir=${2:-$VM} quota=${3:-8}
   owsip_general "$conf" "$OPORT" "$(free_port)" "option rtp_port '$RTP_WINDOW'" "option cid 'etsi_fsk'"
   owsip_account "$conf" home 2001 pw-2001 "127.0.0.1:$KPORT" "option default '1'" "option mwi 'off'"
-  printf '\nconfig port\n\toption id 0\n\toption answering_machine 1\n\toption answer_after 2\n\toption remote_pin 4711\n' >>"$conf"
+  printf '\nconfig port\n\toption id 0\n\toption answering_machine 1\n\toption answer_after 2\n\toption remote_pin 4711\n\toption answer_accounts home\n' >>"$conf"
   printf '\nconfig voicemail\n\toption dir %s\n\toption prompts %s\n\toption silence 3\n\toption max_length 20\n\toption max_messages %s\n\toption language en\n\toption quota %s\n' \
     "'$dir'" "'$BIN/prompts'" "$1" "$quota" >>"$conf"
 }
