@@ -157,10 +157,11 @@ INSTALL_CONF:=install -m0600
 MK
 cat >"$SDK/include/package.mk" <<'MK'
 PKG_BUILD_DIR:=$(TOPDIR)/build/$(PKG_NAME)-$(PKG_VERSION)
-BuildPackage=$(eval SDK_PACKAGE:=$(1))$(eval $(Package/$(1)))
+BuildPackage=$(eval SDK_PACKAGES+=$(1))
 MK
 : >"$SDK/include/cmake.mk"
 cat >"$SDK/read.mk" <<'MK'
+$(eval $(Package/owsip))
 vars:
 	@echo 'PKG_NAME=$(PKG_NAME)'
 	@echo 'PKG_VERSION=$(PKG_VERSION)'
@@ -171,9 +172,11 @@ vars:
 	@echo 'PKG_INSTALL=$(PKG_INSTALL)'
 	@echo 'DEPENDS=$(strip $(DEPENDS))'
 	@echo 'USERID=$(USERID)'
-	@echo 'CONFFILES=$(strip $(Package/$(SDK_PACKAGE)/conffiles))'
-install-root:
-	$(call Package/$(SDK_PACKAGE)/install,$(ROOT))
+	@echo 'CONFFILES=$(strip $(Package/owsip/conffiles))'
+	@echo 'PACKAGES=$(strip $(SDK_PACKAGES))'
+	@echo 'CMAKE_OPTIONS=$(strip $(CMAKE_OPTIONS))'
+install-%:
+	$(call Package/$*/install,$(ROOT))
 MK
 DESTDIR=$WORK/pkg-install cmake --install "$BIN" --prefix /usr >/dev/null ||
   fail "cmake --install of the build"
@@ -200,7 +203,10 @@ for dep in $(var DEPENDS); do
   esac
 done
 [ "$(var DEPENDS | wc -w)" = 7 ] || fail "DEPENDS: $(var DEPENDS)"
-sdk_make install-root || fail "Package/owsip/install failed"
+[ "$(var PACKAGES)" = "owsip owsip-prompts-en owsip-prompts-de" ] || fail "packages: $(var PACKAGES)"
+[[ " $(var CMAKE_OPTIONS) " == *" -DOWSIP_PROMPTS_FROM=$SDK/build/owsip-$version/prompts/spoken "* ]] ||
+  fail "CMAKE_OPTIONS: $(var CMAKE_OPTIONS)"
+sdk_make install-owsip || fail "Package/owsip/install failed"
 for f in usr/sbin/owsip:755 usr/sbin/owsipctl:755 etc/init.d/telephony:755 \
          usr/libexec/rpcd/telephony:755 etc/config/telephony:600 \
          usr/share/rpcd/acl.d/owsip.json:644; do
@@ -221,3 +227,33 @@ for group in acl.values():
 assert methods == {'status', 'accounts', 'ports', 'calls', 'reload', 'messages', 'play', 'delete'}, methods
 " "$WORK/root/usr/share/rpcd/acl.d/owsip.json" || fail "the ACL does not cover the rpcd methods"
 pass "package Makefile as the SDK reads it: source tarball, hash, licence, feed dependency names, install steps, conffiles, ACL"
+
+# The prompts: spoken elsewhere and installed as they are (OWSIP_PROMPTS_FROM), one package per
+# language. A configure of the source with the prompts this build spoke, without espeak-ng on
+# the PATH, installs the component `prompts` alone; a prompt missing from the directory fails
+# the configure naming it.
+if [ -d "$BIN/prompts/en" ]; then
+  for lang in en de; do
+    sdk_make "install-owsip-prompts-$lang" || fail "Package/owsip-prompts-$lang/install failed"
+    n=$(ls "$WORK/root/usr/share/owsip/prompts/$lang"/*.wav | wc -l)
+    [ "$n" -eq "$(grep -Ec '^[a-z0-9_]+ ' "$SRC/prompts/$lang/prompts.txt")" ] ||
+      fail "owsip-prompts-$lang installs $n prompts"
+  done
+  nopath=$(mktemp -d "$WORK/bin.XXXX")
+  for tool in cmake ninja pkg-config cc c++ gcc g++ sh ld as; do
+    t=$(command -v "$tool") && ln -s "$t" "$nopath/$tool"
+  done
+  PATH=$nopath cmake -S "$SRC" -B "$WORK/from" -G Ninja -DOWSIP_TESTS=OFF \
+    -DOWSIP_PROMPTS_FROM="$BIN/prompts" >"$WORK/from.log" 2>&1 || { cat "$WORK/from.log"; fail "configure with OWSIP_PROMPTS_FROM"; }
+  DESTDIR=$WORK/from-root cmake --install "$WORK/from" --component prompts --prefix /usr >/dev/null ||
+    fail "cmake --install --component prompts"
+  diff -r "$BIN/prompts/de" "$WORK/from-root/usr/share/owsip/prompts/de" >/dev/null || fail "installed prompts differ"
+  cp -r "$BIN/prompts" "$WORK/spoken"
+  rm "$WORK/spoken/en/o30.wav"
+  if cmake -S "$SRC" -B "$WORK/from2" -G Ninja -DOWSIP_TESTS=OFF -DOWSIP_PROMPTS_FROM="$WORK/spoken" \
+      >"$WORK/from2.log" 2>&1; then
+    fail "a prompt missing from OWSIP_PROMPTS_FROM was not noticed"
+  fi
+  grep -q "OWSIP_PROMPTS_FROM: no $WORK/spoken/en/o30.wav" "$WORK/from2.log" || fail "$(cat "$WORK/from2.log")"
+  pass "prompts: one package per language with every prompt; OWSIP_PROMPTS_FROM installs them without espeak-ng and names a missing one"
+fi
