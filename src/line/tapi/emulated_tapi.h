@@ -87,7 +87,7 @@ class EmulatedTapi final : public TapiSys {
     std::vector<CidElement> cid;  // the last caller ID sent
     int32_t coder = -1, frame = -1;
     unsigned long ssrc = 0;
-    uint8_t rtp_events = 0, event_pt = 0;
+    uint8_t rtp_events = 0, rtp_play_events = 0, event_pt = 0;  // IFX_TAPI_PKT_RTP_CFG_t's
     bool rtp_set = false, encoding = false, decoding = false;
     bool off_hook = false;
     std::deque<std::array<uint8_t, emu::layout::kEvent>> events;

@@ -381,12 +381,22 @@ int EmulatedTapi::coder_request(const Call& c, Channel& ch) {
       ch.coder = c.in().i32(0);
       ch.frame = c.in().i32(4);
       return 0;
-    case Req::pkt_rtp_cfg_set:
+    case Req::pkt_rtp_cfg_set: {
+      // The VMMC driver refuses an unknown nEvents, and RFC 2833 events without a payload type
+      // (VMMC_statusWrongEvPT in drv_vmmc's VMMC_TAPI_LL_SIG_MFTD_OOB / RTP_CFG_SET).
+      // IFX_TAPI_PKT_EV_OOB_t ([T]): DEFAULT 0, NO 1, ONLY 2, ALL 3, BLOCK 4.
+      constexpr uint8_t kNo = 1, kBlock = 4;
+      const uint8_t events = c.in().u8(3 * L), pt = c.in().u8(3 * L + 2);
+      if (events > kBlock) return refuse(c, "nEvents is not an IFX_TAPI_PKT_EV_OOB_t");
+      if (events != kNo && events != kBlock && pt == 0)
+        return refuse(c, "RFC 2833 events without an event payload type");
       ch.ssrc = c.in().ulong(L);
-      ch.rtp_events = c.in().u8(3 * L);
-      ch.event_pt = c.in().u8(3 * L + 2);
+      ch.rtp_events = events;
+      ch.rtp_play_events = c.in().u8(3 * L + 1);
+      ch.event_pt = pt;
       ch.rtp_set = true;
       return 0;
+    }
     case Req::enc_start:  // with the driver's default coder if none was configured
       ch.encoding = true;
       return 0;

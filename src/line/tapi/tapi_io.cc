@@ -156,7 +156,7 @@ std::string describe_struct2(unsigned long n, const void* p) {
   }
   if (n == kPktRtpCfgSet) {
     const auto* v = static_cast<const RtpCfg*>(p);
-    return fmt("{ssrc=0x%lx seq=%u events=%u event_pt=%u}", v->ssrc, v->seq, v->events,
+    return fmt("{ssrc=0x%lx seq=%u events=%u play=%u event_pt=%u}", v->ssrc, v->seq, v->events, v->play_events,
                v->event_pt);
   }
   return {};
@@ -260,6 +260,8 @@ static_assert(sizeof(CidElement) == sizeof(IFX_TAPI_CID_MSG_ELEMENT_t));
 static_assert(sizeof(EncCfg) == sizeof(IFX_TAPI_ENC_CFG_t));
 static_assert(sizeof(RtpPtCfg) == sizeof(IFX_TAPI_PKT_RTP_PT_CFG_t));
 static_assert(sizeof(RtpCfg) == sizeof(IFX_TAPI_PKT_RTP_CFG_t));
+static_assert(kOobNo == IFX_TAPI_PKT_EV_OOB_NO && kOobOnly == IFX_TAPI_PKT_EV_OOB_ONLY &&
+              kOobBlock == IFX_TAPI_PKT_EV_OOB_BLOCK && kOobPlayPlay == IFX_TAPI_PKT_EV_OOBPLAY_PLAY);
 static_assert(sizeof(HookVt) == sizeof(IFX_TAPI_LINE_HOOK_VT_t));
 static_assert(sizeof(SigDetect) == sizeof(IFX_TAPI_SIG_DETECTION_t));
 static_assert(sizeof(VmmcInit) == sizeof(VMMC_IO_INIT));

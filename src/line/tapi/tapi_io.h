@@ -265,11 +265,17 @@ struct RtpCfg {
   uint16_t seq = 0;
   unsigned long ssrc = 0;
   unsigned long timestamp = 0;
-  uint8_t events = 0;       // 0: digits in the voice; 1: RFC 2833 events (voice muted)
-  uint8_t play_events = 0;  // 0: play the peer's events
+  uint8_t events = 0;       // IFX_TAPI_PKT_EV_OOB_t (kOob*): what the DSP does with keys
+  uint8_t play_events = 0;  // IFX_TAPI_PKT_EV_OOBPLAY_t (kOobPlay*): with the peer's events
   uint8_t event_pt = 0;
   uint8_t event_play_pt = 0;
 };
+
+// RtpCfg::events, [T] IFX_TAPI_PKT_EV_OOB_t: DEFAULT 0, NO 1 (keys in the voice, no RFC 2833
+// events), ONLY 2 (events only, the tone cut from the voice), ALL 3 (both), BLOCK 4 (neither).
+enum : uint8_t { kOobDefault = 0, kOobNo = 1, kOobOnly = 2, kOobAll = 3, kOobBlock = 4 };
+// RtpCfg::play_events, [T] IFX_TAPI_PKT_EV_OOBPLAY_t: DEFAULT 0, PLAY 1, MUTE 2, APT_PLAY 3.
+enum : uint8_t { kOobPlayDefault = 0, kOobPlayPlay = 1, kOobPlayMute = 2 };
 
 // Validation times for hook, flash and pulse dialing: one request per kind (bit values).
 enum : int32_t {

@@ -73,7 +73,10 @@ Status TapiRtpDevice::start(const media::NegotiatedMedia& media, PacketHandler f
   rtp.ssrc = random32();
   rtp.seq = static_cast<uint16_t>(random32());
   rtp.timestamp = random32();
-  rtp.events = media.event_pt >= 0 ? 1 : 0;
+  // With telephone-events the keys go only as events (the tone cut from the voice), and the
+  // peer's events are played to the phone; without, the keys stay in the voice.
+  rtp.events = media.event_pt >= 0 ? kOobOnly : kOobNo;
+  rtp.play_events = media.event_pt >= 0 ? kOobPlayPlay : kOobPlayDefault;
   rtp.event_pt = static_cast<uint8_t>(media.event_pt >= 0 ? media.event_pt : 0);
   rtp.event_play_pt = rtp.event_pt;
   if (Status s = call_ptr(kPktRtpCfgSet, &rtp); !s) return s;

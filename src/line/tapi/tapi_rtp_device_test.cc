@@ -109,7 +109,8 @@ TEST_F(TapiMedia, DspPacketsReachAUdpPeerAndBackThroughAMediaSession) {
   EXPECT_EQ(c.coder, kCodAlaw);
   EXPECT_EQ(c.frame, kFrame20ms);
   ASSERT_TRUE(c.rtp_set);
-  EXPECT_EQ(c.rtp_events, 1);
+  EXPECT_EQ(c.rtp_events, kOobOnly);  // keys as RFC 2833 events only ([T] IFX_TAPI_PKT_EV_OOB_ONLY 2)
+  EXPECT_EQ(c.rtp_play_events, kOobPlayPlay);  // the peer's events played ([T] _OOBPLAY_PLAY 1)
   EXPECT_EQ(c.event_pt, a->negotiated()->event_pt);
   EXPECT_EQ(c.pt_up[kCodAlaw], 8);
   EXPECT_FALSE(emu_->channel(1).encoding);
