@@ -82,6 +82,7 @@ static bool line_settings_changed(const Telephony& running, const Telephony& loa
   x.answer_after = b->answer_after;
   x.answer_busy = b->answer_busy;
   x.answer_dnd = b->answer_dnd;
+  x.fax = b->fax;  // PortOptions: the port takes it on reload
   return !(x == *b);
 }
 
