@@ -24,8 +24,8 @@ namespace {
 // the receiving side's jitter buffer pulled every 20 ms into the other fax.
 class Direction {
  public:
-  Direction(bool voiceband_data, uint32_t seed)
-      : jb_(media::JitterSettings{}, media::make_decoder(media::CodecId::pcmu)), rng_(seed) {
+  explicit Direction(bool voiceband_data)
+      : jb_(media::JitterSettings{}, media::make_decoder(media::CodecId::pcmu)) {
     if (voiceband_data) jb_.set_voiceband_data(true);
   }
   // Every 20 ms: the fax's next frame into the network; `jitter_ms` extra delay for it.
@@ -56,7 +56,6 @@ class Direction {
  private:
   media::JitterBuffer jb_;
   std::unique_ptr<media::Encoder> encoder_ = media::make_encoder(media::CodecId::pcmu);
-  std::mt19937 rng_;
   std::multimap<uint64_t, std::vector<uint8_t>> in_flight_;
   uint16_t seq_ = 1;
   uint32_t ts_ = 1000;
@@ -79,7 +78,7 @@ FaxRun fax_through_jitter(const std::string& dir, bool voiceband_data, int max_j
                                  .calling = false, .ecm = false});
   EXPECT_TRUE(tx && rx);
   if (!tx || !rx) return r;
-  Direction forward(voiceband_data, 1), back(voiceband_data, 2);
+  Direction forward(voiceband_data), back(voiceband_data);
   std::mt19937 rng(7);
   auto jitter = [&](uint64_t t) {
     return t >= 8000 && (t / 4000) % 2 == 0 ? static_cast<int>(rng() % (max_jitter_ms + 1)) : 0;
