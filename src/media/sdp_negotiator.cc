@@ -390,9 +390,18 @@ Result<SdpNegotiator::Answer> SdpNegotiator::answer_offer(std::string_view sdp) 
     return Status::error("the offer has no audio stream over RTP/AVP or RTP/SAVP");
   auto crypto = answer_crypto();
   if (!crypto) return crypto.status();
-  // The peer switches to voice-band data (V.152): so do we, for the rest of the call.
+  // The peer switches to voice-band data (V.152): so do we, for the rest of the call, once
+  // the answer is made (a refused offer leaves us as we were).
+  struct KeepOrRestore {
+    bool& flag;
+    bool before;
+    bool keep = false;
+    ~KeepOrRestore() {
+      if (!keep) flag = before;
+    }
+  } vbd_guard{vbd_, vbd_};
   if (const char* ss = sdp_media_rattr(audio_, "silenceSupp");
-      ss && std::string_view(ss).substr(0, 3) == "off" && !vbd_)
+      ss && std::string_view(ss).substr(0, 3) == "off")
     vbd_ = true;
   OfferedCodec chosen{};
   const struct sdp_format* event = nullptr;
@@ -415,6 +424,7 @@ Result<SdpNegotiator::Answer> SdpNegotiator::answer_offer(std::string_view sdp) 
   auto text = encode(false);
   if (!text) return text.status();
   a.sdp = std::move(*text);
+  vbd_guard.keep = true;
   return a;
 }
 

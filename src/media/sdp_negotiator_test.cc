@@ -452,6 +452,15 @@ TEST(MediaSdp, VoicebandDataReofferSwitchesBothSidesToG711) {
   EXPECT_TRUE(has(*again, "a=silenceSupp:off - - - -"));
   // An offer without G.711 is refused in voice-band data.
   EXPECT_FALSE(bob->answer_offer(peer_offer("9", "a=silenceSupp:off - - - -\r\n")));
+
+  // A voice-band data offer that cannot be accepted leaves a voice call a voice call.
+  auto carol = make({}, {"127.0.0.1", 4200});
+  EXPECT_FALSE(carol->answer_offer(peer_offer("9", "a=silenceSupp:off - - - -\r\n")));
+  EXPECT_FALSE(carol->voiceband_data());
+  auto plain = carol->answer_offer(peer_offer("9 0", ""));
+  ASSERT_TRUE(plain) << plain.message();
+  EXPECT_EQ(plain->media.codec, CodecId::pcmu);  // carol's own preference: PCMU first
+  EXPECT_EQ(plain->sdp.find("silenceSupp"), std::string::npos);
 }
 
 }  // namespace
