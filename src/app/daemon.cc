@@ -120,6 +120,7 @@ static phone::PortOptions port_options(const config::Telephony& c, int port) {
   if (const config::Port* p = line::port_section(c, port)) {
     opts.nodial = p->nodial;
     opts.callwaiting = p->callwaiting;
+    opts.fax = p->fax;
   }
   return opts;
 }

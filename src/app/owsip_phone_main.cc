@@ -1,10 +1,14 @@
 // owsip-phone: a virtual analog phone on owsip's sim socket, for people and scripts.
 //
 //   owsip-phone -s SOCKET -p JACK [-r 8000|16000] [-c CIDSTANDARD] [-n] [-v]
+//   owsip-phone fax page FILE.tif [PAGES [ROWS [SEED]]]
+//   owsip-phone fax compare A.tif B.tif
 //
 // Reads commands from stdin, one per line, and runs them in order (docs/OWSIP_PHONE.md):
 // offhook, onhook, flash [MS], dial DIGITS, pulse DIGITS, tone HZ [DBM0], play FILE.wav,
-// record [FILE.wav], silence, wait MS, quit. Writes what the phone notices to stdout as JSON
+// record [FILE.wav], silence, wait MS, fax send|receive [OPTIONS] FILE, fax compare A B, quit.
+// The `fax page` and `fax compare` forms run without owsip: they draw a test fax and compare
+// two faxes page by page (exit 0 identical, 1 different, 2 error). Writes what the phone notices to stdout as JSON
 // lines, flushed one by one. End of input means quit once the commands before it are done.
 // Exit status: 0 after quit, 1 when the connection fails or ends (refused, owsip gone),
 // 2 for bad options.
@@ -23,8 +27,11 @@
 #include <utility>
 #include <vector>
 
+#include "core/json.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "fax/fax_terminal.h"
+#include "fax/tiff_pages.h"
 #include "line/dsp/caller_id.h"
 #include "line/sim/virtual_phone.h"
 
@@ -36,6 +43,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: owsip-phone -s SOCKET -p JACK [-r 8000|16000] [-c CIDSTANDARD] [-n] [-v]\n"
+    "       owsip-phone fax page FILE.tif [PAGES [ROWS [SEED]]]\n"
+    "       owsip-phone fax compare A.tif B.tif\n"
     "  -s SOCKET       owsip's sim socket (general.sim_socket)\n"
     "  -p JACK         the FXS jack the phone is plugged into\n"
     "  -r RATE         8000 (default) or 16000\n"
@@ -45,6 +54,8 @@ constexpr const char* kUsage =
     "commands on stdin, one per line:\n"
     "  offhook | onhook | flash [MS] | dial DIGITS | pulse DIGITS | tone HZ [DBM0]\n"
     "  play FILE.wav | record [FILE.wav] | silence | wait MS | quit\n"
+    "  fax send|receive [noecm] [calling|answering] [14400|9600|4800] FILE.tif\n"
+    "  fax compare A.tif B.tif\n"
     "events on stdout as JSON lines; see docs/OWSIP_PHONE.md\n";
 
 void print_line(const std::string& json) {
@@ -97,6 +108,48 @@ std::string rest_of(std::string_view line, const std::string& cmd) {
   return std::string(r);
 }
 
+// {"event":"fax_compare","same":true,...}; the exit status of `owsip-phone fax compare`.
+int print_fax_comparison(const std::string& a, const std::string& b) {
+  auto c = fax::compare_fax_files(a, b);
+  if (!c) {
+    print_error("fax compare: " + c.message());
+    return 2;
+  }
+  Json j = Json::object();
+  j.set("event", Json::str("fax_compare")).set("same", Json::boolean(c->same()));
+  j.set("pages_a", Json::num(c->pages_a)).set("pages_b", Json::num(c->pages_b));
+  int rows = 0;
+  for (const auto& d : c->pages) rows += d.differing_rows;
+  j.set("differing_rows", Json::num(rows)).set("summary", Json::str(c->summary()));
+  print_line(j.dump());
+  return c->same() ? 0 : 1;
+}
+
+// `owsip-phone fax page|compare ...`, without owsip.
+int fax_tool(int argc, char** argv) {
+  const std::string what = argc > 2 ? argv[2] : "";
+  if (what == "compare" && argc == 5) return print_fax_comparison(argv[3], argv[4]);
+  if (what == "page" && argc >= 4 && argc <= 7) {
+    uint32_t pages = 1, rows = 1100, seed = 1;
+    if ((argc > 4 && (!parse_uint(argv[4], pages) || pages < 1 || pages > 100)) ||
+        (argc > 5 && (!parse_uint(argv[5], rows) || rows < 1 || rows > 10000)) ||
+        (argc > 6 && !parse_uint(argv[6], seed))) {
+      std::fprintf(stderr, "owsip-phone fax page: PAGES 1..100, ROWS 1..10000, SEED a number\n");
+      return 2;
+    }
+    std::vector<fax::FaxPage> out;
+    for (uint32_t i = 0; i < pages; ++i)
+      out.push_back(fax::make_test_page(static_cast<int>(rows), seed * 1000 + i));
+    if (Status s = fax::write_fax_file(argv[3], out); !s) {
+      std::fprintf(stderr, "owsip-phone: %s\n", s.message().c_str());
+      return 2;
+    }
+    return 0;
+  }
+  std::fputs(kUsage, stderr);
+  return 2;
+}
+
 class Session {
  public:
   Session(Loop& loop, VirtualPhone& phone)
@@ -121,10 +174,10 @@ class Session {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     const Words w = words(line);
     if (w.empty() || w[0][0] == '#') return;
-    if (hook_command(w) || sound_command(w, line) || script_command(w)) return;
+    if (hook_command(w) || sound_command(w, line) || script_command(w) || fax_command(w)) return;
     print_error("unknown command '" + w[0] +
                 "' (offhook, onhook, flash, dial, pulse, tone, play, record, silence, wait, "
-                "answer, autoanswer, quit)");
+                "answer, autoanswer, fax, quit)");
   }
 
   // Splits input into lines; the last partial line waits for more.
@@ -265,6 +318,45 @@ class Session {
     return true;
   }
 
+  // fax send|receive [noecm] [calling|answering] [14400|9600|4800] FILE, fax compare A B;
+  // false: not a fax command.
+  bool fax_command(const Words& w) {
+    if (w[0] != "fax") return false;
+    const std::string sub = w.size() > 1 ? w[1] : "";
+    if (sub == "compare") {
+      if (w.size() != 4) {
+        print_error("fax compare: A.tif B.tif");
+        return true;
+      }
+      phone_.then([a = w[2], b = w[3]] { print_fax_comparison(a, b); });
+      return true;
+    }
+    if ((sub != "send" && sub != "receive") || w.size() < 3) {
+      print_error("fax: send|receive [noecm] [calling|answering] [14400|9600|4800] FILE, or compare A B");
+      return true;
+    }
+    fax::FaxTerminal::Options o;
+    o.mode = sub == "send" ? fax::FaxTerminal::Mode::send : fax::FaxTerminal::Mode::receive;
+    o.calling = o.mode == fax::FaxTerminal::Mode::send;
+    o.file = w.back();
+    for (size_t i = 2; i + 1 < w.size(); ++i) {
+      uint32_t rate = 0;
+      if (w[i] == "noecm") {
+        o.ecm = false;
+      } else if (w[i] == "calling" || w[i] == "answering") {
+        o.calling = w[i] == "calling";
+      } else if (parse_uint(w[i], rate) && (rate == 14400 || rate == 9600 || rate == 4800)) {
+        o.max_bit_rate = static_cast<int>(rate);
+      } else {
+        print_error("fax " + sub + ": unknown option '" + w[i] +
+                    "' (noecm, calling, answering, 14400, 9600, 4800)");
+        return true;
+      }
+    }
+    report(phone_.send_or_receive_fax(std::move(o)));
+    return true;
+  }
+
   Loop& loop_;
   VirtualPhone& phone_;
   std::string buffer_;
@@ -369,6 +461,7 @@ void read_stdin(FdWatch& stdin_watch, Session& session) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "fax") return fax_tool(argc, argv);
   Args args;
   if (auto exit_status = parse_args(argc, argv, args)) return *exit_status;
 

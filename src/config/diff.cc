@@ -84,6 +84,7 @@ static bool line_settings_changed(const Telephony& running, const Telephony& loa
   x.answer_dnd = b->answer_dnd;
   x.remote_pin = b->remote_pin;  // read per call by the machine
   x.answer_accounts = b->answer_accounts;
+  x.fax = b->fax;  // PortOptions: the port takes it on reload
   return !(x == *b);
 }
 

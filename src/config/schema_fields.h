@@ -124,6 +124,7 @@ inline std::vector<std::string> dtmf_modes(const Environment&) { return {"rfc473
 inline std::vector<std::string> mwi_modes(const Environment&) {
   return {"subscribe", "notify", "off"};
 }
+inline std::vector<std::string> fax_modes(const Environment&) { return {"off", "passthrough", "t38", "auto"}; }
 inline std::vector<std::string> rel100_modes(const Environment&) { return {"off", "supported", "required"}; }
 
 // Every field of every section type. The help strings feed the README's option table.
@@ -202,6 +203,11 @@ inline const Field<Account> kAccountFields[] = {
     choice("rel100", &Account::rel100, kOptional, rel100_modes, "reliable 180/183 (RFC 3262, PRACK): `off` never; `supported` when the caller asks for it, and offered on outgoing calls; `required` also refuses incoming calls without it (421) and requires it of the called party"),
     integer("session_expires", &Account::session_expires, kOptional, 0, 86400, "session timer (RFC 4028), seconds: asked for on outgoing calls, the longest granted on incoming ones; the refresher re-sends the session at half of it, the other side hangs up when no refresh came; 0 = off"),
     integer("min_se", &Account::min_se, kOptional, 1, 86400, "shortest session timer accepted (Min-SE): shorter ones get 422; RFC 4028 asks for at least 90, less is for tests"),
+    // Fax (docs/FAX.md)
+    choice("fax", &Account::fax, kOptional, fax_modes, "a fax or modem tone (CNG, CED, V.21) in a call: `off` leaves it a voice call; `passthrough` switches it to voice-band data (ITU-T V.152): re-INVITE to G.711 with `a=silenceSupp:off`, fixed jitter buffer, no loss concealment, no DTMF detection; `t38` and `auto` (T.38 relay, and T.38 with pass-through as fallback) behave as `passthrough` until T.38 is implemented"),
+    integer("t38_max_bitrate", &Account::t38_max_bitrate, kOptional, 2400, 14400, "T.38 (not yet used): the fastest fax rate offered, bit/s (14400 V.17, 9600 V.29, 4800 V.27ter)"),
+    integer("udptl_redundancy", &Account::udptl_redundancy, kOptional, 0, 7, "T.38 over UDPTL (not yet used): how many earlier packets each UDPTL packet repeats (redundancy error recovery)"),
+    boolean("fax_ecm", &Account::fax_ecm, "T.38 (not yet used): 0 forbids error correction mode (T.30 annex A)"),
 };
 
 inline const Field<Port> kPortFields[] = {
@@ -226,6 +232,7 @@ inline const Field<Port> kPortFields[] = {
     boolean("answering_machine", &Port::answering_machine, "1: this port has an answering machine (the `voicemail` section says where messages go); the mailbox code switches it on and off from the handset"),
     integer("answer_after", &Port::answer_after, kOptional, 0, 300, "seconds the phone rings before the answering machine answers; 0: at once"),
     boolean("answer_busy", &Port::answer_busy, "1: the answering machine answers at once a call that finds the port busy"),
+    choice("fax", &Port::fax, kOptional, fax_modes, "this port's fax handling (`off`, `passthrough`, `t38`, `auto`, as the account option `fax`); unset: the account's. `off` for a port without a fax machine avoids a voice call switching on a false tone"),
     boolean("answer_dnd", &Port::answer_dnd, "1: with do-not-disturb on, the answering machine answers at once instead of refusing the call"),
     several(text("answer_accounts", &Port::answer_accounts, kOptional, "the account sections whose calls the answering machine takes (`internal` for calls from the other ports); unset: every call that rings this port")),
     secret("remote_pin", &Port::remote_pin, kOptional, "4 to 10 digits (never logged or printed): a caller who presses * during the answering machine's greeting and then this PIN and # gets the mailbox menu (remote access); empty: off. Three wrong PINs end the call, five in ten minutes lock remote access for ten minutes", check_pin),

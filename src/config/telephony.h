@@ -94,6 +94,13 @@ struct Account {
   std::string rel100 = "supported";  // off | supported | required
   int session_expires = 1800;        // seconds asked for and granted; 0 = no session timer
   int min_se = 90;                   // the shortest interval accepted (Min-SE)
+  // Fax (docs/FAX.md): what a fax or modem tone in a call does: off (stays a voice call),
+  // passthrough (voice-band data: re-INVITE to G.711 without silence suppression, fixed
+  // jitter buffer, no concealment), t38 / auto (T.38 relay; until it lands: passthrough).
+  std::string fax = "passthrough";
+  int t38_max_bitrate = 14400;  // T.38: the fastest fax rate offered, bit/s
+  int udptl_redundancy = 3;     // T.38 over UDPTL: earlier packets repeated in each packet
+  bool fax_ecm = true;          // T.38: error correction mode (T.30 annex A) allowed
   bool operator==(const Account&) const = default;
 };
 
@@ -126,6 +133,7 @@ struct Port {
   bool answer_dnd = false;
   std::string remote_pin;  // callers who press * during the greeting and this PIN get the menu
   std::string answer_accounts;  // the machine takes calls of these accounts ("internal"); empty: all
+  std::string fax;  // off | passthrough | t38 | auto for this port's calls; empty: the account's
   bool operator==(const Port&) const = default;
 };
 

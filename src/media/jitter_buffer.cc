@@ -125,7 +125,17 @@ double JitterBuffer::min_transit() const {
   return minima_.empty() ? std::numeric_limits<double>::max() : minima_.front().transit_ms;
 }
 
+void JitterBuffer::set_voiceband_data(bool on) {
+  if (on && !settings_.voiceband_data)
+    target_ms_ = std::clamp(std::max(target_ms_, static_cast<double>(settings_.initial_delay_ms)),
+                            static_cast<double>(settings_.min_delay_ms),
+                            static_cast<double>(settings_.max_delay_ms));
+  settings_.voiceband_data = on;
+  stats_.target_ms = target_ms();
+}
+
 void JitterBuffer::update_target() {
+  if (settings_.voiceband_data) return;  // fixed while voice-band data
   double target = settings_.initial_delay_ms;
   if (!window_.empty()) {
     const double base = min_transit();
@@ -269,7 +279,7 @@ int64_t JitterBuffer::adapt(int64_t need, uint64_t now_ms) {
 }
 
 void JitterBuffer::conceal(std::span<int16_t> out) {
-  if (had_audio_)
+  if (had_audio_ && !settings_.voiceband_data)
     plc_->fill(out);
   else
     std::fill(out.begin(), out.end(), 0);

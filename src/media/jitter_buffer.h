@@ -43,6 +43,10 @@ struct JitterSettings {
   int max_delay_ms = 300;     // ... nor above this
   int initial_delay_ms = 60;  // target before the first jitter has been measured
   int window_ms = 3000;       // how long a jitter measurement keeps the target up
+  // Voice-band data (fax pass-through): the target stays where it is when this is set (at
+  // least initial_delay_ms) instead of following the jitter, and gaps are silence, not
+  // concealment (a modem's receiver copes with a gap better than with made-up signal).
+  bool voiceband_data = false;
   bool operator==(const JitterSettings&) const = default;
 };
 
@@ -77,6 +81,9 @@ class JitterBuffer {
   void pull(std::span<int16_t> out, uint64_t now_ms);
   // Forgets every packet and the stream (hold, re-INVITE); the target is kept.
   void flush();
+  // Voice-band data on: the target is frozen at max(target now, initial_delay_ms) and loss is
+  // filled with silence; off: adaptive again.
+  void set_voiceband_data(bool on);
 
   const JitterStats& stats() const { return stats_; }
   int target_ms() const { return static_cast<int>(target_ms_); }

@@ -305,5 +305,43 @@ TEST(JitterBuffer, BeforeTheFirstPacketItPlaysSilence) {
   EXPECT_EQ(jb.stats().concealed_ms, 0u);
 }
 
+// Voice-band data (fax pass-through): the target stays put under jitter, and a lost packet
+// is silence, not concealment (a modem copes with a gap better than with invented signal).
+TEST(JitterBuffer, VoicebandDataHoldsTheTargetAndPlaysLossAsSilence) {
+  // Samples in runs of 8 zeros or more (the 1 kHz tone itself has single zero samples).
+  auto silent_samples = [](const std::vector<int16_t>& out) {
+    size_t silent = 0, run = 0;
+    for (size_t i = 200 * 8; i < 10000 * 8 && i < out.size(); ++i) {
+      run = out[i] == 0 ? run + 1 : 0;
+      if (run == 8) silent += 8;
+      if (run > 8) ++silent;
+    }
+    return silent;
+  };
+  for (bool vbd : {true, false}) {
+    Scenario s;
+    if (vbd) s.jb_.set_voiceband_data(true);
+    EXPECT_EQ(s.jb_.target_ms(), 60);  // the initial delay: nothing measured yet
+    std::mt19937 rng(3);
+    s.send(0, 500, [&](int i) {
+      if (i > 5 && rng() % 10 == 0) return -1;
+      return i >= 100 && i < 300 ? static_cast<int>(rng() % 40) : 0;
+    });
+    s.run(10100);
+    const uint64_t lost = 500 - s.jb_.stats().received;
+    EXPECT_GT(lost, 30u);
+    const size_t silent = silent_samples(s.out_);
+    if (vbd) {
+      EXPECT_EQ(s.max_target(0, 10000), 60);  // fixed, whatever the jitter
+      // Each lost packet's 160 samples came out as digital silence, and nothing else did.
+      EXPECT_GE(silent, 150 * lost);
+      EXPECT_LE(silent, 170 * lost);
+    } else {
+      EXPECT_GT(s.max_target(0, 10000), 60);  // adaptive: the jitter raised it
+      EXPECT_LT(silent, 16 * lost);           // concealed, not silent
+    }
+  }
+}
+
 }  // namespace
 }  // namespace owsip::media

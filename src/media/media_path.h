@@ -70,6 +70,10 @@ class MediaPath {
   }
   // The line side of the software path; nullptr for a DSP path.
   virtual AudioEndpoint* audio_endpoint() { return nullptr; }
+  // Voice-band data (fax pass-through, docs/FAX.md), set by the session before start() when
+  // the offer/answer agreed on it: the software path plays with a fixed jitter buffer, no loss
+  // concealment and no DTMF detection. The DSP path does not switch (yet): docs/FAX.md.
+  virtual void set_voiceband_data(bool on) { (void)on; }
 };
 
 }  // namespace owsip::media

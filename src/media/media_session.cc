@@ -109,6 +109,7 @@ Status MediaSession::apply(const NegotiatedMedia& m) {
   transport_->set_event_pt(m.event_pt);
   const int clock = codec_info(m.codec).rtp_clock;
   transport_->set_clocks(clock, clock);
+  path_->set_voiceband_data(sdp_->voiceband_data());
   if (Status s = path_->start(m, *this); !s) return Status::error("media: " + s.message());
   if (!rtcp_started_) {
     transport_->start_rtcp(settings_.rtcp_interval_ms);
@@ -122,7 +123,8 @@ Status MediaSession::apply(const NegotiatedMedia& m) {
     if (offloaded_)
       log::notice(settings_.tag.c_str(), "kernel RTP: the DSP and the kernel carry this call's RTP");
   }
-  log::info(settings_.tag.c_str(), "%s", m.describe().c_str());
+  log::info(settings_.tag.c_str(), "%s%s", m.describe().c_str(),
+            sdp_->voiceband_data() ? ", voice-band data" : "");
   negotiated_ = m;
   return Status::ok();
 }

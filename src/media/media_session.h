@@ -89,6 +89,11 @@ class MediaSession final : private RtpOutput {
   Result<std::string> answer_offer(std::string_view sdp);
   // Takes effect with the next offer or answer.
   void set_hold(bool hold) { sdp_->set_hold(hold); }
+  // Voice-band data (fax pass-through, docs/FAX.md): the next offers carry only G.711 and
+  // a=silenceSupp:off; the path switches when the exchange completes. An offer with
+  // a=silenceSupp:off from the peer switches it too.
+  void set_voiceband_data(bool on) { sdp_->set_voiceband_data(on); }
+  bool voiceband_data() const { return sdp_->voiceband_data(); }
   // A new STUN mapping; port 0 = our RTP port. Takes effect with the next offer or answer.
   Status set_public_address(const NetAddress& addr);
 

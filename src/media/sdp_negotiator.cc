@@ -158,10 +158,31 @@ void SdpNegotiator::set_crypto_attrs(const std::vector<CryptoAttribute>& lines) 
     sdp_media_set_lattr(audio_, false, "crypto", "%s", format_crypto(c).c_str());
 }
 
+std::vector<CodecId> SdpNegotiator::usable_codecs() const {
+  if (!vbd_) return codecs_;
+  // G.711 only: the one in use first, then ours in preference, then the other G.711 even
+  // when the account's codecs leave it out (a fax needs a codec that carries modem signals).
+  std::vector<CodecId> out;
+  if (current_ && *current_ != CodecId::g722) out.push_back(*current_);
+  for (CodecId c : codecs_)
+    if (c != CodecId::g722 && std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+  for (CodecId c : {CodecId::pcmu, CodecId::pcma})
+    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+  return out;
+}
+
+// RFC 3108 defines a=silenceSupp:<enable> <timer> <pref> <sidUse> <fxnslevel>, "-" for
+// the parameters that do not apply; V.152 (section 7, negotiation by SDP) switches voice-band data
+// with silence suppression off.
+void SdpNegotiator::set_silence_suppression_attr() {
+  sdp_media_del_lattr(audio_, "silenceSupp");
+  if (vbd_) sdp_media_set_lattr(audio_, true, "silenceSupp", "off - - - -");
+}
+
 Status SdpNegotiator::offer_formats() {
   list_flush(const_cast<struct list*>(sdp_media_format_lst(audio_, true)));
   int err = 0;
-  for (CodecId c : codecs_) {
+  for (CodecId c : usable_codecs()) {
     const CodecInfo& info = codec_info(c);
     err |= sdp_format_add(nullptr, audio_, false, std::to_string(info.static_pt).c_str(),
                           std::string(info.name).c_str(), static_cast<uint32_t>(info.rtp_clock), 1,
@@ -172,6 +193,7 @@ Status SdpNegotiator::offer_formats() {
         sdp_format_add(nullptr, audio_, false, std::to_string(event_pt_).c_str(), kTelephoneEvent,
                        8000, 1, nullptr, nullptr, nullptr, false, "%s", kEventRange);
   err |= sdp_media_set_lattr(audio_, true, "ptime", "%d", settings_.ptime_ms);
+  set_silence_suppression_attr();
   sdp_media_set_ldir(audio_, hold_ ? SDP_SENDONLY : SDP_SENDRECV);
   if (settings_.srtp == SrtpPolicy::off) {
     set_crypto_attrs({});
@@ -249,10 +271,11 @@ Result<NegotiatedMedia> SdpNegotiator::accept_answer(std::string_view sdp) {
   NegotiatedMedia m;
   if (Status s = read_remote(m); !s) return Status::error("the answer refused the audio stream");
   bool have_codec = false;
+  const std::vector<CodecId> usable = usable_codecs();
   for (struct le* le = list_head(sdp_media_format_lst(audio_, false)); le; le = le->next) {
     const auto* f = static_cast<const struct sdp_format*>(le->data);
     if (const auto c = codec_of(f);
-        c && std::find(codecs_.begin(), codecs_.end(), *c) != codecs_.end()) {
+        c && std::find(usable.begin(), usable.end(), *c) != usable.end()) {
       if (!have_codec) {
         m.codec = *c;
         m.pt = payload_type(f);
@@ -282,6 +305,7 @@ Result<NegotiatedMedia> SdpNegotiator::accept_answer(std::string_view sdp) {
   }
   if (m.event_pt >= 0) event_pt_ = m.event_pt;
   srtp_ = m.srtp;
+  current_ = m.codec;
   return m;
 }
 
@@ -324,7 +348,7 @@ Status SdpNegotiator::choose_formats(OfferedCodec& chosen,
       if (!event || (event->srate != 8000 && f->srate == 8000)) event = f;
     }
   }
-  for (CodecId c : codecs_)
+  for (CodecId c : usable_codecs())
     for (const auto& o : offered)
       if (o.codec == c) {
         chosen = o;
@@ -353,6 +377,7 @@ Status SdpNegotiator::set_answer_formats(const OfferedCodec& chosen,
                           nullptr, nullptr, nullptr, false, "%s", kEventRange);
   }
   err |= sdp_media_set_lattr(audio_, true, "ptime", "%d", settings_.ptime_ms);
+  set_silence_suppression_attr();
   if (err) return Status::error("sdp: cannot build the answer");
   return Status::ok();
 }
@@ -365,6 +390,19 @@ Result<SdpNegotiator::Answer> SdpNegotiator::answer_offer(std::string_view sdp) 
     return Status::error("the offer has no audio stream over RTP/AVP or RTP/SAVP");
   auto crypto = answer_crypto();
   if (!crypto) return crypto.status();
+  // The peer switches to voice-band data (V.152): so do we, for the rest of the call, once
+  // the answer is made (a refused offer leaves us as we were).
+  struct KeepOrRestore {
+    bool& flag;
+    bool before;
+    bool keep = false;
+    ~KeepOrRestore() {
+      if (!keep) flag = before;
+    }
+  } vbd_guard{vbd_, vbd_};
+  if (const char* ss = sdp_media_rattr(audio_, "silenceSupp");
+      ss && std::string_view(ss).substr(0, 3) == "off")
+    vbd_ = true;
   OfferedCodec chosen{};
   const struct sdp_format* event = nullptr;
   if (Status s = choose_formats(chosen, event); !s) return s;
@@ -382,9 +420,11 @@ Result<SdpNegotiator::Answer> SdpNegotiator::answer_offer(std::string_view sdp) 
     set_crypto_attrs({});
   }
   srtp_ = m.srtp;
+  current_ = m.codec;
   auto text = encode(false);
   if (!text) return text.status();
   a.sdp = std::move(*text);
+  vbd_guard.keep = true;
   return a;
 }
 

@@ -15,6 +15,7 @@
 // Keys appear only in the SDP text itself; log SDP through redact_sdp().
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,12 @@ class SdpNegotiator {
   // Holding: the next offer (or answer) says sendonly (inactive if the peer holds too).
   void set_hold(bool hold) { hold_ = hold; }
   bool hold() const { return hold_; }
+  // Voice-band data (ITU-T V.152, fax pass-through): offers list only G.711 (PCMU and PCMA,
+  // the codec in use first when it is one of them) and carry a=silenceSupp:off - - - -
+  // (RFC 3108's silenceSupp attribute); answers pick G.711 and say the same. An offer with
+  // a=silenceSupp:off turns it on. Stays on for the rest of the call.
+  void set_voiceband_data(bool on) { vbd_ = on; }
+  bool voiceband_data() const { return vbd_; }
 
   Result<std::string> create_offer();
   // The answer to our last offer.
@@ -69,6 +76,9 @@ class SdpNegotiator {
   SdpNegotiator(Capabilities caps, SdpSettings settings, std::vector<CodecId> codecs);
   Status init(const NetAddress& local);
   Status offer_formats();
+  // The codecs to offer or accept: codecs_, or with voice-band data G.711 only.
+  std::vector<CodecId> usable_codecs() const;
+  void set_silence_suppression_attr();
   Result<std::string> encode(bool offer);
   Status decode(std::string_view sdp, bool offer);
   // Fills `media` from the remote side of the decoded SDP: address, ptime, direction.
@@ -91,6 +101,8 @@ class SdpNegotiator {
   struct ::sdp_session* sess_ = nullptr;
   struct ::sdp_media* audio_ = nullptr;
   bool hold_ = false;
+  bool vbd_ = false;
+  std::optional<CodecId> current_;  // the codec of the last exchange
   int event_pt_ = 101;  // kept across re-offers once negotiated
   SrtpKey keys_[2];     // our keys for the two suites (tags 1 and 2), stable for the call
   std::optional<SrtpSuite> srtp_;  // what the last exchange agreed

@@ -415,5 +415,53 @@ TEST(MediaSdp, MalformedSdpIsRefusedAndTheSessionStaysUsable) {
   EXPECT_EQ(a->media.event_pt, 101);
 }
 
+// Fax pass-through (docs/FAX.md): voice-band data offers G.711 only with
+// a=silenceSupp:off - - - - (RFC 3108, V.152), and an offer carrying it switches the answerer.
+TEST(MediaSdp, VoicebandDataReofferSwitchesBothSidesToG711) {
+  auto alice = make({.codecs = {CodecId::g722, CodecId::pcma}}, {"127.0.0.1", 4000});
+  auto bob = make({.codecs = {CodecId::g722, CodecId::pcmu, CodecId::pcma}}, {"127.0.0.1", 4100});
+  auto offer = alice->create_offer();
+  ASSERT_TRUE(offer);
+  EXPECT_EQ(offer->find("silenceSupp"), std::string::npos);
+  auto ans = bob->answer_offer(*offer);
+  ASSERT_TRUE(ans) << ans.message();
+  ASSERT_TRUE(alice->accept_answer(ans->sdp));
+  EXPECT_EQ(ans->media.codec, CodecId::g722);
+  EXPECT_FALSE(bob->voiceband_data());
+
+  alice->set_voiceband_data(true);
+  auto vbd = alice->create_offer();
+  ASSERT_TRUE(vbd);
+  // G.711 only, the account's PCMA first, PCMU too although its codecs leave it out.
+  EXPECT_TRUE(has(*vbd, "m=audio 4000 RTP/AVP 8 0 101")) << *vbd;
+  EXPECT_TRUE(has(*vbd, "a=silenceSupp:off - - - -")) << *vbd;
+  auto vans = bob->answer_offer(*vbd);
+  ASSERT_TRUE(vans) << vans.message();
+  EXPECT_TRUE(bob->voiceband_data());
+  EXPECT_EQ(vans->media.codec, CodecId::pcmu);  // bob's preference among the G.711 offered
+  EXPECT_TRUE(has(vans->sdp, "a=silenceSupp:off - - - -")) << vans->sdp;
+  auto acc = alice->accept_answer(vans->sdp);
+  ASSERT_TRUE(acc) << acc.message();
+  EXPECT_EQ(acc->codec, CodecId::pcmu);
+
+  // It stays for the rest of the call: bob's own re-offer (hold, say) keeps G.711 and the
+  // attribute, the codec in use first.
+  auto again = bob->create_offer();
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(has(*again, "m=audio 4100 RTP/AVP 0 8 101")) << *again;
+  EXPECT_TRUE(has(*again, "a=silenceSupp:off - - - -"));
+  // An offer without G.711 is refused in voice-band data.
+  EXPECT_FALSE(bob->answer_offer(peer_offer("9", "a=silenceSupp:off - - - -\r\n")));
+
+  // A voice-band data offer that cannot be accepted leaves a voice call a voice call.
+  auto carol = make({}, {"127.0.0.1", 4200});
+  EXPECT_FALSE(carol->answer_offer(peer_offer("9", "a=silenceSupp:off - - - -\r\n")));
+  EXPECT_FALSE(carol->voiceband_data());
+  auto plain = carol->answer_offer(peer_offer("9 0", ""));
+  ASSERT_TRUE(plain) << plain.message();
+  EXPECT_EQ(plain->media.codec, CodecId::pcmu);  // carol's own preference: PCMU first
+  EXPECT_EQ(plain->sdp.find("silenceSupp"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace owsip::media

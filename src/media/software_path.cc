@@ -62,6 +62,13 @@ Status SoftwarePath::start(const NegotiatedMedia& media, RtpOutput& out) {
   return Status::ok();
 }
 
+void SoftwarePath::set_voiceband_data(bool on) {
+  if (on == vbd_) return;
+  vbd_ = on;
+  settings_.jitter.voiceband_data = on;  // a buffer made later (another codec) starts so
+  if (jb_) jb_->set_voiceband_data(on);
+}
+
 void SoftwarePath::stop() {
   started_ = false;
   out_ = nullptr;
@@ -93,7 +100,9 @@ void SoftwarePath::on_rtp(const RtpPacket& p, uint64_t now_ms) {
 }
 
 void SoftwarePath::send_dtmf(char digit, int duration_ms) {
-  if (!started_) return;
+  // Voice-band data: a "digit" is a modem signal the line's detector misheard; sending it as
+  // an event would cut the audio.
+  if (!started_ || vbd_) return;
   const bool queued = dtmf_tx_
                           ? dtmf_tx_->queue(digit, duration_ms)
                           : inband_.queue(digit, std::max(duration_ms, DtmfSender::kMinDurationMs));
@@ -156,7 +165,7 @@ void SoftwarePath::on_line_audio_with(std::span<const int16_t> mic,
   const bool present = presence_.present();
   held_.push_back({std::vector<int16_t>(mic.begin(), mic.end()), rate, false,
                    std::vector<int16_t>(other.begin(), other.end())});
-  if (present || was_present_)
+  if ((present || was_present_) && !vbd_)  // voice-band data: modem signals are not keys
     for (auto& f : held_) f.muted = true;
   was_present_ = present;
   const size_t keep = static_cast<size_t>((settings_.dtmf_guard_ms + 19) / 20);

@@ -53,6 +53,7 @@ class SoftwarePath final : public MediaPath, public AudioEndpoint {
   void play_dtmf(char digit, int duration_ms) override;
   PathStats stats() const override;
   AudioEndpoint* audio_endpoint() override { return this; }
+  void set_voiceband_data(bool on) override;
 
   void on_line_audio(std::span<const int16_t> mic, int rate) override;
   void on_line_audio_with(std::span<const int16_t> mic, std::span<const int16_t> other,
@@ -77,6 +78,7 @@ class SoftwarePath final : public MediaPath, public AudioEndpoint {
   NegotiatedMedia media_;
   std::unique_ptr<Encoder> encoder_;
   std::unique_ptr<JitterBuffer> jb_;
+  bool vbd_ = false;  // voice-band data: fixed buffer, no concealment, no DTMF guard or digits
   std::unique_ptr<DtmfSender> dtmf_tx_;
   std::unique_ptr<DtmfReceiver> dtmf_rx_;
   DtmfHandler dtmf_handler_;

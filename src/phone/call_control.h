@@ -57,6 +57,10 @@ class Call {
   virtual void send_dtmf(char digit) = 0;
   // Hold (re-INVITE sendonly, the line's audio detached) or resume (sendrecv, attached again).
   virtual void hold(bool on) = 0;
+  // The phone sent a fax or modem tone: the call becomes voice-band data (docs/FAX.md) unless
+  // its fax option is off; `port_fax` is the port's option (empty: the account's decides).
+  // Nothing for a call layer that has nothing to switch (an internal call carries PCM as is).
+  virtual void fax_detected(const std::string& port_fax) { (void)port_fax; }
   virtual std::string describe() const = 0;
   // Transfers the far end of this (held) call to the far end of `consultation`, a call the
   // port placed (RFC 5589: REFER). Blind (`attended` false, section 6): Refer-To names the

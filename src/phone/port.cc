@@ -180,7 +180,23 @@ void Port::on_line_event(const line::LineEvent& e) {
     case K::flash: fsm_.dispatch(E::flash); break;
     case K::digit: fsm_.dispatch(E::digit, e.digit); break;
     case K::lost: fsm_.dispatch(E::line_lost); break;
-    case K::fax_tone: break;  // fax handling arrives with T.38
+    case K::fax_tone: on_fax_tone(e.fax); break;
+  }
+}
+
+// A fax or modem tone from the phone (CNG, or CED / V.21 flags of an answering machine): the
+// call in progress turns into voice-band data, unless this port's fax option is off
+// (docs/FAX.md). The call layer decides with the account's option when the port has none.
+void Port::on_fax_tone(line::FaxTone tone) {
+  const char* what = tone == line::FaxTone::cng ? "CNG" : "CED";
+  Leg& leg = active();
+  if (options_.fax == "off") {
+    log::info(fsm_.name(), "fax tone %s: fax is off on this port", what);
+  } else if (!leg.call) {
+    log::info(fsm_.name(), "fax tone %s outside a call", what);
+  } else {
+    log::info(fsm_.name(), "fax tone %s in a call", what);
+    leg.call->fax_detected(options_.fax);
   }
 }
 

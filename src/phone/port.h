@@ -96,6 +96,7 @@ const FsmSpec<Port, PortState, PortEvent>& port_fsm_spec();
 struct PortOptions {
   bool nodial = false;
   bool callwaiting = true;
+  std::string fax = {};  // the port's fax option (docs/FAX.md); empty: the account's decides
 };
 
 class Port;
@@ -229,6 +230,7 @@ class Port {
   // On-hook with a consultation call: REFER the held call to it (TRANSFERRING), or recall.
   void start_transfer(bool attended);
   void all_state_event(PortEvent e, char arg);
+  void on_fax_tone(line::FaxTone tone);
   // Ends every call and the offered one; then `next` (ADMIN_HANGUP, LINE_LOST).
   void end_everything(PortState next);
 

@@ -328,5 +328,31 @@ TEST_F(PortTest, TheVoicemailCodeDialsTheAccountsVoicemailNumber) {
   EXPECT_EQ(port_.state(), PortState::calling);
 }
 
+// A fax tone from the phone goes to the call in progress with the port's fax option (the call
+// layer decides with the account's when it is empty); `fax off` on the port keeps it a voice
+// call; outside a call nothing happens (docs/FAX.md).
+TEST_F(PortTest, AFaxToneTurnsTheCallToVoicebandDataUnlessThePortSaysOff) {
+  config::Telephony cfg;
+  cfg.accounts.push_back(account("a"));
+  DialPlan plan(cfg);
+  port_.set_dial_plan(&plan);
+  port_.set_call_control(&calls_);
+  line_.inject(LineEvent::fax_event(line::FaxTone::cng));  // idle: nothing
+  line_.inject(LineEvent::hook(true));
+  dial("0301234#");
+  ASSERT_TRUE(calls_.peer("200"));
+  line_.inject(LineEvent::fax_event(line::FaxTone::cng));
+  EXPECT_EQ(calls_.log, (Lines{"invite 0301234@a", "fax (account)"}));
+
+  port_.set_options({.nodial = false, .callwaiting = true, .fax = "t38"});
+  line_.inject(LineEvent::fax_event(line::FaxTone::ced));
+  EXPECT_EQ(calls_.log.back(), "fax t38");
+  port_.set_options({.nodial = false, .callwaiting = true, .fax = "off"});
+  const size_t before = calls_.log.size();
+  line_.inject(LineEvent::fax_event(line::FaxTone::ced));
+  EXPECT_EQ(calls_.log.size(), before);
+  EXPECT_EQ(port_.state(), PortState::connected);
+}
+
 }  // namespace
 }  // namespace owsip::phone

@@ -197,7 +197,8 @@ SipCall::SipCall(CallManager& manager, uint64_t id, bool incoming, const Registe
       transfer_bye_(manager.loop_),
       refer_guard_(manager.loop_),
       rel1xx_timer_(manager.loop_),
-      session_timer_(manager.loop_) {
+      session_timer_(manager.loop_),
+      fax_timer_(manager.loop_) {
   record_.id = id;
   record_.incoming = incoming;
   record_.account = account.key;
@@ -567,7 +568,51 @@ void SipCall::hold(bool on) {
   if (err) note(log::kWarning, ": re-INVITE failed: %s", std::strerror(err));
 }
 
+void SipCall::fax_detected(const std::string& port_fax) {
+  const std::string& mode = port_fax.empty() ? account_.fax : port_fax;
+  if (mode == "off" || !media_ || media_->voiceband_data() || fax_timer_.active()) return;
+  // t38 and auto: T.38 is not there yet; pass-through is what both fall back to.
+  note(log::kNotice, ": fax tone: switching to voice-band data (fax %s%s)", mode.c_str(),
+       mode == "passthrough" ? "" : ": T.38 not available, pass-through");
+  fax_tries_ = 0;
+  fax_timer_.start(0, [this] { send_voiceband_offer(); });
+}
+
+// The re-INVITE of voice-band data: G.711 only, a=silenceSupp:off. Not before the call is
+// connected (a CNG while it rings), and not while libre refuses to send it (the INVITE's own
+// transaction not yet ACKed): retried every 200 ms, at most 50 times (10 s). While another
+// request of the dialog is out, sipsess_modify queues the offer; a 491 (glare) libre's
+// sipsess answers by sending the re-INVITE again after a pause.
+void SipCall::send_voiceband_offer() {
+  if (!media_ || !sess_ || machine_.ended() || media_->voiceband_data()) return;
+  if (machine_.state() != CallState::connected) {
+    if (++fax_tries_ < 50) fax_timer_.start(200, [this] { send_voiceband_offer(); });
+    return;
+  }
+  media_->set_voiceband_data(true);
+  auto offer = media_->create_offer();
+  if (!offer) {
+    note(log::kWarning, ": cannot make a voice-band data offer: %s", offer.message().c_str());
+    media_->set_voiceband_data(false);
+    return;
+  }
+  struct mbuf* desc = to_mbuf(*offer);
+  int err = sipsess_modify(sess_, desc);
+  mem_deref(desc);
+  if (err) {
+    media_->set_voiceband_data(false);
+    if (++fax_tries_ < 50) {
+      fax_timer_.start(200, [this] { send_voiceband_offer(); });
+      return;
+    }
+    note(log::kWarning, ": voice-band data re-INVITE failed: %s", std::strerror(err));
+    return;
+  }
+  note(log::kNotice, ": re-INVITE for voice-band data (G.711, silenceSupp off)");
+}
+
 void SipCall::send_dtmf(char digit) {
+  if (media_ && media_->voiceband_data()) return;  // a modem signal, not a key (docs/FAX.md)
   if (account_.dtmf != "info") {
     if (media_) media_->send_dtmf(digit);
     return;
@@ -864,6 +909,10 @@ void SipCallHandle::send_dtmf(char digit) {
 
 void SipCallHandle::hold(bool on) {
   if (SipCall* c = manager_.find(id_)) c->hold(on);
+}
+
+void SipCallHandle::fax_detected(const std::string& port_fax) {
+  if (SipCall* c = manager_.find(id_)) c->fax_detected(port_fax);
 }
 
 bool SipCallHandle::transfer(phone::Call& consultation, bool attended) {

@@ -72,6 +72,10 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   // From the port's handle.
   void hang_up();
   void hold(bool on);
+  // A fax tone on the line: voice-band data by re-INVITE (docs/FAX.md), once the call is
+  // connected; `port_fax` overrides the account's fax option when not empty.
+  void fax_detected(const std::string& port_fax);
+  void send_voiceband_offer();
   void send_dtmf(char digit);
   // The phone transfers this (held) call to the far end of `consultation` (RFC 5589 sections 6
   // and 7): REFER in this dialog, the outcome from the NOTIFYs goes to the observer
@@ -222,6 +226,8 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   UasTimer uas_timer_;             // incoming: what the INVITE was granted
   ActiveTimer session_;            // in force (seconds 0: none)
   Timer session_timer_;
+  Timer fax_timer_;                // retries the voice-band data re-INVITE (not yet connected...)
+  int fax_tries_ = 0;
   bool peer_allows_update_ = false;  // its Allow lists UPDATE: we refresh with UPDATE
   struct ::sip_request* refresh_req_ = nullptr;  // our UPDATE in flight
   uint32_t min_se_asked_ = 0;      // outgoing: Min-SE of a 422
@@ -239,6 +245,7 @@ class SipCallHandle final : public phone::Call {
   ~SipCallHandle() override;
   void send_dtmf(char digit) override;
   void hold(bool on) override;
+  void fax_detected(const std::string& port_fax) override;
   std::string describe() const override;
   // A transfer moves the handle to another call (and back when that call fails).
   void retarget(uint64_t id) { id_ = id; }

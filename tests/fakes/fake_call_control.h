@@ -28,6 +28,9 @@ class FakeCallControl final : public phone::CallControl {
     }
     void send_dtmf(char d) override { owner_.log.push_back(std::string("dtmf ") + d); }
     void hold(bool on) override { owner_.log.push_back(on ? "hold" : "resume"); }
+    void fax_detected(const std::string& port_fax) override {
+      owner_.log.push_back("fax " + (port_fax.empty() ? std::string("(account)") : port_fax));
+    }
     // REFER to the consultation's target; the far end answers with `peer notify CODE`.
     bool transfer(phone::Call& consultation, bool attended) override {
       if (owner_.refuse_next) {

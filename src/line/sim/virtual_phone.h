@@ -45,6 +45,7 @@
 #include "core/loop.h"
 #include "core/status.h"
 #include "core/timer.h"
+#include "fax/fax_terminal.h"
 #include "line/dsp/caller_id.h"
 #include "line/dsp/cas_detector.h"
 #include "line/dsp/dtmf_sender.h"
@@ -69,6 +70,7 @@ struct PhoneEvent {
     primary_response,  // NTT: the phone closed (on) or opened the loop to receive caller ID
     cas,               // off-hook caller ID alert heard; digit: the acknowledgement sent
     mwi,               // the display's message-waiting indicator went on (`on`) or off
+    fax,               // a fax session ended: fax_report; ms: from its start
     error,             // an action could not be done (text), e.g. DTMF while on hook
   };
   Kind kind = Kind::error;
@@ -86,6 +88,11 @@ struct PhoneEvent {
   double freq_hz = 0;
   double level_dbm0 = 0;
   char digit = 0;
+  struct FaxReport {
+    std::string mode;  // "send" or "receive"
+    std::string file;
+    fax::FaxOutcome outcome;
+  } fax_report;
 
   // {"event":"ring","on":true,"ms":4000}, ... one line, no newline (core/json.h).
   std::string json() const;
@@ -173,6 +180,14 @@ class VirtualPhone {
   void wait(uint32_t ms);
   // Runs `fn` when the actions before it are done.
   void then(std::function<void()> fn);
+  // The phone becomes a fax machine (line/sim/virtual_phone/fax.cc): a fax::FaxTerminal sends
+  // or receives `options.file` through the microphone and the earpiece, starting once the
+  // handset is off hook with the loop closed (dial or answer first), and holds back the actions
+  // after it until T.30 ends; then a fax event. The file is checked now (a missing TIFF is an
+  // error now); 8000 Hz phones only.
+  Status send_or_receive_fax(fax::FaxTerminal::Options options);
+  // A fax session is queued or running.
+  bool fax_active() const { return fax_.terminal != nullptr; }
   // Lifts the handset at once, ahead of the queued actions (answering a call while a script
   // waits). Nothing when already off hook.
   void lift_now();
@@ -181,7 +196,7 @@ class VirtualPhone {
 
  private:
   struct Action;  // a queued action (virtual_phone/internal.h)
-  enum class Source : uint8_t { silence, tone, dtmf, wav };
+  enum class Source : uint8_t { silence, tone, dtmf, wav, fax };
 
   // connect.cc
   void reset_for(int jack, int rate);
@@ -211,6 +226,11 @@ class VirtualPhone {
   bool analyse(const std::vector<int16_t>& pcm);
   bool decode_cid(std::span<const int16_t> pcm8k);
   void detect_cas(std::span<const int16_t> pcm8k);
+  // fax.cc
+  void start_fax(std::shared_ptr<fax::FaxTerminal> terminal);
+  void fax_tick();
+  void fill_from_fax(std::vector<int16_t>& out);
+  void fax_hears(std::span<const int16_t> pcm);
   // hook.cc
   void set_loop(bool closed);
   void lift();
@@ -299,6 +319,13 @@ class VirtualPhone {
     double level_dbm0 = -99;
     std::vector<int16_t> pcm8k;
   } ear_;
+
+  // The fax machine (fax.cc): queued by send_or_receive_fax, running once the line is up.
+  struct FaxSession {
+    std::shared_ptr<fax::FaxTerminal> terminal;
+    bool running = false;
+    uint64_t started_ms = 0;
+  } fax_;
 };
 
 }  // namespace owsip::line::sim

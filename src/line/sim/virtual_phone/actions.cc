@@ -53,6 +53,8 @@ void VirtualPhone::start(Action& a) {
       busy_ = true;
       action_timer_.start(a.ms, [this] { done(); });
       return;
+    case K::fax:
+      return start_fax(std::move(a.fax_terminal));
     case K::call:
       if (a.fn) a.fn();
       return;

@@ -13,6 +13,10 @@ void VirtualPhone::tick() {
   const uint64_t due = (now - clock_start_ms_) / kFrameMs + 1;
   for (int sent = 0; next_frame_ < due && sent < kMaxFramesPerTick; ++sent) {
     ++next_frame_;
+    if (fax_.terminal) {
+      fax_tick();  // starts the session when the line is up, ends the action when it is over
+      if (state_ != State::connected) return;
+    }
     frame_.assign(n, 0);
     fill_frame(frame_);
     if (send(encode_audio(frame_), true)) ++frames_sent_;

@@ -81,6 +81,7 @@ void VirtualPhone::close_with(std::string reason, bool emit_event) {
   primary_response_ = false;
   mic_.dtmf.reset();
   mic_.ack.reset();
+  fax_ = {};
   stop_recording();
   if (!was_open) return;
   state_ = State::closed;

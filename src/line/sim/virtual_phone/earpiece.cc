@@ -51,6 +51,7 @@ void VirtualPhone::on_earpiece(const std::vector<int16_t>& pcm) {
       if (state_ != State::connected) return;
     }
   }
+  fax_hears(pcm);
   if (ear_.analyzer && !analyse(pcm)) return;
   // Caller ID and the CAS detector work at 8 kHz, like spandsp.
   std::span<const int16_t> narrow(pcm);

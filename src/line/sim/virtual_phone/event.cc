@@ -68,6 +68,8 @@ const char* event_name(PhoneEvent::Kind kind) {
       return "cas";
     case K::mwi:
       return "mwi";
+    case K::fax:
+      return "fax";
     case K::error:
       return "error";
   }
@@ -111,6 +113,16 @@ std::string PhoneEvent::json() const {
     case Kind::mwi:
       j.set("on", Json::boolean(on));
       break;
+    case Kind::fax: {
+      const fax::FaxOutcome& o = fax_report.outcome;
+      j.set("mode", Json::str(fax_report.mode)).set("result", Json::str(o.ok() ? "ok" : "failed"));
+      j.set("code", Json::num(o.code)).set("text", Json::str(o.text));
+      j.set("pages", Json::num(o.pages)).set("bit_rate", Json::num(o.bit_rate));
+      j.set("ecm", Json::boolean(o.ecm)).set("ms", Json::num(ms));
+      if (fax_report.mode == "receive") j.set("bad_rows", Json::num(o.bad_rows));
+      j.set("file", Json::str(fax_report.file));
+      break;
+    }
     case Kind::error:
       j.set("message", Json::str(text));
       break;

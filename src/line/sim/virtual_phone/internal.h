@@ -9,6 +9,7 @@
 //   earpiece.cc    recorder, tone analyzer, caller-ID decoder, level meter, CAS acknowledgement
 //   hook.cc        the hook switch: off hook, on hook, flash, pulse dialling
 //   ntt.cc         NTT caller ID's primary response
+//   fax.cc         the phone as a fax machine (fax::FaxTerminal on the audio)
 //   actions.cc     the action queue
 //   request.cc     the public actions, checked and queued
 //   event.cc       events and their JSON form
@@ -50,6 +51,7 @@ struct VirtualPhone::Action {
     play,
     record,
     wait,
+    fax,
     call
   };
   Kind kind = Kind::call;
@@ -60,6 +62,7 @@ struct VirtualPhone::Action {
   std::shared_ptr<const dsp::WavAudio> wav;
   std::unique_ptr<dsp::WavWriter> writer;  // record; null: stop recording
   std::function<void()> fn;
+  std::shared_ptr<fax::FaxTerminal> fax_terminal;
 };
 
 }  // namespace owsip::line::sim

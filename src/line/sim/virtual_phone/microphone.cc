@@ -57,6 +57,8 @@ void VirtualPhone::fill_frame(std::vector<int16_t>& out) {
       return;
     case Source::wav:
       return fill_from_wav(out);
+    case Source::fax:
+      return fill_from_fax(out);
   }
 }
 
