@@ -62,9 +62,10 @@ class In {
     pos_ += n;
     return true;
   }
-  bool open(std::vector<uint8_t>& v) {
+  // An open type (at least one octet, X.691) or, with `empty_ok`, an OCTET STRING.
+  bool open(std::vector<uint8_t>& v, bool empty_ok = false) {
     size_t n;
-    return length(n) && bytes(n, v);
+    return length(n) && (n > 0 || empty_ok) && bytes(n, v);
   }
 
  private:
@@ -144,7 +145,7 @@ Status decode_udptl(std::span<const uint8_t> data, UdptlPacket& out) {
     if (count > in.left()) return Status::error("UDPTL: fec-data count beyond the datagram");
     out.fec_data.resize(count);
     for (auto& e : out.fec_data)
-      if (!in.open(e)) return Status::error("UDPTL: bad fec-data entry");
+      if (!in.open(e, true)) return Status::error("UDPTL: bad fec-data entry");
   }
   if (in.left() != 0)
     return Status::error("UDPTL: " + std::to_string(in.left()) + " octets after the packet");

@@ -149,6 +149,9 @@ TEST(Udptl, MalformedInputs) {
   // Length beyond the datagram, in both forms.
   EXPECT_FALSE(decode_udptl(Bytes{0, 0, 0x7f, 1, 0, 0}, p).is_ok());
   EXPECT_FALSE(decode_udptl(Bytes{0, 0, 0xbf, 0xff, 1, 0, 0}, p).is_ok());
+  // An empty open type (X.691: its encoding has at least one octet), primary or secondary.
+  EXPECT_FALSE(decode_udptl(Bytes{0, 0, 0, 0, 0}, p).is_ok());
+  EXPECT_FALSE(decode_udptl(Bytes{0, 0, 1, 2, 0, 1, 0}, p).is_ok());
   // Padding bits after the choice.
   EXPECT_FALSE(decode_udptl(Bytes{0, 0, 1, 2, 0x01, 0}, p).is_ok());
   // A huge secondary count.
