@@ -30,7 +30,7 @@
 #include <vector>
 
 #include "core/loop.h"
-#include "fax/t38_gateway.h"
+#include "fax/t38_session.h"
 #include "fax/udptl_link.h"
 
 namespace {
@@ -156,10 +156,10 @@ struct Peer {
   Peer(Loop& l, const Args& args) : loop(l), a(args) {}
   Loop& loop;
   Args a;
-  std::unique_ptr<fax::UdptlLink> link;
+  std::unique_ptr<fax::UdptlLink> link;      // terminal mode
+  std::unique_ptr<fax::T38Session> session;  // gateway mode: T38Gateway + its own UdptlLink
   t38_terminal_state_t* term = nullptr;
   fax_state_t* audio = nullptr;
-  std::unique_ptr<fax::T38Gateway> gw;
   t30_state_t* t30 = nullptr;
   bool done = false;
   int result = -1;
@@ -193,8 +193,8 @@ struct Peer {
       std::memset(buf, 0, sizeof buf);
       const int n = fax_tx(audio, buf, 160);
       for (int i = n; i < 160; ++i) buf[i] = 0;
-      gw->on_line_audio(std::span<const int16_t>(buf, 160), 8000);
-      gw->fill_line_audio(std::span<int16_t>(buf, 160), 8000);
+      session->endpoint().on_line_audio(std::span<const int16_t>(buf, 160), 8000);
+      session->endpoint().fill_line_audio(std::span<int16_t>(buf, 160), 8000);
       fax_rx(audio, buf, 160);
     }
     ++ticks;
@@ -231,25 +231,25 @@ struct Peer {
   Status init() {
     const bool calling = a.role == "send";
     media::NetAddress remote{"127.0.0.1", a.remote};
-    auto l = fax::UdptlLink::open(
-        "127.0.0.1", a.local, remote, a.redundancy, a.max_datagram, a.symmetric,
-        [this](uint16_t seq, std::span<const uint8_t> ifp) { on_ifp(seq, ifp); });
-    if (!l) return l.status();
-    link = std::move(*l);
     if (a.gateway) {
       fax::T38Options o;
       o.ecm = a.ecm;
       o.max_bit_rate = a.max_bit_rate;
       o.redundancy_depth = a.redundancy;
       o.max_datagram = a.max_datagram;
-      gw = fax::T38Gateway::create(o, [this](std::span<const uint8_t> ifp) {
-        (void)link->send_ifp(ifp);
-      });
+      auto s = fax::T38Session::open("127.0.0.1", a.local, remote, o, a.symmetric);
+      if (!s) return s.status();
+      session = std::move(*s);
       audio = fax_init(nullptr, calling ? 1 : 0);
-      if (!gw || !audio) return Status::error("spandsp: cannot create the gateway or fax terminal");
+      if (!audio) return Status::error("spandsp: cannot create the fax terminal");
       fax_set_transmit_on_idle(audio, 1);
       t30 = fax_get_t30_state(audio);
     } else {
+      auto l = fax::UdptlLink::open(
+          "127.0.0.1", a.local, remote, a.redundancy, a.max_datagram, a.symmetric,
+          [this](uint16_t seq, std::span<const uint8_t> ifp) { on_ifp(seq, ifp); });
+      if (!l) return l.status();
+      link = std::move(*l);
       term = t38_terminal_init(nullptr, calling ? 1 : 0, &Peer::on_t38_tx, this);
       if (!term) return Status::error("spandsp: cannot create the T.38 terminal");
       t38_core_state_t* core = t38_terminal_get_t38_core_state(term);
@@ -266,9 +266,7 @@ struct Peer {
   }
 
   void on_ifp(uint16_t seq, std::span<const uint8_t> ifp) {
-    if (gw) {
-      gw->on_ifp(seq, ifp);
-    } else if (term && !ifp.empty()) {
+    if (term && !ifp.empty()) {
       t38_core_rx_ifp_packet(t38_terminal_get_t38_core_state(term), ifp.data(),
                              static_cast<int>(ifp.size()), seq);
     }
@@ -350,7 +348,7 @@ int main(int argc, char** argv) {
 
   t30_stats_t st{};
   t30_get_transfer_statistics(peer.t30, &st);
-  const fax::UdptlLinkStats ls = peer.link->stats();
+  const fax::UdptlLinkStats ls = peer.session ? peer.session->link_stats() : peer.link->stats();
   std::string cmp = "null";
   bool intact = true;
   if (a.role == "receive" && !a.expect.empty() && peer.done && peer.result == T30_ERR_OK)
@@ -358,8 +356,8 @@ int main(int argc, char** argv) {
   else if (!a.expect.empty())
     intact = false;
   std::string gwj = "null";
-  if (peer.gw) {
-    const fax::T38GatewayStats g = peer.gw->stats();
+  if (peer.session) {
+    const fax::T38GatewayStats g = peer.session->gateway_stats();
     char b[200];
     std::snprintf(b, sizeof b, "{\"ifp_sent\":%llu,\"ifp_received\":%llu,\"pages\":%d}",
                   static_cast<unsigned long long>(g.ifp_sent),
