@@ -2,8 +2,10 @@
 # T.38 (issue 19, docs/T38.md): owsip's UDPTL and T.38 gateway against spandsp's T.38 terminal
 # in owsip-t38peer, all on 127.0.0.1, the runs side by side to keep the test short:
 #  (a) a page from one owsip-t38peer to another over UDPTL (redundancy 3), received intact;
-#  (b) the same through lossy_shim.py at 1 % loss with redundancy 2 (and at 5 % with 3): intact,
-#      the relay dropped packets and the receiver took them from the redundancy;
+#  (b) the same through lossy_shim.py at 1 % loss with redundancy 2, and at 5 % with redundancy
+#      3 and without ECM (so T.30 retransmits nothing): intact, the relay dropped packets and the
+#      receiver took them from the redundancy; the control, 5 % without redundancy and ECM,
+#      loses IFP packets and damages the page (so the comparison does see damage);
 #  (c) owsip's T38Gateway between spandsp's audio fax terminal (modems, as on a phone line) and
 #      UDPTL, to and from an owsip-t38peer terminal: intact both ways;
 #  (d) tshark (Wireshark's T.38 dissector) decodes the captured UDPTL of (a) and (c) as T.38
@@ -78,8 +80,8 @@ start_pair a "$A_TX" "$A_RX" "" ""
 
 # (b) through the lossy relay: the sender sends to the relay's inside port; the relay forwards
 # to the receiver from its outside socket, and the receiver answers whoever sent (--symmetric).
-start_lossy() {  # NAME LOSS DEPTH
-  local name=$1 loss=$2 depth=$3 inside rport sport outside
+start_lossy() {  # NAME LOSS DEPTH ECM
+  local name=$1 loss=$2 depth=$3 ecm=$4 inside rport sport outside
   inside=$(free_udp_port); rport=$(free_udp_port); sport=$(free_udp_port)
   start_bg "$WORK/$name.shim.log" python3 "$SHIM" "$inside" "$rport" "$loss" $((TIMEOUT + 5))
   SHIM_PID[$name]=$LAST_PID
@@ -87,15 +89,16 @@ start_lossy() {  # NAME LOSS DEPTH
   outside=$(awk '/^outside/ {print $2}' "$WORK/$name.shim.log")
   start_bg "$WORK/$name.rx.json" "$PEER" --role receive --local "$rport" --remote "$outside" \
     --symmetric --out "$WORK/$name.rx.tif" --expect "$WORK/page.tif" --redundancy "$depth" \
-    --timeout $TIMEOUT
+    --ecm "$ecm" --timeout $TIMEOUT
   RPID[$name]=$LAST_PID
   start_bg "$WORK/$name.tx.json" "$PEER" --role send --local "$sport" --remote "$inside" \
-    --page "$WORK/page.tif" --redundancy "$depth" --timeout $TIMEOUT
+    --page "$WORK/page.tif" --redundancy "$depth" --ecm "$ecm" --timeout $TIMEOUT
   SPID[$name]=$LAST_PID
 }
 declare -A SHIM_PID
-start_lossy b1 0.01 2
-start_lossy b5 0.05 3
+start_lossy b1 0.01 2 1
+start_lossy b5 0.05 3 0
+start_lossy z5 0.05 0 0
 
 # (c) the gateway: spandsp's audio fax terminal behind owsip's T38Gateway, sending to and
 # receiving from a T.38 terminal.
@@ -122,7 +125,19 @@ for name in b1 b5; do
     [ "$lost" -eq 0 ] || fail "$name: $lost IFP packets lost at 1 % loss with redundancy 2"
   fi
 done
-pass "(b) through the lossy relay (1 % loss, redundancy 2; 5 %, redundancy 3): intact"
+pass "(b) through the lossy relay (1 % loss, redundancy 2; 5 %, redundancy 3, no ECM): intact"
+
+# The control: the same 5 % loss without redundancy or ECM.
+wait_exit "${SPID[z5]}" $((TIMEOUT + 10))
+wait_exit "${RPID[z5]}" $((TIMEOUT + 10))
+kill -TERM "${SHIM_PID[z5]}" 2>/dev/null || true
+wait_exit "${SHIM_PID[z5]}" 10
+echo "z5 receiver: $(tail -n1 "$WORK/z5.rx.json")"
+z5_lost=$(json_get "$WORK/z5.rx.json" 'j["udptl"]["lost"]')
+z5_intact=$(json_get "$WORK/z5.rx.json" '(j["compare"] or {}).get("intact")')
+[ "$z5_lost" -ge 1 ] || fail "control: no IFP packet lost at 5 % loss without redundancy"
+[ "$z5_intact" != True ] || fail "control: the page came through intact despite $z5_lost lost IFP packets"
+pass "control: without redundancy and ECM, $z5_lost IFP packets were lost and the page was damaged"
 
 finish_pair c
 finish_pair d
