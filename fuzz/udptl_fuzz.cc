@@ -39,8 +39,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       require(encode_udptl(p, again).is_ok());
       UdptlPacket q;
       require(decode_udptl(again, q).is_ok());
-      require(q.seq == p.seq && q.primary.size() == p.primary.size() &&
-              q.secondary.size() == p.secondary.size() && q.fec_data.size() == p.fec_data.size());
+      require(q.seq == p.seq && q.primary == p.primary && q.secondary.size() == p.secondary.size() &&
+              q.fec_data == p.fec_data && q.fec_npackets == p.fec_npackets);
+      for (size_t k = 0; k < p.secondary.size(); ++k)  // an empty one goes out as one zero octet
+        require(p.secondary[k].empty() ? q.secondary[k] == std::vector<uint8_t>{0}
+                                       : q.secondary[k] == p.secondary[k]);
     }
     (void)rx.receive(dgram);
   }

@@ -62,10 +62,12 @@ class In {
     pos_ += n;
     return true;
   }
-  // An open type (at least one octet, X.691) or, with `empty_ok`, an OCTET STRING.
-  bool open(std::vector<uint8_t>& v, bool empty_ok = false) {
+  // An open type or an OCTET STRING: length determinant, then the octets. X.691 gives an open
+  // type at least one octet, but senders exist that put empty secondary IFP packets in a
+  // datagram (Asterisk's udptl.c skips them on receipt): they are read, and not delivered.
+  bool open(std::vector<uint8_t>& v) {
     size_t n;
-    return length(n) && (n > 0 || empty_ok) && bytes(n, v);
+    return length(n) && bytes(n, v);
   }
 
  private:
@@ -117,7 +119,8 @@ Status decode_udptl(std::span<const uint8_t> data, UdptlPacket& out) {
   if (!in.octet(hi) || !in.octet(lo)) return Status::error("UDPTL: no sequence number");
   out = UdptlPacket{};
   out.seq = static_cast<uint16_t>((hi << 8) | lo);
-  if (!in.open(out.primary)) return Status::error("UDPTL: bad primary IFP packet");
+  if (!in.open(out.primary) || out.primary.empty())
+    return Status::error("UDPTL: bad or empty primary IFP packet");
   if (!in.octet(choice)) return Status::error("UDPTL: no error-recovery");
   if ((choice & 0x7f) != 0) return Status::error("UDPTL: padding bits set after the choice");
   size_t count;
@@ -145,7 +148,7 @@ Status decode_udptl(std::span<const uint8_t> data, UdptlPacket& out) {
     if (count > in.left()) return Status::error("UDPTL: fec-data count beyond the datagram");
     out.fec_data.resize(count);
     for (auto& e : out.fec_data)
-      if (!in.open(e, true)) return Status::error("UDPTL: bad fec-data entry");
+      if (!in.open(e)) return Status::error("UDPTL: bad fec-data entry");
   }
   if (in.left() != 0)
     return Status::error("UDPTL: " + std::to_string(in.left()) + " octets after the packet");
@@ -206,7 +209,7 @@ Status UdptlReceiver::receive(std::span<const uint8_t> datagram) {
   // back that far (secondary[k-1] is seq-k), else lost.
   for (int k = ahead; k >= 1; --k) {
     const auto seq = static_cast<uint16_t>(p.seq - k);
-    if (static_cast<size_t>(k) <= redundant) {
+    if (static_cast<size_t>(k) <= redundant && !p.secondary[static_cast<size_t>(k - 1)].empty()) {
       ++stats_.delivered;
       if (started_ && stats_.datagrams > 1) ++stats_.recovered;
       deliver_(seq, p.secondary[static_cast<size_t>(k - 1)]);

@@ -55,7 +55,8 @@ struct UdptlPacket {
 Status encode_udptl(const UdptlPacket& p, std::vector<uint8_t>& out);
 
 // Decodes one datagram. Never reads outside `in`; a malformed, truncated or over-long datagram
-// (or one with octets after the packet) is an error.
+// (or one with octets after the packet, or an empty primary IFP packet) is an error. Empty
+// secondary IFP packets are accepted (some senders pad with them) and come out empty.
 Status decode_udptl(std::span<const uint8_t> in, UdptlPacket& out);
 
 // The sending side of one UDPTL stream: numbers the IFP packets and adds up to

@@ -149,9 +149,8 @@ TEST(Udptl, MalformedInputs) {
   // Length beyond the datagram, in both forms.
   EXPECT_FALSE(decode_udptl(Bytes{0, 0, 0x7f, 1, 0, 0}, p).is_ok());
   EXPECT_FALSE(decode_udptl(Bytes{0, 0, 0xbf, 0xff, 1, 0, 0}, p).is_ok());
-  // An empty open type (X.691: its encoding has at least one octet), primary or secondary.
+  // An empty primary IFP packet (X.691: an open type's encoding has at least one octet).
   EXPECT_FALSE(decode_udptl(Bytes{0, 0, 0, 0, 0}, p).is_ok());
-  EXPECT_FALSE(decode_udptl(Bytes{0, 0, 1, 2, 0, 1, 0}, p).is_ok());
   // Padding bits after the choice.
   EXPECT_FALSE(decode_udptl(Bytes{0, 0, 1, 2, 0x01, 0}, p).is_ok());
   // A huge secondary count.
@@ -256,6 +255,27 @@ TEST(Udptl, ReceiverRecoversLossFromRedundancy) {
   EXPECT_EQ(s.rx.stats().recovered, 5u);
   EXPECT_EQ(s.rx.stats().lost, 1u);
   EXPECT_EQ(s.rx.stats().malformed, 1u);
+}
+
+// Empty secondary IFP packets (some senders pad with them) decode, and are not delivered: the
+// sequence number they stand for counts as lost.
+TEST(Udptl, EmptySecondariesAreNotDelivered) {
+  UdptlPacket p;
+  ASSERT_TRUE(decode_udptl(Bytes{0, 5, 1, 0x42, 0, 2, 0, 1, 0x41}, p).is_ok());
+  ASSERT_EQ(p.secondary.size(), 2u);
+  EXPECT_TRUE(p.secondary[0].empty());
+  EXPECT_EQ(p.secondary[1], Bytes{0x41});
+  Sink s;
+  UdptlSender tx(0, 1400, 2);
+  Bytes d;
+  ASSERT_TRUE(tx.make_datagram(Bytes{0x40}, d).is_ok());  // seq 2
+  ASSERT_TRUE(s.rx.receive(d).is_ok());
+  ASSERT_TRUE(s.rx.receive(Bytes{0, 5, 1, 0x42, 0, 2, 0, 1, 0x41}).is_ok());  // seq 5: 4 empty, 3
+  ASSERT_EQ(s.got.size(), 3u);
+  EXPECT_EQ(s.got[1], (std::pair<uint16_t, Bytes>{3, Bytes{0x41}}));
+  EXPECT_EQ(s.got[2], (std::pair<uint16_t, Bytes>{5, Bytes{0x42}}));
+  EXPECT_EQ(s.rx.stats().lost, 1u);
+  EXPECT_EQ(s.rx.stats().recovered, 1u);
 }
 
 TEST(Udptl, ReceiverFirstDatagramLost) {
