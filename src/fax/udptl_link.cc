@@ -31,9 +31,10 @@ Result<std::unique_ptr<UdptlLink>> UdptlLink::open(const std::string& ip, uint16
 }
 
 Status UdptlLink::send_ifp(std::span<const uint8_t> ifp) {
+  // Before numbering it: a packet never sent must not reappear as redundancy.
+  if (!remote_.valid()) return Status::error("UDPTL: no remote address yet");
   std::vector<uint8_t> d;
   if (Status s = sender_.make_datagram(ifp, d); !s) return s;
-  if (!remote_.valid()) return Status::error("UDPTL: no remote address yet");
   Status s = socket_.send(d, remote_);
   if (s) {
     ++sent_;
