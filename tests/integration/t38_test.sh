@@ -69,8 +69,13 @@ if command -v tshark >/dev/null && command -v tcpdump >/dev/null; then
   start_bg "$WORK/tcpdump.log" tcpdump -i lo -U --immediate-mode -n -s 4096 -w "$WORK/t38.pcap" \
     "udp and (port $A_TX or port $A_RX or port $C_TX or port $C_RX or port $D_TX or port $D_RX)"
   CAP_PID=$LAST_PID
-  wait_for_line "$WORK/tcpdump.log" "listening on" 10
-  HAVE_CAPTURE=1
+  for ((i = 0; i < 200; i++)); do
+    grep -q "listening on" "$WORK/tcpdump.log" && { HAVE_CAPTURE=1; break; }
+    kill -0 "$CAP_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  [ -n "$HAVE_CAPTURE" ] ||
+    echo "note: tcpdump cannot capture on lo here ($(tail -n1 "$WORK/tcpdump.log")): (d) is skipped"
 else
   echo "note: tshark or tcpdump missing (./run setup): the dissector check (d) is skipped"
 fi
