@@ -194,28 +194,43 @@ Status UdptlReceiver::receive(std::span<const uint8_t> datagram) {
   const size_t redundant = p.secondary.size();
   // How far this datagram is ahead of the next one we wait for (-32768..32767).
   int ahead = static_cast<int16_t>(static_cast<uint16_t>(p.seq - expected_));
-  // The first datagram, or one far behind (the sender started over): take the stream from
-  // here, including what its redundancy carries from before.
-  if (!started_ || ahead < -256) {
+  // The first datagram, or the fourth in a row far behind (the sender started over; one or
+  // two very late datagrams are only dropped): take the stream from here, including what its
+  // redundancy carries from before.
+  bool catching_up = false;
+  if (started_ && ahead < -kRestartDistance) {
+    if (++behind_run_ < kRestartRun) {
+      ++stats_.duplicates;
+      return Status::ok();
+    }
+  }
+  if (!started_ || ahead < -kRestartDistance) {
     started_ = true;
+    catching_up = true;
     expected_ = static_cast<uint16_t>(p.seq - redundant);
     ahead = static_cast<int>(redundant);
   }
+  behind_run_ = 0;
   if (ahead < 0) {
     ++stats_.duplicates;
     return Status::ok();
   }
   // Sequence numbers expected_ .. seq-1 were not delivered: from the redundancy if it reaches
   // back that far (secondary[k-1] is seq-k), else lost.
+  if (static_cast<size_t>(ahead) > redundant) {
+    stats_.lost += static_cast<uint64_t>(ahead) - redundant;
+    ahead = static_cast<int>(redundant);
+  }
   for (int k = ahead; k >= 1; --k) {
     const auto seq = static_cast<uint16_t>(p.seq - k);
-    if (static_cast<size_t>(k) <= redundant && !p.secondary[static_cast<size_t>(k - 1)].empty()) {
-      ++stats_.delivered;
-      if (started_ && stats_.datagrams > 1) ++stats_.recovered;
-      deliver_(seq, p.secondary[static_cast<size_t>(k - 1)]);
-    } else {
+    const auto& ifp = p.secondary[static_cast<size_t>(k - 1)];
+    if (ifp.empty()) {
       ++stats_.lost;
+      continue;
     }
+    ++stats_.delivered;
+    if (!catching_up) ++stats_.recovered;
+    deliver_(seq, ifp);
   }
   ++stats_.delivered;
   expected_ = static_cast<uint16_t>(p.seq + 1);

@@ -90,7 +90,9 @@ struct UdptlRxStats {
 // The receiving side: hands on each IFP packet once, in sequence order, taking the ones lost
 // on the way from the secondary IFP packets of later datagrams. Packets that arrive after a
 // later one was delivered (late, duplicate, old) are dropped; a gap deeper than the redundancy
-// counts as lost (t38_core notices the jump in sequence numbers).
+// counts as lost (t38_core notices the jump in sequence numbers). Four datagrams in a row more
+// than 256 behind mean the sender started its numbering over: the stream is taken up again
+// from there.
 class UdptlReceiver {
  public:
   using Deliver = std::function<void(uint16_t seq, std::span<const uint8_t> ifp)>;
@@ -99,9 +101,12 @@ class UdptlReceiver {
   const UdptlRxStats& stats() const { return stats_; }
 
  private:
+  static constexpr int kRestartDistance = 256;
+  static constexpr int kRestartRun = 4;
   Deliver deliver_;
   bool started_ = false;
   uint16_t expected_ = 0;
+  int behind_run_ = 0;
   UdptlRxStats stats_;
 };
 

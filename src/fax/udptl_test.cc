@@ -293,17 +293,53 @@ TEST(Udptl, ReceiverFirstDatagramLost) {
 
 TEST(Udptl, ReceiverRestartedSender) {
   Sink s;
-  UdptlSender a(0, 1400, 40000);
+  UdptlSender a(0, 1400, 1000);  // the restart at 0 is 1003 behind
   Bytes d;
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(a.make_datagram(ifp_for(i), d).is_ok());
     ASSERT_TRUE(s.rx.receive(d).is_ok());
   }
-  UdptlSender b(0, 1400, 0);  // far behind: a new stream
-  ASSERT_TRUE(b.make_datagram(ifp_for(9), d).is_ok());
+  // A new stream far behind: the first three are taken for very late ones and dropped; the
+  // fourth restarts the stream, and its redundancy brings back the three.
+  UdptlSender b(3, 1400, 0);
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(b.make_datagram(ifp_for(10 + i), d).is_ok());
+    ASSERT_TRUE(s.rx.receive(d).is_ok());
+    EXPECT_EQ(s.got.size(), i < 3 ? 3u : 7u);
+  }
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(s.got[static_cast<size_t>(3 + i)].first, i);
+    EXPECT_EQ(s.got[static_cast<size_t>(3 + i)].second, ifp_for(10 + i));
+  }
+  EXPECT_EQ(s.rx.stats().duplicates, 3u);
+  EXPECT_EQ(s.rx.stats().recovered, 0u);  // taking up a stream is not recovering losses
+}
+
+// One very late datagram (far behind) is dropped and changes nothing; a far jump ahead counts
+// the skipped numbers as lost without walking them.
+TEST(Udptl, ReceiverVeryOldAndFarAhead) {
+  Sink s;
+  UdptlSender tx(1, 1400, 1000);
+  std::vector<Bytes> dgrams;
+  for (int i = 0; i < 600; ++i) {
+    Bytes d;
+    ASSERT_TRUE(tx.make_datagram(ifp_for(i), d).is_ok());
+    dgrams.push_back(d);
+  }
+  for (int i = 0; i < 500; ++i) ASSERT_TRUE(s.rx.receive(dgrams[static_cast<size_t>(i)]).is_ok());
+  ASSERT_TRUE(s.rx.receive(dgrams[3]).is_ok());  // 497 behind
+  ASSERT_TRUE(s.rx.receive(dgrams[500]).is_ok());
+  EXPECT_EQ(s.got.size(), 501u);
+  EXPECT_EQ(s.got.back().first, 1500);
+  EXPECT_EQ(s.rx.stats().duplicates, 1u);
+  UdptlPacket far;
+  far.seq = static_cast<uint16_t>(1500 + 30001);
+  far.primary = {0x42};
+  Bytes d;
+  ASSERT_TRUE(encode_udptl(far, d).is_ok());
   ASSERT_TRUE(s.rx.receive(d).is_ok());
-  ASSERT_EQ(s.got.size(), 4u);
-  EXPECT_EQ(s.got[3].first, 0);
+  EXPECT_EQ(s.rx.stats().lost, 30000u);
+  EXPECT_EQ(s.got.back().first, far.seq);
 }
 
 }  // namespace
