@@ -169,9 +169,8 @@ struct Peer {
 
   static int on_t38_tx(t38_core_state_t*, void* user, const uint8_t* buf, int len, int count) {
     auto* p = static_cast<Peer*>(user);
-    const int copies = p->a.redundancy > 0 ? 1 : std::max(1, std::min(count, 3));
-    for (int i = 0; i < copies; ++i)
-      (void)p->link->send_ifp(std::span<const uint8_t>(buf, static_cast<size_t>(len)));
+    // spandsp's repeats, as T38Session sends them: the same datagram again.
+    (void)p->link->send_ifp(std::span<const uint8_t>(buf, static_cast<size_t>(len)), count);
     return 0;
   }
   static void on_phase_e(t30_state_t*, void* user, int code) {
@@ -255,8 +254,8 @@ struct Peer {
       t38_core_state_t* core = t38_terminal_get_t38_core_state(term);
       t38_set_t38_version(core, 0);
       t38_set_fastest_image_data_rate(core, a.max_bit_rate);
-      if (a.redundancy > 0)
-        for (int c = T38_PACKET_CATEGORY_INDICATOR; c <= T38_PACKET_CATEGORY_IMAGE_DATA_END; ++c)
+      if (a.redundancy > 0)  // as T38Gateway does: repeats for indicators only
+        for (int c = T38_PACKET_CATEGORY_CONTROL_DATA; c <= T38_PACKET_CATEGORY_IMAGE_DATA_END; ++c)
           t38_set_redundancy_control(core, c, 1);
       t30 = t38_terminal_get_t30_state(term);
     }

@@ -19,11 +19,8 @@ struct T38Gateway::State {
   static int on_tx(t38_core_state_t*, void* user, const uint8_t* buf, int len, int count) {
     auto* self = static_cast<State*>(user);
     if (len <= 0 || !self->send) return 0;
-    // Repeats only matter without UDPTL redundancy (then the core is told to ask for them).
-    for (int i = 0; i < std::clamp(count, 1, 3); ++i) {
-      ++self->sent;
-      self->send(std::span<const uint8_t>(buf, static_cast<size_t>(len)));
-    }
+    ++self->sent;
+    self->send(std::span<const uint8_t>(buf, static_cast<size_t>(len)), std::clamp(count, 1, 3));
     return 0;
   }
   ~State() {
@@ -54,8 +51,12 @@ std::unique_ptr<T38Gateway> T38Gateway::create(const T38Options& o, SendIfp send
   t38_set_t38_version(core, 0);
   t38_set_max_datagram_size(core, static_cast<int>(o.max_datagram));
   if (o.redundancy_depth > 0) {
-    // UDPTL redundancy covers the losses: one copy of everything.
-    for (int c = T38_PACKET_CATEGORY_INDICATOR; c <= T38_PACKET_CATEGORY_IMAGE_DATA_END; ++c)
+    // UDPTL redundancy covers the losses: one copy of the data. Indicators keep spandsp's
+    // repeats (an indicator is often the last packet before a pause, which no later datagram
+    // carries as redundancy). The ends of frames and of image data would need the same, but
+    // a repeated end packet is what Wireshark's T.38 reassembly flags as malformed ("end of
+    // fragment without any fragment data"): see docs/T38.md.
+    for (int c = T38_PACKET_CATEGORY_CONTROL_DATA; c <= T38_PACKET_CATEGORY_IMAGE_DATA_END; ++c)
       t38_set_redundancy_control(core, c, 1);
   }
   t38_gateway_set_transmit_on_idle(st->gw, 1);

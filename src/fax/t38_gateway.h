@@ -17,7 +17,7 @@
 namespace owsip::fax {
 
 struct T38GatewayStats {
-  uint64_t ifp_sent = 0;      // IFP packets handed to the callback (each copy counted)
+  uint64_t ifp_sent = 0;      // IFP packets handed to the callback
   uint64_t ifp_received = 0;  // IFP packets given to on_ifp()
   int bit_rate = 0;           // of the last page, from spandsp's statistics
   int pages = 0;              // pages relayed, either way
@@ -26,9 +26,10 @@ struct T38GatewayStats {
 
 class T38Gateway final : public media::AudioEndpoint {
  public:
-  // `send(ifp)` is called once per copy to transmit (spandsp asks for repeats of some packets
-  // when the UDPTL carries no redundancy).
-  using SendIfp = std::function<void(std::span<const uint8_t> ifp)>;
+  // `send(ifp, copies)` for each IFP packet: spandsp asks for `copies` transmissions (1..3) of
+  // some packets; with UDPTL redundancy only indicators are repeated (t38_gateway.cc says why).
+  // UdptlLink sends the copies as the same datagram, same sequence number.
+  using SendIfp = std::function<void(std::span<const uint8_t> ifp, int copies)>;
   static std::unique_ptr<T38Gateway> create(const T38Options& options, SendIfp send);
   ~T38Gateway() override;
   T38Gateway(const T38Gateway&) = delete;

@@ -36,7 +36,7 @@ double rms(const std::vector<int16_t>& v) {
 TEST(T38Gateway, AnswerFromTheLineBecomesIfpPackets) {
   std::vector<Bytes> ifps;
   T38Options o;
-  auto gw = T38Gateway::create(o, [&](std::span<const uint8_t> ifp) {
+  auto gw = T38Gateway::create(o, [&](std::span<const uint8_t> ifp, int) {
     ifps.emplace_back(ifp.begin(), ifp.end());
   });
   ASSERT_TRUE(gw);
@@ -79,7 +79,7 @@ TEST(T38Gateway, AnswerFromTheLineBecomesIfpPackets) {
 // The far end's ced indicator becomes the 2100 Hz answer tone on the line; before it, and at
 // a rate that is not fax's, the line hears silence.
 TEST(T38Gateway, CedIndicatorBecomesAToneOnTheLine) {
-  auto gw = T38Gateway::create(T38Options{}, [](std::span<const uint8_t>) {});
+  auto gw = T38Gateway::create(T38Options{}, [](std::span<const uint8_t>, int) {});
   ASSERT_TRUE(gw);
   std::vector<int16_t> ear(160);
   gw->fill_line_audio(ear, 8000);

@@ -7,8 +7,8 @@ Result<std::unique_ptr<T38Session>> T38Session::open(const std::string& ip, uint
                                                      const T38Options& options, bool symmetric) {
   std::unique_ptr<T38Session> s(new T38Session());
   T38Session* self = s.get();
-  s->gateway_ = T38Gateway::create(options, [self](std::span<const uint8_t> ifp) {
-    if (self->link_) (void)self->link_->send_ifp(ifp);
+  s->gateway_ = T38Gateway::create(options, [self](std::span<const uint8_t> ifp, int copies) {
+    if (self->link_) (void)self->link_->send_ifp(ifp, copies);
   });
   if (!s->gateway_) return Status::error("T.38: spandsp could not create the gateway");
   auto link = UdptlLink::open(ip, port, remote, options.redundancy_depth, options.max_datagram,

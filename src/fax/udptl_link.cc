@@ -1,5 +1,6 @@
 #include "fax/udptl_link.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "core/log.h"
@@ -30,18 +31,22 @@ Result<std::unique_ptr<UdptlLink>> UdptlLink::open(const std::string& ip, uint16
   return link;
 }
 
-Status UdptlLink::send_ifp(std::span<const uint8_t> ifp) {
+Status UdptlLink::send_ifp(std::span<const uint8_t> ifp, int copies) {
   // Before numbering it: a packet never sent must not reappear as redundancy.
   if (!remote_.valid()) return Status::error("UDPTL: no remote address yet");
   std::vector<uint8_t> d;
   if (Status s = sender_.make_datagram(ifp, d); !s) return s;
-  Status s = socket_.send(d, remote_);
-  if (s) {
-    ++sent_;
-  } else {
-    ++send_errors_;
+  Status result = Status::ok();
+  for (int i = 0; i < std::clamp(copies, 1, 3); ++i) {
+    Status s = socket_.send(d, remote_);
+    if (s) {
+      ++sent_;
+    } else {
+      ++send_errors_;
+      result = s;
+    }
   }
-  return s;
+  return result;
 }
 
 void UdptlLink::on_readable() {

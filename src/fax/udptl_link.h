@@ -19,7 +19,7 @@
 namespace owsip::fax {
 
 struct UdptlLinkStats {
-  uint64_t datagrams_sent = 0;
+  uint64_t datagrams_sent = 0;  // repeats included
   uint64_t send_errors = 0;
   UdptlRxStats rx;
 };
@@ -32,8 +32,10 @@ class UdptlLink {
                                                  const media::NetAddress& remote,
                                                  int redundancy_depth, size_t max_datagram,
                                                  bool symmetric, OnIfp on_ifp);
-  // One datagram carrying `ifp` (and the redundancy).
-  Status send_ifp(std::span<const uint8_t> ifp);
+  // One datagram carrying `ifp` (and the redundancy), sent `copies` times: a repeat is the
+  // same datagram with the same sequence number (the receiver drops the extra ones), so it
+  // protects the last packet before a pause without looking like a new packet.
+  Status send_ifp(std::span<const uint8_t> ifp, int copies = 1);
   uint16_t local_port() const { return socket_.port(); }
   const media::NetAddress& remote() const { return remote_; }
   UdptlLinkStats stats() const;
