@@ -5,7 +5,8 @@
 #  (b) the same through lossy_shim.py at 1 % loss with redundancy 2, and at 5 % with redundancy
 #      3 and without ECM (so T.30 retransmits nothing): intact, the relay dropped packets and the
 #      receiver took them from the redundancy; the control, 5 % without redundancy and ECM,
-#      loses IFP packets and damages the page (so the comparison does see damage);
+#      loses IFP packets and damages the page (so the comparison does see damage); the 5 % run
+#      once more with the sender's fax machine behind owsip's T38Gateway;
 #  (c) owsip's T38Gateway between spandsp's audio fax terminal (modems, as on a phone line) and
 #      UDPTL, to and from an owsip-t38peer terminal: intact both ways;
 #  (d) tshark (Wireshark's T.38 dissector) decodes the captured UDPTL of (a) and (c) as T.38
@@ -85,8 +86,8 @@ start_pair a "$A_TX" "$A_RX" "" ""
 
 # (b) through the lossy relay: the sender sends to the relay's inside port; the relay forwards
 # to the receiver from its outside socket, and the receiver answers whoever sent (--symmetric).
-start_lossy() {  # NAME LOSS DEPTH ECM
-  local name=$1 loss=$2 depth=$3 ecm=$4 inside rport sport outside
+start_lossy() {  # NAME LOSS DEPTH ECM [SENDER_EXTRA]
+  local name=$1 loss=$2 depth=$3 ecm=$4 sextra=${5:-} inside rport sport outside
   inside=$(free_udp_port); rport=$(free_udp_port); sport=$(free_udp_port)
   start_bg "$WORK/$name.shim.log" python3 "$SHIM" "$inside" "$rport" "$loss" $((TIMEOUT + 5))
   SHIM_PID[$name]=$LAST_PID
@@ -96,14 +97,16 @@ start_lossy() {  # NAME LOSS DEPTH ECM
     --symmetric --out "$WORK/$name.rx.tif" --expect "$WORK/page.tif" --redundancy "$depth" \
     --ecm "$ecm" --timeout $TIMEOUT
   RPID[$name]=$LAST_PID
+  # shellcheck disable=SC2086
   start_bg "$WORK/$name.tx.json" "$PEER" --role send --local "$sport" --remote "$inside" \
-    --page "$WORK/page.tif" --redundancy "$depth" --ecm "$ecm" --timeout $TIMEOUT
+    --page "$WORK/page.tif" --redundancy "$depth" --ecm "$ecm" --timeout $TIMEOUT $sextra
   SPID[$name]=$LAST_PID
 }
 declare -A SHIM_PID
 start_lossy b1 0.01 2 1
 start_lossy b5 0.05 3 0
 start_lossy z5 0.05 0 0
+start_lossy g5 0.05 3 0 --gateway
 
 # (c) the gateway: spandsp's audio fax terminal behind owsip's T38Gateway, sending to and
 # receiving from a T.38 terminal.
@@ -113,7 +116,7 @@ start_pair d "$D_TX" "$D_RX" "" "--gateway"
 finish_pair a
 pass "(a) T.38 terminal to terminal over owsip's UDPTL: the page arrived intact"
 
-for name in b1 b5; do
+for name in b1 b5 g5; do
   finish_pair "$name"
   kill -TERM "${SHIM_PID[$name]}" 2>/dev/null || true
   wait_exit "${SHIM_PID[$name]}" 10
@@ -130,7 +133,7 @@ for name in b1 b5; do
     [ "$lost" -eq 0 ] || fail "$name: $lost IFP packets lost at 1 % loss with redundancy 2"
   fi
 done
-pass "(b) through the lossy relay (1 % loss, redundancy 2; 5 %, redundancy 3, no ECM): intact"
+pass "(b) through the lossy relay (1 % loss, redundancy 2; 5 %, redundancy 3, no ECM; the same from the gateway): intact"
 
 # The control: the same 5 % loss without redundancy or ECM.
 wait_exit "${SPID[z5]}" $((TIMEOUT + 10))
