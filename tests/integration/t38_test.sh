@@ -121,7 +121,7 @@ for name in b1 b5 g5; do
   kill -TERM "${SHIM_PID[$name]}" 2>/dev/null || true
   wait_exit "${SHIM_PID[$name]}" 10
   cat "$WORK/$name.shim.log"
-  dropped=$(awk '/dropped/ {gsub(",", ""); print $6 + $12}' "$WORK/$name.shim.log")
+  dropped=$(awk '/dropped/ {gsub(",", ""); print $6 + $13}' "$WORK/$name.shim.log")
   recovered=$(($(json_get "$WORK/$name.rx.json" 'j["udptl"]["recovered"]') +
     $(json_get "$WORK/$name.tx.json" 'j["udptl"]["recovered"]')))
   lost=$(($(json_get "$WORK/$name.rx.json" 'j["udptl"]["lost"]') +
