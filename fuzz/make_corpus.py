@@ -281,4 +281,13 @@ put("ctl", "errors", '{"cmd":"hangup","args":[1]}\r\n{"cmd":42}\n[1,2]\n{"cmd":"
 put("ctl", "answers", '{"ok":true,"result":[{"account":"home","state":"registered","detail":"until 12:00"}]}\n'
     '{"ok":true,"result":{"version":"0.1.0","uptime":12}}\n{"ok":false,"error":"no such port"}\n'
     '{"event":"port","port":0,"state":"DIALING"}\n')
+# --- udptl: datagrams, each behind a length byte (fuzz/udptl_fuzz.cc) ------------------------
+# seq 0x0102, primary AA BB, redundancy: 11 (seq-1), 22 33 (seq-2) -- udptl_test.cc's vector
+put("udptl", "redundancy", bytes([12, 0x01, 0x02, 0x02, 0xaa, 0xbb, 0x00, 0x02, 0x01, 0x11, 0x02, 0x22, 0x33]))
+# fec-info: npackets 3, fec-data 5A and an empty one
+put("udptl", "fec", bytes([11, 0xff, 0xfe, 0x01, 0x01, 0x80, 0x01, 0x03, 0x02, 0x01, 0x5a, 0x00]))
+# a stream: seq 0, 1 (with 0 as redundancy), 3 (with 2 and 1): 2 is recovered
+put("udptl", "stream", bytes([6, 0, 0, 1, 2, 0, 0, 8, 0, 1, 1, 6, 0, 1, 1, 2,
+                              10, 0, 3, 1, 4, 0, 2, 1, 6, 1, 2]))
+
 print("corpora written under", os.path.join(ROOT, "corpus"), file=sys.stderr)
