@@ -204,10 +204,10 @@ inline const Field<Account> kAccountFields[] = {
     integer("session_expires", &Account::session_expires, kOptional, 0, 86400, "session timer (RFC 4028), seconds: asked for on outgoing calls, the longest granted on incoming ones; the refresher re-sends the session at half of it, the other side hangs up when no refresh came; 0 = off"),
     integer("min_se", &Account::min_se, kOptional, 1, 86400, "shortest session timer accepted (Min-SE): shorter ones get 422; RFC 4028 asks for at least 90, less is for tests"),
     // Fax (docs/FAX.md)
-    choice("fax", &Account::fax, kOptional, fax_modes, "a fax or modem tone (CNG, CED, V.21) in a call: `off` leaves it a voice call; `passthrough` switches it to voice-band data (ITU-T V.152): re-INVITE to G.711 with `a=silenceSupp:off`, fixed jitter buffer, no loss concealment, no DTMF detection; `t38` and `auto` (T.38 relay, and T.38 with pass-through as fallback) behave as `passthrough` until T.38 is implemented"),
-    integer("t38_max_bitrate", &Account::t38_max_bitrate, kOptional, 2400, 14400, "T.38 (not yet used): the fastest fax rate offered, bit/s (14400 V.17, 9600 V.29, 4800 V.27ter)"),
-    integer("udptl_redundancy", &Account::udptl_redundancy, kOptional, 0, 7, "T.38 over UDPTL (not yet used): how many earlier packets each UDPTL packet repeats (redundancy error recovery)"),
-    boolean("fax_ecm", &Account::fax_ecm, "T.38 (not yet used): 0 forbids error correction mode (T.30 annex A)"),
+    choice("fax", &Account::fax, kOptional, fax_modes, "a fax or modem tone (CNG, CED, V.21) in a call: `off` leaves it a voice call; `passthrough` switches it to voice-band data (ITU-T V.152): re-INVITE to G.711 with `a=silenceSupp:off`, fixed jitter buffer, no loss concealment, no DTMF detection; `t38` and `auto` (software path, docs/FAX.md): T.38 by re-INVITE with `m=image ... udptl t38` and spandsp's T.38 gateway between the line and UDPTL, pass-through when the far end refuses it; they also accept the far end's T.38 offer, which `off` and `passthrough` refuse (488). The DSP path (ltq_tapi) does pass-through only"),
+    integer("t38_max_bitrate", &Account::t38_max_bitrate, kOptional, 2400, 14400, "T.38: the fastest fax rate offered (T38MaxBitRate), bit/s (14400 V.17, 9600 V.29, 4800 V.27ter)"),
+    integer("udptl_redundancy", &Account::udptl_redundancy, kOptional, 0, 7, "T.38 over UDPTL: how many earlier packets each UDPTL packet repeats (redundancy error recovery)"),
+    boolean("fax_ecm", &Account::fax_ecm, "T.38: 0 forbids error correction mode (T.30 annex A)"),
 };
 
 inline const Field<Port> kPortFields[] = {

@@ -96,7 +96,8 @@ struct Account {
   int min_se = 90;                   // the shortest interval accepted (Min-SE)
   // Fax (docs/FAX.md): what a fax or modem tone in a call does: off (stays a voice call),
   // passthrough (voice-band data: re-INVITE to G.711 without silence suppression, fixed
-  // jitter buffer, no concealment), t38 / auto (T.38 relay; until it lands: passthrough).
+  // jitter buffer, no concealment), t38 / auto (T.38 relay on the software path, pass-through
+  // when the far end refuses it).
   std::string fax = "passthrough";
   int t38_max_bitrate = 14400;  // T.38: the fastest fax rate offered, bit/s
   int udptl_redundancy = 3;     // T.38 over UDPTL: earlier packets repeated in each packet

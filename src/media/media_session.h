@@ -84,6 +84,9 @@ class MediaSession final : private RtpOutput {
   MediaSession& operator=(const MediaSession&) = delete;
 
   Result<std::string> create_offer();
+  // A fresh SDP of this session like create_offer's, not logged as sent: its session part
+  // (o=, c=) heads a T.38 offer or answer of the same call (fax/t38_call_sdp.h).
+  Result<std::string> session_sdp() { return sdp_->create_offer(); }
   Status accept_answer(std::string_view sdp);
   // Error: reply 488 Not Acceptable Here; the running media (re-INVITE) stays as it was.
   Result<std::string> answer_offer(std::string_view sdp);

@@ -92,7 +92,7 @@ struct SipCallCallbacks {
     c->reinvite_received(msg);
     if (!has_sdp(msg)) {  // a re-INVITE without SDP: offer ours
       if (!c->media_) return EPROTO;
-      auto o = c->media_->create_offer();
+      auto o = c->session_offer();
       if (!o) return EPROTO;
       *descp = to_mbuf(*o);
       return *descp ? 0 : ENOMEM;
@@ -324,12 +324,31 @@ void SipCall::drop_media(bool held) {
   record_.media = media_->stats();
   if (line_ && software_audio_ && !held) line_->attach_audio(nullptr);
   software_audio_ = false;
+  if (t38_) {
+    const auto l = t38_->link_stats();
+    const auto g = t38_->gateway_stats();
+    note(log::kNotice,
+         ": T.38 ended: %d page(s) at %d bit/s%s; UDPTL %llu datagrams sent, %llu received "
+         "(%llu malformed), %llu IFP delivered, %llu recovered from redundancy, %llu lost",
+         g.pages, g.bit_rate, g.ecm ? " with ECM" : "",
+         static_cast<unsigned long long>(l.datagrams_sent),
+         static_cast<unsigned long long>(l.rx.datagrams),
+         static_cast<unsigned long long>(l.rx.malformed),
+         static_cast<unsigned long long>(l.rx.delivered),
+         static_cast<unsigned long long>(l.rx.recovered),
+         static_cast<unsigned long long>(l.rx.lost));
+  }
+  t38_.reset();
+  t38_reserved_.reset();
   media_.reset();  // RTCP BYE
   line_ = nullptr;
 }
 
 Status SipCall::apply_answer(const std::string& sdp) {
   if (!media_) return Status::error("no media");
+  if (t38_state_ == T38State::offering) return t38_answered(sdp);
+  // A late answer to a T.38 offer given up on, or to a refresh of the T.38 session.
+  if (t38_state_ != T38State::none && fax::find_t38_media(sdp)) return Status::ok();
   Status s = media_->accept_answer(sdp);
   if (!s) note(log::kWarning, ": the answer is not usable: %s", s.message().c_str());
   return s;
@@ -337,10 +356,18 @@ Status SipCall::apply_answer(const std::string& sdp) {
 
 int SipCall::answer_offer(const std::string& offer, struct mbuf** answer) {
   if (!media_) return EPROTO;
+  if (auto image = fax::find_t38_media(offer); image && !image->starts_with("m=image 0 "))
+    return answer_t38_offer(offer, answer);
   auto a = media_->answer_offer(offer);
   if (!a) {
     note(log::kNotice, ": offer refused: %s", a.message().c_str());
     return EPROTO;  // libre answers 488
+  }
+  if (t38_) {  // the far end goes back to audio: the line's audio returns to RTP
+    if (line_ && software_audio_) line_->attach_audio(media_->audio_endpoint());
+    t38_.reset();
+    t38_state_ = T38State::none;
+    note(log::kNotice, ": audio offered again: T.38 ended, back to RTP");
   }
   *answer = to_mbuf(*a);
   return *answer ? 0 : ENOMEM;
@@ -553,6 +580,7 @@ void SipCall::hang_up() {
 }
 
 void SipCall::hold(bool on) {
+  if (t38_) return;  // no hold in the middle of a fax
   if (!media_ || !sess_ || machine_.held() == on || !machine_.hold(on)) return;
   if (line_ && software_audio_) line_->attach_audio(on ? nullptr : media_->audio_endpoint());
   media_->set_hold(on);
@@ -569,11 +597,22 @@ void SipCall::hold(bool on) {
 }
 
 void SipCall::fax_detected(const std::string& port_fax) {
-  const std::string& mode = port_fax.empty() ? account_.fax : port_fax;
-  if (mode == "off" || !media_ || media_->voiceband_data() || fax_timer_.active()) return;
-  // t38 and auto: T.38 is not there yet; pass-through is what both fall back to.
+  if (!port_fax.empty()) fax_port_mode_ = port_fax;
+  const std::string mode = fax_mode();
+  if (mode == "off" || !media_ || media_->voiceband_data() || fax_timer_.active() ||
+      t38_state_ == T38State::offering || t38_state_ == T38State::active)
+    return;
+  const bool t38 = mode == "t38" || mode == "auto";
+  if (t38 && t38_state_ == T38State::none && media_->audio_endpoint()) {
+    note(log::kNotice, ": fax tone: T.38 (fax %s)", mode.c_str());
+    fax_tries_ = 0;
+    fax_timer_.start(0, [this] { send_t38_offer(); });
+    return;
+  }
   note(log::kNotice, ": fax tone: switching to voice-band data (fax %s%s)", mode.c_str(),
-       mode == "passthrough" ? "" : ": T.38 not available, pass-through");
+       !t38 ? ""
+       : t38_state_ == T38State::refused ? ": T.38 refused, pass-through"
+                                          : ": the DSP path does not do T.38, pass-through");
   fax_tries_ = 0;
   fax_timer_.start(0, [this] { send_voiceband_offer(); });
 }
@@ -611,7 +650,178 @@ void SipCall::send_voiceband_offer() {
   note(log::kNotice, ": re-INVITE for voice-band data (G.711, silenceSupp off)");
 }
 
+// --- T.38 (docs/FAX.md "T.38 in calls") ---
+
+// libre 1.x and 2.x tell a sipsess nothing about a 4xx-6xx to its re-INVITE (sipsess/modify.c:
+// reinvite_resp_handler calls the answer handler on 2xx only), so a refusal shows as no
+// image answer within this time.
+constexpr uint64_t kT38AnswerMs = 6000;
+
+std::string SipCall::fax_mode() const {
+  if (!fax_port_mode_.empty()) return fax_port_mode_;
+  for (const config::Port& p : manager_.sip_.config().ports)
+    if (p.id == record_.port && !p.fax.empty()) return p.fax;
+  return account_.fax;
+}
+
+fax::T38Options SipCall::t38_options() const {
+  fax::T38Options o;
+  o.max_bit_rate = account_.t38_max_bitrate;
+  o.redundancy_depth = account_.udptl_redundancy;
+  o.ecm = account_.fax_ecm;
+  return o;
+}
+
+Result<std::string> SipCall::session_offer() {
+  if (!media_) return Status::error("no media");
+  if (!t38_) return media_->create_offer();
+  auto audio = media_->session_sdp();
+  if (!audio) return audio;
+  t38_local_ = fax::make_t38_offer(t38_options(), t38_->local_port());
+  return fax::make_t38_offer_sdp(fax::sdp_session_part(*audio), t38_local_);
+}
+
+Result<uint16_t> SipCall::reserve_t38_port() {
+  if (!t38_reserved_) {
+    if (!manager_.ua_) return Status::error("no network address");
+    auto socks = manager_.rtp_ports_.open(manager_.ua_->bound_address());
+    if (!socks) return socks.status();
+    t38_reserved_ = std::make_unique<media::RtpSockets>(std::move(*socks));
+  }
+  return t38_reserved_->rtp.port();
+}
+
+// The T.38 re-INVITE: our audio SDP's session part and `m=image PORT udptl t38` in place of
+// the audio stream (fax/t38_call_sdp.h). Retried like the voice-band data re-INVITE until the
+// call is connected and libre sends it.
+void SipCall::send_t38_offer() {
+  if (!media_ || !sess_ || machine_.ended() || t38_state_ != T38State::none) return;
+  if (machine_.state() != CallState::connected) {
+    if (++fax_tries_ < 50) fax_timer_.start(200, [this] { send_t38_offer(); });
+    return;
+  }
+  auto port = reserve_t38_port();
+  auto audio = port ? media_->session_sdp() : Result<std::string>(port.status());
+  if (!audio) {
+    note(log::kWarning, ": cannot make a T.38 offer: %s", audio.message().c_str());
+    t38_state_ = T38State::offering;
+    t38_fallback("no T.38 offer");
+    return;
+  }
+  t38_local_ = fax::make_t38_offer(t38_options(), *port);
+  const std::string offer = fax::make_t38_offer_sdp(fax::sdp_session_part(*audio), t38_local_);
+  struct mbuf* desc = to_mbuf(offer);
+  int err = desc ? sipsess_modify(sess_, desc) : ENOMEM;
+  mem_deref(desc);
+  if (err) {
+    if (++fax_tries_ < 50) {
+      fax_timer_.start(200, [this] { send_t38_offer(); });
+      return;
+    }
+    note(log::kWarning, ": T.38 re-INVITE failed: %s", std::strerror(err));
+    t38_state_ = T38State::offering;
+    t38_fallback("the re-INVITE could not be sent");
+    return;
+  }
+  t38_state_ = T38State::offering;
+  note(log::kNotice, ": re-INVITE for T.38 (m=image %u udptl t38, T38MaxBitRate %d, redundancy %d)",
+       t38_local_.port, t38_local_.max_bit_rate, account_.udptl_redundancy);
+  log::debug(kTag, "call %llu: T.38 offer sent:\n%s", static_cast<unsigned long long>(record_.id),
+             offer.c_str());
+  fax_timer_.start(kT38AnswerMs, [this] { t38_fallback("no 2xx with an image stream in 6 s"); });
+}
+
+Status SipCall::t38_answered(const std::string& sdp) {
+  fax_timer_.cancel();
+  log::debug(kTag, "call %llu: T.38 answer received:\n%s",
+             static_cast<unsigned long long>(record_.id), sdp.c_str());
+  auto remote = fax::read_t38_remote(sdp);
+  if (!remote || remote->sdp.port == 0) {
+    t38_fallback(remote ? "the answer declines the image stream" : remote.message());
+    return Status::ok();
+  }
+  if (Status s = start_t38(*remote, t38_local_); !s) {
+    note(log::kWarning, ": T.38 cannot start: %s", s.message().c_str());
+    t38_fallback("T.38 could not start here");
+  }
+  return Status::ok();
+}
+
+int SipCall::answer_t38_offer(const std::string& offer, struct mbuf** answer) {
+  const std::string mode = fax_mode();
+  log::debug(kTag, "call %llu: T.38 offer received:\n%s",
+             static_cast<unsigned long long>(record_.id), offer.c_str());
+  if (mode != "t38" && mode != "auto") {
+    note(log::kNotice, ": T.38 offer refused (fax %s): 488, the call stays as it is", mode.c_str());
+    return EPROTO;  // libre answers 488
+  }
+  if (!media_->audio_endpoint()) {
+    note(log::kNotice, ": T.38 offer refused: the DSP path does not do T.38 (488)");
+    return EPROTO;
+  }
+  auto remote = fax::read_t38_remote(offer);
+  if (!remote) {
+    note(log::kNotice, ": T.38 offer refused: %s", remote.message().c_str());
+    return EPROTO;
+  }
+  // The session's port when it runs (a repeated offer), else the one our own offer named
+  // (both sides offered at once), else a new one.
+  Result<uint16_t> port = t38_ ? Result<uint16_t>(t38_->local_port()) : reserve_t38_port();
+  if (!port) {
+    note(log::kWarning, ": T.38 offer refused: no UDPTL port: %s", port.message().c_str());
+    return EPROTO;
+  }
+  auto local = fax::make_t38_answer(remote->sdp, t38_options(), *port);
+  auto head = local ? media_->session_sdp() : Result<std::string>(local.status());
+  auto body = head ? fax::make_t38_answer_sdp(fax::sdp_session_part(*head), offer, *local)
+                   : Result<std::string>(head.status());
+  if (!body) {
+    note(log::kNotice, ": T.38 offer refused: %s", body.message().c_str());
+    return EPROTO;
+  }
+  if (!t38_) {
+    fax_timer_.cancel();
+    if (Status s = start_t38(*remote, *local); !s) {
+      note(log::kWarning, ": T.38 offer refused: %s", s.message().c_str());
+      return EPROTO;
+    }
+  }
+  log::debug(kTag, "call %llu: T.38 answer sent:\n%s", static_cast<unsigned long long>(record_.id),
+             body->c_str());
+  *answer = to_mbuf(*body);
+  return *answer ? 0 : ENOMEM;
+}
+
+Status SipCall::start_t38(const fax::T38Remote& remote, const fax::T38Sdp& local) {
+  if (!manager_.ua_) return Status::error("no network address");
+  const fax::T38Options o = fax::t38_session_options(local, remote.sdp, t38_options());
+  t38_reserved_.reset();  // frees the port for the session's own socket
+  auto s = fax::T38Session::open(manager_.ua_->bound_address(), local.port,
+                                 media::NetAddress{remote.ip, remote.sdp.port}, o, true);
+  if (!s) return s.status();
+  leave_conference();
+  t38_ = std::move(*s);
+  t38_state_ = T38State::active;
+  if (line_ && !machine_.held()) software_audio_ = line_->attach_audio(&t38_->endpoint());
+  note(log::kNotice,
+       ": T.38 gateway: UDPTL port %u to %s:%u, %d bit/s, redundancy %d, datagrams <= %zu, "
+       "ECM %s; RTP stopped",
+       t38_->local_port(), remote.ip.c_str(), remote.sdp.port, o.max_bit_rate, o.redundancy_depth,
+       o.max_datagram, o.ecm ? "on" : "off");
+  return Status::ok();
+}
+
+void SipCall::t38_fallback(const std::string& why) {
+  if (t38_state_ != T38State::offering) return;
+  t38_state_ = T38State::refused;
+  t38_reserved_.reset();
+  note(log::kNotice, ": T.38 not agreed (%s): falling back to pass-through", why.c_str());
+  fax_tries_ = 0;
+  fax_timer_.start(0, [this] { send_voiceband_offer(); });
+}
+
 void SipCall::send_dtmf(char digit) {
+  if (t38_) return;  // the line carries a fax
   if (media_ && media_->voiceband_data()) return;  // a modem signal, not a key (docs/FAX.md)
   if (account_.dtmf != "info") {
     if (media_) media_->send_dtmf(digit);

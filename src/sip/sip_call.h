@@ -12,7 +12,10 @@
 
 #include "config/telephony.h"
 #include "core/timer.h"
+#include "fax/t38_call_sdp.h"
+#include "fax/t38_session.h"
 #include "media/conference_mixer.h"
+#include "media/port_allocator.h"
 #include "phone/call_control.h"
 #include "sip/call_machine.h"
 #include "sip/call_manager.h"
@@ -76,6 +79,9 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   // connected; `port_fax` overrides the account's fax option when not empty.
   void fax_detected(const std::string& port_fax);
   void send_voiceband_offer();
+  // T.38 (fax t38 / auto on the software path, docs/FAX.md "T.38 in calls"): the re-INVITE
+  // with the image stream; pass-through when the far end refuses it.
+  void send_t38_offer();
   void send_dtmf(char digit);
   // The phone transfers this (held) call to the far end of `consultation` (RFC 5589 sections 6
   // and 7): REFER in this dialog, the outcome from the NOTIFYs goes to the observer
@@ -150,6 +156,22 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   // "Contact: <forward_uri_>\r\n" for a 3xx refusal of a forwarded call, else "".
   std::string redirect_header(int code) const;
   int answer_offer(const std::string& offer, struct ::mbuf** answer);
+  // --- T.38 (docs/FAX.md "T.38 in calls") ---
+  // The fax option in force: the port's (from the last fax tone, else the configuration),
+  // else the account's.
+  std::string fax_mode() const;
+  fax::T38Options t38_options() const;
+  // The offer for a re-INVITE of the session as it is: T.38 while it runs, else audio.
+  Result<std::string> session_offer();
+  // The answer to our T.38 offer; the far end's T.38 offer (0, or EPROTO: libre answers 488).
+  Status t38_answered(const std::string& sdp);
+  int answer_t38_offer(const std::string& offer, struct ::mbuf** answer);
+  // A UDP port from the RTP range for our UDPTL, held until the session binds it.
+  Result<uint16_t> reserve_t38_port();
+  // The line's audio moves from the RTP path to the T.38 gateway.
+  Status start_t38(const fax::T38Remote& remote, const fax::T38Sdp& local);
+  // Our T.38 offer was refused (or not answered with an image stream): pass-through.
+  void t38_fallback(const std::string& why);
   // Outgoing: (re)sends the INVITE of connect() (again after a 422, with the larger Min-SE).
   int send_invite();
   // --- extensions (sip_call_extensions.cc) ---
@@ -228,6 +250,12 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   Timer session_timer_;
   Timer fax_timer_;                // retries the voice-band data re-INVITE (not yet connected...)
   int fax_tries_ = 0;
+  enum class T38State { none, offering, active, refused };
+  T38State t38_state_ = T38State::none;
+  std::unique_ptr<fax::T38Session> t38_;            // the gateway and UDPTL, once agreed
+  std::unique_ptr<media::RtpSockets> t38_reserved_;  // our offer's port, until the session binds it
+  fax::T38Sdp t38_local_;                            // our last T.38 offer
+  std::string fax_port_mode_;                        // the port's fax option of the last tone
   bool peer_allows_update_ = false;  // its Allow lists UPDATE: we refresh with UPDATE
   struct ::sip_request* refresh_req_ = nullptr;  // our UPDATE in flight
   uint32_t min_se_asked_ = 0;      // outgoing: Min-SE of a 422

@@ -272,7 +272,7 @@ void SipCall::refresh_session() {
     // far end may take the timer as ended; refreshing on costs nothing.
     int err = EPROTO;
     if (media_) {
-      if (auto offer = media_->create_offer()) {
+      if (auto offer = session_offer()) {
         struct mbuf* desc = mbuf_of(*offer);
         err = desc ? sipsess_modify(sess_, desc) : ENOMEM;
         mem_deref(desc);

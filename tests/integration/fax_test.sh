@@ -4,8 +4,9 @@
 # machine on port 1, which answers and receives it. T.30 with spandsp's V.21/V.17 modems runs
 # over the sim line's 20 ms PCM frames and owsip's local call; the received file is compared
 # page by page with the sent one. Then the error paths: a missing TIFF and an unwritable place
-# give clear errors, not a crash. Last, fax pass-through between two owsip daemons through
-# Kamailio (below).
+# give clear errors, not a crash. Then fax pass-through between two owsip daemons through
+# Kamailio, and last T.38 between them: clean, through a 1 % lossy UDPTL relay, and the
+# fallback to pass-through when the far end refuses T.38 (below).
 source "$(dirname "$0")/lib.sh"
 
 OWSIP=$BIN/owsip
@@ -95,9 +96,12 @@ KPORT=$(free_port)
 kam_setup "$KAM" "$KPORT"
 kam_user "$KAM" 3001 pw-3001
 kam_user "$KAM" 3002 pw-3002
+kam_user "$KAM" 3003 pw-3003
+kam_user "$KAM" 3004 pw-3004
+kam_user "$KAM" 3005 pw-3005
 kam_start "$KAM"
 
-# daemon_config NAME USER RTP_PORT
+# daemon_config NAME USER RTP_PORT [FAX [EXTRA_ACCOUNT_LINES [EXTRA_CONFIG]]]
 daemon_config() {
   local dd=$WORK/$1
   mkdir -p "$dd"
@@ -120,7 +124,9 @@ config account 'line'
 	option default '1'
 	option port '0'
 	option codecs 'G722 PCMU PCMA'
-	option fax 'passthrough'
+	option fax '${4:-passthrough}'
+${5:-}
+${6:-}
 CONF
   start_bg "$dd/owsip.log" "$OWSIP" -f -c "$dd/telephony"
   wait_for_line "$dd/owsip.log" "sip.acct\{line\}: registered as" 10
@@ -183,3 +189,104 @@ print("ok: re-INVITE by owsip %s: offer m=audio ... %s with a=silenceSupp:off - 
     re.search(r"RTP/AVP ([\d ]+)", answers[0][1]).group(1).strip()))
 PY
 grep -h "voice-band data" "$WORK/a/owsip.log" "$WORK/b/owsip.log" | grep -v "SDP" | head -4
+
+# --- T.38: two owsip daemons through Kamailio ---
+# fax_call TX RX NUMBER NAME: the fax on daemon TX's port 0 calls NUMBER and sends the test
+# page without ECM; the fax on daemon RX's port 0 answers and receives it into $WORK/NAME.tif;
+# both must finish with 2 pages, 0 bad rows, and the file must compare identical.
+fax_call() {
+  local tx=$1 rx=$2 number=$3 name=$4 t0 t1
+  printf 'answer 1000\nfax receive noecm %s\nwait 500\nonhook\nquit\n' "$WORK/$name.tif" |
+    "$PHONE" -s "$WORK/$rx/sim.sock" -p 0 >"$WORK/$name.rx.jsonl" 2>"$WORK/$name.rx.err" &
+  local rx_pid=$!
+  PIDS+=("$rx_pid")
+  wait_for_line "$WORK/$name.rx.jsonl" '"event":"welcome"' 10
+  t0=$(date +%s%N)
+  printf 'offhook\nwait 300\ndial %s#\nfax send noecm %s\nwait 500\nonhook\nquit\n' "$number" "$WORK/page.tif" |
+    "$PHONE" -s "$WORK/$tx/sim.sock" -p 0 >"$WORK/$name.tx.jsonl" 2>"$WORK/$name.tx.err" &
+  local tx_pid=$!
+  PIDS+=("$tx_pid")
+  wait_exit "$tx_pid" 90
+  t1=$(date +%s%N)
+  wait_exit "$rx_pid" 20
+  grep -q '"event":"fax","mode":"send","result":"ok".*"pages":2' "$WORK/$name.tx.jsonl" ||
+    { tail -40 "$WORK/$tx/owsip.log" >&2; fail "$name: the sending fax did not finish: $(grep -E 'fax|error' "$WORK/$name.tx.jsonl")"; }
+  grep -q '"event":"fax","mode":"receive","result":"ok".*"pages":2.*"ecm":false.*"bad_rows":0' "$WORK/$name.rx.jsonl" ||
+    { tail -40 "$WORK/$rx/owsip.log" >&2; fail "$name: the receiving fax did not finish: $(grep -E 'fax|error' "$WORK/$name.rx.jsonl")"; }
+  "$PHONE" fax compare "$WORK/page.tif" "$WORK/$name.tif" >"$WORK/$name.cmp" ||
+    fail "$name: the received fax differs: $(cat "$WORK/$name.cmp")"
+  FAX_MS=$(( (t1 - t0) / 1000000 ))
+  FAX_RATE=$(grep -o '"bit_rate":[0-9]*' "$WORK/$name.rx.jsonl")
+}
+
+# (1) owsip C (fax t38, redundancy 2) calls owsip D (fax auto). C hears the CNG and re-INVITEs
+# with m=image (the audio stream replaced); D answers with its image stream; both lines' audio
+# goes through spandsp's T.38 gateway and UDPTL between the daemons, no more RTP.
+daemon_config c 3003 "$((RTP_WINDOW + 64))" t38 "	option udptl_redundancy '2'"
+daemon_config d 3004 "$((RTP_WINDOW + 320))" auto "	option udptl_redundancy '2'"
+fax_call c d 3004 t38
+python3 - "$WORK/c/owsip.log" "$WORK/d/owsip.log" <<'PY' || fail "T.38 re-INVITE not as expected"
+import re, sys
+c, d = (open(p, errors="replace").read() for p in sys.argv[1:])
+def block(text, what):
+    m = re.search(r"T\.38 %s:\n((?:[a-z]=.*\n)+)" % what, text)
+    assert m, "no '%s' SDP in the log" % what
+    return m.group(1)
+offer, answer = block(c, "offer sent"), block(d, "answer sent")
+assert block(d, "offer received") == offer, "D did not receive C's offer as sent"
+for sdp, who in ((offer, "offer"), (answer, "answer")):
+    ms = re.findall(r"^m=.*$", sdp, re.M)
+    assert len(ms) == 1 and re.match(r"m=image [1-9]\d* udptl t38$", ms[0]), "%s: %s" % (who, ms)
+    assert "a=T38FaxVersion:0" in sdp and "a=T38FaxRateManagement:transferredTCF" in sdp, sdp
+    assert "a=T38FaxUdpEC:t38UDPRedundancy" in sdp, who + " without redundancy:\n" + sdp
+assert "a=T38MaxBitRate:14400" in offer, offer
+for text, who in ((c, "C"), (d, "D")):
+    assert re.search(r"T\.38 gateway: UDPTL port \d+ to 127\.0\.0\.1:\d+, 14400 bit/s, redundancy 2", text), who + ": no gateway"
+    m = re.search(r"T\.38 ended: (\d+) page\(s\) at \d+ bit/s; UDPTL (\d+) datagrams sent, (\d+) received \((\d+) malformed\)", text)
+    assert m and int(m.group(1)) == 2 and int(m.group(2)) > 20 and int(m.group(3)) > 20 and m.group(4) == "0", who + ": " + str(m and m.groups())
+print("ok: T.38 re-INVITE by owsip C: " + re.search(r"m=image.*", offer).group(0) + ", answered " +
+      re.search(r"m=image.*", answer).group(0) + "; C " + re.search(r"T\.38 ended: .*", c).group(0))
+PY
+pass "T.38: owsip C -> Kamailio -> owsip D: 2 pages arrived identical through the T.38 gateways, $FAX_MS ms ($FAX_RATE)"
+
+# (2) The same through a lossy relay on the UDPTL: a STUN server tells owsip E (fax t38,
+# redundancy 2) its public address is 127.0.0.2, so its SDP names 127.0.0.2 with its own
+# ports; there one relay forwards RTP (no loss) and another the UDPTL (1 % loss each way, the
+# relay's fixed seed) to E's ports and back. E's first call takes the RTP pair at its rtp_port,
+# its UDPTL the next pair.
+E_RTP=$((RTP_WINDOW + 128))
+STUN=$(free_port)
+python3 "$SRC/tests/integration/fake_stun.py" "$STUN" 127.0.0.2 150 >"$WORK/stun.log" 2>&1 &
+PIDS+=("$!")
+python3 "$SRC/tests/integration/lossy_shim.py" --media 127.0.0.2 "$E_RTP" "$E_RTP" 0 150 \
+  >"$WORK/rtp_relay.log" &
+PIDS+=("$!")
+python3 "$SRC/tests/integration/lossy_shim.py" --media 127.0.0.2 $((E_RTP + 2)) $((E_RTP + 2)) 0.01 150 \
+  >"$WORK/udptl_relay.log" &
+UDPTL_RELAY=$!
+PIDS+=("$UDPTL_RELAY")
+daemon_config e 3005 "$E_RTP" t38 "	option udptl_redundancy '2'" \
+  "$(printf 'config stun\n\toption host 127.0.0.1\n\toption port %s' "$STUN")"
+wait_for_line "$WORK/e/owsip.log" "stun: public address 127.0.0.2" 10
+fax_call e d 3004 t38loss
+kill "$UDPTL_RELAY"
+wait "$UDPTL_RELAY" 2>/dev/null || true
+counts=$(sed -n 's/.*to owsip: [0-9]* forwarded, \([0-9]*\) dropped; from owsip: [0-9]* forwarded, \([0-9]*\) dropped.*/\1 \2/p' "$WORK/udptl_relay.log")
+[ -n "$counts" ] || fail "no counts from the UDPTL relay: $(cat "$WORK/udptl_relay.log")"
+read -r to_e from_e <<<"$counts"
+[ $((to_e + from_e)) -ge 1 ] || fail "the relay dropped nothing: the loss was not tested"
+grep -q "T.38 gateway: UDPTL port $((E_RTP + 2)) to " "$WORK/e/owsip.log" ||
+  fail "E's UDPTL is not on port $((E_RTP + 2)): $(grep 'T.38 gateway' "$WORK/e/owsip.log")"
+grep -q "c=IN IP4 127.0.0.2" <(sed -n '/T.38 offer sent:/,/^[^a-z]/p' "$WORK/e/owsip.log") ||
+  fail "E's T.38 offer does not name the relay's address"
+ended_e=$(grep -o "T.38 ended: .*" "$WORK/e/owsip.log" | tail -1)
+ended_d=$(grep -o "T.38 ended: .*" "$WORK/d/owsip.log" | tail -1)
+pass "T.38 through 1 % UDPTL loss (redundancy 2): 2 pages identical, $FAX_MS ms ($FAX_RATE); the relay dropped $to_e datagrams to E, $from_e from E; E $ended_e; D $ended_d"
+
+# (3) Fallback: C (fax t38) calls owsip B (fax passthrough), which refuses the image stream
+# (488); C falls back to the voice-band data re-INVITE and the pages still arrive.
+fax_call c b 3002 fallback
+grep -q "T.38 offer refused (fax passthrough): 488" "$WORK/b/owsip.log" || fail "B did not refuse T.38"
+grep -q "T.38 not agreed (.*): falling back to pass-through" "$WORK/c/owsip.log" || fail "C did not fall back"
+grep -q "re-INVITE for voice-band data" "$WORK/c/owsip.log" || fail "C sent no pass-through re-INVITE"
+pass "T.38 refused by owsip B (fax passthrough, 488): C fell back to pass-through, 2 pages identical, $FAX_MS ms ($FAX_RATE)"
