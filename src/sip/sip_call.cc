@@ -603,7 +603,7 @@ void SipCall::fax_detected(const std::string& port_fax) {
       t38_state_ == T38State::offering || t38_state_ == T38State::active)
     return;
   const bool t38 = mode == "t38" || mode == "auto";
-  if (t38 && t38_state_ == T38State::none && media_->audio_endpoint()) {
+  if (t38 && t38_state_ == T38State::none && t38_possible()) {
     note(log::kNotice, ": fax tone: T.38 (fax %s)", mode.c_str());
     fax_tries_ = 0;
     fax_timer_.start(0, [this] { send_t38_offer(); });
@@ -612,7 +612,7 @@ void SipCall::fax_detected(const std::string& port_fax) {
   note(log::kNotice, ": fax tone: switching to voice-band data (fax %s%s)", mode.c_str(),
        !t38 ? ""
        : t38_state_ == T38State::refused ? ": T.38 refused, pass-through"
-                                          : ": the DSP path does not do T.38, pass-through");
+                                          : ": no T.38 on this line (DSP path or 16 kHz), pass-through");
   fax_tries_ = 0;
   fax_timer_.start(0, [this] { send_voiceband_offer(); });
 }
@@ -662,6 +662,11 @@ std::string SipCall::fax_mode() const {
   for (const config::Port& p : manager_.sip_.config().ports)
     if (p.id == record_.port && !p.fax.empty()) return p.fax;
   return account_.fax;
+}
+
+// spandsp's gateway needs the software path's frames at 8 kHz.
+bool SipCall::t38_possible() const {
+  return media_ && media_->audio_endpoint() && line_ && line_->audio_rate() == 8000;
 }
 
 fax::T38Options SipCall::t38_options() const {
@@ -755,8 +760,8 @@ int SipCall::answer_t38_offer(const std::string& offer, struct mbuf** answer) {
     note(log::kNotice, ": T.38 offer refused (fax %s): 488, the call stays as it is", mode.c_str());
     return EPROTO;  // libre answers 488
   }
-  if (!media_->audio_endpoint()) {
-    note(log::kNotice, ": T.38 offer refused: the DSP path does not do T.38 (488)");
+  if (!t38_possible()) {
+    note(log::kNotice, ": T.38 offer refused: no T.38 on this line (DSP path or 16 kHz): 488");
     return EPROTO;
   }
   auto remote = fax::read_t38_remote(offer);

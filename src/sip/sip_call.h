@@ -161,6 +161,8 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   // else the account's.
   std::string fax_mode() const;
   fax::T38Options t38_options() const;
+  // The line's audio is owsip's (software path) at 8 kHz: what the T.38 gateway runs on.
+  bool t38_possible() const;
   // The offer for a re-INVITE of the session as it is: T.38 while it runs, else audio.
   Result<std::string> session_offer();
   // The answer to our T.38 offer; the far end's T.38 offer (0, or EPROTO: libre answers 488).
