@@ -51,6 +51,7 @@ void CallManager::on_stack(UserAgent* ua) {
     events_ = static_cast<struct sipevent_sock*>(mem_deref(events_));
     last_listener_ = static_cast<struct sip_lsnr*>(mem_deref(last_listener_));
     ua_->set_trusted_source(nullptr);
+    ua_->set_response_hook(nullptr);
     ua_ = nullptr;
   }
   if (!ua) return;
@@ -65,6 +66,13 @@ void CallManager::on_stack(UserAgent* ua) {
   if (int err = sip_listen(&last_listener_, ua->stack(), true, on_unhandled, this); err)
     log::warn(kTag, "cannot listen for other requests: %s", std::strerror(err));
   ua->set_trusted_source([this](const std::string& source) { return trusted(source); });
+  // A refused re-INVITE, which libre's sipsess keeps to itself: for the T.38 fallback.
+  ua->set_response_hook([this](const struct sip_msg* msg) {
+    if (msg->scode < 300 || pl_strcmp(&msg->cseq.met, "INVITE") != 0) return;
+    const std::string call_id(msg->callid.p, msg->callid.l);
+    for (auto& c : calls_)
+      if (c->reinvite_refused(call_id, msg->scode)) break;
+  });
   ua_ = ua;
   if (on_events_ && events_) on_events_(ua, events_);
 }

@@ -816,6 +816,15 @@ Status SipCall::start_t38(const fax::T38Remote& remote, const fax::T38Sdp& local
   return Status::ok();
 }
 
+bool SipCall::reinvite_refused(const std::string& call_id, int code) {
+  if (t38_state_ != T38State::offering || call_id != dialog_call_id_ || machine_.state() != CallState::connected)
+    return false;
+  // libre itself retries after 401/407 (credentials) and 491 (glare); 408/481 end the call.
+  if (code == 401 || code == 407 || code == 491 || code == 408 || code == 481) return false;
+  t38_fallback("refused: " + std::to_string(code));
+  return true;
+}
+
 void SipCall::t38_fallback(const std::string& why) {
   if (t38_state_ != T38State::offering) return;
   t38_state_ = T38State::refused;

@@ -82,6 +82,9 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   // T.38 (fax t38 / auto on the software path, docs/FAX.md "T.38 in calls"): the re-INVITE
   // with the image stream; pass-through when the far end refuses it.
   void send_t38_offer();
+  // A final response >= 300 to an INVITE of dialog `call_id` was received: true when it refused
+  // our T.38 re-INVITE (then pass-through follows).
+  bool reinvite_refused(const std::string& call_id, int code);
   void send_dtmf(char digit);
   // The phone transfers this (held) call to the far end of `consultation` (RFC 5589 sections 6
   // and 7): REFER in this dialog, the outcome from the NOTIFYs goes to the observer

@@ -95,8 +95,22 @@ void on_libre_debug(int level, const char* p, size_t len, void*) {
 
 // At debug level, one line per SIP message in or out: direction, transport, addresses, size
 // and the start line (never headers: they would be noise at this level).
+// libre passes sip_alloc's argument (the UserAgent) to the trace handler.
 void on_trace(bool tx, enum sip_transp tp, const struct sa* src, const struct sa* dst,
-              const uint8_t* pkt, size_t len, void*) {
+              const uint8_t* pkt, size_t len, void* arg) {
+  constexpr std::string_view kStatusLine = "SIP/2.0 ";
+  if (!tx && arg && len > kStatusLine.size() &&
+      std::string_view(reinterpret_cast<const char*>(pkt), kStatusLine.size()) == kStatusLine) {
+    struct mbuf* mb = mbuf_alloc(len);
+    struct sip_msg* msg = nullptr;
+    if (mb && mbuf_write_mem(mb, pkt, len) == 0) {
+      mbuf_set_pos(mb, 0);
+      if (sip_msg_decode(&msg, mb) == 0 && msg && !msg->req)
+        static_cast<const UserAgent*>(arg)->response_seen(msg);
+    }
+    mem_deref(msg);
+    mem_deref(mb);
+  }
   if (!log::enabled(log::kDebug)) return;
   size_t line = 0;
   while (line < len && line < 200 && pkt[line] != '\r' && pkt[line] != '\n') ++line;
@@ -188,7 +202,7 @@ void UserAgent::reload_dns_servers() {
 Status UserAgent::start() {
   dbg_init(DBG_INFO, DBG_NONE);
   dbg_handler_set(on_libre_debug, nullptr);
-  if (int err = sip_alloc(&sip_, dnsc_, 32, 32, 32, settings_.software.c_str(), nullptr, nullptr);
+  if (int err = sip_alloc(&sip_, dnsc_, 32, 32, 32, settings_.software.c_str(), nullptr, this);
       err)
     return Status::error(std::string("sip: cannot create the SIP stack: ") + std::strerror(err));
   sip_set_trace_handler(sip_, on_trace);

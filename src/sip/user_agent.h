@@ -125,6 +125,14 @@ class UserAgent {
   void set_request_hook(std::function<bool(const struct ::sip_msg*)> h) {
     request_hook_ = std::move(h);
   }
+  // Every SIP response received, before libre's transactions take it (through libre's trace
+  // handler): what libre's sipsess does not tell its owner (a 4xx-6xx to a re-INVITE).
+  void set_response_hook(std::function<void(const struct ::sip_msg*)> h) {
+    response_hook_ = std::move(h);
+  }
+  void response_seen(const struct ::sip_msg* msg) const {
+    if (response_hook_) response_hook_(msg);
+  }
   uint64_t unanswered() const { return limiter_.dropped(); }
   bool request_hook(const struct ::sip_msg* msg) const { return request_hook_ && request_hook_(msg); }
 
@@ -156,6 +164,7 @@ class UserAgent {
   RefusalLimiter limiter_{kUnsolicitedPerSecond, 2 * kUnsolicitedPerSecond};
   std::function<bool(const std::string&)> trusted_;
   std::function<bool(const struct ::sip_msg*)> request_hook_;
+  std::function<void(const struct ::sip_msg*)> response_hook_;
   MergedRequests merged_;
   struct ::udp_helper* raw_helper_ = nullptr;
   void* raw_sock_ = nullptr;

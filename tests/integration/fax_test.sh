@@ -224,6 +224,25 @@ fax_call() {
 # goes through spandsp's T.38 gateway and UDPTL between the daemons, no more RTP.
 daemon_config c 3003 "$((RTP_WINDOW + 64))" t38 "	option udptl_redundancy '2'"
 daemon_config d 3004 "$((RTP_WINDOW + 320))" auto "	option udptl_redundancy '2'"
+# tshark (Wireshark's T.38 dissector) reads the UDPTL between C and D when tcpdump can capture
+# on lo: C's first call takes the RTP pair at its rtp_port and its UDPTL the next pair, D's too.
+C_UDPTL=$((RTP_WINDOW + 66))
+D_UDPTL=$((RTP_WINDOW + 322))
+HAVE_CAPTURE=
+if command -v tshark >/dev/null && command -v tcpdump >/dev/null; then
+  start_bg "$WORK/tcpdump.log" tcpdump -i lo -U --immediate-mode -n -s 4096 -w "$WORK/t38call.pcap" \
+    "udp and (port $C_UDPTL or port $D_UDPTL)"
+  CAP_PID=$LAST_PID
+  for ((i = 0; i < 200; i++)); do
+    grep -q "listening on" "$WORK/tcpdump.log" && { HAVE_CAPTURE=1; break; }
+    kill -0 "$CAP_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  [ -n "$HAVE_CAPTURE" ] ||
+    echo "note: tcpdump cannot capture on lo here ($(tail -n1 "$WORK/tcpdump.log")): the tshark check is skipped"
+else
+  echo "note: tshark or tcpdump missing (./run setup): the tshark check is skipped"
+fi
 fax_call c d 3004 t38
 python3 - "$WORK/c/owsip.log" "$WORK/d/owsip.log" <<'PY' || fail "T.38 re-INVITE not as expected"
 import re, sys
@@ -248,6 +267,21 @@ print("ok: T.38 re-INVITE by owsip C: " + re.search(r"m=image.*", offer).group(0
       re.search(r"m=image.*", answer).group(0) + "; C " + re.search(r"T\.38 ended: .*", c).group(0))
 PY
 pass "T.38: owsip C -> Kamailio -> owsip D: 2 pages arrived identical through the T.38 gateways, $FAX_MS ms ($FAX_RATE)"
+if [ -n "$HAVE_CAPTURE" ]; then
+  sleep 0.5
+  kill -TERM "$CAP_PID" 2>/dev/null || true
+  wait_exit "$CAP_PID" 10
+  decode=(-d "udp.port==$C_UDPTL,t38" -d "udp.port==$D_UDPTL,t38")
+  counts=$(for f in udp t38 _ws.malformed "_ws.expert.severity >= 8388608" "t38.secondary_ifp_packets >= 1"; do
+    tshark -r "$WORK/t38call.pcap" "${decode[@]}" -Y "$f" 2>/dev/null | wc -l
+  done | paste -sd' ')
+  read -r udp t38 malformed errors redundant <<<"$counts"
+  [ "$t38" -ge 100 ] || fail "tshark decoded only $t38 of $udp UDPTL datagrams as T.38"
+  [ "$malformed" -eq 0 ] || fail "tshark: $malformed malformed UDPTL datagrams"
+  [ "$errors" -eq 0 ] || fail "tshark: $errors UDPTL datagrams with expert errors"
+  [ "$redundant" -ge 100 ] || fail "tshark: only $redundant datagrams carry secondary IFP packets"
+  pass "tshark decodes owsip's UDPTL between C and D: $udp datagrams, $t38 T.38 ($redundant with secondary IFP packets), $malformed malformed, $errors expert errors"
+fi
 
 # (2) The same through a lossy relay on the UDPTL: a STUN server tells owsip E (fax t38,
 # redundancy 2) its public address is 127.0.0.2, so its SDP names 127.0.0.2 with its own
@@ -287,7 +321,8 @@ pass "T.38 through 1 % UDPTL loss (redundancy 2): 2 pages identical, $FAX_MS ms 
 # (488); C falls back to the voice-band data re-INVITE and the pages still arrive.
 fax_call c b 3002 fallback
 grep -q "T.38 offer refused (fax passthrough): 488" "$WORK/b/owsip.log" || fail "B did not refuse T.38"
-grep -q "T.38 not agreed (.*): falling back to pass-through" "$WORK/c/owsip.log" || fail "C did not fall back"
+grep -q "T.38 not agreed (refused: 488): falling back to pass-through" "$WORK/c/owsip.log" ||
+  fail "C did not fall back on the 488: $(grep 'T.38 not agreed' "$WORK/c/owsip.log")"
 # The pass-through re-INVITE comes from C's fallback, or earlier from B, whose fax's CED it
 # heard meanwhile: either way C's media path ends in voice-band data (its first in this test).
 grep -q "media.port0: PCM[UA]/8000 .*voice-band data" "$WORK/c/owsip.log" ||
