@@ -11,6 +11,18 @@
 
 namespace owsip::line::sim {
 
+namespace {
+
+// Why the connection ended, from a failed send or recv. On a Unix socket ECONNRESET and EPIPE
+// mean that owsip closed its end (with our packets still unread: a reset, not an end of file),
+// which is the same event as recv() returning 0; which one the phone sees is a matter of timing.
+std::string socket_error(int err) {
+  if (err == ECONNRESET || err == EPIPE) return "connection closed by owsip";
+  return std::string("socket: ") + std::strerror(err);
+}
+
+}  // namespace
+
 // Readable always; writable too while packets wait in the outbox.
 Status VirtualPhone::watch(bool writable) {
   return socket_.watch.watch(socket_.fd, FdWatch::kRead | (writable ? FdWatch::kWrite : 0),
@@ -35,7 +47,7 @@ bool VirtualPhone::send(std::string packet, bool droppable) {
     (void)watch(true);
     return true;
   }
-  close_with(std::string("socket: ") + (n < 0 ? std::strerror(errno) : "short send"), true);
+  close_with(n < 0 ? socket_error(errno) : "socket: short send", true);
   return false;
 }
 
@@ -45,7 +57,7 @@ void VirtualPhone::flush_outbox() {
     ssize_t n = ::send(socket_.fd, p.data(), p.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
     if (n != static_cast<ssize_t>(p.size())) {
-      close_with(std::string("socket: ") + (n < 0 ? std::strerror(errno) : "short send"), true);
+      close_with(n < 0 ? socket_error(errno) : "socket: short send", true);
       return;
     }
     socket_.outbox.pop_front();
@@ -60,7 +72,7 @@ void VirtualPhone::on_readable() {
     ssize_t n = ::recv(socket_.fd, buf.data(), buf.size(), MSG_DONTWAIT | MSG_TRUNC);
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
-      close_with(std::string("socket: ") + std::strerror(errno), true);
+      close_with(socket_error(errno), true);
       return;
     }
     if (n == 0) {
