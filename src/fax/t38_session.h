@@ -23,6 +23,10 @@ class T38Session {
   static Result<std::unique_ptr<T38Session>> open(const std::string& ip, uint16_t port,
                                                   const media::NetAddress& remote,
                                                   const T38Options& options, bool symmetric);
+  // The same on a socket already bound (UdptlLink::adopt).
+  static Result<std::unique_ptr<T38Session>> adopt(media::UdpSocket socket,
+                                                   const media::NetAddress& remote,
+                                                   const T38Options& options, bool symmetric);
   media::AudioEndpoint& endpoint() { return *gateway_; }
   uint16_t local_port() const { return link_->local_port(); }
   UdptlLinkStats link_stats() const { return link_->stats(); }

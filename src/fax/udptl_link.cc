@@ -21,7 +21,16 @@ Result<std::unique_ptr<UdptlLink>> UdptlLink::open(const std::string& ip, uint16
                                                    bool symmetric, OnIfp on_ifp) {
   auto sock = media::UdpSocket::open(ip, port);
   if (!sock) return sock.status();
-  std::unique_ptr<UdptlLink> link(new UdptlLink(std::move(*sock), remote, redundancy_depth,
+  return adopt(std::move(*sock), remote, redundancy_depth, max_datagram, symmetric,
+               std::move(on_ifp));
+}
+
+Result<std::unique_ptr<UdptlLink>> UdptlLink::adopt(media::UdpSocket socket,
+                                                    const media::NetAddress& remote,
+                                                    int redundancy_depth, size_t max_datagram,
+                                                    bool symmetric, OnIfp on_ifp) {
+  if (!socket.valid()) return Status::error("UDPTL: no socket");
+  std::unique_ptr<UdptlLink> link(new UdptlLink(std::move(socket), remote, redundancy_depth,
                                                 max_datagram, symmetric, std::move(on_ifp)));
   UdptlLink* self = link.get();
   if (Status st = link->watch_.watch(link->socket_.fd(), FdWatch::kRead,

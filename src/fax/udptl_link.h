@@ -32,6 +32,12 @@ class UdptlLink {
                                                  const media::NetAddress& remote,
                                                  int redundancy_depth, size_t max_datagram,
                                                  bool symmetric, OnIfp on_ifp);
+  // The same on a socket already bound (the port a call's offer named, held since then so no
+  // other call or program can take it in between).
+  static Result<std::unique_ptr<UdptlLink>> adopt(media::UdpSocket socket,
+                                                  const media::NetAddress& remote,
+                                                  int redundancy_depth, size_t max_datagram,
+                                                  bool symmetric, OnIfp on_ifp);
   // One datagram carrying `ifp` (and the redundancy), sent `copies` times: a repeat is the
   // same datagram with the same sequence number (the receiver drops the extra ones), so it
   // protects the last packet before a pause without looking like a new packet.

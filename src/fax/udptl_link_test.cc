@@ -102,5 +102,28 @@ TEST_F(UdptlLinkTest, SessionSendsTheGatewaysPackets) {
   EXPECT_EQ((*s)->link_stats().send_errors, 0u);
 }
 
+// A session adopts the socket a call bound for its SDP: same port, never released (a second
+// bind of that port fails the whole time), and it receives on it.
+TEST_F(UdptlLinkTest, SessionAdoptsTheBoundSocket) {
+  auto held = media::UdpSocket::open("127.0.0.1", 0);
+  ASSERT_TRUE(held.is_ok());
+  const uint16_t port = held->port();
+  auto s = T38Session::adopt(std::move(*held), media::NetAddress{}, T38Options{}, true);
+  ASSERT_TRUE(s.is_ok()) << s.message();
+  EXPECT_EQ((*s)->local_port(), port);
+  EXPECT_FALSE(media::UdpSocket::open("127.0.0.1", port).is_ok());
+  auto peer = UdptlLink::open("127.0.0.1", 0, media::NetAddress{"127.0.0.1", port}, 0, 400, false,
+                              [](uint16_t, std::span<const uint8_t>) {});
+  ASSERT_TRUE(peer.is_ok());
+  const Bytes ifp{0x00};
+  ASSERT_TRUE((*peer)->send_ifp(ifp).is_ok());
+  Timer stop(loop_);
+  stop.start(200, [&] { loop_.stop(); });
+  run_for_at_most(2000);
+  EXPECT_EQ((*s)->link_stats().rx.datagrams, 1u);
+  // An invalid socket is refused, not adopted.
+  EXPECT_FALSE(T38Session::adopt(media::UdpSocket{}, media::NetAddress{}, T38Options{}, true).is_ok());
+}
+
 }  // namespace
 }  // namespace owsip::fax

@@ -687,7 +687,7 @@ Result<std::string> SipCall::session_offer() {
 }
 
 Result<uint16_t> SipCall::reserve_t38_port() {
-  if (!t38_reserved_) {
+  if (!t38_reserved_ || !t38_reserved_->rtp.valid()) {
     if (!manager_.ua_) return Status::error("no network address");
     auto socks = manager_.rtp_ports_.open(manager_.ua_->bound_address());
     if (!socks) return socks.status();
@@ -800,9 +800,13 @@ int SipCall::answer_t38_offer(const std::string& offer, struct mbuf** answer) {
 Status SipCall::start_t38(const fax::T38Remote& remote, const fax::T38Sdp& local) {
   if (!manager_.ua_) return Status::error("no network address");
   const fax::T38Options o = fax::t38_session_options(local, remote.sdp, t38_options());
-  t38_reserved_.reset();  // frees the port for the session's own socket
-  auto s = fax::T38Session::open(manager_.ua_->bound_address(), local.port,
-                                 media::NetAddress{remote.ip, remote.sdp.port}, o, true);
+  const media::NetAddress far{remote.ip, remote.sdp.port};
+  // The socket our SDP's port was bound to since the offer or answer goes to the session as it
+  // is (its RTCP neighbour stays reserved until the call ends): never released in between, so
+  // no other call can take the port.
+  auto s = t38_reserved_ && t38_reserved_->rtp.valid() && t38_reserved_->rtp.port() == local.port
+               ? fax::T38Session::adopt(std::move(t38_reserved_->rtp), far, o, true)
+               : fax::T38Session::open(manager_.ua_->bound_address(), local.port, far, o, true);
   if (!s) return s.status();
   leave_conference();
   t38_ = std::move(*s);

@@ -258,7 +258,7 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   enum class T38State { none, offering, active, refused };
   T38State t38_state_ = T38State::none;
   std::unique_ptr<fax::T38Session> t38_;            // the gateway and UDPTL, once agreed
-  std::unique_ptr<media::RtpSockets> t38_reserved_;  // our offer's port, until the session binds it
+  std::unique_ptr<media::RtpSockets> t38_reserved_;  // our SDP's UDPTL port (and its RTCP neighbour)
   fax::T38Sdp t38_local_;                            // our last T.38 offer
   std::string fax_port_mode_;                        // the port's fax option of the last tone
   bool peer_allows_update_ = false;  // its Allow lists UPDATE: we refresh with UPDATE
