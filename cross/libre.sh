@@ -6,7 +6,8 @@
 #       tarball libre_2.0.1.orig.tar.gz, fetched with apt (hash checked) through a private
 #       deb-src list, built with its Makefile (USE_OPENSSL=1) into BUILD_DIR/prefix once (a
 #       second run finds BUILD_DIR/.stamp-libre); then owsip's programs in BUILD_DIR/owsip and
-#       the SIP, call and sim integration tests (tests/integration/sip_*, call_*, sim_*).
+#       the SIP, call and sim integration tests (tests/integration/sip_*, call_*, sim_*);
+#       with OWSIP_PHASE=build, everything but the tests.
 #   cross/libre.sh tree SRC_DIR BUILD_DIR
 #       a libre source tree given by hand (a git checkout of baresip/re, e.g. v3.16.0): built
 #       with its CMake (3.x) or its Makefile (1.x/2.x) into BUILD_DIR/prefix, then owsip and its
@@ -103,6 +104,7 @@ cmd_debian() {
   # The programs only: the unit tests are libre-independent logic but for the adapters, whose
   # every call the integration tests below make (and ./run compat runs them all).
   build_owsip "$b/prefix" "$b/owsip" owsip owsip-phone owsipctl
+  [ "${OWSIP_PHASE:-all}" = build ] && return 0  # ./run test builds first, at idle priority
   log "SIP, call and sim integration tests against libre $DEBIAN_VERSION"
   # The integration tests wait more than they compute: twice as many as there are build jobs.
   ctest --test-dir "$b/owsip" -R '^it\.(sip|call|sim)_' -j"$((JOBS * 2))" --timeout 300 --output-on-failure
