@@ -208,6 +208,7 @@ inline const Field<Account> kAccountFields[] = {
     integer("t38_max_bitrate", &Account::t38_max_bitrate, kOptional, 2400, 14400, "T.38: the fastest fax rate offered (T38MaxBitRate), bit/s (14400 V.17, 9600 V.29, 4800 V.27ter)"),
     integer("udptl_redundancy", &Account::udptl_redundancy, kOptional, 0, 7, "T.38 over UDPTL: how many earlier packets each UDPTL packet repeats (redundancy error recovery)"),
     boolean("fax_ecm", &Account::fax_ecm, "T.38: 0 forbids error correction mode (T.30 annex A)"),
+    boolean("fax_back_to_voice", &Account::fax_back_to_voice, "1: when the fax machines end the fax (T.30 DCN, heard on the line side; software path at 8 kHz), owsip re-INVITEs the call back to voice 2 s later, as it was before the fax (its codecs, adaptive jitter buffer, concealment, DTMF); a far end's voice offer after the DCN is taken back to voice either way"),
 };
 
 inline const Field<Port> kPortFields[] = {

@@ -102,6 +102,7 @@ struct Account {
   int t38_max_bitrate = 14400;  // T.38: the fastest fax rate offered, bit/s
   int udptl_redundancy = 3;     // T.38 over UDPTL: earlier packets repeated in each packet
   bool fax_ecm = true;          // T.38: error correction mode (T.30 annex A) allowed
+  bool fax_back_to_voice = false;  // after the fax's DCN, re-INVITE the call back to voice
   bool operator==(const Account&) const = default;
 };
 

@@ -44,6 +44,9 @@ class T38Gateway final : public media::AudioEndpoint {
   void on_ifp(uint16_t seq, std::span<const uint8_t> ifp);
 
   T38GatewayStats stats() const;
+  // The T.30 control frames on the line side, both ways (fax/t30_monitor.h): FCF, X bit
+  // cleared; `from_line` when the phone's machine sent it.
+  void set_t30_handler(std::function<void(uint8_t fcf, bool from_line)> handler);
 
  private:
   struct State;

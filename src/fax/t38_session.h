@@ -28,6 +28,7 @@ class T38Session {
                                                    const media::NetAddress& remote,
                                                    const T38Options& options, bool symmetric);
   media::AudioEndpoint& endpoint() { return *gateway_; }
+  T38Gateway& gateway() { return *gateway_; }
   uint16_t local_port() const { return link_->local_port(); }
   UdptlLinkStats link_stats() const { return link_->stats(); }
   T38GatewayStats gateway_stats() const { return gateway_->stats(); }

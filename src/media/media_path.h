@@ -74,6 +74,11 @@ class MediaPath {
   // the offer/answer agreed on it: the software path plays with a fixed jitter buffer, no loss
   // concealment and no DTMF detection. The DSP path does not switch (yet): docs/FAX.md.
   virtual void set_voiceband_data(bool on) { (void)on; }
+  // During voice-band data, the T.30 control frames heard on the line side, both ways
+  // (fax/t30_monitor.h): FCF with the X bit cleared, `from_line` when the phone's fax machine
+  // sent it. How the call sees a fax end (DCN). A path that cannot listen ignores it.
+  using T30Handler = std::function<void(uint8_t fcf, bool from_line)>;
+  virtual void set_t30_handler(T30Handler handler) { (void)handler; }
 };
 
 }  // namespace owsip::media

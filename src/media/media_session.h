@@ -107,6 +107,7 @@ class MediaSession final : private RtpOutput {
   // also plays it to the phone). The handler must not destroy the session: to hang up on a
   // digit, do it from a zero-delay timer.
   void set_dtmf_handler(MediaPath::DtmfHandler h) { path_->set_dtmf_handler(std::move(h)); }
+  void set_t30_handler(MediaPath::T30Handler h) { path_->set_t30_handler(std::move(h)); }
 
   MediaStats stats() const;
   // The last negotiation (keys included: do not log it; describe() omits them).

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "media/t30_monitor.h"
 #include "media/codec.h"
 #include "media/dtmf_tone.h"
 #include "media/jitter_buffer.h"
@@ -54,6 +55,7 @@ class SoftwarePath final : public MediaPath, public AudioEndpoint {
   PathStats stats() const override;
   AudioEndpoint* audio_endpoint() override { return this; }
   void set_voiceband_data(bool on) override;
+  void set_t30_handler(T30Handler handler) override;
 
   void on_line_audio(std::span<const int16_t> mic, int rate) override;
   void on_line_audio_with(std::span<const int16_t> mic, std::span<const int16_t> other,
@@ -79,6 +81,9 @@ class SoftwarePath final : public MediaPath, public AudioEndpoint {
   std::unique_ptr<Encoder> encoder_;
   std::unique_ptr<JitterBuffer> jb_;
   bool vbd_ = false;  // voice-band data: fixed buffer, no concealment, no DTMF guard or digits
+  T30Handler t30_handler_;
+  std::unique_ptr<T30Monitor> t30_mic_, t30_ear_;  // during voice-band data at 8 kHz
+  void update_t30_monitors();
   std::unique_ptr<DtmfSender> dtmf_tx_;
   std::unique_ptr<DtmfReceiver> dtmf_rx_;
   DtmfHandler dtmf_handler_;

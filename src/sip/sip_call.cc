@@ -10,6 +10,7 @@
 #include "media/device_path.h"
 #include "media/media_config.h"
 #include "media/software_path.h"
+#include "media/t30_monitor.h"
 #include "media/telephone_event.h"
 #include "sip/caller_identity.h"
 #include "sip/re_convert.h"
@@ -308,6 +309,7 @@ Status SipCall::make_media(line::Line& line) {
   auto session = media::MediaSession::create(manager_.loop_, manager_.rtp_ports_, ms, std::move(path));
   if (!session) return session.status();
   media_ = std::move(*session);
+  media_->set_t30_handler([this](uint8_t fcf, bool from_line) { on_t30_frame(fcf, from_line); });
   media_->set_dtmf_handler([id = record_.id](const media::DtmfDigit& d) {
     if (d.ended)
       log::info(kTag, "call %llu: received DTMF %c (%d ms)", static_cast<unsigned long long>(id),
@@ -324,6 +326,13 @@ void SipCall::drop_media(bool held) {
   record_.media = media_->stats();
   if (line_ && software_audio_ && !held) line_->attach_audio(nullptr);
   software_audio_ = false;
+  end_t38();
+  media_.reset();  // RTCP BYE
+  line_ = nullptr;
+}
+
+// The T.38 session's summary, then the session is gone (the call's end, or back to audio).
+void SipCall::end_t38() {
   if (t38_) {
     const auto l = t38_->link_stats();
     const auto g = t38_->gateway_stats();
@@ -340,8 +349,7 @@ void SipCall::drop_media(bool held) {
   }
   t38_.reset();
   t38_reserved_.reset();
-  media_.reset();  // RTCP BYE
-  line_ = nullptr;
+  t38_state_ = T38State::none;
 }
 
 Status SipCall::apply_answer(const std::string& sdp) {
@@ -358,16 +366,26 @@ int SipCall::answer_offer(const std::string& offer, struct mbuf** answer) {
   if (!media_) return EPROTO;
   if (auto image = fax::find_t38_media(offer); image && !image->starts_with("m=image 0 "))
     return answer_t38_offer(offer, answer);
+  // After the fax machines' DCN, an offer without a=silenceSupp:off takes the call back to
+  // voice (the far end's fax_back_to_voice, or its like): before it, a refresh that leaves the
+  // attribute out keeps the fax going as it is.
+  const bool vbd_before = media_->voiceband_data();
+  const bool to_voice = fax_ended_ && vbd_before && offer.find("a=silenceSupp:off") == std::string::npos;
+  if (to_voice) media_->set_voiceband_data(false);
   auto a = media_->answer_offer(offer);
   if (!a) {
+    if (to_voice) media_->set_voiceband_data(vbd_before);
     note(log::kNotice, ": offer refused: %s", a.message().c_str());
     return EPROTO;  // libre answers 488
   }
   if (t38_) {  // the far end goes back to audio: the line's audio returns to RTP
     if (line_ && software_audio_) line_->attach_audio(media_->audio_endpoint());
-    t38_.reset();
-    t38_state_ = T38State::none;
+    end_t38();
+    fax_ended_ = false;
     note(log::kNotice, ": audio offered again: T.38 ended, back to RTP");
+  } else if (to_voice) {
+    fax_ended_ = false;
+    note(log::kNotice, ": voice offered after the fax: back to a voice call");
   }
   *answer = to_mbuf(*a);
   return *answer ? 0 : ENOMEM;
@@ -656,6 +674,8 @@ void SipCall::send_voiceband_offer() {
 // reinvite_resp_handler calls the answer handler on 2xx only), so a refusal shows as no
 // image answer within this time.
 constexpr uint64_t kT38AnswerMs = 6000;
+// From DCN to the re-INVITE back to voice: time for the fax machines to hang up.
+constexpr uint64_t kBackToVoiceMs = 2000;
 
 std::string SipCall::fax_mode() const {
   if (!fax_port_mode_.empty()) return fax_port_mode_;
@@ -811,6 +831,7 @@ Status SipCall::start_t38(const fax::T38Remote& remote, const fax::T38Sdp& local
   leave_conference();
   t38_ = std::move(*s);
   t38_state_ = T38State::active;
+  t38_->gateway().set_t30_handler([this](uint8_t fcf, bool from_line) { on_t30_frame(fcf, from_line); });
   if (line_ && !machine_.held()) software_audio_ = line_->attach_audio(&t38_->endpoint());
   note(log::kNotice,
        ": T.38 gateway: UDPTL port %u to %s:%u, %d bit/s, redundancy %d, datagrams <= %zu, "
@@ -836,6 +857,52 @@ void SipCall::t38_fallback(const std::string& why) {
   note(log::kNotice, ": T.38 not agreed (%s): falling back to pass-through", why.c_str());
   fax_tries_ = 0;
   fax_timer_.start(0, [this] { send_voiceband_offer(); });
+}
+
+// A T.30 frame on the line side of a fax (voice-band data or T.38). DCN ends the fax: with
+// fax_back_to_voice, the call goes back to voice 2 s later if it is still up then (fax machines
+// mostly hang up right after DCN).
+void SipCall::on_t30_frame(uint8_t fcf, bool from_line) {
+  if (fcf != media::kFcfDcn || fax_ended_) return;
+  fax_ended_ = true;
+  note(log::kInfo, ": fax ended (DCN from the %s)%s", from_line ? "phone's machine" : "far end",
+       account_.fax_back_to_voice ? ": back to voice in 2 s" : "");
+  if (!account_.fax_back_to_voice) return;
+  fax_tries_ = 0;
+  fax_timer_.start(kBackToVoiceMs, [this] { back_to_voice(); });
+}
+
+// The re-INVITE back to voice: the audio offer of the call's own codecs, without
+// a=silenceSupp:off; the line's audio returns from the T.38 gateway to RTP, and the software
+// path to its adaptive jitter buffer, concealment and DTMF detection once answered.
+void SipCall::back_to_voice() {
+  if (!media_ || !sess_ || machine_.ended() || !fax_ended_) return;
+  if (!t38_ && !media_->voiceband_data()) return;
+  if (machine_.state() != CallState::connected) {
+    if (++fax_tries_ < 50) fax_timer_.start(200, [this] { back_to_voice(); });
+    return;
+  }
+  const bool was_t38 = t38_ != nullptr;
+  media_->set_voiceband_data(false);
+  auto offer = media_->create_offer();
+  struct mbuf* desc = offer ? to_mbuf(*offer) : nullptr;
+  const int err = desc ? sipsess_modify(sess_, desc) : ENOMEM;
+  mem_deref(desc);
+  if (err) {
+    media_->set_voiceband_data(!was_t38);
+    if (++fax_tries_ < 50) {
+      fax_timer_.start(200, [this] { back_to_voice(); });
+      return;
+    }
+    note(log::kWarning, ": re-INVITE back to voice failed: %s", std::strerror(err));
+    return;
+  }
+  if (was_t38) {
+    if (line_ && software_audio_ && !machine_.held()) line_->attach_audio(media_->audio_endpoint());
+    end_t38();
+  }
+  fax_ended_ = false;
+  note(log::kNotice, ": re-INVITE back to voice after the fax (%s)", was_t38 ? "T.38 ended" : "voice-band data ended");
 }
 
 void SipCall::send_dtmf(char digit) {

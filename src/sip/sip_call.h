@@ -79,6 +79,9 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   // connected; `port_fax` overrides the account's fax option when not empty.
   void fax_detected(const std::string& port_fax);
   void send_voiceband_offer();
+  void on_t30_frame(uint8_t fcf, bool from_line);
+  void back_to_voice();
+  void end_t38();
   // T.38 (fax t38 / auto on the software path, docs/FAX.md "T.38 in calls"): the re-INVITE
   // with the image stream; pass-through when the far end refuses it.
   void send_t38_offer();
@@ -261,6 +264,7 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   std::unique_ptr<media::RtpSockets> t38_reserved_;  // our SDP's UDPTL port (and its RTCP neighbour)
   fax::T38Sdp t38_local_;                            // our last T.38 offer
   std::string fax_port_mode_;                        // the port's fax option of the last tone
+  bool fax_ended_ = false;                           // DCN heard since the fax began
   bool peer_allows_update_ = false;  // its Allow lists UPDATE: we refresh with UPDATE
   struct ::sip_request* refresh_req_ = nullptr;  // our UPDATE in flight
   uint32_t min_se_asked_ = 0;      // outgoing: Min-SE of a 422

@@ -102,61 +102,13 @@ kam_user "$KAM" 3004 pw-3004
 kam_user "$KAM" 3005 pw-3005
 kam_start "$KAM"
 
-# daemon_config NAME USER RTP_PORT [FAX [EXTRA_ACCOUNT_LINES [EXTRA_CONFIG]]]
-daemon_config() {
-  local dd=$WORK/$1
-  mkdir -p "$dd"
-  cat >"$dd/telephony" <<CONF
-config general
-	option backend 'sim'
-	option sim_socket '$dd/sim.sock'
-	option ctl_socket '$dd/ctl.sock'
-	option call_log '$dd/calls.jsonl'
-	option interface 'lo'
-	option local_port '$(free_port)'
-	option tls_port '$(free_port)'
-	option rtp_port '$3'
-	option log_level '7'
-config account 'line'
-	option realm 'owsip.test'
-	option username '$2'
-	option password 'pw-$2'
-	option registrar '127.0.0.1:$KPORT'
-	option default '1'
-	option port '0'
-	option codecs 'G722 PCMU PCMA'
-	option fax '${4:-passthrough}'
-${5:-}
-${6:-}
-CONF
-  start_bg "$dd/owsip.log" "$OWSIP" -f -c "$dd/telephony"
-  wait_for_line "$dd/owsip.log" "sip.acct\{line\}: registered as" 10
-}
+source "$(dirname "$0")/fax_lib.sh"
 daemon_config a 3001 "$RTP_WINDOW"
 daemon_config b 3002 "$((RTP_WINDOW + 256))"
 
-printf 'answer 1000\nfax receive noecm %s\nwait 500\nonhook\nquit\n' "$WORK/rx2.tif" |
-  "$PHONE" -s "$WORK/b/sim.sock" -p 0 >"$WORK/rx2.jsonl" 2>"$WORK/rx2.err" &
-RX_PID=$!
-PIDS+=("$RX_PID")
-wait_for_line "$WORK/rx2.jsonl" '"event":"welcome"' 10
-start=$(date +%s%N)
-printf 'offhook\nwait 300\ndial 3002#\nfax send noecm %s\nwait 500\nonhook\nquit\n' "$WORK/page.tif" |
-  "$PHONE" -s "$WORK/a/sim.sock" -p 0 >"$WORK/tx2.jsonl" 2>"$WORK/tx2.err" &
-TX_PID=$!
-PIDS+=("$TX_PID")
-wait_exit "$TX_PID" 90
-end=$(date +%s%N)
-wait_exit "$RX_PID" 20
-grep -h '"event":"fax"' "$WORK/tx2.jsonl" "$WORK/rx2.jsonl" || true
-grep -q '"event":"fax","mode":"send","result":"ok".*"pages":2' "$WORK/tx2.jsonl" ||
-  { tail -30 "$WORK/a/owsip.log" >&2; fail "A's fax did not send: $(grep -E 'fax|error' "$WORK/tx2.jsonl")"; }
-grep -q '"event":"fax","mode":"receive","result":"ok".*"pages":2.*"ecm":false.*"bad_rows":0' "$WORK/rx2.jsonl" ||
-  fail "B's fax did not receive: $(grep -E 'fax|error' "$WORK/rx2.jsonl")"
-"$PHONE" fax compare "$WORK/page.tif" "$WORK/rx2.tif" >"$WORK/cmp5.out" ||
-  fail "the fax through SIP differs: $(cat "$WORK/cmp5.out")"
+fax_call a b 3002 vbd
 printf 'ok: owsip A -> Kamailio -> owsip B: 2 pages arrived identical, %d ms from dialling to hanging up (%s)\n' \
-  "$(( (end - start) / 1000000 ))" "$(grep -o '"bit_rate":[0-9]*' "$WORK/rx2.jsonl")"
+  "$FAX_MS" "$FAX_RATE"
 
 # The wire: the call started in G.722; one daemon offered voice-band data in a re-INVITE (only
 # G.711 payload types, a=silenceSupp:off - - - -), the other answered with G.711 and the same
@@ -192,34 +144,6 @@ PY
 grep -h "voice-band data" "$WORK/a/owsip.log" "$WORK/b/owsip.log" | grep -v "SDP" | head -4
 
 # --- T.38: two owsip daemons through Kamailio ---
-# fax_call TX RX NUMBER NAME: the fax on daemon TX's port 0 calls NUMBER and sends the test
-# page without ECM; the fax on daemon RX's port 0 answers and receives it into $WORK/NAME.tif;
-# both must finish with 2 pages, 0 bad rows, and the file must compare identical.
-fax_call() {
-  local tx=$1 rx=$2 number=$3 name=$4 t0 t1
-  printf 'answer 1000\nfax receive noecm %s\nwait 500\nonhook\nquit\n' "$WORK/$name.tif" |
-    "$PHONE" -s "$WORK/$rx/sim.sock" -p 0 >"$WORK/$name.rx.jsonl" 2>"$WORK/$name.rx.err" &
-  local rx_pid=$!
-  PIDS+=("$rx_pid")
-  wait_for_line "$WORK/$name.rx.jsonl" '"event":"welcome"' 10
-  t0=$(date +%s%N)
-  printf 'offhook\nwait 300\ndial %s#\nfax send noecm %s\nwait 500\nonhook\nquit\n' "$number" "$WORK/page.tif" |
-    "$PHONE" -s "$WORK/$tx/sim.sock" -p 0 >"$WORK/$name.tx.jsonl" 2>"$WORK/$name.tx.err" &
-  local tx_pid=$!
-  PIDS+=("$tx_pid")
-  wait_exit "$tx_pid" 90
-  t1=$(date +%s%N)
-  wait_exit "$rx_pid" 20
-  grep -q '"event":"fax","mode":"send","result":"ok".*"pages":2' "$WORK/$name.tx.jsonl" ||
-    { tail -40 "$WORK/$tx/owsip.log" >&2; fail "$name: the sending fax did not finish: $(grep -E 'fax|error' "$WORK/$name.tx.jsonl")"; }
-  grep -q '"event":"fax","mode":"receive","result":"ok".*"pages":2.*"ecm":false.*"bad_rows":0' "$WORK/$name.rx.jsonl" ||
-    { tail -40 "$WORK/$rx/owsip.log" >&2; fail "$name: the receiving fax did not finish: $(grep -E 'fax|error' "$WORK/$name.rx.jsonl")"; }
-  "$PHONE" fax compare "$WORK/page.tif" "$WORK/$name.tif" >"$WORK/$name.cmp" ||
-    fail "$name: the received fax differs: $(cat "$WORK/$name.cmp")"
-  FAX_MS=$(( (t1 - t0) / 1000000 ))
-  FAX_RATE=$(grep -o '"bit_rate":[0-9]*' "$WORK/$name.rx.jsonl")
-}
-
 # (1) owsip C (fax t38, redundancy 2) calls owsip D (fax auto). C hears the CNG and re-INVITEs
 # with m=image (the audio stream replaced); D answers with its image stream; both lines' audio
 # goes through spandsp's T.38 gateway and UDPTL between the daemons, no more RTP.
@@ -284,39 +208,64 @@ if [ -n "$HAVE_CAPTURE" ]; then
   pass "tshark decodes owsip's UDPTL between C and D: $udp datagrams, $t38 T.38 ($redundant with secondary IFP packets), $malformed malformed, $errors expert errors"
 fi
 
-# (2) The same through a lossy relay on the UDPTL: a STUN server tells owsip E (fax t38,
-# redundancy 2) its public address is 127.0.0.2, so its SDP names 127.0.0.2 with its own
-# ports; there one relay forwards RTP (no loss) and another the UDPTL (1 % loss each way, the
-# relay's fixed seed) to E's ports and back. E's first call takes the RTP pair at its rtp_port,
-# its UDPTL the next pair.
+# (2) The same through 1 % loss on the UDPTL. Both daemons of this call sit behind a "NAT" of
+# relays, so that neither ever learns the other's real address: a STUN server tells owsip E
+# (fax t38) its public address is 127.0.0.2 and owsip F (fax auto) 127.0.0.3, so their SDPs
+# name those addresses with their own ports; on each public address one relay forwards RTP (no
+# loss) and one the UDPTL (1 % loss each way, the relay's fixed seed) to the daemon's ports and
+# back. Each daemon's first call takes the RTP pair at its rtp_port, its UDPTL the next pair.
+# (With only E behind relays, F latched to E's real address whenever one of E's datagrams,
+# sent straight to F's SDP address, came first, and the whole stream bypassed the loss.)
+kam_user "$KAM" 3006 pw-3006
+# behind_relays NAME USER RTP_PORT PUBLIC_IP FAX: the daemon, its STUN server and relays
+behind_relays() {
+  local name=$1 user=$2 rtp=$3 ip=$4 fax=$5 stun
+  stun=$(free_port)
+  python3 "$SRC/tests/integration/fake_stun.py" "$stun" "$ip" 150 >"$WORK/$name.stun.log" 2>&1 &
+  PIDS+=("$!")
+  python3 "$SRC/tests/integration/lossy_shim.py" --media "$ip" "$rtp" "$rtp" 0 150 \
+    >"$WORK/$name.rtp_relay.log" &
+  PIDS+=("$!")
+  python3 "$SRC/tests/integration/lossy_shim.py" --media "$ip" $((rtp + 2)) $((rtp + 2)) 0.01 150 \
+    >"$WORK/$name.udptl_relay.log" &
+  RELAY_PIDS+=("$!")
+  PIDS+=("$!")
+  daemon_config "$name" "$user" "$rtp" "$fax" "	option udptl_redundancy '2'" \
+    "$(printf 'config stun\n\toption host 127.0.0.1\n\toption port %s' "$stun")"
+  wait_for_line "$WORK/$name/owsip.log" "stun: public address $ip" 10
+}
+RELAY_PIDS=()
 E_RTP=$((RTP_WINDOW + 128))
-STUN=$(free_port)
-python3 "$SRC/tests/integration/fake_stun.py" "$STUN" 127.0.0.2 150 >"$WORK/stun.log" 2>&1 &
-PIDS+=("$!")
-python3 "$SRC/tests/integration/lossy_shim.py" --media 127.0.0.2 "$E_RTP" "$E_RTP" 0 150 \
-  >"$WORK/rtp_relay.log" &
-PIDS+=("$!")
-python3 "$SRC/tests/integration/lossy_shim.py" --media 127.0.0.2 $((E_RTP + 2)) $((E_RTP + 2)) 0.01 150 \
-  >"$WORK/udptl_relay.log" &
-UDPTL_RELAY=$!
-PIDS+=("$UDPTL_RELAY")
-daemon_config e 3005 "$E_RTP" t38 "	option udptl_redundancy '2'" \
-  "$(printf 'config stun\n\toption host 127.0.0.1\n\toption port %s' "$STUN")"
-wait_for_line "$WORK/e/owsip.log" "stun: public address 127.0.0.2" 10
-fax_call e d 3004 t38loss
-kill "$UDPTL_RELAY"
-wait "$UDPTL_RELAY" 2>/dev/null || true
-counts=$(sed -n 's/.*to owsip: [0-9]* forwarded, \([0-9]*\) dropped; from owsip: [0-9]* forwarded, \([0-9]*\) dropped.*/\1 \2/p' "$WORK/udptl_relay.log")
-[ -n "$counts" ] || fail "no counts from the UDPTL relay: $(cat "$WORK/udptl_relay.log")"
-read -r to_e from_e <<<"$counts"
-[ $((to_e + from_e)) -ge 1 ] || fail "the relay dropped nothing: the loss was not tested"
-grep -q "T.38 gateway: UDPTL port $((E_RTP + 2)) to " "$WORK/e/owsip.log" ||
-  fail "E's UDPTL is not on port $((E_RTP + 2)): $(grep 'T.38 gateway' "$WORK/e/owsip.log")"
-grep -q "c=IN IP4 127.0.0.2" <(sed -n '/T.38 offer sent:/,/^[^a-z]/p' "$WORK/e/owsip.log") ||
-  fail "E's T.38 offer does not name the relay's address"
+F_RTP=$((RTP_WINDOW + 192))
+behind_relays e 3005 "$E_RTP" 127.0.0.2 t38
+behind_relays f 3006 "$F_RTP" 127.0.0.3 auto
+fax_call e f 3006 t38loss
+for pid in "${RELAY_PIDS[@]}"; do
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+done
+# Every datagram either daemon sent went through exactly one relay: their arrivals add up to
+# what the daemons' UDPTL links count as sent.
+read -r relayed dropped <<<"$(cat "$WORK/e.udptl_relay.log" "$WORK/f.udptl_relay.log" |
+  sed -n 's/.*to owsip: \([0-9]*\) forwarded, \([0-9]*\) dropped; from owsip: \([0-9]*\) forwarded, \([0-9]*\) dropped.*/\1 \2 \3 \4/p' |
+  awk '{f += $1 + $3; d += $2 + $4; n++} END {if (n == 2) print f, d}')"
+[ -n "$relayed" ] || fail "no counts from the UDPTL relays: $(cat "$WORK/e.udptl_relay.log" "$WORK/f.udptl_relay.log")"
+sent=0
+for name in e f; do
+  grep -q "T.38 gateway: UDPTL port $((${name^^}_RTP + 2)) to 127.0.0.$([ $name = e ] && echo 3 || echo 2):" "$WORK/$name/owsip.log" ||
+    fail "$name's UDPTL is not on its relays' port: $(grep 'T.38 gateway' "$WORK/$name/owsip.log")"
+  grep -q "c=IN IP4 127.0.0.$([ $name = e ] && echo 2 || echo 3)" <(sed -n '/T.38 \(offer\|answer\) sent:/,/^[^a-z]/p' "$WORK/$name/owsip.log") ||
+    fail "$name's T.38 SDP does not name its public address"
+  n=$(sed -n 's/.*T\.38 ended: .*UDPTL \([0-9]*\) datagrams sent.*/\1/p' "$WORK/$name/owsip.log" | tail -1)
+  [ -n "$n" ] || fail "$name: no T.38 summary"
+  sent=$((sent + n))
+done
+[ $((relayed + dropped)) -ge $((sent * 98 / 100)) ] ||
+  fail "the relays saw $((relayed + dropped)) of the $sent UDPTL datagrams sent: some went around the loss"
+[ "$dropped" -ge 1 ] || fail "the relays dropped nothing of $relayed: the loss was not tested"
 ended_e=$(grep -o "T.38 ended: .*" "$WORK/e/owsip.log" | tail -1)
-ended_d=$(grep -o "T.38 ended: .*" "$WORK/d/owsip.log" | tail -1)
-pass "T.38 through 1 % UDPTL loss (redundancy 2): 2 pages identical, $FAX_MS ms ($FAX_RATE); the relay dropped $to_e datagrams to E, $from_e from E; E $ended_e; D $ended_d"
+ended_f=$(grep -o "T.38 ended: .*" "$WORK/f/owsip.log" | tail -1)
+pass "T.38 through 1 % UDPTL loss (redundancy 2): 2 pages identical, $FAX_MS ms ($FAX_RATE); the relays carried $((relayed + dropped)) of the $sent datagrams sent and dropped $dropped; E $ended_e; F $ended_f"
 
 # (3) Fallback: C (fax t38) calls owsip B (fax passthrough), which refuses the image stream
 # (488); C falls back to the voice-band data re-INVITE and the pages still arrive.
