@@ -72,8 +72,14 @@ class MediaPath {
   virtual AudioEndpoint* audio_endpoint() { return nullptr; }
   // Voice-band data (fax pass-through, docs/FAX.md), set by the session before start() when
   // the offer/answer agreed on it: the software path plays with a fixed jitter buffer, no loss
-  // concealment and no DTMF detection. The DSP path does not switch (yet): docs/FAX.md.
+  // concealment and no DTMF detection; the DSP path switches the DSP's echo canceller off,
+  // its jitter buffer to fixed and its VAD off (and back to voice when the call ends).
   virtual void set_voiceband_data(bool on) { (void)on; }
+  // The phone's keys go by SIP INFO (account `dtmf info`), set before the first start(): a
+  // path whose hardware sends keys by itself (the DSP) sends them neither as telephone-events
+  // nor in the voice. The software path sends keys only when told (send_dtmf()) and cuts the
+  // tone from the voice anyway.
+  virtual void set_keys_by_info(bool on) { (void)on; }
 };
 
 }  // namespace owsip::media

@@ -73,8 +73,11 @@ class EmulatedTapi final : public TapiSys {
     int32_t rx_db = 0, tx_db = 0;
     bool volume_set = false;
     int32_t ec_type = -1, ec_nlp = 0, ec_window_near = 0;
-    int32_t jb_type = 0;
+    int32_t jb_type = 0, jb_adapt = 0;
     uint16_t jb_initial = 0, jb_min = 0, jb_max = 0;
+    // IFX_TAPI_ENC_VAD_t; after start-up drv_vmmc's own default, silence compression and
+    // comfort noise on (VMMC_COD_baseConf: SIC = CNG = NS = 1, what VAD_ON sets).
+    int32_t vad = 1;
     int32_t cid_standard = -1;
     std::array<uint8_t, emu::layout::kCoderTypes> pt_up{}, pt_down{};
     bool pt_set = false;
