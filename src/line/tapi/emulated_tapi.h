@@ -11,7 +11,9 @@
 // small integer instead of an address (copy_from_user fails), a value request given an
 // address (an out-of-range value), a channel request on the device node and the reverse,
 // line modes and switches the VMMC refuses, ringing an off-hook or powered-down line, values
-// outside the documented ranges, and (an assumption, docs/HARDWARE.md) a channel request
+// outside the documented ranges, the coder settings drv_vmmc refuses (a jitter buffer type or
+// packet adaptation it does not know, a VAD mode above 4, an RTP configuration whose event
+// payload type is 0), and (an assumption, docs/HARDWARE.md) a channel request
 // before IFX_TAPI_CH_INIT. Every accepted and refused request is recorded
 // ("ch0 IFX_TAPI_RING_START", "refused ch0 IFX_TAPI_RING_START: the phone is off hook").
 //

@@ -105,6 +105,7 @@ Status TapiRtpDevice::start(const media::NegotiatedMedia& media, PacketHandler f
 
 Status TapiRtpDevice::tune(bool voiceband_data) {
   if (voiceband_data == data_tuned_) return Status::ok();
+  if (voiceband_data) data_tuned_ = true;  // a switch that fails half-way is undone by stop()
   ChannelTuning t = voiceband_data ? voiceband_data_tuning(voice_) : voice_;
   if (Status s = call_ptr(kWlecPhoneCfgSet, &t.ec); !s) return s;
   if (Status s = call_ptr(kJbCfgSet, &t.jb); !s) return s;
