@@ -99,6 +99,7 @@ class EmulatedTapi final : public TapiSys {
     size_t events_dropped = 0;
     bool drop_next = false;
     int stalled = 0;      // errno every request fails with (0: answers)
+    std::vector<unsigned long> refuse_next;  // requests refused once each
     int read_error = 0;   // errno the next read fails with
     std::vector<std::vector<uint8_t>> played;  // packets written to the channel
     std::deque<std::vector<uint8_t>> to_host;  // packets from the encoder, not yet read
@@ -124,6 +125,8 @@ class EmulatedTapi final : public TapiSys {
   void drop_next_event(int ch) { at(ch).drop_next = true; }
   // The channel stops answering: every request on it fails with `err` (0: answers again).
   void stall(int ch, int err);
+  // The next `request` on the channel is refused (EPERM), as the driver refuses a value.
+  void refuse_next(int ch, unsigned long request) { at(ch).refuse_next.push_back(request); }
   // Every IFX_TAPI_EVENT_GET fails with `err` (0: answers again); counts the attempts.
   void stall_events(int err) { event_error_ = err; }
   int event_gets() const { return event_gets_; }

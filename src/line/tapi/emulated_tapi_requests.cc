@@ -124,6 +124,13 @@ int EmulatedTapi::raw_ioctl(int fd, unsigned long request, uintptr_t arg) {
   if (info->form == Form::pointer && arg < kLowestAddress)
     return refuse(call, "not an address (" + std::to_string(arg) + "): a pointer is expected");
   if (call.ch >= 0 && at(call.ch).stalled) return at(call.ch).stalled;
+  if (call.ch >= 0) {
+    auto& once = at(call.ch).refuse_next;
+    if (auto it = std::find(once.begin(), once.end(), request); it != once.end()) {
+      once.erase(it);
+      return refuse(call, "refused as the test asked");
+    }
+  }
   if (info->req == Req::event_get) return event_get(call);  // also tolerated on a channel
   if (info->where == emu::Where::device && call.ch >= 0)
     return refuse(call, "a device request on a channel node");

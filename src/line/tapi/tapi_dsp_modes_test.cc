@@ -164,6 +164,20 @@ TEST_F(TapiDspModes, AFaxCallReturnsToThePortsOwnEchoCancellerAndBuffer) {
   EXPECT_EQ(c.jb_max, 200 * 8);
 }
 
+// The jitter buffer request of the switch to data is refused: the call does not start, and
+// what was already switched (the echo canceller) goes back to voice with the device.
+TEST_F(TapiDspModes, ASwitchToDataThatFailsHalfWayIsUndone) {
+  ASSERT_TRUE(start()) << error_;
+  auto dev = backend_->line_on_channel(0)->open_rtp_device();
+  dev->set_voiceband_data(true);
+  emu_->refuse_next(0, io::kJbCfgSet);
+  EXPECT_FALSE(dev->start(pcmu(101), [](std::span<const uint8_t>) {}));
+  const auto& c = emu_->channel(0);
+  EXPECT_EQ(c.ec_type, kWlecOff);
+  dev.reset();
+  expect_voice(c);
+}
+
 // Through the call's media session: the far end's offer with a=silenceSupp:off switches the
 // DSP (MediaSession -> DevicePath -> TapiRtpDevice); destroying the session restores voice.
 TEST_F(TapiDspModes, AVoiceBandDataOfferSwitchesTheDspThroughTheMediaSession) {
