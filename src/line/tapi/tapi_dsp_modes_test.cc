@@ -10,7 +10,11 @@
 // with their place ([T] drv_tapi 3.6.1 include/drv_tapi_io.h, SigrandLLC/sg17_firmware,
 // package/drv-tapi/drv_tapi-3.6.1; [V] drv_vmmc 1.10.2.2, dl/drv_vmmc-1.10.2.2.tar.gz of
 // uwehermann/easybox-904-xdsl-firmware), not owsip's names, so a wrong value in tapi_io.h fails
-// here.
+// here. [V] facts used: src/drv_vmmc_cod.c:4184-4206 (VMMC_COD_baseConf: VAD on by default),
+// :1097-1161 (VAD_Cfg accepts 0..4), :2135-2200 (JB_Cfg: FIXED/ADAPTIVE, VOICE/DATA/DATA_NO_REP);
+// src/drv_vmmc_sig.c:458-483 (RTP_OOB_Cfg refuses event PT 0), src/drv_vmmc_sig_dtmfg.c:351-381
+// (BLOCK: tone suppression on, no events). Data settings as Lantiq's tapidemo 5.1.1.0
+// src/lib_tapi_signal.c:665-782 (fixed data buffer, NOVAD; its restore at :910-1054).
 
 #include <gtest/gtest.h>
 
