@@ -29,6 +29,12 @@ class RtpDevice {
   virtual Status write_packet(std::span<const uint8_t> rtp_packet) = 0;
   // The DSP sends a digit (as RFC 4733 events or in-band, as programmed by start()).
   virtual Status send_dtmf(char digit, int duration_ms) = 0;
+  // Set before start(), which applies them. Voice-band data (fax pass-through, docs/FAX.md):
+  // the DSP's settings for data (echo canceller, jitter buffer, VAD), the phone's tones left
+  // in the voice. Keys by SIP INFO: the DSP sends the phone's keys neither as events nor in
+  // the voice (the call layer sends the INFO).
+  virtual void set_voiceband_data(bool on) { (void)on; }
+  virtual void set_keys_by_info(bool on) { (void)on; }
   // Kernel RTP (Lantiq KPI): the kernel takes over the call's RTP socket `udp_fd`, sending the
   // DSP's packets to `peer` and giving it what arrives, with no copy through owsip. Called
   // after start(), only for plain RTP (no SRTP). False: not offered; owsip relays.
@@ -50,6 +56,8 @@ class DevicePath final : public MediaPath {
   void on_rtp(const RtpPacket& packet, uint64_t now_ms) override;
   void send_dtmf(char digit, int duration_ms) override;
   void set_dtmf_handler(DtmfHandler handler) override { dtmf_handler_ = std::move(handler); }
+  void set_voiceband_data(bool on) override { device_->set_voiceband_data(on); }
+  void set_keys_by_info(bool on) override { device_->set_keys_by_info(on); }
   bool offload_rtp(int udp_fd, const NetAddress& peer) override {
     return device_->offload(udp_fd, peer);
   }

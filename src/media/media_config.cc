@@ -29,6 +29,7 @@ Result<SdpSettings> sdp_settings(const config::General& general, const config::A
                          "' is not off, optional or mandatory");
   s.srtp = *srtp;
   s.user = general.name;
+  s.keys_by_info = account.dtmf == "info";
   return s;
 }
 

@@ -72,13 +72,19 @@ class MediaPath {
   virtual AudioEndpoint* audio_endpoint() { return nullptr; }
   // Voice-band data (fax pass-through, docs/FAX.md), set by the session before start() when
   // the offer/answer agreed on it: the software path plays with a fixed jitter buffer, no loss
-  // concealment and no DTMF detection. The DSP path does not switch (yet): docs/FAX.md.
+  // concealment and no DTMF detection; the DSP path switches the DSP's echo canceller off,
+  // its jitter buffer to fixed and its VAD off (and back to voice when the call ends).
   virtual void set_voiceband_data(bool on) { (void)on; }
   // During voice-band data, the T.30 control frames heard on the line side, both ways
-  // (fax/t30_monitor.h): FCF with the X bit cleared, `from_line` when the phone's fax machine
+  // (media/t30_monitor.h): FCF with the X bit cleared, `from_line` when the phone's fax machine
   // sent it. How the call sees a fax end (DCN). A path that cannot listen ignores it.
   using T30Handler = std::function<void(uint8_t fcf, bool from_line)>;
   virtual void set_t30_handler(T30Handler handler) { (void)handler; }
+  // The phone's keys go by SIP INFO (account `dtmf info`), set before the first start(): a
+  // path whose hardware sends keys by itself (the DSP) sends them neither as telephone-events
+  // nor in the voice. The software path sends keys only when told (send_dtmf()) and cuts the
+  // tone from the voice anyway.
+  virtual void set_keys_by_info(bool on) { (void)on; }
 };
 
 }  // namespace owsip::media

@@ -29,6 +29,7 @@ Result<std::unique_ptr<MediaSession>> MediaSession::create(Loop& loop, RtpPortAl
     return Status::error("media: no address to announce in SDP (bound to " + settings.bind_ip +
                          ")");
   std::unique_ptr<MediaSession> s(new MediaSession(std::move(settings), std::move(path)));
+  s->path_->set_keys_by_info(s->settings_.sdp.keys_by_info);
   auto sockets = ports.open(s->settings_.bind_ip);
   if (!sockets) return Status::error("media: " + sockets.message());
   s->transport_ = std::make_unique<RtpTransport>(loop, std::move(*sockets), s->settings_.tag);

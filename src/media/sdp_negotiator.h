@@ -35,6 +35,9 @@ struct SdpSettings {
   int ptime_ms = 20;             // what we ask to receive (a=ptime); 10-60
   bool telephone_events = true;  // offer/accept RFC 4733 events
   std::string user = "owsip";    // o= user name (general.name)
+  // Not an SDP matter, carried with the rest of the account's media settings: keys go by SIP
+  // INFO (account `dtmf info`); MediaSession tells its path (MediaPath::set_keys_by_info).
+  bool keys_by_info = false;
 };
 
 class SdpNegotiator {

@@ -11,7 +11,9 @@
 // small integer instead of an address (copy_from_user fails), a value request given an
 // address (an out-of-range value), a channel request on the device node and the reverse,
 // line modes and switches the VMMC refuses, ringing an off-hook or powered-down line, values
-// outside the documented ranges, and (an assumption, docs/HARDWARE.md) a channel request
+// outside the documented ranges, the coder settings drv_vmmc refuses (a jitter buffer type or
+// packet adaptation it does not know, a VAD mode above 4, an RTP configuration whose event
+// payload type is 0), and (an assumption, docs/HARDWARE.md) a channel request
 // before IFX_TAPI_CH_INIT. Every accepted and refused request is recorded
 // ("ch0 IFX_TAPI_RING_START", "refused ch0 IFX_TAPI_RING_START: the phone is off hook").
 //
@@ -73,8 +75,11 @@ class EmulatedTapi final : public TapiSys {
     int32_t rx_db = 0, tx_db = 0;
     bool volume_set = false;
     int32_t ec_type = -1, ec_nlp = 0, ec_window_near = 0;
-    int32_t jb_type = 0;
+    int32_t jb_type = 0, jb_adapt = 0;
     uint16_t jb_initial = 0, jb_min = 0, jb_max = 0;
+    // IFX_TAPI_ENC_VAD_t; after start-up drv_vmmc's own default, silence compression and
+    // comfort noise on (VMMC_COD_baseConf: SIC = CNG = NS = 1, what VAD_ON sets).
+    int32_t vad = 1;
     int32_t cid_standard = -1;
     std::array<uint8_t, emu::layout::kCoderTypes> pt_up{}, pt_down{};
     bool pt_set = false;
@@ -94,6 +99,7 @@ class EmulatedTapi final : public TapiSys {
     size_t events_dropped = 0;
     bool drop_next = false;
     int stalled = 0;      // errno every request fails with (0: answers)
+    std::vector<unsigned long> refuse_next;  // requests refused once each
     int read_error = 0;   // errno the next read fails with
     std::vector<std::vector<uint8_t>> played;  // packets written to the channel
     std::deque<std::vector<uint8_t>> to_host;  // packets from the encoder, not yet read
@@ -119,6 +125,8 @@ class EmulatedTapi final : public TapiSys {
   void drop_next_event(int ch) { at(ch).drop_next = true; }
   // The channel stops answering: every request on it fails with `err` (0: answers again).
   void stall(int ch, int err);
+  // The next `request` on the channel is refused (EPERM), as the driver refuses a value.
+  void refuse_next(int ch, unsigned long request) { at(ch).refuse_next.push_back(request); }
   // Every IFX_TAPI_EVENT_GET fails with `err` (0: answers again); counts the attempts.
   void stall_events(int err) { event_error_ = err; }
   int event_gets() const { return event_gets_; }

@@ -25,8 +25,8 @@ enum class Req : uint8_t {
   ring_cfg_set, ring_cadence_hr_set, map_data_add, line_feed_set, phone_volume_set,
   wlec_phone_cfg_set, jb_cfg_set, cid_cfg_set, pkt_rtp_pt_cfg_set, line_hook_vt_set,
   sig_detect_enable, line_hook_status_get, ring_start, ring_stop, cid_tx_seq_start,
-  cid_tx_info_start, tone_local_play, enc_cfg_set, pkt_rtp_cfg_set, enc_start, enc_stop,
-  dec_start, dec_stop,
+  cid_tx_info_start, tone_local_play, enc_cfg_set, enc_vad_cfg_set, pkt_rtp_cfg_set, enc_start,
+  enc_stop, dec_start, dec_stop,
 };
 enum class Form : uint8_t { none, value, pointer };
 // drv_vmmc's FIO_BBD_DOWNLOAD works on both: the device node reaches every analog channel, a
@@ -59,7 +59,7 @@ inline constexpr size_t kCadence = 88, kCadenceBits = 40;
 inline constexpr size_t kMapData = 16, kMapType = 4;
 inline constexpr size_t kVolume = 8;            // int rx, int tx
 inline constexpr size_t kEc = 20;               // five enums
-inline constexpr size_t kJb = 10, kJbInitial = 4, kJbMin = 6, kJbMax = 8;
+inline constexpr size_t kJb = 10, kJbAdapt = 1, kJbInitial = 4, kJbMin = 6, kJbMax = 8;
 inline constexpr size_t kCidCfg = 2 * P;        // enum, pointer
 inline constexpr size_t kCidMsg = P == 4 ? 16 : 24, kCidMsgElements = P == 4 ? 12 : 16;
 inline constexpr size_t kCidElement = P == 4 ? 60 : 64;

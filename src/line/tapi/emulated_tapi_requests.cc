@@ -68,6 +68,10 @@ const ReqInfo kTable[] = {
      Where::channel},
     {Req::enc_cfg_set, _IOW('q', 0xAF, int), "IFX_TAPI_ENC_CFG_SET", Form::pointer, layout::kEnc,
      Where::channel},
+    // drv_tapi_io.h line 2094: the VAD mode by value (drv_tapi_ioctl.c hands `ioarg` itself
+    // to the low-level VAD_Cfg).
+    {Req::enc_vad_cfg_set, _IOW('q', 0xA9, int), "IFX_TAPI_ENC_VAD_CFG_SET", Form::value, 0,
+     Where::channel},
     {Req::pkt_rtp_cfg_set, _IOW('q', 0x13, int), "IFX_TAPI_PKT_RTP_CFG_SET", Form::pointer,
      layout::kRtp, Where::channel},
     {Req::enc_start, _IO('q', 0x8A), "IFX_TAPI_ENC_START", Form::none, 0, Where::channel},
@@ -120,6 +124,13 @@ int EmulatedTapi::raw_ioctl(int fd, unsigned long request, uintptr_t arg) {
   if (info->form == Form::pointer && arg < kLowestAddress)
     return refuse(call, "not an address (" + std::to_string(arg) + "): a pointer is expected");
   if (call.ch >= 0 && at(call.ch).stalled) return at(call.ch).stalled;
+  if (call.ch >= 0) {
+    auto& once = at(call.ch).refuse_next;
+    if (auto it = std::find(once.begin(), once.end(), request); it != once.end()) {
+      once.erase(it);
+      return refuse(call, "refused as the test asked");
+    }
+  }
   if (info->req == Req::event_get) return event_get(call);  // also tolerated on a channel
   if (info->where == emu::Where::device && call.ch >= 0)
     return refuse(call, "a device request on a channel node");
@@ -174,6 +185,7 @@ int EmulatedTapi::channel_request(const Call& c) {
       return signal_request(c, ch);
     case Req::enc_cfg_set: case Req::pkt_rtp_cfg_set: case Req::enc_start: case Req::enc_stop:
     case Req::dec_start: case Req::dec_stop: case Req::pkt_rtp_pt_cfg_set:
+    case Req::enc_vad_cfg_set:
       return coder_request(c, ch);
     default:
       return config_request(c, ch);
@@ -242,14 +254,24 @@ int EmulatedTapi::config_request(const Call& c, Channel& ch) {
       ch.ec_nlp = b.i32(4);
       ch.ec_window_near = b.i32(8);
       return 0;
-    case Req::jb_cfg_set:
-      ch.jb_type = b.u8(0);
-      ch.jb_initial = b.u16(layout::kJbInitial);
-      ch.jb_min = b.u16(layout::kJbMin);
-      ch.jb_max = b.u16(layout::kJbMax);
-      if (!in(ch.jb_type, {1, 2}) || ch.jb_min > ch.jb_initial || ch.jb_initial > ch.jb_max)
+    case Req::jb_cfg_set: {
+      // drv_vmmc 1.10.2.2 VMMC_TAPI_LL_COD_JB_Cfg: a type other than FIXED 1 / ADAPTIVE 2 and a
+      // packet adaptation other than VOICE 2 / DATA 3 / DATA_NO_REP 4 (new in TAPI 3.9.0.1)
+      // are VMMC_statusParam; 0 and 1 are "reserved" in [T] IFX_TAPI_JB_PKT_ADAPT_t.
+      const int32_t type = b.u8(0), adapt = static_cast<int8_t>(b.u8(layout::kJbAdapt));
+      const uint16_t initial = b.u16(layout::kJbInitial), lo = b.u16(layout::kJbMin),
+                     hi = b.u16(layout::kJbMax);
+      if (!in(type, {1, 2})) return refuse(c, "jitter buffer type not fixed 1 or adaptive 2");
+      if (!in(adapt, {2, 3, 4})) return refuse(c, "packet adaptation not voice 2 or data 3, 4");
+      if (lo > initial || initial > hi)
         return refuse(c, "jitter buffer not min <= initial <= max");
+      ch.jb_type = type;
+      ch.jb_adapt = adapt;
+      ch.jb_initial = initial;
+      ch.jb_min = lo;
+      ch.jb_max = hi;
       return 0;
+    }
     case Req::cid_cfg_set:
       if (b.i32(0) < 0 || b.i32(0) > 6) return refuse(c, "unknown caller-ID standard");
       ch.cid_standard = b.i32(0);
@@ -381,18 +403,29 @@ int EmulatedTapi::coder_request(const Call& c, Channel& ch) {
       ch.coder = c.in().i32(0);
       ch.frame = c.in().i32(4);
       return 0;
+    case Req::enc_vad_cfg_set:
+      // drv_vmmc 1.10.2.2 VMMC_TAPI_LL_COD_VAD_Cfg: NOVAD 0, ON 1, G711 2, CNG_ONLY 3,
+      // SC_ONLY 4 ([T] IFX_TAPI_ENC_VAD_t); anything else is VMMC_statusCodInvalVad.
+      if (c.arg > 4) return refuse(c, "not an IFX_TAPI_ENC_VAD_t");
+      ch.vad = static_cast<int32_t>(c.arg);
+      return 0;
     case Req::pkt_rtp_cfg_set: {
-      // The VMMC driver refuses an unknown nEvents, and RFC 2833 events without a payload type
-      // (VMMC_statusWrongEvPT in drv_vmmc's VMMC_TAPI_LL_SIG_MFTD_OOB / RTP_CFG_SET).
-      // IFX_TAPI_PKT_EV_OOB_t ([T]): DEFAULT 0, NO 1, ONLY 2, ALL 3, BLOCK 4.
-      constexpr uint8_t kNo = 1, kBlock = 4;
-      const uint8_t events = c.in().u8(3 * L), pt = c.in().u8(3 * L + 2);
-      if (events > kBlock) return refuse(c, "nEvents is not an IFX_TAPI_PKT_EV_OOB_t");
-      if (events != kNo && events != kBlock && pt == 0)
-        return refuse(c, "RFC 2833 events without an event payload type");
+      // drv_vmmc 1.10.2.2 VMMC_SIG_RTP_OOB_Cfg (drv_vmmc_sig.c), run on every channel with a
+      // coder and a signalling module: an event payload type of 0 (after & 0x7F) is
+      // VMMC_statusWrongEvpt whatever nEvents says; so is APT_PLAY (3) without a play payload
+      // type of its own; an nEvents or nPlayEvents outside [T]'s IFX_TAPI_PKT_EV_OOB_t
+      // (DEFAULT 0, NO 1, ONLY 2, ALL 3, BLOCK 4) / IFX_TAPI_PKT_EV_OOBPLAY_t (0..3) is
+      // VMMC_statusParam.
+      const uint8_t events = c.in().u8(3 * L), play = c.in().u8(3 * L + 1);
+      const uint8_t pt = c.in().u8(3 * L + 2) & 0x7f, play_pt = c.in().u8(3 * L + 3) & 0x7f;
+      if (pt == 0) return refuse(c, "event payload type 0 (VMMC_statusWrongEvpt)");
+      if (play == 3 && (play_pt == 0 || play_pt == pt))
+        return refuse(c, "APT_PLAY without a play payload type of its own");
+      if (events > 4) return refuse(c, "nEvents is not an IFX_TAPI_PKT_EV_OOB_t");
+      if (play > 3) return refuse(c, "nPlayEvents is not an IFX_TAPI_PKT_EV_OOBPLAY_t");
       ch.ssrc = c.in().ulong(L);
       ch.rtp_events = events;
-      ch.rtp_play_events = c.in().u8(3 * L + 1);
+      ch.rtp_play_events = play;
       ch.event_pt = pt;
       ch.rtp_set = true;
       return 0;

@@ -43,6 +43,8 @@ constexpr unsigned long kVolume = _IOW('q', 0x42, int), kHookVt = _IOW('q', 0x2E
 constexpr unsigned long kRingStart = _IO('q', 0x87), kCidCfg = _IOW('q', 0xB0, int);
 constexpr unsigned long kCidSeq = _IOW('q', 0xB2, int), kTonePlay = _IOW('q', 0x9B, char);
 constexpr unsigned long kHookStatus = _IO('q', 0x84);
+constexpr unsigned long kJbCfg = _IOW('q', 0x17, int), kVad = _IOW('q', 0xA9, int);
+constexpr unsigned long kRtpCfg = _IOW('q', 0x13, int);
 
 class EmulatedDriver : public ::testing::Test {
  protected:
@@ -213,6 +215,46 @@ TEST_F(EmulatedDriver, CallerIdElementsAreReadThroughTheMessagesPointer) {
   EXPECT_EQ(c.cid[1].text, "123");
   EXPECT_EQ(c.cid[2].text, "P");
   EXPECT_TRUE(c.ringing);
+}
+
+// The coder settings a fax call changes, decoded at the vendor's offsets, and what drv_vmmc
+// 1.10.2.2 refuses of them (drv_vmmc_cod.c VMMC_TAPI_LL_COD_JB_Cfg, VMMC_TAPI_LL_COD_VAD_Cfg;
+// drv_vmmc_sig.c VMMC_SIG_RTP_OOB_Cfg).
+TEST_F(EmulatedDriver, JitterBufferVadAndRtpEventsAreCheckedAsTheVmmcChecksThem) {
+  bring_up();
+  EXPECT_EQ(emu_.channel(0).vad, 1);  // VMMC_COD_baseConf: silence compression, comfort noise
+  Image jb;  // IFX_TAPI_JB_CFG_t: u8 nJbType, char nPckAdpt, nLocalAdpt, nScaling, u16 x 3
+  jb.put<uint8_t>(0, 1).put<uint8_t>(1, 3).put<uint16_t>(4, 480).put<uint16_t>(6, 160);
+  jb.put<uint16_t>(8, 1280);
+  EXPECT_EQ(emu_.ioctl(ch0_, kJbCfg, jb.addr()), 0);  // FIXED, DATA
+  EXPECT_EQ(emu_.channel(0).jb_type, 1);
+  EXPECT_EQ(emu_.channel(0).jb_adapt, 3);
+  EXPECT_EQ(emu_.channel(0).jb_initial, 480);
+  jb.put<uint8_t>(1, 1);  // IFX_TAPI_JB_PKT_ADAPT_RES2: reserved
+  EXPECT_EQ(emu_.ioctl(ch0_, kJbCfg, jb.addr()), EPERM);
+  jb.put<uint8_t>(1, 2).put<uint8_t>(0, 3);  // no such type
+  EXPECT_EQ(emu_.ioctl(ch0_, kJbCfg, jb.addr()), EPERM);
+
+  EXPECT_EQ(emu_.ioctl(ch0_, kVad, 0), 0);  // the mode itself: NOVAD
+  EXPECT_EQ(emu_.channel(0).vad, 0);
+  EXPECT_EQ(emu_.ioctl(ch0_, kVad, 4), 0);  // SC_ONLY, the last
+  EXPECT_EQ(emu_.ioctl(ch0_, kVad, 5), EPERM);
+
+  // IFX_TAPI_PKT_RTP_CFG_t: u16 nSeqNr, unsigned long nSsrc, nTimestamp, then u8 nEvents,
+  // nPlayEvents, nEventPT, nEventPlayPT at 3 x sizeof(long).
+  Image rtp;
+  rtp.put<unsigned long>(L, 0x1234).put<uint8_t>(3 * L, 1);  // OOB_NO, event PT 0
+  EXPECT_EQ(emu_.ioctl(ch0_, kRtpCfg, rtp.addr()), EPERM);
+  rtp.put<uint8_t>(3 * L, 4).put<uint8_t>(3 * L + 2, 0x80);  // BLOCK, PT 0x80 & 0x7f = 0
+  EXPECT_EQ(emu_.ioctl(ch0_, kRtpCfg, rtp.addr()), EPERM);
+  rtp.put<uint8_t>(3 * L + 2, 0x62).put<uint8_t>(3 * L + 1, 2);  // BLOCK, MUTE, PT 0x62
+  EXPECT_EQ(emu_.ioctl(ch0_, kRtpCfg, rtp.addr()), 0);
+  EXPECT_EQ(emu_.channel(0).rtp_events, 4);
+  EXPECT_EQ(emu_.channel(0).event_pt, 0x62);
+  rtp.put<uint8_t>(3 * L, 5);  // no such nEvents
+  EXPECT_EQ(emu_.ioctl(ch0_, kRtpCfg, rtp.addr()), EPERM);
+  rtp.put<uint8_t>(3 * L, 2).put<uint8_t>(3 * L + 1, 3);  // APT_PLAY, no play PT of its own
+  EXPECT_EQ(emu_.ioctl(ch0_, kRtpCfg, rtp.addr()), EPERM);
 }
 
 }  // namespace

@@ -60,6 +60,8 @@ const Pinned kRequests[] = {
     {kCidTxInfoStart, 0x800471B1, 0x400471B1, "[T] IFX_TAPI_CID_TX_INFO_START _IOW 0xB1 int"},
     {kToneLocalPlay, 0x8001719B, 0x4001719B, "[T] IFX_TAPI_TONE_LOCAL_PLAY _IOW 0x9B char"},
     {kEncCfgSet, 0x800471AF, 0x400471AF, "[T] IFX_TAPI_ENC_CFG_SET _IOW('q', 0xAF, int)"},
+    // [T] line 2094; by value ([A] and [S] pass the mode itself, drv_tapi_ioctl.c hands ioarg on).
+    {kEncVadCfgSet, 0x800471A9, 0x400471A9, "[T] IFX_TAPI_ENC_VAD_CFG_SET _IOW 0xA9 int"},
     {kPktRtpCfgSet, 0x80047113, 0x40047113, "[T] IFX_TAPI_PKT_RTP_CFG_SET _IOW 0x13 int"},
     {kEncStart, 0x2000718A, 0x0000718A, "[T] IFX_TAPI_ENC_START _IO('q', 0x8A)"},
     {kEncStop, 0x2000718B, 0x0000718B, "[T] IFX_TAPI_ENC_STOP _IO('q', 0x8B)"},
@@ -95,7 +97,7 @@ TEST(TapiAbi, EveryRequestOwsipSendsIsInTheTable) {
     ASSERT_NE(r, nullptr) << p.name;
     EXPECT_NE(std::string(p.name).find(r->name), std::string::npos) << p.name;
   }
-  EXPECT_EQ(std::size(kRequests), 29u);
+  EXPECT_EQ(std::size(kRequests), 30u);
 }
 
 constexpr bool kIlp32 = sizeof(void*) == 4 && sizeof(long) == 4;
@@ -246,6 +248,26 @@ TEST(TapiAbi, EnumValuesAreTheDrivers) {
   EXPECT_EQ(kEvFaxCed, 0x35000002u);
   EXPECT_EQ(kEvFaxCngFax, 0x35000008u);
   EXPECT_EQ(kEvFaxV21Low, 0x3500000au);
+  // [T] IFX_TAPI_WLEC_TYPE_t (line 4015): OFF 0, NE 1, NFE 2.
+  EXPECT_EQ(kEcOff, 0);
+  EXPECT_EQ(kEcNearEnd, 1);
+  EXPECT_EQ(kEcNearFarEnd, 2);
+  // [T] IFX_TAPI_JB_TYPE_t (line 4992) and IFX_TAPI_JB_PKT_ADAPT_t (lines 4998-5008).
+  EXPECT_EQ(kJbFixed, 1);
+  EXPECT_EQ(kJbAdaptive, 2);
+  EXPECT_EQ(kJbAdaptVoice, 2);
+  EXPECT_EQ(kJbAdaptData, 3);
+  // [T] IFX_TAPI_ENC_VAD_t (lines 4949-4965): NOVAD 0, ON 1.
+  EXPECT_EQ(kVadOff, 0u);
+  EXPECT_EQ(kVadOn, 1u);
+  // [T] IFX_TAPI_PKT_EV_OOB_t (lines 5011-5023), IFX_TAPI_PKT_EV_OOBPLAY_t (lines 5026-5038).
+  EXPECT_EQ(kOobDefault, 0);
+  EXPECT_EQ(kOobNo, 1);
+  EXPECT_EQ(kOobOnly, 2);
+  EXPECT_EQ(kOobAll, 3);
+  EXPECT_EQ(kOobBlock, 4);
+  EXPECT_EQ(kOobPlayPlay, 1);
+  EXPECT_EQ(kOobPlayMute, 2);
   // [T] IFX_TAPI_SIG_t and IFX_TAPI_SIG_EXT_t.
   EXPECT_EQ(kSigCedRx | kSigCedTx, 0x18ul);
   EXPECT_EQ(kSigCngFaxRx | kSigCngFaxTx, 0xC0ul);

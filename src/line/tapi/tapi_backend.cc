@@ -202,10 +202,10 @@ void TapiBackend::add_lines(BackendContext& ctx) {
     const int channel = static_cast<int>(ch);
     LineSettings ls = line_settings(cfg_, channel);
     std::unique_ptr<Led> led;
-    if (const config::Port* p = port_section(cfg_, ls.port); p && !p->led.empty())
-      led = std::make_unique<Led>(ctx.sysfs, p->led);
+    const config::Port* p = port_section(cfg_, ls.port);
+    if (p && !p->led.empty()) led = std::make_unique<Led>(ctx.sysfs, p->led);
     auto line = std::make_unique<TapiLine>(
-        ls, sys_, channels_[ch].fd, channel, std::move(led),
+        ls, sys_, channels_[ch].fd, channel, voice_tuning(cfg_, p), std::move(led),
         [this, channel](int err) { on_request_result(channel, err); });
     line->sync_hook();  // a phone already off hook when owsip starts
     lines_.push_back(std::move(line));

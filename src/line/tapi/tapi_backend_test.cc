@@ -34,7 +34,7 @@ Lines channel_setup(const std::string& ch) {
                         "IFX_TAPI_RING_CFG_SET", "IFX_TAPI_RING_CADENCE_HR_SET",
                         "IFX_TAPI_MAP_DATA_ADD", "IFX_TAPI_LINE_FEED_SET",
                         "IFX_TAPI_PHONE_VOLUME_SET", "IFX_TAPI_WLEC_PHONE_CFG_SET",
-                        "IFX_TAPI_JB_CFG_SET", "IFX_TAPI_CID_CFG_SET",
+                        "IFX_TAPI_JB_CFG_SET", "IFX_TAPI_ENC_VAD_CFG_SET", "IFX_TAPI_CID_CFG_SET",
                         "IFX_TAPI_PKT_RTP_PT_CFG_SET", "IFX_TAPI_LINE_HOOK_VT_SET",
                         "IFX_TAPI_SIG_DETECT_ENABLE"})
     l.push_back(ch + " " + r);

@@ -38,6 +38,7 @@ const RequestInfo kRequests[] = {
     {kCidTxInfoStart, "IFX_TAPI_CID_TX_INFO_START", in, sizeof(CidMsg), kCh},
     {kToneLocalPlay, "IFX_TAPI_TONE_LOCAL_PLAY", value, 0, kCh},
     {kEncCfgSet, "IFX_TAPI_ENC_CFG_SET", in, sizeof(EncCfg), kCh},
+    {kEncVadCfgSet, "IFX_TAPI_ENC_VAD_CFG_SET", value, 0, kCh},
     {kPktRtpCfgSet, "IFX_TAPI_PKT_RTP_CFG_SET", in, sizeof(RtpCfg), kCh},
     {kEncStart, "IFX_TAPI_ENC_START", none, 0, kCh},
     {kEncStop, "IFX_TAPI_ENC_STOP", none, 0, kCh},
@@ -135,8 +136,8 @@ std::string describe_struct(unsigned long n, const void* p) {
 std::string describe_struct2(unsigned long n, const void* p) {
   if (n == kJbCfgSet) {
     const auto* v = static_cast<const JbCfg*>(p);
-    return fmt("{type=%u initial=%u min=%u max=%u}", v->type, v->initial_size, v->min_size,
-               v->max_size);
+    return fmt("{type=%u adapt=%d initial=%u min=%u max=%u}", v->type, v->packet_adaptation,
+               v->initial_size, v->min_size, v->max_size);
   }
   if (n == kCidCfgSet) return fmt("{standard=%d}", static_cast<const CidCfg*>(p)->standard);
   if (n == kPktRtpPtCfgSet) return describe_pt(*static_cast<const RtpPtCfg*>(p));
@@ -156,8 +157,8 @@ std::string describe_struct2(unsigned long n, const void* p) {
   }
   if (n == kPktRtpCfgSet) {
     const auto* v = static_cast<const RtpCfg*>(p);
-    return fmt("{ssrc=0x%lx seq=%u events=%u play=%u event_pt=%u}", v->ssrc, v->seq, v->events, v->play_events,
-               v->event_pt);
+    return fmt("{ssrc=0x%lx seq=%u events=%u play=%u event_pt=%u}", v->ssrc, v->seq, v->events,
+               v->play_events, v->event_pt);
   }
   return {};
 }
@@ -182,6 +183,9 @@ std::string describe_call(unsigned long number, uintptr_t arg) {
   if (r->arg == ArgKind::value) {
     if (number == kLineFeedSet)
       return fmt("%s(%lu %s)", r->name, static_cast<unsigned long>(arg), feed_name(arg));
+    if (number == kEncVadCfgSet)
+      return fmt("%s(%lu %s)", r->name, static_cast<unsigned long>(arg),
+                 arg == kVadOff ? "off" : arg == kVadOn ? "on" : "?");
     return fmt("%s(%lu)", r->name, static_cast<unsigned long>(arg));
   }
   if (arg == 0) return std::string(r->name) + "(NULL)";
@@ -245,7 +249,14 @@ static_assert(kRingStart == IFX_TAPI_RING_START && kRingStop == IFX_TAPI_RING_ST
 static_assert(kCidTxSeqStart == IFX_TAPI_CID_TX_SEQ_START);
 static_assert(kCidTxInfoStart == IFX_TAPI_CID_TX_INFO_START);
 static_assert(kToneLocalPlay == IFX_TAPI_TONE_LOCAL_PLAY && kEncCfgSet == IFX_TAPI_ENC_CFG_SET);
-static_assert(kPktRtpCfgSet == IFX_TAPI_PKT_RTP_CFG_SET);
+static_assert(kEncVadCfgSet == IFX_TAPI_ENC_VAD_CFG_SET);
+// Unary + turns owsip's unnamed enums into int: comparing two enum types is -Wenum-compare.
+static_assert(+kVadOff == IFX_TAPI_ENC_VAD_NOVAD && +kVadOn == IFX_TAPI_ENC_VAD_ON);
+static_assert(+kEcOff == IFX_TAPI_WLEC_TYPE_OFF && +kEcNearFarEnd == IFX_TAPI_WLEC_TYPE_NFE);
+static_assert(+kJbFixed == IFX_TAPI_JB_TYPE_FIXED && +kJbAdaptive == IFX_TAPI_JB_TYPE_ADAPTIVE);
+static_assert(+kJbAdaptVoice == IFX_TAPI_JB_PKT_ADAPT_VOICE &&
+              +kJbAdaptData == IFX_TAPI_JB_PKT_ADAPT_DATA);
+static_assert(+kOobPlayMute == IFX_TAPI_PKT_EV_OOBPLAY_MUTE);
 static_assert(kEncStart == IFX_TAPI_ENC_START && kEncStop == IFX_TAPI_ENC_STOP);
 static_assert(kDecStart == IFX_TAPI_DEC_START && kDecStop == IFX_TAPI_DEC_STOP);
 static_assert(sizeof(Event) == sizeof(IFX_TAPI_EVENT_t));
@@ -260,8 +271,9 @@ static_assert(sizeof(CidElement) == sizeof(IFX_TAPI_CID_MSG_ELEMENT_t));
 static_assert(sizeof(EncCfg) == sizeof(IFX_TAPI_ENC_CFG_t));
 static_assert(sizeof(RtpPtCfg) == sizeof(IFX_TAPI_PKT_RTP_PT_CFG_t));
 static_assert(sizeof(RtpCfg) == sizeof(IFX_TAPI_PKT_RTP_CFG_t));
-static_assert(kOobNo == IFX_TAPI_PKT_EV_OOB_NO && kOobOnly == IFX_TAPI_PKT_EV_OOB_ONLY &&
-              kOobBlock == IFX_TAPI_PKT_EV_OOB_BLOCK && kOobPlayPlay == IFX_TAPI_PKT_EV_OOBPLAY_PLAY);
+static_assert(+kOobNo == IFX_TAPI_PKT_EV_OOB_NO && +kOobOnly == IFX_TAPI_PKT_EV_OOB_ONLY &&
+              +kOobBlock == IFX_TAPI_PKT_EV_OOB_BLOCK &&
+              +kOobPlayPlay == IFX_TAPI_PKT_EV_OOBPLAY_PLAY);
 static_assert(sizeof(HookVt) == sizeof(IFX_TAPI_LINE_HOOK_VT_t));
 static_assert(sizeof(SigDetect) == sizeof(IFX_TAPI_SIG_DETECTION_t));
 static_assert(sizeof(VmmcInit) == sizeof(VMMC_IO_INIT));

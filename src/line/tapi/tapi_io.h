@@ -182,9 +182,12 @@ struct EcCfg {
   int32_t wide_near_ms = 0;
 };
 
-// Jitter buffer; sizes in timestamp units of 125 us.
+// Jitter buffer; sizes in timestamp units of 125 us. Packet adaptation ([T]
+// IFX_TAPI_JB_PKT_ADAPT_t): VOICE 2, DATA 3 (0 and 1 are reserved; drv_vmmc refuses them).
+// For a fixed buffer the initial size is the play-out delay (min and max are the adaptive
+// buffer's bounds); local adaptation too is the adaptive buffer's only.
 enum : uint8_t { kJbFixed = 1, kJbAdaptive = 2 };
-enum : int8_t { kJbAdaptVoice = 2 };
+enum : int8_t { kJbAdaptVoice = 2, kJbAdaptData = 3 };
 struct JbCfg {
   uint8_t type = kJbAdaptive;
   int8_t packet_adaptation = kJbAdaptVoice;
@@ -194,6 +197,12 @@ struct JbCfg {
   uint16_t min_size = 0;
   uint16_t max_size = 0;
 };
+
+// IFX_TAPI_ENC_VAD_CFG_SET takes the mode itself ([T] IFX_TAPI_ENC_VAD_t): NOVAD 0 (no
+// silence compression, no comfort noise), ON 1 (both, with spectral noise), G711 2, CNG_ONLY 3,
+// SC_ONLY 4. drv_vmmc's own default after start-up is silence compression and comfort noise
+// on (VMMC_COD_baseConf: SIC, CNG, NS bits 1), i.e. ON.
+enum : uint32_t { kVadOff = 0, kVadOn = 1 };
 
 // Caller-ID standards (0..4: drv_tapi 3.6.1; the KPN ones: drv_tapi 4.7.1.2, present in 3.13
 // by its CHANGELOG).
@@ -327,6 +336,7 @@ inline constexpr unsigned long kCidTxSeqStart = _IOW(kTapiMagic, 0xB2, int);
 inline constexpr unsigned long kCidTxInfoStart = _IOW(kTapiMagic, 0xB1, int);
 inline constexpr unsigned long kToneLocalPlay = _IOW(kTapiMagic, 0x9B, char);
 inline constexpr unsigned long kEncCfgSet = _IOW(kTapiMagic, 0xAF, int);
+inline constexpr unsigned long kEncVadCfgSet = _IOW(kTapiMagic, 0xA9, int);
 inline constexpr unsigned long kPktRtpCfgSet = _IOW(kTapiMagic, 0x13, int);
 inline constexpr unsigned long kEncStart = _IO(kTapiMagic, 0x8A);
 inline constexpr unsigned long kEncStop = _IO(kTapiMagic, 0x8B);

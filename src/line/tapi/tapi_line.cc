@@ -23,11 +23,12 @@ int32_t driver_cid_standard(dsp::CidStandard standard) {
 }
 
 TapiLine::TapiLine(LineSettings settings, TapiSys& sys, int fd, int channel,
-                   std::unique_ptr<Led> led, ResultSink on_result)
+                   ChannelTuning voice, std::unique_ptr<Led> led, ResultSink on_result)
     : Line(std::move(settings)),
       sys_(sys),
       fd_(fd),
       channel_(channel),
+      voice_(voice),
       led_(std::move(led)),
       on_result_(std::move(on_result)),
       tag_("line.tapi" + std::to_string(port())) {
@@ -241,7 +242,7 @@ bool TapiLine::attach_audio(AudioEndpoint* endpoint) {
   bridge_.reset();  // stops the coder
   if (!endpoint) return true;
   auto bridge = std::make_unique<TapiAudioBridge>(
-      std::make_unique<TapiRtpDevice>(sys_, fd_, channel_, tag_, on_result_), *endpoint);
+      std::make_unique<TapiRtpDevice>(sys_, fd_, channel_, tag_, voice_, on_result_), *endpoint);
   if (Status s = bridge->start(); !s) {
     log::err(tag_, "internal call audio: %s", s.message().c_str());
     return false;
@@ -252,7 +253,7 @@ bool TapiLine::attach_audio(AudioEndpoint* endpoint) {
 }
 
 std::unique_ptr<media::RtpDevice> TapiLine::open_rtp_device() {
-  return std::make_unique<TapiRtpDevice>(sys_, fd_, channel_, tag_, on_result_);
+  return std::make_unique<TapiRtpDevice>(sys_, fd_, channel_, tag_, voice_, on_result_);
 }
 
 }  // namespace owsip::line::tapi

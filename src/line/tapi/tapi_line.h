@@ -17,6 +17,7 @@
 #include "line/tapi/tapi_audio_bridge.h"
 #include "line/tapi/tapi_io.h"
 #include "line/tapi/tapi_rtp_device.h"
+#include "line/tapi/tapi_setup.h"
 #include "line/tapi/tapi_sys.h"
 
 namespace owsip::line::tapi {
@@ -26,8 +27,9 @@ class TapiLine final : public Line {
   // Told the result (0 or the errno) of every request the line sends.
   using ResultSink = std::function<void(int err)>;
   // `fd` is the channel's open node (not owned: the backend closes it after the line is gone).
-  TapiLine(LineSettings settings, TapiSys& sys, int fd, int channel, std::unique_ptr<Led> led,
-           ResultSink on_result);
+  // `voice`: the echo canceller, jitter buffer and VAD the channel's set-up programmed.
+  TapiLine(LineSettings settings, TapiSys& sys, int fd, int channel, ChannelTuning voice,
+           std::unique_ptr<Led> led, ResultSink on_result);
 
   // An event of this channel from IFX_TAPI_EVENT_GET.
   void on_device_event(const io::Event& e);
@@ -74,6 +76,7 @@ class TapiLine final : public Line {
   TapiSys& sys_;
   int fd_;
   int channel_;
+  ChannelTuning voice_;
   std::unique_ptr<Led> led_;
   ResultSink on_result_;
   std::unique_ptr<TapiAudioBridge> bridge_;

@@ -28,6 +28,13 @@ int32_t frame_len_of(int ptime_ms) {
   return kFrame20ms;
 }
 
+// drv_vmmc refuses an RFC 2833 payload type of 0 whatever nEvents says (drv_vmmc 1.10.2.2,
+// VMMC_SIG_RTP_OOB_Cfg: VMMC_statusWrongEvpt), so a call without telephone-event names one
+// all the same: svd's (ab_chan_media_rtp_tune: 0x62, play MUTE). The DSP sends no events then,
+// and DevicePath hands it only the payload types the call agreed on, so no packet of the peer
+// is ever taken for one.
+constexpr uint8_t kUnusedEventPt = 0x62;
+
 uint32_t random32() {
   static std::mt19937 gen{std::random_device{}()};
   return gen();
@@ -36,9 +43,9 @@ uint32_t random32() {
 }  // namespace
 
 TapiRtpDevice::TapiRtpDevice(TapiSys& sys, int fd, int channel, std::string tag,
-                             ResultSink on_result)
+                             ChannelTuning voice, ResultSink on_result)
     : sys_(sys), fd_(fd), channel_(channel), tag_(std::move(tag)),
-      on_result_(std::move(on_result)) {}
+      on_result_(std::move(on_result)), voice_(voice) {}
 
 TapiRtpDevice::~TapiRtpDevice() { stop(); }
 
@@ -58,7 +65,7 @@ Status TapiRtpDevice::call(unsigned long request, uintptr_t arg) {
 }
 
 Status TapiRtpDevice::start(const media::NegotiatedMedia& media, PacketHandler from_dsp) {
-  if (running_) stop();  // a re-INVITE: program the channel afresh
+  if (running_) stop_coder();  // a re-INVITE: program the channel afresh
   from_dsp_ = std::move(from_dsp);
   // The payload types of this call: what the DSP writes, what it accepts.
   RtpPtCfg pt;
@@ -74,12 +81,15 @@ Status TapiRtpDevice::start(const media::NegotiatedMedia& media, PacketHandler f
   rtp.seq = static_cast<uint16_t>(random32());
   rtp.timestamp = random32();
   // With telephone-events the keys go only as events (the tone cut from the voice), and the
-  // peer's events are played to the phone; without, the keys stay in the voice.
-  rtp.events = media.event_pt >= 0 ? kOobOnly : kOobNo;
-  rtp.play_events = media.event_pt >= 0 ? kOobPlayPlay : kOobPlayDefault;
-  rtp.event_pt = static_cast<uint8_t>(media.event_pt >= 0 ? media.event_pt : 0);
+  // peer's events are played to the phone; without, the keys stay in the voice; by SIP INFO,
+  // neither. In voice-band data a modem signal that looks like a key stays in the voice.
+  const bool events = media.event_pt >= 0;
+  rtp.events = voiceband_data_ ? kOobNo : keys_by_info_ ? kOobBlock : events ? kOobOnly : kOobNo;
+  rtp.play_events = events ? kOobPlayPlay : kOobPlayMute;
+  rtp.event_pt = events ? static_cast<uint8_t>(media.event_pt) : kUnusedEventPt;
   rtp.event_play_pt = rtp.event_pt;
   if (Status s = call_ptr(kPktRtpCfgSet, &rtp); !s) return s;
+  if (Status s = tune(voiceband_data_); !s) return s;
   if (media::sends(media.direction))
     if (Status s = call(kEncStart, 0); !s) return s;
   if (media::receives(media.direction))
@@ -87,17 +97,36 @@ Status TapiRtpDevice::start(const media::NegotiatedMedia& media, PacketHandler f
   if (Status s = call(kLineFeedSet, kFeedActive); !s) return s;
   running_ = true;
   if (Status s = watch_.watch(fd_, FdWatch::kRead, [this](int) { on_readable(); }); !s) return s;
-  log::info(tag_, "DSP coder started: %s, RTP relayed by owsip", media.describe().c_str());
+  log::info(tag_, "DSP coder started: %s%s, RTP relayed by owsip", media.describe().c_str(),
+            voiceband_data_ ? ", voice-band data (no echo canceller, fixed jitter buffer, no VAD)"
+                            : "");
   return Status::ok();
 }
 
-void TapiRtpDevice::stop() {
+Status TapiRtpDevice::tune(bool voiceband_data) {
+  if (voiceband_data == data_tuned_) return Status::ok();
+  if (voiceband_data) data_tuned_ = true;  // a switch that fails half-way is undone by stop()
+  ChannelTuning t = voiceband_data ? voiceband_data_tuning(voice_) : voice_;
+  if (Status s = call_ptr(kWlecPhoneCfgSet, &t.ec); !s) return s;
+  if (Status s = call_ptr(kJbCfgSet, &t.jb); !s) return s;
+  if (Status s = call(kEncVadCfgSet, t.vad); !s) return s;
+  data_tuned_ = voiceband_data;
+  return Status::ok();
+}
+
+void TapiRtpDevice::stop_coder() {
   if (!running_) return;
   running_ = false;
   watch_.close();
   call(kEncStop, 0);
   call(kDecStop, 0);
   log::info(tag_, "DSP coder stopped");
+}
+
+void TapiRtpDevice::stop() {
+  stop_coder();
+  // The channel outlives the call: the next one starts in voice.
+  if (Status s = tune(false); !s) log::warn(tag_, "%s", s.message().c_str());
 }
 
 void TapiRtpDevice::on_readable() {

@@ -90,6 +90,32 @@ EcCfg echo_canceller(const config::Telephony& cfg, const config::Port* port) {
   return ec;
 }
 
+ChannelTuning voice_tuning(const config::Telephony& cfg, const config::Port* port) {
+  const config::General& g = cfg.general;
+  ChannelTuning t;
+  t.ec = echo_canceller(cfg, port);
+  t.jb.min_size = ms_to_ts(g.jb_min);
+  t.jb.max_size = ms_to_ts(g.jb_max);
+  t.jb.initial_size = ms_to_ts(std::clamp(60, g.jb_min, g.jb_max));
+  t.vad = kVadOff;
+  return t;
+}
+
+// What Lantiq's own tapidemo 5.1.1.0 does for fax and modem calls (SIGNAL_ClearChannel): a fixed
+// buffer with data packet adaptation, no VAD. Its depth: the voice buffer's initial delay (60 ms
+// within jb_min..jb_max), between tapidemo's 50 ms and svd's 120 ms; min and max stay the voice
+// bounds (the adaptive buffer's, unused by a fixed one). The echo canceller goes off: modems
+// and fax machines bring their own, and its non-linear processor would cut the signal.
+ChannelTuning voiceband_data_tuning(const ChannelTuning& voice) {
+  ChannelTuning t = voice;
+  t.ec = EcCfg{};
+  t.ec.type = kEcOff;
+  t.jb.type = kJbFixed;
+  t.jb.packet_adaptation = kJbAdaptData;
+  t.vad = kVadOff;
+  return t;
+}
+
 RtpPtCfg static_payload_types() {
   RtpPtCfg pt;
   pt.up[kCodMulaw] = pt.down[kCodMulaw] = 0;
@@ -99,7 +125,6 @@ RtpPtCfg static_payload_types() {
 }
 
 std::vector<Setup> channel_setup(const config::Telephony& cfg, const LineSettings& ls) {
-  const config::General& g = cfg.general;
   const config::Port* port = port_section(cfg, ls.port);
   std::vector<Setup> s;
   s.push_back({kLineTypeSet, LineTypeCfg{}});
@@ -117,12 +142,10 @@ std::vector<Setup> channel_setup(const config::Telephony& cfg, const LineSetting
     vol.rx_db = port->rx_gain;
   }
   s.push_back({kPhoneVolumeSet, vol});
-  s.push_back({kWlecPhoneCfgSet, echo_canceller(cfg, port)});
-  JbCfg jb;
-  jb.min_size = ms_to_ts(g.jb_min);
-  jb.max_size = ms_to_ts(g.jb_max);
-  jb.initial_size = ms_to_ts(std::clamp(60, g.jb_min, g.jb_max));
-  s.push_back({kJbCfgSet, jb});
+  const ChannelTuning voice = voice_tuning(cfg, port);
+  s.push_back({kWlecPhoneCfgSet, voice.ec});
+  s.push_back({kJbCfgSet, voice.jb});
+  s.push_back({kEncVadCfgSet, std::monostate{}, voice.vad});
   if (ls.cid) {
     CidCfg cid;
     cid.standard = driver_cid_standard(*ls.cid);

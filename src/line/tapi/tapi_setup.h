@@ -28,8 +28,22 @@ struct Setup {
   uintptr_t arg() const;
 };
 
+// The echo canceller, jitter buffer and encoder VAD a channel's calls run with.
+struct ChannelTuning {
+  io::EcCfg ec;
+  io::JbCfg jb;
+  uint32_t vad = io::kVadOff;
+};
+// Voice, from the configuration (the port's echo canceller, the general jitter buffer bounds)
+// and no VAD: owsip's SDP never offers comfort noise (RFC 3389), which the driver's default
+// (VAD on) would send. The channel's set-up sends it; a call returns to it after fax.
+ChannelTuning voice_tuning(const config::Telephony& cfg, const config::Port* port);
+// Voice-band data (fax pass-through, docs/FAX.md): no echo canceller, a fixed jitter buffer
+// with the driver's data packet adaptation, as deep as the voice buffer starts, no VAD.
+ChannelTuning voiceband_data_tuning(const ChannelTuning& voice);
+
 // The set-up of the channel of `ls` (line type, tone table, ring, mapping, standby, volume,
-// echo canceller, jitter buffer, caller ID, payload types, hook timing, fax detectors).
+// echo canceller, jitter buffer, VAD, caller ID, payload types, hook timing, fax detectors).
 std::vector<Setup> channel_setup(const config::Telephony& cfg, const LineSettings& ls);
 
 // A tone of the locale's set as a DSP tone-table entry at `index`.

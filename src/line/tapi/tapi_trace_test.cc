@@ -84,13 +84,17 @@ class TapiTrace : public testing::TapiFixture {
         .month = 11, .day = 28, .hour = 9, .minute = 5};
     return cid;
   }
-  void call(media::CodecId codec, int pt) {
+  // A call's coder from start to end; `vbd`: voice-band data, `info`: keys by SIP INFO.
+  void call(media::CodecId codec, int pt, bool vbd = false, bool info = false,
+            int event_pt = 101) {
     auto dev = backend_->line_on_channel(0)->open_rtp_device();
     media::NegotiatedMedia m;
     m.codec = codec;
     m.pt = pt;
     m.receive = {{pt, codec}};
-    m.event_pt = 101;
+    m.event_pt = event_pt;
+    dev->set_voiceband_data(vbd);
+    dev->set_keys_by_info(info);
     ASSERT_TRUE(dev->start(m, [](std::span<const uint8_t>) {}));
     dev.reset();
   }
@@ -165,6 +169,19 @@ TEST_F(TapiTrace, G722Call) {
   start_quiet();
   call(media::CodecId::g722, 9);
   check("call_g722");
+}
+
+TEST_F(TapiTrace, FaxPassThroughCall) {
+  start_quiet();
+  call(media::CodecId::pcmu, 0, true);
+  check("call_fax_passthrough");
+}
+
+TEST_F(TapiTrace, KeysByInfoAndACallWithoutTelephoneEvent) {
+  start_quiet();
+  call(media::CodecId::pcma, 8, false, true);
+  call(media::CodecId::pcma, 8, false, false, -1);
+  check("call_keys_by_info_and_no_events");
 }
 
 TEST_F(TapiTrace, NothingIsTracedBelowDebug) {
