@@ -171,6 +171,7 @@ vars:
 	@echo 'PKG_LICENSE=$(PKG_LICENSE)'
 	@echo 'PKG_INSTALL=$(PKG_INSTALL)'
 	@echo 'DEPENDS=$(strip $(DEPENDS))'
+	@echo 'PKG_BUILD_DEPENDS=$(strip $(PKG_BUILD_DEPENDS))'
 	@echo 'USERID=$(USERID)'
 	@echo 'CONFFILES=$(strip $(Package/owsip/conffiles))'
 	@echo 'PACKAGES=$(strip $(SDK_PACKAGES))'
@@ -194,16 +195,18 @@ version=$(sed -n 's/^project(owsip VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.
 [[ $(var PKG_HASH) =~ ^([0-9a-f]{64}|skip)$ ]] || fail "PKG_HASH: $(var PKG_HASH)"
 [ -n "$(var PKG_LICENSE)" ] || fail "no PKG_LICENSE"
 [ "$(var PKG_INSTALL)" = 1 ] || fail "PKG_INSTALL is not 1"
-# Dependencies by the names the feeds give them (telephony: libre, libspandsp; packages:
-# libtiff, libs/tiff/Makefile; base: the rest).
+# Dependencies by the names the feeds give them (telephony: libre, libspandsp; base: the
+# rest). libtiff is for building only (the test tools), by its source package's name (packages
+# feed, libs/tiff/Makefile: PKG_NAME tiff).
 for dep in $(var DEPENDS); do
   case $dep in
-    +libre | +libspandsp | +libtiff | +libopenssl | +libjson-c | +libstdcpp) ;;
+    +libre | +libspandsp | +libopenssl | +libjson-c | +libstdcpp) ;;
     +TARGET_lantiq:kmod-ltq-tapi | +TARGET_lantiq:kmod-ltq-vmmc) ;;
     *) fail "dependency $dep is not a package name of the feeds" ;;
   esac
 done
-[ "$(var DEPENDS | wc -w)" = 8 ] || fail "DEPENDS: $(var DEPENDS)"
+[ "$(var DEPENDS | wc -w)" = 7 ] || fail "DEPENDS: $(var DEPENDS)"
+[ "$(var PKG_BUILD_DEPENDS)" = tiff ] || fail "PKG_BUILD_DEPENDS: $(var PKG_BUILD_DEPENDS)"
 [ "$(var PACKAGES)" = "owsip owsip-prompts-en owsip-prompts-de" ] || fail "packages: $(var PACKAGES)"
 [[ " $(var CMAKE_OPTIONS) " == *" -DOWSIP_PROMPTS_FROM=$SDK/build/owsip-$version/prompts/spoken "* ]] ||
   fail "CMAKE_OPTIONS: $(var CMAKE_OPTIONS)"
