@@ -15,7 +15,7 @@ done
 
 # RTP_WINDOW: the first port of 512 that are this test's own for RTP: owsip's rtp_port (owsip
 # allocates up to 256 pairs upward from it) and, from its upper half, baresip's rtp_ports. The
-# windows lie in 4096-19967 (35 of them), below free_port's range, one per test script (its place among
+# windows lie in 4096-24063 (39 of them), below free_port's range, one per test script (its place among
 # tests/integration/*_test.sh), so tests running side by side never share one, and no RTP socket
 # can take a port that free_port promised to another test's server. Scripts that are not tests
 # (the benchmarks run alone) get the first window.
@@ -25,11 +25,11 @@ for _t in "$SRC"/tests/integration/*_test.sh; do
   [ "$(basename "$_t")" = "$(basename "$0")" ] && RTP_WINDOW=$((4096 + _i * 512))
   _i=$((_i + 1))
 done
-[ "$_i" -le 31 ] || fail "more than 31 integration tests: sip_lib.sh needs more RTP windows"
+[ "$_i" -le 39 ] || fail "more than 39 integration tests: sip_lib.sh needs more RTP windows"
 unset _i _t
 
 # free_port: a port free for both UDP and TCP on 127.0.0.1 (and not handed out before in this
-# test). Taken at random from 20000-32767, below the kernel's ephemeral range, so that the
+# test). Taken at random from 24064-32767, below the kernel's ephemeral range, so that the
 # client sockets of tests running beside this one (which get ephemeral ports) cannot take it
 # between this check and its use.
 free_port() {
@@ -37,7 +37,7 @@ free_port() {
   for _ in $(seq 50); do
     p=$(python3 -c '
 import random, socket
-p = random.randrange(20000, 32768)
+p = random.randrange(24064, 32768)
 t = socket.socket(socket.AF_INET, socket.SOCK_STREAM); t.bind(("127.0.0.1", p))
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", p))
 print(p)' 2>/dev/null) || continue
