@@ -64,3 +64,28 @@ fax_call() {
   FAX_MS=$(( (t1 - t0) / 1000000 ))
   FAX_RATE=$(grep -o '"bit_rate":[0-9]*' "$WORK/$name.rx.jsonl")
 }
+
+# behind_relays NAME USER RTP_PORT PUBLIC_IP FAX RTP_LOSS UDPTL_LOSS: owsip NAME behind a "NAT"
+# of relays: a STUN server tells it its public address is PUBLIC_IP, so its SDP names that
+# address with its own ports, where lossy_shim.py relays RTP (RTP_LOSS of the packets lost each
+# way, e.g. 0.01) and the UDPTL (the next port pair) to the daemon and back. Put both ends of a
+# call behind relays: a daemon that receives straight from the other's real address latches to
+# it (symmetric RTP/UDPTL) and the stream goes around the loss. The relays' PIDs go to
+# RELAY_PIDS, their logs to $WORK/NAME.rtp_relay.log and NAME.udptl_relay.log.
+behind_relays() {
+  local name=$1 user=$2 rtp=$3 ip=$4 fax=$5 rtp_loss=$6 udptl_loss=$7 stun
+  stun=$(free_port)
+  python3 "$SRC/tests/integration/fake_stun.py" "$stun" "$ip" 150 >"$WORK/$name.stun.log" 2>&1 &
+  PIDS+=("$!")
+  python3 "$SRC/tests/integration/lossy_shim.py" --media "$ip" "$rtp" "$rtp" "$rtp_loss" 150 \
+    >"$WORK/$name.rtp_relay.log" &
+  RELAY_PIDS+=("$!")
+  PIDS+=("$!")
+  python3 "$SRC/tests/integration/lossy_shim.py" --media "$ip" $((rtp + 2)) $((rtp + 2)) "$udptl_loss" 150 \
+    >"$WORK/$name.udptl_relay.log" &
+  RELAY_PIDS+=("$!")
+  PIDS+=("$!")
+  daemon_config "$name" "$user" "$rtp" "$fax" "	option udptl_redundancy '2'" \
+    "$(printf 'config stun\n\toption host 127.0.0.1\n\toption port %s' "$stun")"
+  wait_for_line "$WORK/$name/owsip.log" "stun: public address $ip" 10
+}

@@ -217,28 +217,11 @@ fi
 # (With only E behind relays, F latched to E's real address whenever one of E's datagrams,
 # sent straight to F's SDP address, came first, and the whole stream bypassed the loss.)
 kam_user "$KAM" 3006 pw-3006
-# behind_relays NAME USER RTP_PORT PUBLIC_IP FAX: the daemon, its STUN server and relays
-behind_relays() {
-  local name=$1 user=$2 rtp=$3 ip=$4 fax=$5 stun
-  stun=$(free_port)
-  python3 "$SRC/tests/integration/fake_stun.py" "$stun" "$ip" 150 >"$WORK/$name.stun.log" 2>&1 &
-  PIDS+=("$!")
-  python3 "$SRC/tests/integration/lossy_shim.py" --media "$ip" "$rtp" "$rtp" 0 150 \
-    >"$WORK/$name.rtp_relay.log" &
-  PIDS+=("$!")
-  python3 "$SRC/tests/integration/lossy_shim.py" --media "$ip" $((rtp + 2)) $((rtp + 2)) 0.01 150 \
-    >"$WORK/$name.udptl_relay.log" &
-  RELAY_PIDS+=("$!")
-  PIDS+=("$!")
-  daemon_config "$name" "$user" "$rtp" "$fax" "	option udptl_redundancy '2'" \
-    "$(printf 'config stun\n\toption host 127.0.0.1\n\toption port %s' "$stun")"
-  wait_for_line "$WORK/$name/owsip.log" "stun: public address $ip" 10
-}
 RELAY_PIDS=()
 E_RTP=$((RTP_WINDOW + 128))
 F_RTP=$((RTP_WINDOW + 192))
-behind_relays e 3005 "$E_RTP" 127.0.0.2 t38
-behind_relays f 3006 "$F_RTP" 127.0.0.3 auto
+behind_relays e 3005 "$E_RTP" 127.0.0.2 t38 0 0.01
+behind_relays f 3006 "$F_RTP" 127.0.0.3 auto 0 0.01
 fax_call e f 3006 t38loss
 for pid in "${RELAY_PIDS[@]}"; do
   kill "$pid" 2>/dev/null || true

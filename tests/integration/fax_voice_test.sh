@@ -93,3 +93,4 @@ grep -q "audio offered again: T.38 ended, back to RTP" "$WORK/d/owsip.log" ||
 hears_after_fax "$WORK/t38.rx.jsonl" 700 || fail "D's phone did not hear C's 700 Hz after the fax"
 hears_after_fax "$WORK/t38.tx.jsonl" 1300 || fail "C's phone did not hear D's 1300 Hz after the fax"
 pass "T.38 with ECM: 2 pages identical, $FAX_MS ms ($FAX_RATE), C $ended_c; then back to voice by re-INVITE, both phones heard each other's tone"
+
