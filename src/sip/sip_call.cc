@@ -236,6 +236,9 @@ void SipCall::state_changed(CallState, CallState to) {
 }
 
 void SipCall::tell_progress(int code, bool early_media) {
+  // The new call of a transfer rings (180) or plays early media (183): the referrer hears it
+  // in a NOTIFY, once per code (RFC 3515 section 2.4.5: a provisional sipfrag, active).
+  if (SipCall* r = referrer_ ? manager_.find(referrer_) : nullptr) r->transfer_progress(code);
   if (observer_) observer_->on_call_progress(code, early_media);
 }
 
@@ -1009,6 +1012,12 @@ void SipCall::refer_notify(int code) {
   else note(log::kInfo, ": NOTIFY sipfrag %d", code);
   // On a final state libre keeps the subscription until its last NOTIFY is answered.
   if (final) refer_not_ = static_cast<struct sipnot*>(mem_deref(refer_not_));
+}
+
+void SipCall::transfer_progress(int code) {
+  if ((code != 180 && code != 183) || code == last_refer_progress_) return;
+  last_refer_progress_ = code;
+  refer_notify(code);
 }
 
 void SipCall::transfer_succeeded() {

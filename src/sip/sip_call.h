@@ -135,6 +135,9 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   // The new call of the transfer was answered: 200 OK to the referrer, who should now send
   // BYE; owsip sends it after a grace time if the referrer does not.
   void transfer_succeeded();
+  // The new call rings or has early media: NOTIFY 180 / 183 (each once).
+  void transfer_progress(int code);
+  int last_refer_progress_ = 0;
   // The new call failed with `code`: the referrer hears it; this call takes `observer` and
   // `handle` back when it still can (true), or is ended (false).
   bool transfer_failed(int code, phone::CallObserver* observer, SipCallHandle* handle);

@@ -93,10 +93,10 @@ wait_for_line "$WORK/owsip.log" "call 2 answered" 10
 wait_exit "$IVR_PID" 15
 [ "$EXIT_CODE" -eq 0 ] || fail "sipp IVR: exit $EXIT_CODE: $(tail -5 "$WORK/ivr1.out")"
 bodies=$(notify_bodies ivr1)
-[ "$bodies" = $'active SIP/2.0 100 Trying\nterminated SIP/2.0 200 OK' ] ||
+[ "$bodies" = $'active SIP/2.0 100 Trying\nactive SIP/2.0 180 Ringing\nterminated SIP/2.0 200 OK' ] ||
   fail "the IVR got these NOTIFYs: $bodies"
 grep -qi "^Content-Type: message/sipfrag" "$WORK/ivr1.msg" || fail "the NOTIFYs are not message/sipfrag"
-pass "REFER: 202, NOTIFY 'SIP/2.0 100 Trying' (active), NOTIFY 'SIP/2.0 200 OK' (terminated), seen by the IVR"
+pass "REFER: 202, NOTIFY 'SIP/2.0 100 Trying' (active), 'SIP/2.0 180 Ringing' (active, while the target rang), 'SIP/2.0 200 OK' (terminated), seen by the IVR"
 phone_mark p0
 ph p0 "tone 700 -10"
 wait_phone_hears p0 1500 10
