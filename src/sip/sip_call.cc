@@ -253,7 +253,10 @@ void SipCall::tell_answered() {
 void SipCall::tell_ended(const CallEventArg& how, CallState from, bool was_offered) {
   record_.end_ms = wall_clock_ms();
   record_.end_code = how.code;
-  record_.end_cause = how.cause;
+  // A call owsip forwarded itself (forward_mode call) ends as forwarded, and how.
+  record_.end_cause = record_.answer_ms && !forward_uri_.empty() && !cause_.empty()
+                          ? cause_ + ": " + how.cause
+                          : how.cause;
   drop_media(from == CallState::held);
   note(log::kNotice, " ended: %s%s", how.code ? (std::to_string(how.code) + " ").c_str() : "",
        how.cause.c_str());
@@ -303,6 +306,7 @@ Status SipCall::make_media(line::Line& line) {
   } else {
     media::SoftwarePathSettings ps;
     ps.line_rate = line.audio_rate() == 16000 ? 16000 : 8000;
+    if (line.settings().relay) ps.dtmf_guard_ms = 0;  // a forwarded call's audio, as it is
     path = std::make_unique<media::SoftwarePath>(manager_.loop_.clock(), ps);
   }
   auto session = media::MediaSession::create(manager_.loop_, manager_.rtp_ports_, ms, std::move(path));
@@ -501,6 +505,7 @@ void SipCall::forward_to(const std::string& target) {
   if (is_dialled_number(target)) forward_uri_ = number_uri(target, target_.realm);
   else if (target.rfind("sip:", 0) == 0 || target.rfind("sips:", 0) == 0) forward_uri_ = target;
   else forward_uri_ = "sip:" + target;
+  record_.forwarded_to = target;
 }
 
 Result<std::unique_ptr<phone::Call>> SipCall::answer(int port, line::Line& line,

@@ -111,7 +111,8 @@ class FakeCallControl final : public phone::CallControl {
     log.push_back("invite " + what +
                   (t.privacy == phone::DialTarget::Privacy::hide   ? " hidden"
                    : t.privacy == phone::DialTarget::Privacy::show ? " shown"
-                                                                   : ""));
+                                                                   : "") +
+                  (t.diversion.empty() ? "" : " diversion " + t.diversion));
     if (refuse_next) {
       refuse_next = false;
       return Status::error("refused by the test");
