@@ -55,8 +55,8 @@ class ForwardedCall::RelayLine final : public line::Line {
 class ForwardedCall::Leg final : public CallObserver {
  public:
   Leg(ForwardedCall& owner, bool target) : owner_(owner), target_(target) {}
-  void on_call_progress(int code, bool) override {
-    if (target_) owner_.on_progress(code);
+  void on_call_progress(int code, bool early_media) override {
+    if (target_) owner_.on_progress(code, early_media);
   }
   void on_call_answered() override {
     if (target_) owner_.on_target_answered();
@@ -143,8 +143,33 @@ void ForwardedCall::withdraw() {
   finish();
 }
 
-void ForwardedCall::on_progress(int code) {
-  log::info(kTag, "%s: %d from the target", describe().c_str(), code);
+void ForwardedCall::abort() {
+  clock_.cancel();
+  finisher_.cancel();
+  if (IncomingCall* caller = incoming_) {
+    incoming_ = nullptr;
+    caller->reject(503);
+  }
+  target_call_.reset();
+  caller_call_.reset();
+  finished_ = true;
+}
+
+void ForwardedCall::on_progress(int code, bool early_media) {
+  log::info(kTag, "%s: %d from the target%s", describe().c_str(), code,
+            early_media ? " (early media)" : "");
+  if (!early_media || early_ || !incoming_) return;
+  early_ = incoming_->early_media(port_, *caller_line_);
+  if (!early_) return;
+  log::notice(kTag, "%s: the caller hears the target's early media", describe().c_str());
+  start_relay();
+}
+
+void ForwardedCall::start_relay() {
+  if (clock_.active()) return;
+  started_ms_ = timers_.clock().now_ms();
+  frames_ = 0;
+  clock_.start(kFrameMs, [this] { tick(); });
 }
 
 void ForwardedCall::on_target_answered() {
@@ -159,9 +184,7 @@ void ForwardedCall::on_target_answered() {
   }
   caller_call_ = std::move(*call);
   log::notice(kTag, "%s: answered, relaying the audio", describe().c_str());
-  started_ms_ = timers_.clock().now_ms();
-  frames_ = 0;
-  clock_.start(kFrameMs, [this] { tick(); });
+  start_relay();
 }
 
 void ForwardedCall::on_target_ended(const CallEnd& end) {

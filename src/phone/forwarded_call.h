@@ -5,7 +5,8 @@
 //
 // - The new call is placed at once; the caller already hears ringing (the sink's offer
 //   returned 0, or the port rang until forwarding on no answer took over). Its early media
-//   (183 with SDP) is not relayed: the caller hears its own ringback meanwhile.
+//   (183 with SDP) is relayed when the caller's call can have early media
+//   (IncomingCall::early_media: SIP 183 with SDP), from then on as after the answer.
 // - When the target answers, the caller's call is answered and the audio of both calls is
 //   relayed: each call is answered on a line of its own (RelayLine: no phone, only the
 //   software media path), and a 20 ms timer moves each call's decoded audio into the other
@@ -51,6 +52,10 @@ class ForwardedCall {
   // again.
   void withdraw();
 
+  // The call layer is going away (the daemon stops): a caller still waiting gets 503, both
+  // calls end now. Nothing is reported.
+  void abort();
+
   bool is_for(const IncomingCall& call) const { return incoming_ == &call; }
   bool finished() const { return finished_; }
   std::string describe() const;
@@ -58,7 +63,9 @@ class ForwardedCall {
  private:
   class Leg;
   class RelayLine;
-  void on_progress(int code);
+  void on_progress(int code, bool early_media);
+  // The 20 ms relay runs (from the first early media or the answer).
+  void start_relay();
   void on_target_answered();
   void on_target_ended(const CallEnd& end);
   void on_caller_ended();
@@ -80,6 +87,7 @@ class ForwardedCall {
   uint64_t started_ms_ = 0;
   uint64_t frames_ = 0;
   bool finished_ = false;
+  bool early_ = false;  // the caller hears the target's early media
 };
 
 // The status the caller gets when the forwarded call fails with `code` (0: no answer from the

@@ -34,6 +34,13 @@ Switchboard::~Switchboard() {
   forwarded_.clear();  // BYE/CANCEL to calls still forwarded
 }
 
+void Switchboard::set_network(CallControl* network) {
+  if (network == network_) return;
+  for (auto& f : forwarded_) f->abort();
+  forwarded_.clear();
+  network_ = network;
+}
+
 void Switchboard::add_port(Port& port) {
   ports_.push_back(&port);
   port.set_call_desk(this);

@@ -48,8 +48,9 @@ class Switchboard final : public CallControl, public IncomingCallSink, public Ca
   void remove_port(Port& port);
   // Do-not-disturb and forwarding of the ports (services.h); nullptr: none. Not owned.
   void set_services(const Services* s) { services_ = s; }
-  // Where calls to numbers and SIP addresses go; nullptr: they fail (no network).
-  void set_network(CallControl* network) { network_ = network; }
+  // Where calls to numbers and SIP addresses go; nullptr: they fail (no network). A change
+  // ends the calls forwarded through the old one (they belong to it).
+  void set_network(CallControl* network);
   // The ports' answering machines (the mailbox menu too); nullptr: none. Not owned.
   void set_answering_machine(AnsweringMachine* m) { machine_ = m; }
 

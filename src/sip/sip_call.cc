@@ -512,12 +512,19 @@ Result<std::unique_ptr<phone::Call>> SipCall::answer(int port, line::Line& line,
                                                      phone::CallObserver& observer) {
   if (machine_.ended() || !sess_) return Status::error("the caller hung up");
   record_.port = port;
-  if (Status s = make_media(line); !s) {
-    reject(500);
-    return s;
+  if (media_ && line_ != &line) {  // early media on another line: start afresh
+    drop_media(machine_.held());
+    early_answer_.clear();
   }
+  if (!media_)
+    if (Status s = make_media(line); !s) {
+      reject(500);
+      return s;
+    }
   struct mbuf* desc = nullptr;
-  if (!offer_sdp_.empty()) {
+  if (!early_answer_.empty()) {
+    desc = to_mbuf(early_answer_);  // RFC 3261 section 13.2.1: the 183's answer again
+  } else if (!offer_sdp_.empty()) {
     if (answer_offer(offer_sdp_, &desc) != 0) {
       reject(488);
       return Status::error("the offer is not acceptable for this line");
@@ -547,6 +554,31 @@ Result<std::unique_ptr<phone::Call>> SipCall::answer(int port, line::Line& line,
   auto handle = std::make_unique<SipCallHandle>(manager_, id());
   handle_ = handle.get();
   return std::unique_ptr<phone::Call>(std::move(handle));
+}
+
+bool SipCall::early_media(int port, line::Line& line) {
+  if (machine_.ended() || !sess_ || media_ || offer_sdp_.empty() || reliable_) return false;
+  record_.port = port;
+  if (Status s = make_media(line); !s) {
+    note(log::kNotice, ": no early media: %s", s.message().c_str());
+    return false;
+  }
+  struct mbuf* desc = nullptr;
+  if (answer_offer(offer_sdp_, &desc) != 0 || !desc) {
+    drop_media(false);
+    return false;
+  }
+  early_answer_.assign(reinterpret_cast<const char*>(mbuf_buf(desc)), mbuf_get_left(desc));
+  const int err = re_compat::progress_session(sess_, 183, "Session Progress", capabilities(), desc);
+  mem_deref(desc);
+  if (err) {
+    note(log::kWarning, ": cannot send 183: %s", std::strerror(err));
+    early_answer_.clear();
+    drop_media(false);
+    return false;
+  }
+  note(log::kNotice, ": 183 with early media on port%d", port);
+  return true;
 }
 
 void SipCall::reject(int code) {

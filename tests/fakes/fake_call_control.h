@@ -80,6 +80,10 @@ class FakeCallControl final : public phone::CallControl {
       call->answered_ = true;
       return std::unique_ptr<phone::Call>(std::move(call));
     }
+    bool early_media(int port, line::Line&) override {
+      owner_.log.push_back("early port" + std::to_string(port));
+      return owner_.early_media;
+    }
     void reject(int code) override {
       owner_.log.push_back("reject " + std::to_string(code) + (forward_.empty() ? "" : " to " + forward_));
       done_ = true;
@@ -203,6 +207,7 @@ class FakeCallControl final : public phone::CallControl {
   std::vector<std::string> log;
   bool refuse_next = false;
   bool conference = true;  // the call layer can mix (false: flash in CONSULTING swaps)
+  bool early_media = true;  // an incoming call can have early media (a 183 with SDP)
 
  private:
   std::vector<FakeCall*> live_;

@@ -7,8 +7,8 @@
 #   rings; owsipctl shows the call as forwarded;
 # - alice's BYE ends bob's call; bob's BYE ends alice's call;
 # - forwarded to a sipp UAS (the contact *sipp): its INVITE carries From the account, the
-#   Diversion header; a 486 from it gives alice 486; alice giving up while it rings
-#   (183) cancels it (sipp sees CANCEL);
+#   Diversion header; a 486 from it gives alice 486; its 183 with SDP gives alice owsip's 183
+#   with SDP (early media relayed); alice giving up then cancels it (sipp sees CANCEL);
 # - *92 2003#: the phone rings for forward_noanswer_delay, then bob is called and answers;
 # - the call log names each call forwarded, with how it ended.
 source "$(dirname "$0")/lib.sh"
@@ -106,13 +106,15 @@ start_bg "$WORK/uas.out" sipp -sf "$SRC/tests/data/sipp/uas_early_cancel.xml" -i
 uas_pid=$LAST_PID
 bs alice dial "sip:2001@owsip.test" >/dev/null
 wait_for_line "$WORK/owsip.log" "183 Session Progress" 10
+wait_for_line "$WORK/owsip.log" "call [0-9]+: 183 with early media on port0" 5
+wait_for_line "$WORK/owsip.log" "sip.trace: send UDP .*SIP/2.0 183 Session Progress" 5
 sleep 1
 bs alice hangup >/dev/null
 wait_exit "$uas_pid" 15
 [ "$EXIT_CODE" -eq 0 ] || fail "sipp UAS (cancel): exit $EXIT_CODE: $(tail -5 "$WORK/uas.out")"
 grep -q '^CANCEL sip:' "$WORK/uas.msg" || fail "the target saw no CANCEL"
 wait_for_line "$WORK/owsip.log" "the caller gave up" 5
-pass "alice giving up while the target rings cancels the forwarded call (CANCEL, 487)"
+pass "the target's 183 with SDP reaches alice as owsip's 183 with SDP (early media relayed); alice giving up cancels the forwarded call (CANCEL, 487)"
 star "dial *73"
 
 # --- forward on no answer, by call ---
