@@ -101,6 +101,15 @@ int Switchboard::forward(IncomingCall& call, const std::string& account, int por
     if (ringing) call.reject(302);
     return 302;
   }
+  // Each such call holds two calls of the provider's and two RTP sessions; the cap also ends a
+  // forwarding loop (a number that reaches this account again) after a few rounds.
+  if (forwarded_.size() >= kMaxForwardedCalls) {
+    log::notice(kTag, "%s: %zu forwarded calls already: 486", call.describe().c_str(),
+                forwarded_.size());
+    call.explain("forwarded to " + target + " (" + why + "): too many forwarded calls");
+    if (ringing) call.reject(486);
+    return 486;
+  }
   // RFC 5806's reasons, for the Diversion header of the new call.
   const char* reason = why == "busy" ? "user-busy" : why == "no answer" ? "no-answer" : "unconditional";
   auto f = std::make_unique<ForwardedCall>(timers_, *network_, call, port, account, target, reason,

@@ -68,6 +68,8 @@ class Switchboard final : public CallControl, public IncomingCallSink, public Ca
   size_t offered_calls() const { return offers_.size(); }
   // Calls owsip forwards itself (forward_mode call) that are still up.
   size_t forwarded_calls() const { return forwarded_.size(); }
+  // More forwarding by call waits for one of them to end: the caller gets 486.
+  static constexpr size_t kMaxForwardedCalls = 4;
   TimerQueue& timers() { return timers_; }
 
  private:
