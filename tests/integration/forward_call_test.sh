@@ -61,11 +61,13 @@ assert len(inc) == 1 and inc[0]["forwarded_to"] == "2003" and inc[0]["state"] ==
 assert inc[0]["remote"] == "2002", inc
 assert len(out) == 1 and out[0]["remote"] == "sip:2003@owsip.test" and out[0]["state"] == "connected", calls
 PY
+"$BIN/owsipctl" -s "$WORK/ctl.sock" calls | grep -Eq '^0 +in +2002 +home .*connected, forwarded to 2003' ||
+  fail "owsipctl calls: $("$BIN/owsipctl" -s "$WORK/ctl.sock" calls)"
 sleep 3
 check_freq "$(bs_heard alice)" 1500 "alice hearing bob through owsip"
 check_freq "$(bs_heard bob)" 1000 "bob hearing alice through owsip"
 phone_events p0 | grep -q '"event":"ring' && fail "the phone rang although it forwards every call"
-pass "*72 2003#: alice's call is placed to 2003 by owsip, answered; alice hears 1500 Hz, bob 1000 Hz; the phone stays silent; owsipctl shows forwarded_to 2003"
+pass "*72 2003#: alice's call is placed to 2003 by owsip, answered; alice hears 1500 Hz, bob 1000 Hz; the phone stays silent; owsipctl calls shows 'connected, forwarded to 2003'"
 
 bs alice hangup >/dev/null
 bs_ended bob 1
