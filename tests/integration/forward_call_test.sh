@@ -5,7 +5,8 @@
 #   calls 2003 (baresip bob, 1500 Hz) through the same account with a Diversion header, and
 #   when bob answers, answers alice; alice hears 1500 Hz, bob hears 1000 Hz; the phone never
 #   rings; owsipctl shows the call as forwarded;
-# - alice's BYE ends bob's call; bob's BYE ends alice's call;
+# - alice's key (RFC 4733) reaches bob in-band; alice's BYE ends bob's call; bob's BYE ends
+#   alice's call;
 # - forwarded to a sipp UAS (the contact *sipp): its INVITE carries From the account, the
 #   Diversion header; a 486 from it gives alice 486; its 183 with SDP gives alice owsip's 183
 #   with SDP (early media relayed); alice giving up then cancels it (sipp sees CANCEL);
@@ -68,6 +69,17 @@ check_freq "$(bs_heard alice)" 1500 "alice hearing bob through owsip"
 check_freq "$(bs_heard bob)" 1000 "bob hearing alice through owsip"
 phone_events p0 | grep -q '"event":"ring' && fail "the phone rang although it forwards every call"
 pass "*72 2003#: alice's call is placed to 2003 by owsip, answered; alice hears 1500 Hz, bob 1000 Hz; the phone stays silent; owsipctl calls shows 'connected, forwarded to 2003'"
+
+# A key alice sends (RFC 4733) reaches bob in the audio owsip relays (no DTMF guard there).
+bs alice sndcode 7 >/dev/null
+wait_for_line "$WORK/owsip.log" "call 1: received DTMF 7" 10
+sleep 1
+for hz in 852 1209; do
+  level=$(python3 "$FREQ" "$(ls -t "$WORK/bob"/dump-*-dec.wav | head -1)" --level $hz)
+  python3 -c "import sys; sys.exit(0 if float('$level') > -20 else 1)" ||
+    fail "bob did not hear the $hz Hz of alice's key 7: $level dBFS"
+done
+pass "alice's key 7 (telephone-event) reaches bob in-band (852 and 1209 Hz above -20 dBFS)"
 
 bs alice hangup >/dev/null
 bs_ended bob 1
