@@ -44,6 +44,7 @@ Json call_record_json(const sip::CallRecord& r, int64_t now_ms) {
       .set("answer", Json::str(iso_time(r.answer_ms)))
       .set("end", Json::str(iso_time(r.end_ms)))
       .set("duration", Json::real(round1(r.duration_s(now_ms))));
+  if (!r.forwarded_to.empty()) o.set("forwarded_to", Json::str(r.forwarded_to));
   if (r.end_ms) {
     o.set("end_cause", Json::str(r.end_cause));
     if (r.end_code) o.set("end_code", Json::num(r.end_code));

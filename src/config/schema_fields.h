@@ -118,6 +118,7 @@ inline std::vector<std::string> sip_transports(const Environment&) { return {"ud
 inline std::vector<std::string> srtp_policies(const Environment&) { return {"off", "optional", "mandatory"}; }
 inline std::vector<std::string> inbound_sources(const Environment&) { return {"registrar", "any"}; }
 inline std::vector<std::string> inbound_uris(const Environment&) { return {"contact", "user", "any"}; }
+inline std::vector<std::string> forward_modes(const Environment&) { return {"302", "call"}; }
 inline std::vector<std::string> echo_modes(const Environment&) { return {"off", "nlec", "wlec"}; }
 inline std::vector<std::string> kpi_modes(const Environment&) { return {"auto", "on", "off"}; }
 inline std::vector<std::string> dtmf_modes(const Environment&) { return {"rfc4733", "info"}; }
@@ -234,6 +235,7 @@ inline const Field<Port> kPortFields[] = {
     integer("answer_after", &Port::answer_after, kOptional, 0, 300, "seconds the phone rings before the answering machine answers; 0: at once"),
     boolean("answer_busy", &Port::answer_busy, "1: the answering machine answers at once a call that finds the port busy"),
     choice("fax", &Port::fax, kOptional, fax_modes, "this port's fax handling (`off`, `passthrough`, `t38`, `auto`, as the account option `fax`); unset: the account's. `off` for a port without a fax machine avoids a voice call switching on a false tone"),
+    choice("forward_mode", &Port::forward_mode, kOptional, forward_modes, "how this port's forwardings reach their number (`302` or `call`, as the features option `forward_mode`); unset: the features'"),
     boolean("answer_dnd", &Port::answer_dnd, "1: with do-not-disturb on, the answering machine answers at once instead of refusing the call"),
     several(text("answer_accounts", &Port::answer_accounts, kOptional, "the account sections whose calls the answering machine takes (`internal` for calls from the other ports); unset: every call that rings this port")),
     secret("remote_pin", &Port::remote_pin, kOptional, "4 to 10 digits (never logged or printed): a caller who presses * during the answering machine's greeting and then this PIN and # gets the mailbox menu (remote access); empty: off. Three wrong PINs end the call, five in ten minutes lock remote access for ten minutes", check_pin),
@@ -265,6 +267,7 @@ inline const Field<Features> kFeaturesFields[] = {
     text("voicemail", &Features::voicemail, kOptional, "star code that calls the voicemail number of the port's account (account option `voicemail`)", check_feature_code),
     several(text("passthrough", &Features::passthrough, kOptional, "codes sent to the provider as dialled, with the number after them (by default the network's own show/hide number codes); `off`: none", check_passthrough_codes)),
     integer("forward_noanswer_delay", &Features::forward_noanswer_delay, kOptional, 5, 120, "seconds a call rings before forwarding on no answer takes it"),
+    choice("forward_mode", &Features::forward_mode, kOptional, forward_modes, "how a forwarded call reaches its number: `302` answers the caller 302 Moved Temporarily and the caller's provider places the new call; `call` has owsip place it through the same account and relay progress, answer and audio between the two calls (as Grandstream, Cisco and AVM ATAs can); a port's `forward_mode` overrides it"),
     integer("dnd_response", &Features::dnd_response, kOptional, 400, 699, "SIP status a caller gets from a port with do-not-disturb on"),
     text("state_file", &Features::state_file, kOptional, "file where the services set from the handset (forwarding, do-not-disturb) are kept across restarts; `none`: kept in memory only"),
 };

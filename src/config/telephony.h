@@ -136,6 +136,7 @@ struct Port {
   std::string remote_pin;  // callers who press * during the greeting and this PIN get the menu
   std::string answer_accounts;  // the machine takes calls of these accounts ("internal"); empty: all
   std::string fax;  // off | passthrough | t38 | auto for this port's calls; empty: the account's
+  std::string forward_mode;  // 302 | call for this port's forwardings; empty: the features'
   bool operator==(const Port&) const = default;
 };
 
@@ -170,6 +171,9 @@ struct Features {
   std::string passthrough = "*31# #31#";  // prefixes sent to the provider as dialled
   int forward_noanswer_delay = 20;        // seconds of ringing before forwarding
   int dnd_response = 486;                 // SIP status a do-not-disturb port answers
+  // How a forwarded call goes on: `302` sends the caller there (3xx), `call` has owsip place
+  // the call itself and relay the media (docs/SERVICES.md); a port's forward_mode overrides it.
+  std::string forward_mode = "302";
   std::string state_file = "/etc/owsip/services.json";
   bool operator==(const Features&) const = default;
 };

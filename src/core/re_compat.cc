@@ -37,11 +37,11 @@ int accept_session(struct sipsess** sessp, struct sipsess_sock* sock, const stru
 }
 
 int progress_session(struct sipsess* sess, uint16_t scode, const char* reason,
-                     const std::string& headers) {
+                     const std::string& headers, struct mbuf* desc) {
 #if OWSIP_LIBRE_MAJOR >= 3
-  return ::sipsess_progress(sess, scode, reason, REL100_DISABLED, nullptr, "%s", headers.c_str());
+  return ::sipsess_progress(sess, scode, reason, REL100_DISABLED, desc, "%s", headers.c_str());
 #else
-  return ::sipsess_progress(sess, scode, reason, nullptr, "%s", headers.c_str());
+  return ::sipsess_progress(sess, scode, reason, desc, "%s", headers.c_str());
 #endif
 }
 

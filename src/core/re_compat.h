@@ -122,9 +122,9 @@ int accept_session(struct sipsess** sessp, struct sipsess_sock* sock, const stru
                    struct mbuf* desc, const SessionHandlers& h, const std::string& headers = "");
 
 // Sends the provisional response `scode` of an accepted INVITE again, with `headers` (3.x takes
-// a rel100 mode, left off as in accept_session).
+// a rel100 mode, left off as in accept_session), and the SDP `desc` when not null.
 int progress_session(struct sipsess* sess, uint16_t scode, const char* reason,
-                     const std::string& headers);
+                     const std::string& headers, struct mbuf* desc = nullptr);
 
 // The OpenSSL context behind libre's `struct tls`.
 struct ssl_ctx_st* openssl_ctx(const struct tls* tls);

@@ -99,7 +99,17 @@ std::string format_ports(const Json& r) {
 }
 std::string format_calls(const Json& r) {
   if (r.size() == 0) return "no calls\n";
-  return objects_table(r, {"port", "direction", "remote", "account", "codec", "duration", "state"});
+  const std::vector<std::string> cols = {"port", "direction", "remote", "account", "codec", "duration", "state"};
+  // A call the port's forwarding sent on says so in its state: "connected, forwarded to 2003".
+  Json rows = Json::array();
+  for (size_t i = 0; i < r.size(); ++i) {
+    Json row = Json::object();
+    for (const auto& c : cols) row.set(c, r.at(i).get(c));
+    if (auto to = r.at(i).get("forwarded_to").as_string(); to && !to->empty())
+      row.set("state", Json::str(text_of(r.at(i).get("state")) + ", forwarded to " + *to));
+    rows.push(std::move(row));
+  }
+  return objects_table(rows, cols);
 }
 std::string format_timers(const Json& r) {
   return objects_table(r, {"name", "ms", "default", "min", "max"});

@@ -58,6 +58,10 @@ struct LineSettings {
   std::optional<dsp::CidStandard> cid;         // unset: no caller ID
   dsp::EtsiAlert etsi_alert = dsp::EtsiAlert::line_reversal_dt_as;
   bool noring = false;                         // the bell never rings (calls can still be taken)
+  // No phone: one side of a call owsip forwards itself (phone/forwarded_call.h), whose audio
+  // is relayed to the other call as it is (no DTMF guard: a key the caller presses in-band
+  // must reach the target).
+  bool relay = false;
 };
 
 class Line {

@@ -95,6 +95,16 @@ class IncomingCall {
   // the returned Call belongs to the port (destroying it hangs up); events go to `observer`.
   virtual Result<std::unique_ptr<Call>> answer(int port, line::Line& line,
                                                CallObserver& observer) = 0;
+  // Before answer(), for a call owsip forwards itself (forwarded_call.h): the caller hears
+  // `line` from now on (SIP: 183 Session Progress with the answer to the caller's offer), and
+  // answer() on the same line later keeps that media. False when it cannot (no offer to
+  // answer, reliable provisional responses, a call layer without early media): nothing
+  // changed, the caller keeps hearing ringing.
+  virtual bool early_media(int port, line::Line& line) {
+    (void)port;
+    (void)line;
+    return false;
+  }
   // Refuses the call with a SIP status (ring timeout, nobody can take it).
   virtual void reject(int code) = 0;
   // Where the call goes instead (a number or SIP address): a refusal with a 3xx status names it

@@ -45,6 +45,9 @@ struct DialTarget {
   // this call by a star code.
   enum class Privacy : uint8_t { account, hide, show };
   Privacy privacy = Privacy::account;
+  // A call owsip places for a forwarding (forward_mode call): why, as RFC 5806's Diversion
+  // reason (unconditional, user-busy, no-answer); empty for every other call.
+  std::string diversion;
 };
 
 struct DialDecision {

@@ -17,7 +17,10 @@
 //   expect resume | expect answer portN | expect reject CODE | expect refuse CODE |
 //   expect refer TARGET | expect refer declined | expect transfer-failed CODE |
 //   expect refer-blind TARGET | expect refer-attended TARGET | expect conference HELD,OTHER |
+//   expect early portN (an incoming call given early media) |
 //   option conference 0|1                                   can the fake call layer mix audio
+//   option forward_mode 302|call                             the features' forward_mode
+//   option refuse-next                                       the call layer refuses the next call
 //   expect no-signalling                                     what the far end saw
 //
 // `expect` of signalling consumes the far end's log in order; a scenario fails at the first

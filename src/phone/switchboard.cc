@@ -27,10 +27,18 @@ line::dsp::CallerId with_local_time(line::dsp::CallerId cid, int64_t wall_us) {
 }
 }  // namespace
 
-Switchboard::Switchboard(TimerQueue& timers) : timers_(timers) {}
+Switchboard::Switchboard(TimerQueue& timers) : timers_(timers), forwarded_reaper_(timers) {}
 
 Switchboard::~Switchboard() {
   for (Port* p : ports_) p->set_call_desk(nullptr);
+  forwarded_.clear();  // BYE/CANCEL to calls still forwarded
+}
+
+void Switchboard::set_network(CallControl* network) {
+  if (network == network_) return;
+  for (auto& f : forwarded_) f->abort();
+  forwarded_.clear();
+  network_ = network;
 }
 
 void Switchboard::add_port(Port& port) {
@@ -76,11 +84,51 @@ std::vector<Port*> Switchboard::ports_for(const std::string& account, int port) 
   return {};
 }
 
-int Switchboard::forward(IncomingCall& call, const std::string& target, const std::string& why) {
+bool Switchboard::forwards_by_call(int port) const {
+  if (!network_) return false;
+  if (config_)
+    if (const config::Port* p = line::port_section(*config_, port); p && !p->forward_mode.empty())
+      return p->forward_mode == "call";
+  return services_ && services_->features().forward_mode == "call";
+}
+
+int Switchboard::forward(IncomingCall& call, const std::string& account, int port,
+                         const std::string& target, const std::string& why, bool ringing) {
   log::notice(kTag, "%s forwarded to %s (%s)", call.describe().c_str(), target.c_str(), why.c_str());
   call.forward_to(target);
   call.explain("forwarded to " + target + " (" + why + ")");
-  return 302;
+  if (!forwards_by_call(port)) {
+    if (ringing) call.reject(302);
+    return 302;
+  }
+  // Each such call holds two calls of the provider's and two RTP sessions; the cap also ends a
+  // forwarding loop (a number that reaches this account again) after a few rounds.
+  if (forwarded_.size() >= kMaxForwardedCalls) {
+    log::notice(kTag, "%s: %zu forwarded calls already: 486", call.describe().c_str(),
+                forwarded_.size());
+    call.explain("forwarded to " + target + " (" + why + "): too many forwarded calls");
+    if (ringing) call.reject(486);
+    return 486;
+  }
+  // RFC 5806's reasons, for the Diversion header of the new call.
+  const char* reason = why == "busy" ? "user-busy" : why == "no answer" ? "no-answer" : "unconditional";
+  auto f = std::make_unique<ForwardedCall>(timers_, *network_, call, port, account, target, reason,
+                                           [this] { reap_forwarded(); });
+  if (ringing) {
+    ForwardedCall* raw = f.get();
+    forwarded_.push_back(std::move(f));
+    raw->start_after_ringing();
+    return 0;
+  }
+  if (int code = f->start(); code != 0) return code;
+  forwarded_.push_back(std::move(f));
+  return 0;
+}
+
+void Switchboard::reap_forwarded() {
+  forwarded_reaper_.start(0, [this] {
+    std::erase_if(forwarded_, [](const auto& f) { return f->finished(); });
+  });
 }
 
 int Switchboard::offer(IncomingCall& call, const std::string& account, int port) {
@@ -96,15 +144,23 @@ int Switchboard::offer(IncomingCall& call, const std::string& account, int port)
   // The handset's services. Do-not-disturb keeps every call out; internal calls are not
   // forwarded (the forwarding numbers are the network's).
   std::string forward_busy, forward_noanswer;
+  int forward_busy_port = -1, forward_noanswer_port = -1;
   if (services_) {
     const bool network = !account.empty();
     std::vector<Port*> reachable;
     for (Port* p : candidates) {
       const PortServices& s = services_->port(p->id());
       if (network && !s.forward_all.empty())
-        return forward(call, s.forward_all, "port" + std::to_string(p->id()) + " forwards every call");
-      if (network && forward_busy.empty()) forward_busy = s.forward_busy;
-      if (network && forward_noanswer.empty()) forward_noanswer = s.forward_noanswer;
+        return forward(call, account, p->id(), s.forward_all,
+                       "port" + std::to_string(p->id()) + " forwards every call");
+      if (network && forward_busy.empty() && !s.forward_busy.empty()) {
+        forward_busy = s.forward_busy;
+        forward_busy_port = p->id();
+      }
+      if (network && forward_noanswer.empty() && !s.forward_noanswer.empty()) {
+        forward_noanswer = s.forward_noanswer;
+        forward_noanswer_port = p->id();
+      }
       if (s.dnd) log::notice(kTag, "%s: port%d does not disturb", call.describe().c_str(), p->id());
       else reachable.push_back(p);
     }
@@ -130,7 +186,8 @@ int Switchboard::offer(IncomingCall& call, const std::string& account, int port)
     else if (p->state() != PortState::idle || p->line().off_hook()) busy = true;
   }
   if (offer->ports.empty()) {
-    if (busy && !forward_busy.empty()) return forward(call, forward_busy, "busy");
+    if (busy && !forward_busy.empty())
+      return forward(call, account, forward_busy_port, forward_busy, "busy");
     for (Port* p : candidates)
       if (const config::Port* m = machine_of(p->id(), account); busy && m && m->answer_busy)
         return machine_answers(call, account, p->id(), 0, "busy");
@@ -147,6 +204,7 @@ int Switchboard::offer(IncomingCall& call, const std::string& account, int port)
   uint32_t timeout = config_ ? config_->timers.ms("ring_timeout") : TimerValues().ms("ring_timeout");
   if (!forward_noanswer.empty()) {
     offer->forward_noanswer = forward_noanswer;
+    offer->forward_noanswer_port = forward_noanswer_port;
     timeout = std::min<uint32_t>(timeout, static_cast<uint32_t>(services_->features().forward_noanswer_delay) * 1000);
   }
   offer->ring_timeout.start(timeout, [this, c = &call] { on_ring_timeout(*c); });
@@ -215,6 +273,8 @@ void Switchboard::drop(IncomingCall& call, Port* except) {
 }
 
 void Switchboard::withdraw(IncomingCall& call) {
+  for (auto& f : forwarded_)
+    if (f->is_for(call)) f->withdraw();
   if (!find(call)) return;
   log::notice(kTag, "%s withdrawn by the caller", call.describe().c_str());
   drop(call, nullptr);
@@ -223,9 +283,10 @@ void Switchboard::withdraw(IncomingCall& call) {
 void Switchboard::on_ring_timeout(IncomingCall& call) {
   if (Offer* o = find(call); o && !o->forward_noanswer.empty()) {
     const std::string target = o->forward_noanswer;
-    const int code = forward(call, target, "no answer");
+    const std::string account = o->account;
+    const int port = o->forward_noanswer_port;
     drop(call, nullptr);
-    call.reject(code);
+    forward(call, account, port, target, "no answer", true);
     return;
   }
   const int code = config_ ? config_->general.no_answer_response : 480;

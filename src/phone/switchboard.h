@@ -9,7 +9,8 @@
 //   call with call waiting on (it signals a waiting call); `noring` ports take it without
 //   ringing the bell;
 // - services set from the handset (services.h) come first: a port forwarding every call sends
-//   the caller elsewhere (302) before anything rings; a do-not-disturb port stays silent, and
+//   the caller elsewhere before anything rings: with a 302, or (forward_mode `call`, the
+//   port's or the features') by placing the call itself and joining the two (forwarded_call.h); a do-not-disturb port stays silent, and
 //   when every port of the call is so, the caller gets features.dnd_response; a call no port
 //   can take because they are busy goes to a port's busy forwarding; a port forwarding on no
 //   answer shortens the ring timeout to features.forward_noanswer_delay and then forwards;
@@ -28,6 +29,7 @@
 #include "core/timer.h"
 #include "phone/answering.h"
 #include "phone/call_control.h"
+#include "phone/forwarded_call.h"
 #include "phone/port.h"
 
 namespace owsip::phone {
@@ -46,8 +48,9 @@ class Switchboard final : public CallControl, public IncomingCallSink, public Ca
   void remove_port(Port& port);
   // Do-not-disturb and forwarding of the ports (services.h); nullptr: none. Not owned.
   void set_services(const Services* s) { services_ = s; }
-  // Where calls to numbers and SIP addresses go; nullptr: they fail (no network).
-  void set_network(CallControl* network) { network_ = network; }
+  // Where calls to numbers and SIP addresses go; nullptr: they fail (no network). A change
+  // ends the calls forwarded through the old one (they belong to it).
+  void set_network(CallControl* network);
   // The ports' answering machines (the mailbox menu too); nullptr: none. Not owned.
   void set_answering_machine(AnsweringMachine* m) { machine_ = m; }
 
@@ -63,6 +66,10 @@ class Switchboard final : public CallControl, public IncomingCallSink, public Ca
   void release(Port& port, IncomingCall& call) override;
 
   size_t offered_calls() const { return offers_.size(); }
+  // Calls owsip forwards itself (forward_mode call) that are still up.
+  size_t forwarded_calls() const { return forwarded_.size(); }
+  // More forwarding by call waits for one of them to end: the caller gets 486.
+  static constexpr size_t kMaxForwardedCalls = 4;
   TimerQueue& timers() { return timers_; }
 
  private:
@@ -73,6 +80,7 @@ class Switchboard final : public CallControl, public IncomingCallSink, public Ca
     std::vector<Port*> ports;  // ringing it or signalling it as waiting
     Timer ring_timeout;
     std::string forward_noanswer;  // where the call goes when nobody answers in time
+    int forward_noanswer_port = -1;  // the port whose forwarding that is
     Timer machine_timer;           // when the answering machine of machine_port takes it
     int machine_port = -1;
   };
@@ -88,8 +96,15 @@ class Switchboard final : public CallControl, public IncomingCallSink, public Ca
   // The port section's answering-machine options, when its machine is on and takes calls of
   // `account` (empty: an internal call).
   const config::Port* machine_of(int port, const std::string& account) const;
-  // Sends the call to `target` instead (302); returns the status.
-  int forward(IncomingCall& call, const std::string& target, const std::string& why);
+  // Sends the call of `account` to `target` instead, as port `port` is set to (its or the
+  // features' forward_mode): 302, or a call owsip places itself (0: the caller hears ringing
+  // meanwhile; a call that cannot be placed gets the status returned). `ringing`: the caller
+  // already has its 180 (forwarding on no answer), so a refusal is sent here.
+  int forward(IncomingCall& call, const std::string& account, int port, const std::string& target,
+              const std::string& why, bool ringing = false);
+  // The port's forward_mode is `call` (and there is a network to call through).
+  bool forwards_by_call(int port) const;
+  void reap_forwarded();
 
   TimerQueue& timers_;
   const config::Telephony* config_ = nullptr;
@@ -98,6 +113,8 @@ class Switchboard final : public CallControl, public IncomingCallSink, public Ca
   AnsweringMachine* machine_ = nullptr;
   std::vector<Port*> ports_;
   std::vector<std::unique_ptr<Offer>> offers_;
+  std::vector<std::unique_ptr<ForwardedCall>> forwarded_;
+  Timer forwarded_reaper_;
 };
 
 }  // namespace owsip::phone

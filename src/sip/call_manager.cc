@@ -135,7 +135,13 @@ Result<std::unique_ptr<phone::Call>> CallManager::place(int port, const phone::D
   auto call = std::make_unique<SipCall>(*this, next_id_++, false, t, account->config());
   const bool hide = target.privacy == phone::DialTarget::Privacy::hide ||
                     (target.privacy == phone::DialTarget::Privacy::account && account->config().clir);
-  if (Status s = call->connect(uri, port, line, observer, hide); !s) return s;
+  // A call owsip forwards itself: who forwarded it and why (RFC 5806), for the provider and the
+  // target's display.
+  const std::string headers =
+      target.diversion.empty()
+          ? ""
+          : "Diversion: <" + t.aor() + ">;reason=" + target.diversion + ";counter=1\r\n";
+  if (Status s = call->connect(uri, port, line, observer, hide, headers); !s) return s;
   SipCall* raw = call.get();
   calls_.push_back(std::move(call));
   record(RecordEvent::started, *raw);

@@ -64,6 +64,7 @@ struct CallRecord {
   int64_t end_ms = 0;       // 0: not ended
   int end_code = 0;         // SIP status of a failure or refusal; 0 when none
   std::string end_cause;    // "local hangup", "remote hangup", "cancelled", "busy", ...
+  std::string forwarded_to;  // incoming: the port's forwarding sent it there (302 or a call)
   media::MediaStats media;
   // Seconds between answer and end (or now while connected).
   double duration_s(int64_t now_ms) const;

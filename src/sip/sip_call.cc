@@ -257,7 +257,10 @@ void SipCall::tell_answered() {
 void SipCall::tell_ended(const CallEventArg& how, CallState from, bool was_offered) {
   record_.end_ms = wall_clock_ms();
   record_.end_code = how.code;
-  record_.end_cause = how.cause;
+  // A call owsip forwarded itself (forward_mode call) ends as forwarded, and how.
+  record_.end_cause = record_.answer_ms && !forward_uri_.empty() && !cause_.empty()
+                          ? cause_ + ": " + how.cause
+                          : how.cause;
   drop_media(from == CallState::held);
   note(log::kNotice, " ended: %s%s", how.code ? (std::to_string(how.code) + " ").c_str() : "",
        how.cause.c_str());
@@ -307,6 +310,7 @@ Status SipCall::make_media(line::Line& line) {
   } else {
     media::SoftwarePathSettings ps;
     ps.line_rate = line.audio_rate() == 16000 ? 16000 : 8000;
+    if (line.settings().relay) ps.dtmf_guard_ms = 0;  // a forwarded call's audio, as it is
     path = std::make_unique<media::SoftwarePath>(manager_.loop_.clock(), ps);
   }
   auto session = media::MediaSession::create(manager_.loop_, manager_.rtp_ports_, ms, std::move(path));
@@ -522,18 +526,26 @@ void SipCall::forward_to(const std::string& target) {
   if (is_dialled_number(target)) forward_uri_ = number_uri(target, target_.realm);
   else if (target.rfind("sip:", 0) == 0 || target.rfind("sips:", 0) == 0) forward_uri_ = target;
   else forward_uri_ = "sip:" + target;
+  record_.forwarded_to = target;
 }
 
 Result<std::unique_ptr<phone::Call>> SipCall::answer(int port, line::Line& line,
                                                      phone::CallObserver& observer) {
   if (machine_.ended() || !sess_) return Status::error("the caller hung up");
   record_.port = port;
-  if (Status s = make_media(line); !s) {
-    reject(500);
-    return s;
+  if (media_ && line_ != &line) {  // early media on another line: start afresh
+    drop_media(machine_.held());
+    early_answer_.clear();
   }
+  if (!media_)
+    if (Status s = make_media(line); !s) {
+      reject(500);
+      return s;
+    }
   struct mbuf* desc = nullptr;
-  if (!offer_sdp_.empty()) {
+  if (!early_answer_.empty()) {
+    desc = to_mbuf(early_answer_);  // RFC 3261 section 13.2.1: the 183's answer again
+  } else if (!offer_sdp_.empty()) {
     if (answer_offer(offer_sdp_, &desc) != 0) {
       reject(488);
       return Status::error("the offer is not acceptable for this line");
@@ -563,6 +575,31 @@ Result<std::unique_ptr<phone::Call>> SipCall::answer(int port, line::Line& line,
   auto handle = std::make_unique<SipCallHandle>(manager_, id());
   handle_ = handle.get();
   return std::unique_ptr<phone::Call>(std::move(handle));
+}
+
+bool SipCall::early_media(int port, line::Line& line) {
+  if (machine_.ended() || !sess_ || media_ || offer_sdp_.empty() || reliable_) return false;
+  record_.port = port;
+  if (Status s = make_media(line); !s) {
+    note(log::kNotice, ": no early media: %s", s.message().c_str());
+    return false;
+  }
+  struct mbuf* desc = nullptr;
+  if (answer_offer(offer_sdp_, &desc) != 0 || !desc) {
+    drop_media(false);
+    return false;
+  }
+  early_answer_.assign(reinterpret_cast<const char*>(mbuf_buf(desc)), mbuf_get_left(desc));
+  const int err = re_compat::progress_session(sess_, 183, "Session Progress", capabilities(), desc);
+  mem_deref(desc);
+  if (err) {
+    note(log::kWarning, ": cannot send 183: %s", std::strerror(err));
+    early_answer_.clear();
+    drop_media(false);
+    return false;
+  }
+  note(log::kNotice, ": 183 with early media on port%d", port);
+  return true;
 }
 
 void SipCall::reject(int code) {

@@ -67,6 +67,9 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   std::string describe() const override;
   Result<std::unique_ptr<phone::Call>> answer(int port, line::Line& line,
                                               phone::CallObserver& observer) override;
+  // 183 with the SDP answer (unreliable: not when our 18x are reliable) and the media on
+  // `line` (docs/SERVICES.md, forwarding by call).
+  bool early_media(int port, line::Line& line) override;
   void reject(int code) override;
   void forward_to(const std::string& target) override;
   void explain(const std::string& cause) override { cause_ = cause; }
@@ -274,6 +277,7 @@ class SipCall final : public phone::IncomingCall, private CallDialog {
   std::string invite_uri_, invite_route_, invite_from_uri_, invite_headers_;
   bool invite_hidden_ = false;
   std::string forward_uri_;        // incoming: where a 3xx sends the caller
+  std::string early_answer_;       // incoming: the SDP answer our 183 carried (the 2xx repeats it)
   std::string cause_;              // incoming: why it is refused, when the switchboard says
   phone::DialTarget call_back_;    // incoming: the caller, for call return
 };

@@ -80,6 +80,10 @@ class FakeCallControl final : public phone::CallControl {
       call->answered_ = true;
       return std::unique_ptr<phone::Call>(std::move(call));
     }
+    bool early_media(int port, line::Line&) override {
+      owner_.log.push_back("early port" + std::to_string(port));
+      return owner_.early_media;
+    }
     void reject(int code) override {
       owner_.log.push_back("reject " + std::to_string(code) + (forward_.empty() ? "" : " to " + forward_));
       done_ = true;
@@ -111,7 +115,8 @@ class FakeCallControl final : public phone::CallControl {
     log.push_back("invite " + what +
                   (t.privacy == phone::DialTarget::Privacy::hide   ? " hidden"
                    : t.privacy == phone::DialTarget::Privacy::show ? " shown"
-                                                                   : ""));
+                                                                   : "") +
+                  (t.diversion.empty() ? "" : " diversion " + t.diversion));
     if (refuse_next) {
       refuse_next = false;
       return Status::error("refused by the test");
@@ -202,6 +207,7 @@ class FakeCallControl final : public phone::CallControl {
   std::vector<std::string> log;
   bool refuse_next = false;
   bool conference = true;  // the call layer can mix (false: flash in CONSULTING swaps)
+  bool early_media = true;  // an incoming call can have early media (a 183 with SDP)
 
  private:
   std::vector<FakeCall*> live_;

@@ -86,6 +86,12 @@ class Scenario {
     if (cmd == "lost") return port.on_line_event({line::LineEvent::Kind::lost}), "";
     if (cmd == "reload") return port.reload(port.options(), &plan_), "";
     if (cmd == "option" && a == "conference") return calls_.conference = b == "1", "";
+    if (cmd == "option" && a == "refuse-next") return calls_.refuse_next = true, "";
+    if (cmd == "option" && a == "forward_mode") {  // the features' forward_mode: 302 | call
+      config_.features.forward_mode = b;
+      services_.configure(config_.features);
+      return "";
+    }
     if (cmd == "option" && a == "callwaiting") {
       PortOptions o = port.options();
       o.callwaiting = b == "1";
