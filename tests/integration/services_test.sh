@@ -43,16 +43,26 @@ sipp_call() {
   [ "$EXIT_CODE" -le 1 ] || fail "sipp caller: exit $EXIT_CODE: $(tail -5 "$WORK/uac.out")"
   ANSWER=$(grep -Eo '^SIP/2.0 (302|486|480)' "$WORK/uac.msg" | tail -1 | cut -d' ' -f2)
 }
-# star PHONE CODE...: off hook, the keys, on hook after the confirmation tone.
+# star PHONE CODE...: off hook, the keys, on hook after the confirmation tone, which the phone
+# must have heard: its earpiece, recorded meanwhile, carries 600 Hz at -30 dBFS or more (the
+# tone is two 250 ms beeps at -16 dBm0, then the dial tone; the phone's once-a-second `audio`
+# report may fall on the dial tone instead, so the recording is what is checked).
+STAR_N=0
 star() {
   local p=$1; shift
+  local idle confirmed level wav
+  STAR_N=$((STAR_N + 1))
+  wav=$WORK/$p.star$STAR_N.wav
   phone_mark "$p"
-  ph "$p" offhook "wait 300" "$@"
-  local idle
   idle=$(count_lines "$WORK/owsip.log" "port0\{[A-Z_]+\}: -> IDLE")
-  wait_phone "$p" '"freqs?":\[?600[],]' 10
-  ph "$p" "wait 1500" onhook
+  confirmed=$(count_lines "$WORK/owsip.log" "port0\{CONFIRM\}: event TIMEOUT")
+  ph "$p" "record $wav" offhook "wait 300" "$@"
+  wait_for_count "$WORK/owsip.log" "port0\{CONFIRM\}: event TIMEOUT" $((confirmed + 1)) 10
+  ph "$p" "wait 500" record "wait 1000" onhook
   wait_for_count "$WORK/owsip.log" "port0\{[A-Z_]+\}: -> IDLE" $((idle + 1)) 10
+  level=$(python3 "$SRC/tests/integration/wav_freq.py" "$wav" --level 600)
+  python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) >= -30 else 1)' "$level" ||
+    fail "$p did not hear the confirmation tone: 600 Hz at most $level dBFS in $wav"
 }
 
 # --- do-not-disturb ---
