@@ -4,6 +4,7 @@
 
 #include "core/log.h"
 #include "line/line.h"
+#include "line/phoneless_line.h"
 
 namespace owsip::phone {
 namespace {
@@ -15,41 +16,6 @@ constexpr size_t kFrame = kRate * kFrameMs / 1000;
 
 }  // namespace
 
-// One call's side of the relay: a line without a phone whose audio is the call's software
-// media path (what its far end says comes out of fill_line_audio, what it should hear goes
-// into on_line_audio).
-class ForwardedCall::RelayLine final : public line::Line {
- public:
-  explicit RelayLine(int port) : Line(settings(port)) {}
-  bool off_hook() const override { return true; }
-  bool present() const override { return true; }
-  void ring(const std::optional<line::dsp::CallerId>&) override {}
-  void stop_ring() override {}
-  bool ringing() const override { return false; }
-  void play_tone(line::ToneKind) override {}
-  void stop_tone() override {}
-  void send_offhook_cid(const line::dsp::CallerId&) override {}
-  void send_mwi(bool) override {}
-  void set_feed(line::LineFeed) override {}
-  void set_led(line::LedMode) override {}
-  bool attach_audio(line::AudioEndpoint* endpoint) override {
-    endpoint_ = endpoint;
-    return true;
-  }
-  int audio_rate() const override { return kRate; }
-  line::AudioEndpoint* endpoint() const { return endpoint_; }
-
- private:
-  static line::LineSettings settings(int port) {
-    line::LineSettings s;
-    s.port = port;
-    s.jack = port;
-    s.tones = line::find_tone_set("germany");  // never played: the line has no phone
-    s.relay = true;
-    return s;
-  }
-  line::AudioEndpoint* endpoint_ = nullptr;
-};
 
 // What one call layer reports about one of the two calls.
 class ForwardedCall::Leg final : public CallObserver {
@@ -89,8 +55,8 @@ ForwardedCall::ForwardedCall(TimerQueue& timers, CallControl& network, IncomingC
       target_(std::move(target)),
       why_(std::move(why)),
       done_(std::move(done)),
-      caller_line_(std::make_unique<RelayLine>(port)),
-      target_line_(std::make_unique<RelayLine>(port)),
+      caller_line_(std::make_unique<line::PhonelessLine>(port, line::find_tone_set("germany"), true)),
+      target_line_(std::make_unique<line::PhonelessLine>(port, line::find_tone_set("germany"), true)),
       caller_obs_(std::make_unique<Leg>(*this, false)),
       target_obs_(std::make_unique<Leg>(*this, true)),
       clock_(timers),

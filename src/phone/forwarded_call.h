@@ -8,7 +8,7 @@
 //   (183 with SDP) is relayed when the caller's call can have early media
 //   (IncomingCall::early_media: SIP 183 with SDP), from then on as after the answer.
 // - When the target answers, the caller's call is answered and the audio of both calls is
-//   relayed: each call is answered on a line of its own (RelayLine: no phone, only the
+//   relayed: each call is answered on a line of its own (a line::PhonelessLine: no phone, only the
 //   software media path), and a 20 ms timer moves each call's decoded audio into the other
 //   one's encoder (8 kHz linear, no DTMF guard: keys pass in-band or as the events each side
 //   negotiated are played into the audio).
@@ -26,6 +26,10 @@
 
 #include "core/timer.h"
 #include "phone/call_control.h"
+
+namespace owsip::line {
+class PhonelessLine;
+}
 
 namespace owsip::phone {
 
@@ -62,7 +66,6 @@ class ForwardedCall {
 
  private:
   class Leg;
-  class RelayLine;
   void on_progress(int code, bool early_media);
   // The 20 ms relay runs (from the first early media or the answer).
   void start_relay();
@@ -79,7 +82,7 @@ class ForwardedCall {
   int port_;
   std::string account_, target_, why_;
   std::function<void()> done_;
-  std::unique_ptr<RelayLine> caller_line_, target_line_;
+  std::unique_ptr<line::PhonelessLine> caller_line_, target_line_;  // relay: each call's line
   std::unique_ptr<Leg> caller_obs_, target_obs_;
   std::unique_ptr<Call> caller_call_, target_call_;
   Timer clock_;      // the 20 ms relay

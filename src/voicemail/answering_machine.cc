@@ -12,6 +12,7 @@
 #include "line/dsp/level.h"
 #include "line/dsp/resample.h"
 #include "line/dsp/wav.h"
+#include "line/phoneless_line.h"
 
 namespace owsip::voicemail {
 namespace {
@@ -65,39 +66,6 @@ std::vector<int16_t> load_audio(const std::string& path) {
   return {};
 }
 
-// The line a machine answers calls on: no phone, only the software media path, driven by a
-// 20 ms timer of its own.
-class MachineLine final : public line::Line {
- public:
-  MachineLine(int port, const line::ToneSet* tones) : Line(settings(port, tones)) {}
-  bool off_hook() const override { return true; }
-  bool present() const override { return true; }
-  void ring(const std::optional<line::dsp::CallerId>&) override {}
-  void stop_ring() override {}
-  bool ringing() const override { return false; }
-  void play_tone(line::ToneKind) override {}
-  void stop_tone() override {}
-  void send_offhook_cid(const line::dsp::CallerId&) override {}
-  void send_mwi(bool) override {}
-  void set_feed(line::LineFeed) override {}
-  void set_led(line::LedMode) override {}
-  bool attach_audio(line::AudioEndpoint* endpoint) override {
-    endpoint_ = endpoint;
-    return true;
-  }
-  int audio_rate() const override { return kRate; }
-  line::AudioEndpoint* endpoint() const { return endpoint_; }
-
- private:
-  static line::LineSettings settings(int port, const line::ToneSet* tones) {
-    line::LineSettings s;
-    s.port = port;
-    s.jack = port;
-    s.tones = tones;
-    return s;
-  }
-  line::AudioEndpoint* endpoint_ = nullptr;
-};
 
 }  // namespace
 
@@ -510,7 +478,7 @@ class MachineSession final : public phone::CallObserver {
 
   AnsweringMachineService& service_;
   int port_;
-  MachineLine line_;
+  line::PhonelessLine line_;  // the machine's own line: no phone, driven by tick_
   std::unique_ptr<phone::Call> call_;
   MessageInfo info_;
   Player out_;

@@ -3,7 +3,7 @@
 // `answering_machine 1`, in `voicemail.dir`/portN (message_store.h).
 //
 // Taking a call (the switchboard decides when: phone/answering.h): the call is answered on a
-// line of the machine's own (MachineLine, the software media path), the caller hears the
+// line of the machine's own (a line::PhonelessLine, the software media path), the caller hears the
 // user's greeting (or the standard one, spoken: prompts.h) and a beep, and is recorded until
 // they hang up, `voicemail.silence` seconds of silence, or `voicemail.max_length`; then the
 // machine hangs up. A full mailbox (quota, message limit) plays the greeting and "the mailbox
