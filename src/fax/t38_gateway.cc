@@ -18,7 +18,7 @@ struct T38Gateway::State {
   uint64_t sent = 0;
   uint64_t received = 0;
   std::vector<int16_t> scratch;
-  std::unique_ptr<media::T30Monitor> t30_mic, t30_ear;
+  std::unique_ptr<media::T30Listener> t30;
 
   static int on_tx(t38_core_state_t*, void* user, const uint8_t* buf, int len, int count) {
     auto* self = static_cast<State*>(user);
@@ -72,7 +72,7 @@ T38Gateway::~T38Gateway() = default;
 
 void T38Gateway::on_line_audio(std::span<const int16_t> mic, int rate) {
   if (rate != 8000 || mic.empty()) return;
-  if (st_->t30_mic) st_->t30_mic->feed(mic);
+  if (st_->t30) st_->t30->from_line(mic);
   st_->scratch.assign(mic.begin(), mic.end());
   t38_gateway_rx(st_->gw, st_->scratch.data(), static_cast<int>(st_->scratch.size()));
 }
@@ -82,15 +82,12 @@ void T38Gateway::fill_line_audio(std::span<int16_t> ear, int rate) {
   if (rate != 8000 || ear.empty()) return;
   const int n = t38_gateway_tx(st_->gw, ear.data(), static_cast<int>(ear.size()));
   (void)n;  // transmit-on-idle fills the rest with silence
-  if (st_->t30_ear) st_->t30_ear->feed(ear);
+  if (st_->t30) st_->t30->to_line(ear);
 }
 
 void T38Gateway::set_t30_handler(std::function<void(uint8_t fcf, bool from_line)> handler) {
-  st_->t30_mic.reset();
-  st_->t30_ear.reset();
-  if (!handler) return;
-  st_->t30_mic = std::make_unique<media::T30Monitor>([handler](uint8_t fcf) { handler(fcf, true); });
-  st_->t30_ear = std::make_unique<media::T30Monitor>([handler](uint8_t fcf) { handler(fcf, false); });
+  st_->t30.reset();
+  if (handler) st_->t30 = std::make_unique<media::T30Listener>(std::move(handler));
 }
 
 void T38Gateway::on_ifp(uint16_t seq, std::span<const uint8_t> ifp) {

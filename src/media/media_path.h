@@ -16,6 +16,7 @@
 #include "media/jitter_buffer.h"
 #include "media/rtp_packet.h"
 #include "media/stream.h"
+#include "media/t30_monitor.h"
 #include "media/telephone_event.h"
 
 namespace owsip::media {
@@ -78,7 +79,7 @@ class MediaPath {
   // During voice-band data, the T.30 control frames heard on the line side, both ways
   // (media/t30_monitor.h): FCF with the X bit cleared, `from_line` when the phone's fax machine
   // sent it. How the call sees a fax end (DCN). A path that cannot listen ignores it.
-  using T30Handler = std::function<void(uint8_t fcf, bool from_line)>;
+  using T30Handler = T30Listener::OnFrame;
   virtual void set_t30_handler(T30Handler handler) { (void)handler; }
   // The phone's keys go by SIP INFO (account `dtmf info`), set before the first start(): a
   // path whose hardware sends keys by itself (the DSP) sends them neither as telephone-events

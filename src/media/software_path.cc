@@ -78,15 +78,11 @@ void SoftwarePath::set_t30_handler(T30Handler handler) {
 // T.30 is 8 kHz audio: a 16 kHz line's fax goes unwatched (the call stays in voice-band data).
 void SoftwarePath::update_t30_monitors() {
   if (!vbd_ || !t30_handler_ || settings_.line_rate != 8000) {
-    t30_mic_.reset();
-    t30_ear_.reset();
+    t30_.reset();
     return;
   }
-  if (!t30_mic_) t30_mic_ = std::make_unique<T30Monitor>([this](uint8_t fcf) {
-    if (t30_handler_) t30_handler_(fcf, true);
-  });
-  if (!t30_ear_) t30_ear_ = std::make_unique<T30Monitor>([this](uint8_t fcf) {
-    if (t30_handler_) t30_handler_(fcf, false);
+  if (!t30_) t30_ = std::make_unique<T30Listener>([this](uint8_t fcf, bool from_line) {
+    if (t30_handler_) t30_handler_(fcf, from_line);
   });
 }
 
@@ -167,7 +163,7 @@ void SoftwarePath::on_line_audio(std::span<const int16_t> mic, int rate) {
 void SoftwarePath::on_line_audio_with(std::span<const int16_t> mic,
                                       std::span<const int16_t> other, int rate) {
   if (rate != 8000 && rate != 16000) return;
-  if (t30_mic_ && rate == 8000) t30_mic_->feed(mic);
+  if (t30_ && rate == 8000) t30_->from_line(mic);
   auto add_other = [](std::vector<int16_t>& pcm, std::span<const int16_t> o) {
     for (size_t i = 0; i < pcm.size() && i < o.size(); ++i)
       pcm[i] = static_cast<int16_t>(std::clamp(pcm[i] + o[i], -32768, 32767));
@@ -260,7 +256,7 @@ void SoftwarePath::fill_line_audio(std::span<int16_t> ear, int rate) {
     convert(scratch_, DtmfTone::kRate, scratch2_, rate, tone_filter_);
     std::copy_n(scratch2_.begin(), std::min(scratch2_.size(), ear.size()), ear.begin());
   }
-  if (t30_ear_ && rate == 8000) t30_ear_->feed(ear);
+  if (t30_ && rate == 8000) t30_->to_line(ear);
 }
 
 PathStats SoftwarePath::stats() const {

@@ -82,7 +82,7 @@ class SoftwarePath final : public MediaPath, public AudioEndpoint {
   std::unique_ptr<JitterBuffer> jb_;
   bool vbd_ = false;  // voice-band data: fixed buffer, no concealment, no DTMF guard or digits
   T30Handler t30_handler_;
-  std::unique_ptr<T30Monitor> t30_mic_, t30_ear_;  // during voice-band data at 8 kHz
+  std::unique_ptr<T30Listener> t30_;  // during voice-band data at 8 kHz
   void update_t30_monitors();
   std::unique_ptr<DtmfSender> dtmf_tx_;
   std::unique_ptr<DtmfReceiver> dtmf_rx_;

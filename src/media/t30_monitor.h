@@ -36,6 +36,26 @@ class T30Monitor {
   uint64_t frames_ = 0;
 };
 
+// Both directions of a fax's line side, as the software path and the T.38 gateway see them:
+// what the phone's machine sends (from_line) and what it is sent (to_line); each frame is
+// reported with `from_line` telling which.
+class T30Listener {
+ public:
+  using OnFrame = std::function<void(uint8_t fcf, bool from_line)>;
+  explicit T30Listener(OnFrame on_frame)
+      : on_frame_(std::move(on_frame)),
+        mic_([this](uint8_t fcf) { on_frame_(fcf, true); }),
+        ear_([this](uint8_t fcf) { on_frame_(fcf, false); }) {}
+  T30Listener(const T30Listener&) = delete;
+  T30Listener& operator=(const T30Listener&) = delete;
+  void from_line(std::span<const int16_t> pcm) { mic_.feed(pcm); }
+  void to_line(std::span<const int16_t> pcm) { ear_.feed(pcm); }
+
+ private:
+  OnFrame on_frame_;
+  T30Monitor mic_, ear_;
+};
+
 // A frame as it comes out of an HDLC receiver (address, control, FCF, ...; CRC removed): its
 // FCF with the X bit cleared, or -1 when it is not a T.30 frame.
 int t30_fcf(std::span<const uint8_t> frame);

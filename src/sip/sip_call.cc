@@ -923,13 +923,14 @@ void SipCall::back_to_voice() {
     return;
   }
   const bool was_t38 = t38_ != nullptr;
+  const bool vbd_before = media_->voiceband_data();
   media_->set_voiceband_data(false);
   auto offer = media_->create_offer();
   struct mbuf* desc = offer ? to_mbuf(*offer) : nullptr;
   const int err = desc ? sipsess_modify(sess_, desc) : ENOMEM;
   mem_deref(desc);
   if (err) {
-    media_->set_voiceband_data(!was_t38);
+    media_->set_voiceband_data(vbd_before);
     if (++fax_tries_ < 50) {
       fax_timer_.start(200, [this] { back_to_voice(); });
       return;
